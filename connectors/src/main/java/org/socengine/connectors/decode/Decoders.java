@@ -1,0 +1,59 @@
+package org.socengine.connectors.decode;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The decoders by source name, as the topic {@code soc.raw.<source>} or the configuration names
+ * them.
+ */
+public final class Decoders {
+
+    private static final Map<String, Function<DecoderOptions, Decoder>> FACTORIES = new TreeMap<>();
+
+    static {
+        register(SyslogDecoder.SOURCE, SyslogDecoder::new);
+    }
+
+    private Decoders() {}
+
+    static void register(String source, Function<DecoderOptions, Decoder> factory) {
+        FACTORIES.put(source, factory);
+    }
+
+    public static Set<String> sources() {
+        return FACTORIES.keySet();
+    }
+
+    public static boolean exists(String source) {
+        return FACTORIES.containsKey(source);
+    }
+
+    public static Decoder forSource(String source, DecoderOptions options) {
+        Function<DecoderOptions, Decoder> f = FACTORIES.get(source);
+        if (f == null) {
+            throw new IllegalArgumentException(
+                    "unknown source '"
+                            + source
+                            + "' (known: "
+                            + String.join(", ", sources())
+                            + ")");
+        }
+        return f.apply(options);
+    }
+
+    /**
+     * The source a topic carries: {@code soc.raw.syslog} and {@code soc.raw.syslog.so-yt} are
+     * syslog.
+     */
+    public static String sourceOfTopic(String topic) {
+        if (topic == null || !topic.startsWith("soc.raw.")) {
+            return null;
+        }
+        String rest = topic.substring("soc.raw.".length());
+        int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
+    }
+}

@@ -1,0 +1,93 @@
+package org.socengine.connectors.decode;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.model.SecurityEvent;
+
+/**
+ * The whole decode stage for one record: pick the decoder of its source, decode, attribute the
+ * department. Every record ends as exactly one of: an event, a dead letter, or a skipped control
+ * record. Used by the job and by {@code ./soc decode}, so both behave the same.
+ */
+public final class RecordDecoder implements Serializable {
+
+    /**
+     * What became of a record. Exactly one of {@code event} and {@code deadLetter} is set, or
+     * neither when skipped.
+     */
+    public record Outcome(SecurityEvent event, DeadLetter deadLetter) {
+        public boolean skipped() {
+            return event == null && deadLetter == null;
+        }
+    }
+
+    private final DecoderOptions options;
+    private final DepartmentDirectory departments;
+    private transient Map<String, Decoder> decoders;
+
+    public RecordDecoder(DecoderOptions options, DepartmentDirectory departments) {
+        this.options = options;
+        this.departments = departments;
+    }
+
+    public Outcome decode(RawRecord record, long now) {
+        String source =
+                record.source != null ? record.source : Decoders.sourceOfTopic(record.topic);
+        if (source == null || !Decoders.exists(source)) {
+            return dead(
+                    record,
+                    "none",
+                    new DecodeException(
+                            DecodeException.Reason.UNSUPPORTED,
+                            "no decoder for source '" + source + "' (topic " + record.topic + ")"),
+                    now);
+        }
+        record.source = source;
+        Decoder decoder = decoder(source);
+        SecurityEvent event;
+        try {
+            event = decoder.decode(record);
+        } catch (DecodeException e) {
+            return dead(record, decoder.getClass().getSimpleName(), e, now);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A decoder bug must cost one record, never the job.
+            return dead(
+                    record,
+                    decoder.getClass().getSimpleName(),
+                    new DecodeException(
+                            DecodeException.Reason.INTERNAL_ERROR,
+                            "decoder failed: "
+                                    + e.getClass().getSimpleName()
+                                    + ": "
+                                    + e.getMessage(),
+                            e),
+                    now);
+        }
+        if (event == null) {
+            return new Outcome(null, null);
+        }
+        if (event.timestamp <= 0) {
+            return dead(
+                    record,
+                    decoder.getClass().getSimpleName(),
+                    new DecodeException(
+                            DecodeException.Reason.BAD_TIMESTAMP, "event has no timestamp"),
+                    now);
+        }
+        departments.attribute(record, event);
+        return new Outcome(event, null);
+    }
+
+    private static Outcome dead(RawRecord record, String decoder, DecodeException e, long now) {
+        return new Outcome(null, DeadLetter.of(record, decoder, e, now));
+    }
+
+    private Decoder decoder(String source) {
+        if (decoders == null) {
+            decoders = new HashMap<>();
+        }
+        return decoders.computeIfAbsent(source, s -> Decoders.forSource(s, options));
+    }
+}

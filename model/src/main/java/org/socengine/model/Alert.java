@@ -1,0 +1,74 @@
+package org.socengine.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One detection: what a rule found for one group key in one window. Serialized by {@link AlertJson}
+ * into the ECS-shaped document of the alert index.
+ */
+public class Alert {
+
+    public static final String STATUS_OPEN = "open";
+
+    /** Deterministic: see {@link AlertIds}. */
+    public String id;
+
+    /** When the detection happened, in event time (the last evidence event). */
+    public long timestamp;
+
+    public String ruleId;
+    public String ruleName;
+    public int ruleVersion;
+    public String severity;
+    public int riskScore;
+    public String ruleStatus;
+    public List<String> tags = new ArrayList<>();
+
+    public String departmentId;
+    public String departmentName;
+
+    /** The fields the rule grouped by, in rule order: {@code source.ip -> 203.0.113.7}. */
+    public Map<String, String> entity = new LinkedHashMap<>();
+
+    /** What the rule's statement selected, for the analyst: counts, distinct users, ... */
+    public Map<String, String> details = new LinkedHashMap<>();
+
+    public long windowStart;
+    public long windowEnd;
+    public long count;
+
+    /** The triggering events, capped. */
+    public List<SecurityEvent> evidence = new ArrayList<>();
+
+    public String status = STATUS_OPEN;
+    public long suppressedCount;
+
+    /** Raised by an event later than the allowed lateness. */
+    public boolean late;
+
+    /** Raised by an experimental rule: shown but never escalated. */
+    public boolean shadow;
+
+    public Alert() {}
+
+    /** A short human description of the entity: {@code source.ip=203.0.113.7}. */
+    public String entityText() {
+        StringBuilder sb = new StringBuilder();
+        entity.forEach(
+                (k, v) -> {
+                    if (sb.length() > 0) {
+                        sb.append(' ');
+                    }
+                    sb.append(k).append('=').append(v);
+                });
+        return sb.length() == 0 ? "-" : sb.toString();
+    }
+
+    /** The group key as the id hash sees it: entity values in rule order. */
+    public String groupKey() {
+        return String.join("|", entity.values());
+    }
+}

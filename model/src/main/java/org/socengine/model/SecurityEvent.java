@@ -1,0 +1,748 @@
+package org.socengine.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The normalized event: one record of any source, with Elastic Common Schema (ECS) field names.
+ *
+ * <p>Fields are public and named exactly as in ECS (including snake_case) so that the same path
+ * works in three places: the JSON document ({@code source.ip}), an Esper rule ({@code source.ip}),
+ * and Flink's POJO serializer. Nested objects are created lazily by the {@code ensure*} methods so
+ * that an event only carries what its source had; empty objects are left out of the JSON.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class SecurityEvent {
+
+    /** Event time in epoch milliseconds; serialized as ECS {@code @timestamp}. */
+    @JsonIgnore public long timestamp;
+
+    public Event event;
+    public Organization organization;
+    public Observer observer;
+    public Endpoint source;
+    public Endpoint destination;
+    public Network network;
+    public User user;
+    public Host host;
+    public Process process;
+    public Dns dns;
+    public Url url;
+    public Http http;
+    public UserAgent user_agent;
+    public File file;
+    public Rule rule;
+    public Threat threat;
+
+    /**
+     * Fields of the source that have no ECS name, under the source's own names, so that rules (and
+     * Sigma rules) can still reach them: {@code fields('LogonType')}.
+     */
+    public Map<String, String> fields;
+
+    public SecurityEvent() {}
+
+    @JsonProperty("@timestamp")
+    public String getTimestampIso() {
+        return Timestamps.format(timestamp);
+    }
+
+    @JsonProperty("@timestamp")
+    public void setTimestampIso(String iso) {
+        this.timestamp = Timestamps.parse(iso);
+    }
+
+    // Esper reads bean-style getters; the public fields serve Flink and Jackson.
+    public long getTimestamp() {
+        return timestamp;
+    }
+
+    public Event ensureEvent() {
+        return event == null ? event = new Event() : event;
+    }
+
+    public Organization ensureOrganization() {
+        return organization == null ? organization = new Organization() : organization;
+    }
+
+    public Observer ensureObserver() {
+        return observer == null ? observer = new Observer() : observer;
+    }
+
+    public Endpoint ensureSource() {
+        return source == null ? source = new Endpoint() : source;
+    }
+
+    public Endpoint ensureDestination() {
+        return destination == null ? destination = new Endpoint() : destination;
+    }
+
+    public Network ensureNetwork() {
+        return network == null ? network = new Network() : network;
+    }
+
+    public User ensureUser() {
+        return user == null ? user = new User() : user;
+    }
+
+    public Host ensureHost() {
+        return host == null ? host = new Host() : host;
+    }
+
+    public Process ensureProcess() {
+        return process == null ? process = new Process() : process;
+    }
+
+    public Dns ensureDns() {
+        return dns == null ? dns = new Dns() : dns;
+    }
+
+    public Url ensureUrl() {
+        return url == null ? url = new Url() : url;
+    }
+
+    public Http ensureHttp() {
+        return http == null ? http = new Http() : http;
+    }
+
+    public UserAgent ensureUserAgent() {
+        return user_agent == null ? user_agent = new UserAgent() : user_agent;
+    }
+
+    public File ensureFile() {
+        return file == null ? file = new File() : file;
+    }
+
+    public Rule ensureRule() {
+        return rule == null ? rule = new Rule() : rule;
+    }
+
+    public Threat ensureThreat() {
+        return threat == null ? threat = new Threat() : threat;
+    }
+
+    /** Puts a source field that has no ECS name; null values are skipped. */
+    public SecurityEvent field(String name, String value) {
+        if (value != null) {
+            if (fields == null) {
+                fields = new LinkedHashMap<>();
+            }
+            fields.put(name, value);
+        }
+        return this;
+    }
+
+    /** The value of a dotted ECS path such as {@code source.ip}, or null. */
+    public Object get(String path) {
+        return EcsPaths.get(this, path);
+    }
+
+    /** The department this event belongs to, or null before attribution. */
+    public String departmentId() {
+        return organization == null ? null : organization.id;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Event {
+        public String kind;
+        public String category;
+        public String type;
+        public String action;
+        public String outcome;
+        public String dataset;
+        public String module;
+        public String code;
+        public String provider;
+        public Integer severity;
+        public String original;
+        public String id;
+
+        public String getKind() {
+            return kind;
+        }
+
+        public String getCategory() {
+            return category;
+        }
+
+        public String getType() {
+            return type;
+        }
+
+        public String getAction() {
+            return action;
+        }
+
+        public String getOutcome() {
+            return outcome;
+        }
+
+        public String getDataset() {
+            return dataset;
+        }
+
+        public String getModule() {
+            return module;
+        }
+
+        public String getCode() {
+            return code;
+        }
+
+        public String getProvider() {
+            return provider;
+        }
+
+        public Integer getSeverity() {
+            return severity;
+        }
+
+        public String getOriginal() {
+            return original;
+        }
+
+        public String getId() {
+            return id;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Organization {
+        public String id;
+        public String name;
+
+        public String getId() {
+            return id;
+        }
+
+        public String getName() {
+            return name;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Observer {
+        public String name;
+        public String hostname;
+        public String ip;
+        public String vendor;
+        public String product;
+        public String type;
+
+        public String getName() {
+            return name;
+        }
+
+        public String getHostname() {
+            return hostname;
+        }
+
+        public String getIp() {
+            return ip;
+        }
+
+        public String getVendor() {
+            return vendor;
+        }
+
+        public String getProduct() {
+            return product;
+        }
+
+        public String getType() {
+            return type;
+        }
+    }
+
+    /** ECS {@code source} and {@code destination}. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Endpoint {
+        public String ip;
+        public Integer port;
+        public String domain;
+        public Long bytes;
+        public Long packets;
+        public String mac;
+
+        public String getIp() {
+            return ip;
+        }
+
+        public Integer getPort() {
+            return port;
+        }
+
+        public String getDomain() {
+            return domain;
+        }
+
+        public Long getBytes() {
+            return bytes;
+        }
+
+        public Long getPackets() {
+            return packets;
+        }
+
+        public String getMac() {
+            return mac;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Network {
+        public String transport;
+        public String protocol;
+        public Long bytes;
+        public Long packets;
+        public String direction;
+        public String community_id;
+
+        public String getTransport() {
+            return transport;
+        }
+
+        public String getProtocol() {
+            return protocol;
+        }
+
+        public Long getBytes() {
+            return bytes;
+        }
+
+        public Long getPackets() {
+            return packets;
+        }
+
+        public String getDirection() {
+            return direction;
+        }
+
+        public String getCommunity_id() {
+            return community_id;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class User {
+        public String name;
+        public String domain;
+        public String id;
+        public Target target;
+        public Group group;
+
+        public String getName() {
+            return name;
+        }
+
+        public String getDomain() {
+            return domain;
+        }
+
+        public String getId() {
+            return id;
+        }
+
+        public Target getTarget() {
+            return target;
+        }
+
+        public Group getGroup() {
+            return group;
+        }
+
+        public Target ensureTarget() {
+            return target == null ? target = new Target() : target;
+        }
+
+        public Group ensureGroup() {
+            return group == null ? group = new Group() : group;
+        }
+    }
+
+    /** ECS {@code user.target}: the account acted upon (created, added to a group, switched to). */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Target {
+        public String name;
+        public String domain;
+        public String id;
+
+        public String getName() {
+            return name;
+        }
+
+        public String getDomain() {
+            return domain;
+        }
+
+        public String getId() {
+            return id;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Group {
+        public String name;
+        public String id;
+
+        public String getName() {
+            return name;
+        }
+
+        public String getId() {
+            return id;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Host {
+        public String name;
+        public String hostname;
+        public String ip;
+
+        public String getName() {
+            return name;
+        }
+
+        public String getHostname() {
+            return hostname;
+        }
+
+        public String getIp() {
+            return ip;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Process {
+        public String name;
+        public Long pid;
+        public String executable;
+        public String command_line;
+        public ParentProcess parent;
+
+        public String getName() {
+            return name;
+        }
+
+        public Long getPid() {
+            return pid;
+        }
+
+        public String getExecutable() {
+            return executable;
+        }
+
+        public String getCommand_line() {
+            return command_line;
+        }
+
+        public ParentProcess getParent() {
+            return parent;
+        }
+
+        public ParentProcess ensureParent() {
+            return parent == null ? parent = new ParentProcess() : parent;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class ParentProcess {
+        public String name;
+        public Long pid;
+        public String executable;
+        public String command_line;
+
+        public String getName() {
+            return name;
+        }
+
+        public Long getPid() {
+            return pid;
+        }
+
+        public String getExecutable() {
+            return executable;
+        }
+
+        public String getCommand_line() {
+            return command_line;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Dns {
+        public Question question;
+        public String response_code;
+        public String type;
+
+        public Question getQuestion() {
+            return question;
+        }
+
+        public String getResponse_code() {
+            return response_code;
+        }
+
+        public String getType() {
+            return type;
+        }
+
+        public Question ensureQuestion() {
+            return question == null ? question = new Question() : question;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Question {
+        public String name;
+        public String type;
+        public String registered_domain;
+
+        public String getName() {
+            return name;
+        }
+
+        public String getType() {
+            return type;
+        }
+
+        public String getRegistered_domain() {
+            return registered_domain;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Url {
+        public String original;
+        public String path;
+        public String query;
+        public String domain;
+
+        public String getOriginal() {
+            return original;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public String getQuery() {
+            return query;
+        }
+
+        public String getDomain() {
+            return domain;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Http {
+        public HttpRequest request;
+        public HttpResponse response;
+
+        public HttpRequest getRequest() {
+            return request;
+        }
+
+        public HttpResponse getResponse() {
+            return response;
+        }
+
+        public HttpRequest ensureRequest() {
+            return request == null ? request = new HttpRequest() : request;
+        }
+
+        public HttpResponse ensureResponse() {
+            return response == null ? response = new HttpResponse() : response;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class HttpRequest {
+        public String method;
+        public String referrer;
+
+        public String getMethod() {
+            return method;
+        }
+
+        public String getReferrer() {
+            return referrer;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class HttpResponse {
+        public Integer status_code;
+        public Long bytes;
+
+        public Integer getStatus_code() {
+            return status_code;
+        }
+
+        public Long getBytes() {
+            return bytes;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class UserAgent {
+        public String original;
+
+        public String getOriginal() {
+            return original;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class File {
+        public String path;
+        public String name;
+
+        public String getPath() {
+            return path;
+        }
+
+        public String getName() {
+            return name;
+        }
+    }
+
+    /**
+     * ECS {@code rule}: the rule of the device that logged the event (IDS signature, firewall
+     * rule).
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Rule {
+        public String id;
+        public String name;
+        public String category;
+
+        public String getId() {
+            return id;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public String getCategory() {
+            return category;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Threat {
+        public Indicator indicator;
+
+        public Indicator getIndicator() {
+            return indicator;
+        }
+
+        public Indicator ensureIndicator() {
+            return indicator == null ? indicator = new Indicator() : indicator;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Indicator {
+        public String type;
+        public String value;
+        public String provider;
+        public Integer confidence;
+
+        public String getType() {
+            return type;
+        }
+
+        public String getValue() {
+            return value;
+        }
+
+        public String getProvider() {
+            return provider;
+        }
+
+        public Integer getConfidence() {
+            return confidence;
+        }
+    }
+
+    // Bean getters for Esper, which reads properties through accessor methods.
+    public Event getEvent() {
+        return event;
+    }
+
+    public Organization getOrganization() {
+        return organization;
+    }
+
+    public Observer getObserver() {
+        return observer;
+    }
+
+    public Endpoint getSource() {
+        return source;
+    }
+
+    public Endpoint getDestination() {
+        return destination;
+    }
+
+    public Network getNetwork() {
+        return network;
+    }
+
+    public User getUser() {
+        return user;
+    }
+
+    public Host getHost() {
+        return host;
+    }
+
+    public Process getProcess() {
+        return process;
+    }
+
+    public Dns getDns() {
+        return dns;
+    }
+
+    public Url getUrl() {
+        return url;
+    }
+
+    public Http getHttp() {
+        return http;
+    }
+
+    public UserAgent getUser_agent() {
+        return user_agent;
+    }
+
+    public File getFile() {
+        return file;
+    }
+
+    public Rule getRule() {
+        return rule;
+    }
+
+    public Threat getThreat() {
+        return threat;
+    }
+
+    public Map<String, String> getFields() {
+        return fields;
+    }
+
+    /** Esper: {@code fields('LogonType')}. */
+    public String fields(String name) {
+        return fields == null ? null : fields.get(name);
+    }
+}
