@@ -1,0 +1,80 @@
+package org.socengine.connectors.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.socengine.connectors.testing.LocalServicesExtension;
+
+class LocalServicesITCase {
+
+    @RegisterExtension static final LocalServicesExtension SERVICES = new LocalServicesExtension();
+
+    @Test
+    void brokerTakesAndGivesBackRecords() throws Exception {
+        SERVICES.kafka().createTopic("it.local.roundtrip", 1);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVICES.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            producer.send(new ProducerRecord<>("it.local.roundtrip", "so-yt", "hello"))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVICES.bootstrapServers());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-local");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
+            consumer.subscribe(List.of("it.local.roundtrip"));
+            String value = null;
+            for (int i = 0; i < 60 && value == null; i++) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) {
+                    value = records.iterator().next().value();
+                }
+            }
+            assertThat(value).isEqualTo("hello");
+        }
+        assertThat(LocalKafka.STANDARD_TOPICS.keySet())
+                .allSatisfy(
+                        t ->
+                                assertThat(SERVICES.kafka().admin().listTopics().names().get())
+                                        .contains(t));
+    }
+
+    @Test
+    void elasticsearchAnswersAsElasticsearch() throws Exception {
+        HttpResponse<String> r =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        SERVICES.elasticsearchUrl()
+                                                                + "/_nodes/_local/info"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Elastic-Product")).contains("Elasticsearch");
+        assertThat(r.body()).contains("\"version\":\"" + LocalElasticsearch.version() + "\"");
+    }
+}

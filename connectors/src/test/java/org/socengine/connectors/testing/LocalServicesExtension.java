@@ -1,0 +1,74 @@
+package org.socengine.connectors.testing;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.socengine.connectors.local.LocalElasticsearch;
+import org.socengine.connectors.local.LocalKafka;
+import org.socengine.connectors.local.LocalServices;
+import org.socengine.connectors.local.WorkDirs;
+
+/**
+ * Starts the real Kafka broker and Elasticsearch node once per test JVM (one Failsafe run) and
+ * stops them when the JVM's tests are done, however they ended. Test classes share them: each uses
+ * its own topics and indices.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final LocalServicesExtension SERVICES = new LocalServicesExtension();
+ * }</pre>
+ */
+public final class LocalServicesExtension implements BeforeAllCallback {
+
+    private static final String KEY = LocalServices.class.getName();
+
+    private LocalServices services;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        ExtensionContext.Store store =
+                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
+        Holder holder =
+                store.getOrComputeIfAbsent(
+                        KEY,
+                        k -> {
+                            try {
+                                Path work = WorkDirs.defaultWorkDir();
+                                return new Holder(LocalServices.start(work, 2));
+                            } catch (Exception e) {
+                                throw new IllegalStateException(
+                                        "cannot start local services: " + e.getMessage(), e);
+                            }
+                        },
+                        Holder.class);
+        services = holder.services;
+    }
+
+    public LocalKafka kafka() {
+        return services.kafka();
+    }
+
+    public LocalElasticsearch elasticsearch() {
+        return services.elasticsearch();
+    }
+
+    public String bootstrapServers() {
+        return services.kafka().bootstrapServers();
+    }
+
+    public String elasticsearchUrl() {
+        return services.elasticsearch().url();
+    }
+
+    private static final class Holder implements ExtensionContext.Store.CloseableResource {
+        final LocalServices services;
+
+        Holder(LocalServices services) {
+            this.services = services;
+        }
+
+        @Override
+        public void close() {
+            services.close();
+        }
+    }
+}
