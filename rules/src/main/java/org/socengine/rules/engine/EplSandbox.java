@@ -155,7 +155,23 @@ public final class EplSandbox {
     /** A problem found in the EPL: its line inside the EPL text (1-based) and what is wrong. */
     public record Violation(int line, String message) {}
 
+    /**
+     * Checks the EPL text first, then, if the text passed, the parsed statement model: the text
+     * check refuses the obvious with a precise line, the model check catches what spelling tricks
+     * hide from a regular expression.
+     */
     public static List<Violation> check(String epl) {
+        List<Violation> out = checkText(epl);
+        if (out.isEmpty()) {
+            out.addAll(EplStructureCheck.check(epl, CONFIGURATION));
+        }
+        return out;
+    }
+
+    private static final com.espertech.esper.common.client.configuration.Configuration
+            CONFIGURATION = EsperSetup.configuration();
+
+    static List<Violation> checkText(String epl) {
         List<Violation> out = new ArrayList<>();
         for (Forbidden f : FORBIDDEN) {
             Matcher m = f.pattern.matcher(epl);
@@ -216,7 +232,7 @@ public final class EplSandbox {
         }
         Matcher within =
                 Pattern.compile(
-                                "timer\\s*:\\s*within\\s*\\(\\s*(\\d+)\\s*(\\w+)",
+                                "timer\\s*:\\s*(?:within|withinmax|interval)\\s*\\(\\s*(\\d+)\\s*(\\w+)",
                                 Pattern.CASE_INSENSITIVE)
                         .matcher(epl);
         while (within.find()) {
