@@ -47,7 +47,10 @@ public final class AlertJson {
             }
         }
         for (Map.Entry<String, String> e : a.entity.entrySet()) {
-            putPath(doc, e.getKey(), e.getValue());
+            // An entity the evidence lacked stays out: an empty string is no valid ip or date.
+            if (e.getValue() != null && !e.getValue().isEmpty()) {
+                putPath(doc, e.getKey(), e.getValue());
+            }
         }
 
         ObjectNode alert = doc.putObject("alert");

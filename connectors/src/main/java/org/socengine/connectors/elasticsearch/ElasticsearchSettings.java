@@ -1,0 +1,111 @@
+package org.socengine.connectors.elasticsearch;
+
+import java.io.Serializable;
+
+/**
+ * How to reach Elasticsearch: URL, and optionally basic auth or an API key and a CA certificate for
+ * TLS. Secrets never appear in {@link #toString()}.
+ */
+public final class ElasticsearchSettings implements Serializable {
+
+    private final String url;
+    private final String username;
+    private final String password;
+    private final String apiKey;
+    private final String caCertificate;
+
+    private ElasticsearchSettings(Builder b) {
+        this.url = b.url;
+        this.username = b.username;
+        this.password = b.password;
+        this.apiKey = b.apiKey;
+        this.caCertificate = b.caCertificate;
+    }
+
+    public static ElasticsearchSettings of(String url) {
+        return builder().url(url).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** Path of a PEM file with the CA that signed the cluster's certificate. */
+    public String caCertificate() {
+        return caCertificate;
+    }
+
+    @Override
+    public String toString() {
+        return "ElasticsearchSettings{url="
+                + url
+                + (username != null ? ", username=" + username + ", password=******" : "")
+                + (apiKey != null ? ", apiKey=******" : "")
+                + (caCertificate != null ? ", ca=" + caCertificate : "")
+                + "}";
+    }
+
+    /**
+     * Validates on build: a URL is required, basic auth needs both halves, one auth method only.
+     */
+    public static final class Builder {
+        private String url;
+        private String username;
+        private String password;
+        private String apiKey;
+        private String caCertificate;
+
+        public Builder url(String url) {
+            this.url = url;
+            return this;
+        }
+
+        public Builder basicAuth(String username, String password) {
+            this.username = username;
+            this.password = password;
+            return this;
+        }
+
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        public Builder caCertificate(String path) {
+            this.caCertificate = path;
+            return this;
+        }
+
+        public ElasticsearchSettings build() {
+            if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+                throw new IllegalArgumentException(
+                        "Elasticsearch URL must start with http:// or https://, got " + url);
+            }
+            if ((username == null) != (password == null)) {
+                throw new IllegalArgumentException(
+                        "Elasticsearch basic auth needs both a user name and a password");
+            }
+            if (username != null && apiKey != null) {
+                throw new IllegalArgumentException(
+                        "use either basic auth or an API key for Elasticsearch, not both");
+            }
+            return new ElasticsearchSettings(this);
+        }
+    }
+}

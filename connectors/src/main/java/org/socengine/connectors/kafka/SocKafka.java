@@ -1,0 +1,96 @@
+package org.socengine.connectors.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.socengine.connectors.decode.DeadLetter;
+import org.socengine.connectors.decode.RawRecord;
+import org.socengine.model.Alert;
+import org.socengine.model.AlertJson;
+
+/** Builders for the engine's Kafka sources and sinks, on the topics of DESIGN.md. */
+public final class SocKafka {
+
+    public static final String DLQ_TOPIC = "soc.dlq";
+    public static final String ALERTS_TOPIC = "soc.alerts";
+    public static final Pattern RAW_TOPICS = Pattern.compile("soc\\.raw\\..+");
+
+    private SocKafka() {}
+
+    /** Every {@code soc.raw.<source>} topic, or the given ones. */
+    public static KafkaSource<RawRecord> rawSource(
+            KafkaSettings settings, List<String> topics, String groupId, OffsetsInitializer start) {
+        var b =
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(settings.bootstrapServers())
+                        .setProperties(settings.toProperties())
+                        .setGroupId(groupId)
+                        .setStartingOffsets(start)
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("partition.discovery.interval.ms", "10000");
+        if (topics == null || topics.isEmpty()) {
+            b.setTopicPattern(RAW_TOPICS);
+        } else {
+            b.setTopics(topics);
+        }
+        return b.build();
+    }
+
+    /** Bounded variant: reads what is in the topics now, then ends (replays, benchmarks, tests). */
+    public static KafkaSource<RawRecord> boundedRawSource(
+            KafkaSettings settings, List<String> topics, String groupId) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setProperties(settings.toProperties())
+                .setGroupId(groupId)
+                .setTopics(topics)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new RawRecordDeserializer())
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings) {
+        KafkaRecordSerializationSchema<DeadLetter> schema =
+                (d, ctx, ts) ->
+                        new ProducerRecord<>(
+                                DLQ_TOPIC,
+                                null,
+                                d.time,
+                                d.topic == null ? null : d.topic.getBytes(StandardCharsets.UTF_8),
+                                d.toJson().getBytes(StandardCharsets.UTF_8));
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setKafkaProducerConfig(settings.toProperties())
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /**
+     * Alerts keyed by their deterministic id, so consumers can tell a replayed alert from a new
+     * one.
+     */
+    public static KafkaSink<Alert> alertSink(KafkaSettings settings) {
+        KafkaRecordSerializationSchema<Alert> schema =
+                (a, ctx, ts) ->
+                        new ProducerRecord<>(
+                                ALERTS_TOPIC,
+                                null,
+                                a.timestamp,
+                                a.id.getBytes(StandardCharsets.UTF_8),
+                                AlertJson.toJson(a).getBytes(StandardCharsets.UTF_8));
+        return KafkaSink.<Alert>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setKafkaProducerConfig(settings.toProperties())
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+}
