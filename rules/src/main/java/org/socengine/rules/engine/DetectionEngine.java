@@ -5,6 +5,7 @@ import com.espertech.esper.common.client.util.StatementProperty;
 import com.espertech.esper.common.client.util.StatementType;
 import com.espertech.esper.runtime.client.DeploymentOptions;
 import com.espertech.esper.runtime.client.EPDeployException;
+import com.espertech.esper.runtime.client.EPDeployPreconditionException;
 import com.espertech.esper.runtime.client.EPDeployment;
 import com.espertech.esper.runtime.client.EPEventService;
 import com.espertech.esper.runtime.client.EPRuntime;
@@ -110,8 +111,26 @@ public final class DetectionEngine implements AutoCloseable {
         if (currentTime != Long.MIN_VALUE && events.getCurrentTime() != currentTime) {
             events.advanceTime(currentTime);
         }
-        EPDeployment d =
-                runtime.getDeploymentService().deploy(rule.compiled(), new DeploymentOptions());
+        Deployed previous = deployed.get(rule.id());
+        EPDeployment d;
+        try {
+            d = runtime.getDeploymentService().deploy(rule.compiled(), new DeploymentOptions());
+        } catch (EPDeployPreconditionException e) {
+            if (previous == null) {
+                throw e;
+            }
+            // The new version declares a named window, table or context the running version
+            // owns: swap them, and put the running version back if the new one still fails.
+            undeployQuietly(previous.deploymentId());
+            deployed.remove(rule.id());
+            try {
+                d = runtime.getDeploymentService().deploy(rule.compiled(), new DeploymentOptions());
+            } catch (EPDeployException again) {
+                deploy(previous.rule());
+                throw again;
+            }
+            previous = null;
+        }
         for (EPStatement s : d.getStatements()) {
             if (s.getProperty(StatementProperty.STATEMENTTYPE) == StatementType.SELECT
                     && !INSERT_INTO
@@ -120,7 +139,7 @@ public final class DetectionEngine implements AutoCloseable {
                 s.addListener((newEvents, oldEvents, statement, rt) -> onOutput(rule, newEvents));
             }
         }
-        Deployed previous = deployed.put(rule.id(), new Deployed(rule, d.getDeploymentId()));
+        deployed.put(rule.id(), new Deployed(rule, d.getDeploymentId()));
         if (previous != null) {
             undeployQuietly(previous.deploymentId());
         }
@@ -161,8 +180,16 @@ public final class DetectionEngine implements AutoCloseable {
     /** Moves event time forward; windows expire and timers fire. Never goes back. */
     public void advanceTime(long time) {
         if (time > currentTime) {
+            boolean first = currentTime == Long.MIN_VALUE;
             currentTime = time;
-            events.advanceTime(time);
+            if (first) {
+                // The runtime starts at the wall clock; the first event time resets it.
+                events.advanceTime(time);
+            } else {
+                // Span, not jump: each timer fires at its own time, so an alert raised by a
+                // timer (an absence, an output interval) carries the time it was due.
+                events.advanceTimeSpan(time);
+            }
             expireSuppressions();
         }
     }
@@ -216,11 +243,12 @@ public final class DetectionEngine implements AutoCloseable {
         if (rows == null) {
             return;
         }
+        long now = events.getCurrentTime();
         for (EventBean row : rows) {
-            Alert alert = alertFactory.create(rule.definition(), row, currentTime, sendingLate);
+            Alert alert = alertFactory.create(rule.definition(), row, now, sendingLate);
             String key = rule.id() + '\u0000' + alert.groupKey();
             Suppression s = suppressions.get(key);
-            if (s != null && currentTime < s.until) {
+            if (s != null && now < s.until) {
                 s.repeats++;
                 suppressedTotal++;
                 continue;
@@ -229,7 +257,7 @@ public final class DetectionEngine implements AutoCloseable {
                     rule.definition().suppressFor() == null
                             ? DEFAULT_SUPPRESSION
                             : rule.definition().suppressFor();
-            suppressions.put(key, new Suppression(currentTime + period.toMillis(), 0, alert.id));
+            suppressions.put(key, new Suppression(now + period.toMillis(), 0, alert.id));
             pending.add(alert);
         }
     }
