@@ -34,6 +34,10 @@ public class SecurityEvent {
     public Http http;
     public UserAgent user_agent;
     public File file;
+
+    /** ECS {@code group}: the group acted upon (created, deleted, a member added to it). */
+    public Group group;
+
     public Rule rule;
     public Threat threat;
 
@@ -114,6 +118,10 @@ public class SecurityEvent {
 
     public File ensureFile() {
         return file == null ? file = new File() : file;
+    }
+
+    public Group ensureGroup() {
+        return group == null ? group = new Group() : group;
     }
 
     public Rule ensureRule() {
@@ -261,6 +269,13 @@ public class SecurityEvent {
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Endpoint {
         public String ip;
+
+        /**
+         * ECS {@code address}: the address as the source wrote it when it is not an IP literal (a
+         * host name, or a masked address such as {@code 10.1.2.x}).
+         */
+        public String address;
+
         public Integer port;
         public String domain;
         public Long bytes;
@@ -289,6 +304,10 @@ public class SecurityEvent {
 
         public String getMac() {
             return mac;
+        }
+
+        public String getAddress() {
+            return address;
         }
     }
 
@@ -387,6 +406,11 @@ public class SecurityEvent {
     public static class Group {
         public String name;
         public String id;
+        public String domain;
+
+        public String getDomain() {
+            return domain;
+        }
 
         public String getName() {
             return name;
@@ -727,6 +751,10 @@ public class SecurityEvent {
 
     public File getFile() {
         return file;
+    }
+
+    public Group getGroup() {
+        return group;
     }
 
     public Rule getRule() {

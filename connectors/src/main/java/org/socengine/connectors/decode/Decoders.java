@@ -15,6 +15,15 @@ public final class Decoders {
 
     static {
         register(SyslogDecoder.SOURCE, SyslogDecoder::new);
+        register(CefDecoder.SOURCE, CefDecoder::new);
+        register(LeefDecoder.SOURCE, LeefDecoder::new);
+        register(AsaDecoder.SOURCE, AsaDecoder::new);
+        register(AccessLogDecoder.SOURCE, AccessLogDecoder::new);
+        register(SuricataEveDecoder.SOURCE, SuricataEveDecoder::new);
+        register(ZeekDecoder.SOURCE, ZeekDecoder::new);
+        register(NetflowDecoder.SOURCE, NetflowDecoder::new);
+        register(WindowsEventDecoder.SOURCE, WindowsEventDecoder::new);
+        register(DnsQueryLogDecoder.SOURCE, DnsQueryLogDecoder::new);
     }
 
     private Decoders() {}

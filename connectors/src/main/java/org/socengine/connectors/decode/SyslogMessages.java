@@ -1,14 +1,46 @@
 package org.socengine.connectors.decode;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.socengine.model.SecurityEvent;
 
-/** Routes a syslog message to the parser of its program. */
+/**
+ * Routes a syslog message to the parser of its program, or of its body when the body is a format of
+ * its own (CEF, LEEF, Cisco ASA) that devices send over plain syslog.
+ */
 final class SyslogMessages {
+
+    /** Solaris prefixes messages with a message id: {@code [ID 800047 auth.notice] }. */
+    private static final Pattern SOLARIS_ID = Pattern.compile("^\\[ID (\\d+) ([\\w.]+)\\] ");
 
     private SyslogMessages() {}
 
-    static void parse(String program, String message, SecurityEvent event) {
+    static void parse(String program, String message, SecurityEvent event, DecoderOptions options)
+            throws DecodeException {
+        Matcher sid = SOLARIS_ID.matcher(message);
+        if (sid.find()) {
+            event.field("syslog.solaris_msgid", sid.group(1));
+            message = message.substring(sid.end());
+        }
+        // Bodies with a format of their own, whatever program tag the device put before them.
+        if (program != null && (program.equals("CEF") || program.equals("LEEF"))) {
+            message = program + ":" + message;
+            program = null;
+        }
+        String body = message.stripLeading();
+        if (body.startsWith("CEF:")) {
+            CefDecoder.parseBody(body, event, options);
+            return;
+        }
+        if (body.startsWith("LEEF:")) {
+            LeefDecoder.parseBody(body, event, options);
+            return;
+        }
+        if (AsaDecoder.isAsa(body)) {
+            AsaDecoder.parseBody(body, event);
+            return;
+        }
         if (program == null) {
             return;
         }
@@ -18,9 +50,39 @@ final class SyslogMessages {
             p = p.substring(slash + 1);
         }
         switch (p) {
-            case "sshd" -> SshdMessages.parse(message, event);
+            case "sshd", "sshd-session" -> SshdMessages.parse(message, event);
+            case "sudo" -> SudoMessages.parse(message, event);
+            case "su" -> SuMessages.parse(message, event);
+            case "useradd",
+                    "usermod",
+                    "userdel",
+                    "groupadd",
+                    "groupmod",
+                    "groupdel",
+                    "gpasswd",
+                    "passwd",
+                    "chpasswd",
+                    "chage" ->
+                    AccountMessages.parse(p, message, event);
+            case "kernel" -> {
+                if (NetfilterMessages.looksLike(message)) {
+                    NetfilterMessages.parse(message, event);
+                }
+            }
+            case "cron", "crond", "anacron" -> CronMessages.parse(message, event);
+            case "nginx", "apache", "apache2", "httpd" ->
+                    AccessLogDecoder.parseInto(message, event, options);
+            case "dnsmasq" -> DnsQueryLogDecoder.parseDnsmasq(message, event);
+            case "named" -> DnsQueryLogDecoder.parseBind(message, event);
             default -> {
-                // Kept as a generic host event: decoded, with the message in syslog.message.
+                if (message.startsWith("pam_")) {
+                    PamMessages.parse(message, event);
+                } else if (NetfilterMessages.looksLike(message)) {
+                    // Some distributions log netfilter through ulogd or under the program name
+                    // of a firewall front end.
+                    NetfilterMessages.parse(message, event);
+                }
+                // Anything else stays a generic host event with the text in syslog.message.
             }
         }
     }

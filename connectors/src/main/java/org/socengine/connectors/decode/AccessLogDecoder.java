@@ -1,0 +1,446 @@
+package org.socengine.connectors.decode;
+
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.socengine.model.SecurityEvent;
+
+/**
+ * Web server access logs (source {@code web}): Apache and Nginx common and combined formats,
+ * including the variants seen in the field (a virtual host first, {@code X-Forwarded-For} before
+ * the client, extra fields after the user agent), optionally behind a syslog header; and Microsoft
+ * IIS W3C extended logs, by their {@code #Fields} header or, without one, by IIS's default field
+ * layouts.
+ */
+public class AccessLogDecoder implements Decoder {
+
+    public static final String SOURCE = "web";
+
+    private static final Pattern CLF =
+            Pattern.compile(
+                    "\\[(\\d{1,2})/([A-Za-z]{3})/(\\d{4}):(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?(?: ?([+-]\\d{4}))?\\] "
+                            + "\"((?:[^\"\\\\]|\\\\.)*)\" (\\d{3}|-) (\\d+|-)"
+                            + "(?: +\"((?:[^\"\\\\]|\\\\.)*)\" +\"((?:[^\"\\\\]|\\\\.)*)\")?(.*)$",
+                    Pattern.DOTALL);
+    private static final Pattern IIS_START =
+            Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}) ");
+    private static final Set<String> METHODS =
+            Set.of(
+                    "GET",
+                    "POST",
+                    "HEAD",
+                    "PUT",
+                    "DELETE",
+                    "OPTIONS",
+                    "PATCH",
+                    "TRACE",
+                    "CONNECT",
+                    "PROPFIND",
+                    "PROPPATCH",
+                    "MKCOL",
+                    "COPY",
+                    "MOVE",
+                    "LOCK",
+                    "UNLOCK",
+                    "SEARCH",
+                    "RPC_IN_DATA",
+                    "RPC_OUT_DATA",
+                    "BITS_POST");
+
+    /** IIS default W3C layouts, by number of fields, for logs shipped without their header. */
+    private static final Map<Integer, List<String>> IIS_LAYOUTS =
+            Map.of(
+                    14,
+                    List.of(
+                            "date",
+                            "time",
+                            "s-ip",
+                            "cs-method",
+                            "cs-uri-stem",
+                            "cs-uri-query",
+                            "s-port",
+                            "cs-username",
+                            "c-ip",
+                            "cs(User-Agent)",
+                            "sc-status",
+                            "sc-substatus",
+                            "sc-win32-status",
+                            "time-taken"),
+                    15,
+                    List.of(
+                            "date",
+                            "time",
+                            "s-ip",
+                            "cs-method",
+                            "cs-uri-stem",
+                            "cs-uri-query",
+                            "s-port",
+                            "cs-username",
+                            "c-ip",
+                            "cs(User-Agent)",
+                            "cs(Referer)",
+                            "sc-status",
+                            "sc-substatus",
+                            "sc-win32-status",
+                            "time-taken"),
+                    21,
+                    List.of(
+                            "date",
+                            "time",
+                            "s-sitename",
+                            "s-computername",
+                            "s-ip",
+                            "cs-method",
+                            "cs-uri-stem",
+                            "cs-uri-query",
+                            "s-port",
+                            "cs-username",
+                            "c-ip",
+                            "cs-version",
+                            "cs(User-Agent)",
+                            "cs(Cookie)",
+                            "cs(Referer)",
+                            "cs-host",
+                            "sc-status",
+                            "sc-substatus",
+                            "sc-win32-status",
+                            "sc-bytes",
+                            "cs-bytes",
+                            "time-taken"));
+
+    private final DecoderOptions options;
+
+    /** The last {@code #Fields} header an IIS log sent, which rules the lines after it. */
+    private List<String> iisFields;
+
+    public AccessLogDecoder(DecoderOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public String source() {
+        return SOURCE;
+    }
+
+    @Override
+    public SecurityEvent decode(RawRecord record) throws DecodeException {
+        String line = DecoderSupport.text(record, options);
+        if (line.startsWith("#")) {
+            if (line.startsWith("#Fields:")) {
+                List<String> f = List.of(line.substring(8).strip().split("\\s+"));
+                if (!f.contains("date") || !f.contains("time")) {
+                    throw new DecodeException(
+                            DecodeException.Reason.MALFORMED,
+                            "IIS #Fields header without date and time");
+                }
+                iisFields = f;
+            }
+            // W3C directives (#Software, #Version, #Date, #Fields) carry no event.
+            return null;
+        }
+        SecurityEvent e = DecoderSupport.newEvent(SOURCE, line, options);
+        Matcher iis = IIS_START.matcher(line);
+        if (iis.lookingAt() && !CLF.matcher(line).find()) {
+            iis(line, e);
+            return e;
+        }
+        String body = line;
+        SyslogHeader h =
+                line.startsWith("<")
+                                || Character.isLetter(line.charAt(0))
+                                || Character.isDigit(line.charAt(0))
+                        ? SyslogHeader.parse(line, record, options)
+                        : null;
+        if (h != null && h.program() != null) {
+            SyslogDecoder.apply(h, e, options);
+            e.ensureEvent().module = SOURCE;
+            body = h.message();
+        }
+        if (!clf(body, e, options)) {
+            throw new DecodeException(
+                    DecodeException.Reason.WRONG_FORMAT,
+                    "not an access log line (common, combined or IIS W3C)");
+        }
+        return e;
+    }
+
+    /**
+     * Reads an access log line that came as the message of a syslog record from nginx or apache.
+     * Lines that are not access log lines (error logs) are left as they are.
+     */
+    static void parseInto(String message, SecurityEvent e, DecoderOptions options)
+            throws DecodeException {
+        long t = e.timestamp;
+        if (!clf(message, e, options)) {
+            e.timestamp = t;
+        }
+    }
+
+    private static boolean clf(String line, SecurityEvent e, DecoderOptions options)
+            throws DecodeException {
+        Matcher m = CLF.matcher(line);
+        if (!m.find()) {
+            return false;
+        }
+        String[] prefix = line.substring(0, m.start()).strip().split("\\s+");
+        if (prefix.length < 1 || prefix[0].isEmpty() || prefix.length > 6) {
+            return false;
+        }
+        // The client is the first IP literal before the date: a virtual host ("www.x.org:80")
+        // may come first, and a proxy's X-Forwarded-For list may follow the client.
+        String client = null;
+        int clientAt = -1;
+        for (int i = 0; i < prefix.length; i++) {
+            if (Net.ip(prefix[i]) != null) {
+                client = prefix[i];
+                clientAt = i;
+                break;
+            }
+        }
+        if (client == null) {
+            client = prefix[0];
+            clientAt = 0;
+        }
+        if (clientAt > 0) {
+            String vhost = prefix[0];
+            int colon = vhost.lastIndexOf(':');
+            if (colon > 0 && Net.ip(vhost) == null) {
+                e.ensureUrl().domain = vhost.substring(0, colon);
+                e.ensureDestination().port = DecoderSupport.port(vhost.substring(colon + 1));
+            } else if (Net.ip(vhost) == null) {
+                e.ensureUrl().domain = vhost;
+            }
+        }
+        if (prefix.length - clientAt >= 3) {
+            String user = prefix[prefix.length - 1];
+            if (!user.equals("-")) {
+                e.ensureUser().name = unescape(user);
+            }
+        }
+        Net.source(e, client, null);
+        for (int i = clientAt + 1; i < prefix.length; i++) {
+            if (Net.ip(prefix[i].replace(",", "")) != null) {
+                e.field("http.forwarded_for", prefix[i]);
+                break;
+            }
+        }
+        int month = Times.month(m.group(2));
+        if (month < 0) {
+            throw new DecodeException(
+                    DecodeException.Reason.BAD_TIMESTAMP, "bad month '" + m.group(2) + "'");
+        }
+        java.time.ZoneId zone = options.zone();
+        if (m.group(8) != null) {
+            String off = m.group(8);
+            int sign = off.charAt(0) == '-' ? -1 : 1;
+            int hh = Integer.parseInt(off.substring(1, 3));
+            int mm = Integer.parseInt(off.substring(3, 5));
+            if (hh > 18 || mm > 59) {
+                throw new DecodeException(
+                        DecodeException.Reason.BAD_TIMESTAMP, "bad offset " + off);
+            }
+            zone = ZoneOffset.ofHoursMinutes(sign * hh, sign * mm);
+        }
+        int micros =
+                m.group(7) == null ? 0 : Integer.parseInt((m.group(7) + "000000").substring(0, 6));
+        e.timestamp =
+                Times.of(
+                        Integer.parseInt(m.group(3)),
+                        month,
+                        Integer.parseInt(m.group(1)),
+                        Integer.parseInt(m.group(4)),
+                        Integer.parseInt(m.group(5)),
+                        Integer.parseInt(m.group(6)),
+                        micros * 1000,
+                        zone);
+        request(unescape(m.group(9)), e);
+        Integer status = m.group(10).equals("-") ? null : Integer.valueOf(m.group(10));
+        Long bytes = m.group(11).equals("-") ? null : parseLong(m.group(11));
+        response(e, status, bytes);
+        if (m.group(12) != null) {
+            String ref = unescape(m.group(12));
+            if (!ref.equals("-") && !ref.isEmpty()) {
+                e.ensureHttp().ensureRequest().referrer = ref;
+            }
+            String ua = unescape(m.group(13));
+            if (!ua.equals("-") && !ua.isEmpty()) {
+                e.ensureUserAgent().original = ua;
+            }
+        }
+        String extra = m.group(14).strip();
+        if (!extra.isEmpty()) {
+            e.field("http.extra", DecoderSupport.cap(extra, 1024));
+        }
+        SecurityEvent.Event ev = e.ensureEvent();
+        ev.dataset = SOURCE + ".access";
+        return true;
+    }
+
+    private void iis(String line, SecurityEvent e) throws DecodeException {
+        String[] t = line.split(" ");
+        List<String> names =
+                iisFields != null && iisFields.size() == t.length
+                        ? iisFields
+                        : IIS_LAYOUTS.get(t.length);
+        if (names == null) {
+            throw new DecodeException(
+                    DecodeException.Reason.MALFORMED,
+                    "IIS line with " + t.length + " fields and no matching #Fields header");
+        }
+        Map<String, String> f = new HashMap<>();
+        for (int i = 0; i < t.length; i++) {
+            f.put(names.get(i), t[i]);
+        }
+        // W3C extended logs are always written in UTC.
+        e.timestamp = Times.iso(f.get("date") + "T" + f.get("time"), ZoneOffset.UTC);
+        String method = dash(f.get("cs-method"));
+        if (method != null
+                && !METHODS.contains(method.toUpperCase(Locale.ROOT))
+                && !method.matches("[A-Za-z_-]{1,20}")) {
+            throw new DecodeException(
+                    DecodeException.Reason.MALFORMED,
+                    "IIS line with method '" + DecoderSupport.cap(method, 20) + "'");
+        }
+        String stem = dash(f.get("cs-uri-stem"));
+        String query = dash(f.get("cs-uri-query"));
+        if (method != null) {
+            e.ensureHttp().ensureRequest().method = method;
+        }
+        if (stem != null) {
+            SecurityEvent.Url u = e.ensureUrl();
+            u.path = stem;
+            u.query = query;
+            u.original = query == null ? stem : stem + "?" + query;
+        }
+        Net.source(e, dash(f.get("c-ip")), null);
+        Net.destination(e, dash(f.get("s-ip")), DecoderSupport.port(f.get("s-port")));
+        String user = dash(f.get("cs-username"));
+        if (user != null) {
+            e.ensureUser().name = user;
+        }
+        String ua = dash(f.get("cs(User-Agent)"));
+        if (ua != null) {
+            e.ensureUserAgent().original = ua.replace('+', ' ');
+        }
+        String ref = dash(f.get("cs(Referer)"));
+        if (ref != null) {
+            e.ensureHttp().ensureRequest().referrer = ref;
+        }
+        String host = dash(f.get("cs-host"));
+        if (host != null) {
+            e.ensureUrl().domain = host;
+        }
+        String computer = dash(f.get("s-computername"));
+        if (computer != null) {
+            e.ensureHost().name = computer;
+        }
+        e.field("iis.site", dash(f.get("s-sitename")));
+        e.field("iis.substatus", dash(f.get("sc-substatus")));
+        e.field("iis.win32_status", dash(f.get("sc-win32-status")));
+        e.field("iis.time_taken", dash(f.get("time-taken")));
+        e.field("http.version", dash(f.get("cs-version")));
+        String st = dash(f.get("sc-status"));
+        Integer status = st != null && st.matches("\\d{3}") ? Integer.valueOf(st) : null;
+        if (st != null && status == null) {
+            throw new DecodeException(
+                    DecodeException.Reason.MALFORMED,
+                    "IIS status '" + DecoderSupport.cap(st, 20) + "'");
+        }
+        String bytes = dash(f.get("sc-bytes"));
+        response(e, status, bytes == null ? null : parseLong(bytes));
+        e.ensureEvent().dataset = SOURCE + ".iis";
+    }
+
+    private static void request(String req, SecurityEvent e) {
+        SecurityEvent.Event ev = e.ensureEvent();
+        ev.category = "web";
+        ev.type = "access";
+        ev.action = "http_request";
+        if (req.equals("-") || req.isEmpty()) {
+            return;
+        }
+        String[] parts = req.split(" ");
+        if (parts.length >= 2 && parts[0].matches("[A-Za-z_-]{1,20}")) {
+            e.ensureHttp().ensureRequest().method = parts[0];
+            String target;
+            if (parts.length >= 3 && parts[parts.length - 1].startsWith("HTTP/")) {
+                e.field("http.version", parts[parts.length - 1].substring(5));
+                target =
+                        req.substring(
+                                parts[0].length() + 1,
+                                req.length() - parts[parts.length - 1].length() - 1);
+            } else {
+                target = req.substring(parts[0].length() + 1);
+            }
+            SecurityEvent.Url u = e.ensureUrl();
+            u.original = target;
+            String pathQuery = target;
+            int scheme = target.indexOf("://");
+            if (scheme > 0 && scheme < 10) {
+                String rest = target.substring(scheme + 3);
+                int slash = rest.indexOf('/');
+                u.domain = slash < 0 ? rest : rest.substring(0, slash);
+                pathQuery = slash < 0 ? "/" : rest.substring(slash);
+            }
+            int q = pathQuery.indexOf('?');
+            u.path = q < 0 ? pathQuery : pathQuery.substring(0, q);
+            u.query = q < 0 ? null : pathQuery.substring(q + 1);
+        } else {
+            // Not an HTTP request (a TLS handshake sent to a plain port, a scanner's probe):
+            // still an access log line, and worth keeping.
+            e.field("http.request.line", DecoderSupport.cap(req, 2048));
+        }
+    }
+
+    private static void response(SecurityEvent e, Integer status, Long bytes) {
+        SecurityEvent.Event ev = e.ensureEvent();
+        ev.category = "web";
+        ev.type = "access";
+        ev.action = "http_request";
+        if (status != null) {
+            e.ensureHttp().ensureResponse().status_code = status;
+            ev.outcome = status < 400 ? "success" : "failure";
+        }
+        if (bytes != null) {
+            e.ensureHttp().ensureResponse().bytes = bytes;
+        }
+    }
+
+    private static String dash(String s) {
+        return s == null || s.equals("-") || s.isEmpty() ? null : s;
+    }
+
+    private static Long parseLong(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Apache escapes {@code "} and {@code \} with a backslash and other bytes as {@code \xHH}. */
+    private static String unescape(String s) {
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(i + 1);
+                if (n == '"' || n == '\\') {
+                    b.append(n);
+                    i++;
+                    continue;
+                }
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,208 @@
+package org.socengine.connectors.decode;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.socengine.model.SecurityEvent;
+
+/**
+ * DNS server query logs (source {@code dns}): BIND's query log ({@code querylog yes}, in its own
+ * file with {@code print-time}/{@code print-category}/{@code print-severity}, or through syslog as
+ * {@code named}), and dnsmasq's {@code log-queries} lines (queries, forwards, replies, cache and
+ * config answers, also with {@code log-queries=extra}).
+ */
+public class DnsQueryLogDecoder implements Decoder {
+
+    public static final String SOURCE = "dns";
+
+    private static final Pattern BIND_TIME =
+            Pattern.compile(
+                    "^(\\d{2})-([A-Za-z]{3})-(\\d{4}) (\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))? (.*)$",
+                    Pattern.DOTALL);
+    private static final Pattern BIND_PREFIX =
+            Pattern.compile("^(?:[\\w-]+: )?(?:info|notice|debug \\d+|warning|error|critical): ");
+    private static final Pattern BIND_QUERY =
+            Pattern.compile(
+                    "client (?:@0x[0-9a-fA-F]+ )?([0-9a-fA-F:.]+)#(\\d+)(?: \\(([^)]*)\\))?: (?:view ([^:]+): )?query: (\\S+) (\\S+) (\\S+) (\\S*)(?: \\(([0-9a-fA-F:.]+)\\))?");
+    private static final Pattern BIND_DENIED =
+            Pattern.compile(
+                    "client (?:@0x[0-9a-fA-F]+ )?([0-9a-fA-F:.]+)#(\\d+)(?: \\(([^)]*)\\))?: (?:view ([^:]+): )?(query|update|zone transfer|query \\(cache\\)) '([^/']+)/([^/']+)/([^']+)' denied");
+    private static final Pattern DNSMASQ_EXTRA =
+            Pattern.compile("^(\\d+) ([0-9a-fA-F:.]+)/(\\d+) (.*)$", Pattern.DOTALL);
+    private static final Pattern DNSMASQ_QUERY =
+            Pattern.compile("^query\\[(\\w+)\\] (\\S+) from ([0-9a-fA-F:.]+)");
+    private static final Pattern DNSMASQ_ANSWER =
+            Pattern.compile(
+                    "^(reply|cached|config|cached-stale|validation|(?:/\\S+)) (\\S+) is (.*)$");
+    private static final Pattern DNSMASQ_FORWARDED =
+            Pattern.compile("^forwarded (\\S+) to ([0-9a-fA-F:.]+)");
+
+    private final DecoderOptions options;
+
+    public DnsQueryLogDecoder(DecoderOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public String source() {
+        return SOURCE;
+    }
+
+    @Override
+    public SecurityEvent decode(RawRecord record) throws DecodeException {
+        String line = DecoderSupport.text(record, options);
+        SecurityEvent e = DecoderSupport.newEvent(SOURCE, line, options);
+        Matcher bt = BIND_TIME.matcher(line);
+        if (bt.matches()) {
+            int month = Times.month(bt.group(2));
+            if (month < 0) {
+                throw new DecodeException(
+                        DecodeException.Reason.BAD_TIMESTAMP, "bad month '" + bt.group(2) + "'");
+            }
+            int micros =
+                    bt.group(7) == null
+                            ? 0
+                            : Integer.parseInt((bt.group(7) + "000000").substring(0, 6));
+            e.timestamp =
+                    Times.of(
+                            Integer.parseInt(bt.group(3)),
+                            month,
+                            Integer.parseInt(bt.group(1)),
+                            Integer.parseInt(bt.group(4)),
+                            Integer.parseInt(bt.group(5)),
+                            Integer.parseInt(bt.group(6)),
+                            micros * 1000,
+                            options.zone());
+            String rest = BIND_PREFIX.matcher(bt.group(8)).replaceFirst("");
+            if (!parseBind(rest, e)) {
+                throw new DecodeException(
+                        DecodeException.Reason.WRONG_FORMAT, "BIND log line that is not a query");
+            }
+            e.ensureEvent().module = SOURCE;
+            return e;
+        }
+        SyslogHeader h = SyslogHeader.parse(line, record, options);
+        if (h == null) {
+            throw new DecodeException(
+                    DecodeException.Reason.WRONG_FORMAT,
+                    "neither a BIND query log line nor a syslog line of named or dnsmasq");
+        }
+        SyslogDecoder.apply(h, e, options);
+        e.ensureEvent().module = SOURCE;
+        String program = h.program() == null ? "" : h.program();
+        boolean ok;
+        if (program.startsWith("dnsmasq")) {
+            ok = parseDnsmasq(h.message(), e);
+        } else if (program.equals("named")) {
+            ok = parseBind(BIND_PREFIX.matcher(h.message()).replaceFirst(""), e);
+        } else {
+            ok = parseBind(h.message(), e) || parseDnsmasq(h.message(), e);
+        }
+        if (!ok) {
+            throw new DecodeException(
+                    DecodeException.Reason.WRONG_FORMAT,
+                    "syslog line of '"
+                            + DecoderSupport.cap(program, 32)
+                            + "' is not a DNS query log line");
+        }
+        return e;
+    }
+
+    /** A BIND query log message (after time and category); true when it was one. */
+    static boolean parseBind(String msg, SecurityEvent e) {
+        Matcher m = BIND_QUERY.matcher(msg);
+        SecurityEvent.Event ev = e.ensureEvent();
+        if (m.find()) {
+            dns(e, "dns_query", "success");
+            Net.source(e, m.group(1), DecoderSupport.port(m.group(2)));
+            e.field("bind.view", m.group(4));
+            SecurityEvent.Question q = e.ensureDns().ensureQuestion();
+            q.name = m.group(5);
+            e.field("dns.question.class", m.group(6));
+            q.type = m.group(7);
+            String flags = m.group(8);
+            e.field("bind.flags", flags);
+            if (flags.startsWith("+")) {
+                e.field("dns.recursion_desired", "true");
+            }
+            if (m.group(9) != null) {
+                Net.destination(e, m.group(9), null);
+            }
+            ev.dataset = SOURCE + ".bind";
+            return true;
+        }
+        m = BIND_DENIED.matcher(msg);
+        if (m.find()) {
+            dns(e, "dns_query_denied", "failure");
+            ev.type = "denied";
+            Net.source(e, m.group(1), DecoderSupport.port(m.group(2)));
+            e.field("bind.view", m.group(4));
+            e.field("bind.request", m.group(5));
+            SecurityEvent.Question q = e.ensureDns().ensureQuestion();
+            q.name = m.group(6);
+            q.type = m.group(7);
+            e.field("dns.question.class", m.group(8));
+            ev.dataset = SOURCE + ".bind";
+            return true;
+        }
+        return false;
+    }
+
+    /** A dnsmasq log message; true when it was one of its DNS lines. */
+    static boolean parseDnsmasq(String msg, SecurityEvent e) {
+        SecurityEvent.Event ev = e.ensureEvent();
+        Matcher x = DNSMASQ_EXTRA.matcher(msg);
+        if (x.matches()) {
+            e.field("dnsmasq.serial", x.group(1));
+            Net.source(e, x.group(2), DecoderSupport.port(x.group(3)));
+            msg = x.group(4);
+        }
+        Matcher m;
+        if ((m = DNSMASQ_QUERY.matcher(msg)).find()) {
+            dns(e, "dns_query", "success");
+            SecurityEvent.Question q = e.ensureDns().ensureQuestion();
+            q.type = m.group(1);
+            q.name = m.group(2);
+            if (e.source == null || e.source.ip == null) {
+                Net.source(e, m.group(3), null);
+            }
+        } else if ((m = DNSMASQ_ANSWER.matcher(msg)).find()) {
+            String answer = m.group(3).strip();
+            boolean nx = answer.startsWith("NXDOMAIN");
+            dns(
+                    e,
+                    "dns_answer",
+                    nx || answer.startsWith("SERVFAIL") || answer.startsWith("REFUSED")
+                            ? "failure"
+                            : "success");
+            e.ensureDns().type = "answer";
+            e.dns.ensureQuestion().name = m.group(2);
+            e.dns.response_code =
+                    nx
+                            ? "NXDOMAIN"
+                            : answer.startsWith("SERVFAIL")
+                                    ? "SERVFAIL"
+                                    : answer.startsWith("REFUSED") ? "REFUSED" : "NOERROR";
+            e.field("dns.answers", DecoderSupport.cap(answer, 1024));
+            e.field("dnsmasq.answer_from", m.group(1));
+        } else if ((m = DNSMASQ_FORWARDED.matcher(msg)).find()) {
+            dns(e, "dns_forwarded", "success");
+            e.ensureDns().ensureQuestion().name = m.group(1);
+            Net.destination(e, m.group(2), 53);
+        } else {
+            return false;
+        }
+        ev.dataset = SOURCE + ".dnsmasq";
+        return true;
+    }
+
+    private static void dns(SecurityEvent e, String action, String outcome) {
+        SecurityEvent.Event ev = e.ensureEvent();
+        ev.category = "network";
+        ev.type = "protocol";
+        ev.action = action;
+        ev.outcome = outcome;
+        e.ensureNetwork().protocol = "dns";
+        SecurityEvent.Dns d = e.ensureDns();
+        d.type = action.equals("dns_answer") ? "answer" : "query";
+    }
+}
