@@ -1,0 +1,154 @@
+package org.socengine.jobs.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.connectors.decode.Decoders;
+import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.model.EventJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "decode",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Decodes raw records of one source with the same decoders the job uses: ECS events as",
+            "NDJSON on stdout, dead letters as JSON lines on stderr, and a last stderr line",
+            "'decoded N, dead-lettered M'. Use it to onboard a department's log shipper."
+        })
+public final class DecodeCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--source",
+            required = true,
+            description = "Source format: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = SourceNames.class)
+    String source;
+
+    @Option(
+            names = "--department",
+            description = "Department id, as the shipper's record key or header would give it.")
+    String department;
+
+    @Option(
+            names = "--time-zone",
+            defaultValue = "UTC",
+            description = "Zone of timestamps without one. Default: ${DEFAULT-VALUE}.")
+    String timeZone;
+
+    @Option(
+            names = "--year",
+            defaultValue = "0",
+            description = "Year of year-less timestamps (0: infer, never in the future).")
+    int year;
+
+    @Option(
+            names = "--departments",
+            description = "Department directory file (id<TAB>name<TAB>cidrs).")
+    Path departmentsFile;
+
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "FILE|-",
+            description = "Input, one record a line. Default: standard input.")
+    String input;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Decoders.exists(source)) {
+            throw new CliFailure(
+                    "unknown source '"
+                            + source
+                            + "' (known: "
+                            + String.join(", ", Decoders.sources())
+                            + ")");
+        }
+        try {
+            java.time.ZoneId.of(timeZone);
+        } catch (java.time.DateTimeException e) {
+            throw new CliFailure("unknown time zone '" + timeZone + "'");
+        }
+        DepartmentDirectory dirs =
+                departmentsFile == null
+                        ? DepartmentDirectory.defaults()
+                        : DepartmentDirectory.load(departmentsFile);
+        RecordDecoder decoder =
+                new RecordDecoder(
+                        DecoderOptions.defaults().withTimeZone(timeZone).withYear(year), dirs);
+        PrintStream out =
+                new PrintStream(
+                        new java.io.FileOutputStream(java.io.FileDescriptor.out),
+                        false,
+                        StandardCharsets.UTF_8);
+        PrintStream err =
+                new PrintStream(
+                        new java.io.FileOutputStream(java.io.FileDescriptor.err),
+                        true,
+                        StandardCharsets.UTF_8);
+        long decoded = 0;
+        long dead = 0;
+        long skipped = 0;
+        String name = input == null || input.equals("-") ? "stdin" : input;
+        try (InputStream in =
+                        input == null || input.equals("-") ? System.in : open(Path.of(input));
+                BufferedReader r =
+                        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            long n = 0;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.isEmpty()) {
+                    continue;
+                }
+                RawRecord rec = RawRecord.of(source, line);
+                rec.topic = "file:" + name;
+                rec.partition = 0;
+                rec.offset = n;
+                rec.key = department;
+                RecordDecoder.Outcome o = decoder.decode(rec, System.currentTimeMillis());
+                if (o.event() != null) {
+                    out.println(EventJson.toJson(o.event()));
+                    decoded++;
+                } else if (o.deadLetter() != null) {
+                    err.println(o.deadLetter().toJson());
+                    dead++;
+                } else {
+                    skipped++;
+                }
+            }
+        }
+        out.flush();
+        err.println(
+                "decoded "
+                        + decoded
+                        + ", dead-lettered "
+                        + dead
+                        + (skipped > 0 ? ", skipped " + skipped : ""));
+        return 0;
+    }
+
+    private static InputStream open(Path p) throws IOException {
+        if (!Files.isRegularFile(p)) {
+            throw new CliFailure("no such file: " + p);
+        }
+        return Files.newInputStream(p);
+    }
+
+    static final class SourceNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Decoders.sources().iterator();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.socengine.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./soc}: the engine's command line. */
+@Command(
+        name = "soc",
+        mixinStandardHelpOptions = true,
+        versionProvider = SocCommand.Version.class,
+        description = "SOC event-processing engine: Kafka → Flink → Esper rules → Elasticsearch.",
+        subcommands = {
+            DemoCommand.class,
+            DecodeCommand.class,
+            DetectCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class SocCommand implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line; failures print one line ({@code soc: <reason>}) and return non-zero. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new SocCommand());
+        cl.setExecutionExceptionHandler(
+                (ex, cmd, parsed) -> {
+                    String msg =
+                            ex.getMessage() == null
+                                    ? ex.getClass().getSimpleName()
+                                    : ex.getMessage();
+                    cmd.getErr()
+                            .println(
+                                    "soc "
+                                            + cmd.getCommandName()
+                                            + ": "
+                                            + msg.lines().findFirst().orElse(msg));
+                    if (System.getenv("SOC_DEBUG") != null) {
+                        ex.printStackTrace(cmd.getErr());
+                    }
+                    return ex instanceof CliFailure f ? f.exitCode() : 1;
+                });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Package p = SocCommand.class.getPackage();
+            String v = p == null ? null : p.getImplementationVersion();
+            return new String[] {"soc " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

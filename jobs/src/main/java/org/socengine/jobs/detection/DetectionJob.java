@@ -1,0 +1,107 @@
+package org.socengine.jobs.detection;
+
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.socengine.connectors.decode.DeadLetter;
+import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.model.Alert;
+import org.socengine.model.SecurityEvent;
+import org.socengine.rules.engine.CompiledRule;
+
+/**
+ * The detection job: raw records → decode (bad records to the dead-letter sink) → event-time
+ * watermarks → route to rule key families → Esper on event time → alerts to every alert sink.
+ *
+ * <p>The job takes its source and sinks as parameters, so the same topology runs on Kafka and
+ * Elasticsearch in production, on a bounded file replay in {@code ./soc detect}, and on collecting
+ * sinks in tests.
+ */
+public final class DetectionJob {
+
+    private DetectionJob() {}
+
+    /** The streams the topology produced, for callers that attach more sinks or assertions. */
+    public record Streams(
+            DataStream<SecurityEvent> events,
+            DataStream<Alert> alerts,
+            DataStream<DeadLetter> deadLetters) {}
+
+    public static Streams build(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> source,
+            RecordDecoder decoder,
+            List<CompiledRule> rules,
+            List<Sink<Alert>> alertSinks,
+            Sink<DeadLetter> deadLetterSink,
+            DetectionJobOptions options) {
+        DataStream<RawRecord> raw =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw records")
+                        .uid("raw-source")
+                        .setParallelism(options.parallelism());
+        return build(raw, decoder, rules, alertSinks, deadLetterSink, options);
+    }
+
+    /** The same topology on a stream of raw records the caller made (file replays, tests). */
+    public static Streams build(
+            DataStream<RawRecord> raw,
+            RecordDecoder decoder,
+            List<CompiledRule> rules,
+            List<Sink<Alert>> alertSinks,
+            Sink<DeadLetter> deadLetterSink,
+            DetectionJobOptions options) {
+
+        SingleOutputStreamOperator<SecurityEvent> decoded =
+                raw.process(new DecodeFunction(decoder))
+                        .returns(TypeInformation.of(SecurityEvent.class))
+                        .name("decode and attribute")
+                        .uid("decode")
+                        .setParallelism(options.parallelism());
+
+        DataStream<SecurityEvent> timed =
+                decoded.assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<SecurityEvent>forBoundedOutOfOrderness(
+                                                options.allowedLateness())
+                                        .withTimestampAssigner((e, t) -> e.timestamp)
+                                        .withIdleness(options.idleness()))
+                        .name("event-time watermarks")
+                        .uid("watermarks")
+                        .setParallelism(options.parallelism());
+
+        RuleFamilies families = RuleFamilies.of(rules);
+        DataStream<Alert> alerts =
+                timed.flatMap(new RuleRouter(families))
+                        .returns(TypeInformation.of(Routed.class))
+                        .name("route to rule families")
+                        .uid("route")
+                        .setParallelism(options.parallelism())
+                        .keyBy(Routed::partitionKey)
+                        .transform(
+                                "detect (Esper, " + families.ruleCount() + " rules)",
+                                TypeInformation.of(Alert.class),
+                                new EsperDetectionOperator(families))
+                        .uid("detect")
+                        .setParallelism(options.parallelism());
+
+        for (int i = 0; i < alertSinks.size(); i++) {
+            alerts.sinkTo(alertSinks.get(i))
+                    .name("alerts → " + sinkName(alertSinks.get(i)))
+                    .uid("alert-sink-" + i);
+        }
+        DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        if (deadLetterSink != null) {
+            dead.sinkTo(deadLetterSink).name("dead letters → soc.dlq").uid("dlq-sink");
+        }
+        return new Streams(decoded, alerts, dead);
+    }
+
+    private static String sinkName(Sink<Alert> sink) {
+        return sink.getClass().getSimpleName();
+    }
+}
