@@ -88,7 +88,7 @@ public class AccessLogDecoder implements Decoder {
                             "sc-substatus",
                             "sc-win32-status",
                             "time-taken"),
-                    21,
+                    22,
                     List.of(
                             "date",
                             "time",

@@ -3,6 +3,7 @@ package org.socengine.connectors.decode;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
+import org.socengine.connectors.enrich.AssetInventory;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.SecurityEvent;
 
@@ -25,11 +26,22 @@ public final class RecordDecoder implements Serializable {
 
     private final DecoderOptions options;
     private final DepartmentDirectory departments;
+    private final AssetInventory assets;
     private transient Map<String, Decoder> decoders;
 
     public RecordDecoder(DecoderOptions options, DepartmentDirectory departments) {
+        this(options, departments, null);
+    }
+
+    /**
+     * @param assets the asset inventory, or null; it adds asset fields, and the department when the
+     *     header, key, topic and department ranges named none
+     */
+    public RecordDecoder(
+            DecoderOptions options, DepartmentDirectory departments, AssetInventory assets) {
         this.options = options;
         this.departments = departments;
+        this.assets = assets;
     }
 
     public Outcome decode(RawRecord record, long now) {
@@ -76,7 +88,24 @@ public final class RecordDecoder implements Serializable {
                             DecodeException.Reason.BAD_TIMESTAMP, "event has no timestamp"),
                     now);
         }
-        departments.attribute(record, event);
+        try {
+            departments.attribute(record, event);
+            if (assets != null) {
+                assets.enrich(event);
+            }
+        } catch (RuntimeException e) {
+            return dead(
+                    record,
+                    decoder.getClass().getSimpleName(),
+                    new DecodeException(
+                            DecodeException.Reason.INTERNAL_ERROR,
+                            "enrichment failed: "
+                                    + e.getClass().getSimpleName()
+                                    + ": "
+                                    + e.getMessage(),
+                            e),
+                    now);
+        }
         return new Outcome(event, null);
     }
 
