@@ -86,16 +86,8 @@ public final class DecodeCommand implements Callable<Integer> {
         RecordDecoder decoder =
                 new RecordDecoder(
                         DecoderOptions.defaults().withTimeZone(timeZone).withYear(year), dirs);
-        PrintStream out =
-                new PrintStream(
-                        new java.io.FileOutputStream(java.io.FileDescriptor.out),
-                        false,
-                        StandardCharsets.UTF_8);
-        PrintStream err =
-                new PrintStream(
-                        new java.io.FileOutputStream(java.io.FileDescriptor.err),
-                        true,
-                        StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         long decoded = 0;
         long dead = 0;
         long skipped = 0;

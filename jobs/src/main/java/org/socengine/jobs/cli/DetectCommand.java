@@ -124,11 +124,7 @@ public final class DetectCommand implements Callable<Integer> {
                         List.of(),
                         null,
                         DetectionJobOptions.defaults().withParallelism(parallelism));
-        PrintStream out =
-                new PrintStream(
-                        new java.io.FileOutputStream(java.io.FileDescriptor.out),
-                        true,
-                        StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         long count = 0;
         try (CloseableIterator<Alert> it = streams.alerts().executeAndCollect("soc-detect")) {
             while (it.hasNext()) {

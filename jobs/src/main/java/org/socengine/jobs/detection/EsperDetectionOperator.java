@@ -198,6 +198,24 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         while (!h.isEmpty() && h.peekFirst().timestamp < oldest) {
             h.pollFirst();
         }
+        // Expired suppressions would otherwise stay in every checkpoint forever.
+        long now = engine.currentTime();
+        engine.suppressions().values().removeIf(s -> s.until <= now);
+    }
+
+    /** Events waiting for the watermark, for tests. */
+    int pendingEvents() {
+        return buffer.size();
+    }
+
+    /** Events kept to rebuild windows after a restore, for tests. */
+    int horizonEvents() {
+        return history.values().stream().mapToInt(ArrayDeque::size).sum();
+    }
+
+    /** Live suppression entries, for tests. */
+    int suppressionEntries() {
+        return engines.values().stream().mapToInt(e -> e.suppressions().size()).sum();
     }
 
     private void emitAlerts() {

@@ -1,0 +1,180 @@
+package org.socengine.jobs.detection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.socengine.jobs.internal.RuleSets;
+import org.socengine.model.Alert;
+import org.socengine.model.SecurityEvent;
+import org.socengine.rules.engine.CompiledRule;
+
+/** The detection operator on event time, through restores, without leaking state. */
+class EsperDetectionOperatorTest {
+
+    private static final long T0 = Instant.parse("2026-11-24T08:00:00Z").toEpochMilli();
+    private static RuleFamilies families;
+
+    @BeforeAll
+    static void compileRules() throws Exception {
+        List<CompiledRule> rules = new ArrayList<>();
+        for (CompiledRule r : RuleSets.compileAll(Path.of("..", "rules", "detections"))) {
+            if (r.definition().name().equals("SSH brute force from one source")) {
+                rules.add(r);
+            }
+        }
+        assertThat(rules).hasSize(1);
+        families = RuleFamilies.of(rules);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Routed, Alert> harness()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new EsperDetectionOperator(families), Routed::partitionKey, Types.STRING);
+    }
+
+    private static SecurityEvent failure(long t, String ip) {
+        SecurityEvent e = new SecurityEvent();
+        e.timestamp = t;
+        SecurityEvent.Event ev = e.ensureEvent();
+        ev.category = "authentication";
+        ev.action = "ssh_login";
+        ev.outcome = "failure";
+        ev.module = "syslog";
+        e.ensureSource().ip = ip;
+        e.ensureUser().name = "root";
+        e.ensureOrganization().id = "so-yt";
+        return e;
+    }
+
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, Routed, Alert> h, SecurityEvent e)
+            throws Exception {
+        RuleRouter router = new RuleRouter(families);
+        List<Routed> out = new ArrayList<>();
+        router.flatMap(
+                e,
+                new org.apache.flink.util.Collector<>() {
+                    @Override
+                    public void collect(Routed r) {
+                        out.add(r);
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+        for (Routed r : out) {
+            h.processElement(new StreamRecord<>(r, e.timestamp));
+        }
+    }
+
+    private static List<Alert> alerts(
+            KeyedOneInputStreamOperatorTestHarness<String, Routed, Alert> h) {
+        List<Alert> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void eventsWaitForTheWatermarkThenAlertOnce() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            // Out of order within the allowed lateness: the buffer puts them back in order.
+            for (int i = 9; i >= 0; i--) {
+                send(h, failure(T0 + i * 3_000, "203.0.113.9"));
+            }
+            assertThat(alerts(h)).isEmpty();
+            h.processWatermark(new Watermark(T0 + 60_000));
+            List<Alert> alerts = alerts(h);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).windowStart).isEqualTo(T0);
+            assertThat(alerts.get(0).evidence).hasSize(8);
+            assertThat(alerts.get(0).late).isFalse();
+        }
+    }
+
+    @Test
+    void anEventBehindTheWatermarkIsEvaluatedAndItsAlertMarkedLate() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 7; i++) {
+                send(h, failure(T0 + i * 3_000, "203.0.113.10"));
+            }
+            h.processWatermark(new Watermark(T0 + 30_000));
+            send(h, failure(T0 + 25_000, "203.0.113.10"));
+            List<Alert> alerts = alerts(h);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).late).isTrue();
+        }
+    }
+
+    @Test
+    void anAttackSpanningARestoreIsDetectedExactlyOnce() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 5; i++) {
+                send(h, failure(T0 + i * 3_000, "198.51.100.77"));
+            }
+            h.processWatermark(new Watermark(T0 + 13_000));
+            send(h, failure(T0 + 15_000, "198.51.100.77"));
+            snapshot = h.snapshot(1, T0);
+            assertThat(alerts(h)).isEmpty();
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            for (int i = 6; i < 12; i++) {
+                send(restored, failure(T0 + i * 3_000, "198.51.100.77"));
+            }
+            restored.processWatermark(new Watermark(T0 + 90_000));
+            List<Alert> alerts = alerts(restored);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).windowStart).isEqualTo(T0);
+            assertThat(alerts.get(0).entity).containsEntry("source.ip", "198.51.100.77");
+
+            // A second restore from after the alert must not raise it again.
+            OperatorSubtaskState after = restored.snapshot(2, T0 + 90_000);
+            try (var again = harness()) {
+                again.initializeState(after);
+                again.open();
+                send(again, failure(T0 + 95_000, "198.51.100.77"));
+                again.processWatermark(new Watermark(T0 + 120_000));
+                assertThat(alerts(again)).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void stateDrainsOnceTheHorizonAndSuppressionHavePassed() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            EsperDetectionOperator op = (EsperDetectionOperator) h.getOperator();
+            for (int i = 0; i < 10; i++) {
+                send(h, failure(T0 + i * 3_000, "203.0.113.11"));
+            }
+            h.processWatermark(new Watermark(T0 + 60_000));
+            assertThat(alerts(h)).hasSize(1);
+            assertThat(op.horizonEvents()).isPositive();
+            assertThat(op.suppressionEntries()).isEqualTo(1);
+            h.processWatermark(new Watermark(T0 + 3_600_000));
+            assertThat(op.pendingEvents()).isZero();
+            assertThat(op.horizonEvents()).isZero();
+            assertThat(op.suppressionEntries()).isZero();
+            assertThat(h.numKeyedStateEntries()).isZero();
+        }
+    }
+}
