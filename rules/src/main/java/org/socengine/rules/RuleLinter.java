@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.socengine.model.AttackTags;
 import org.socengine.model.EventJson;
+import org.socengine.rules.engine.DetectionEngine;
+import org.socengine.rules.engine.EplSandbox;
 import org.socengine.rules.engine.RuleCompiler;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -118,6 +120,7 @@ public final class RuleLinter {
         checkFileName(file, def, problems);
         checkAttack(def, root, problems);
         checkRisk(def, problems);
+        checkSuppression(def, problems);
         checkTests(file, def, problems);
         try {
             compiler.compile(def);
@@ -292,6 +295,27 @@ public final class RuleLinter {
                                     + "); it is in the '"
                                     + fitting
                                     + "' band"));
+        }
+    }
+
+    // A grouped aggregate re-evaluates its having clause when events leave the window, so with
+    // a suppression shorter than the window the same burst alerts again at expiry.
+    private static void checkSuppression(RuleDefinition def, Set<RuleProblem> problems) {
+        if (def.epl() == null) {
+            return;
+        }
+        long window = EplSandbox.longestWindowMillis(def.epl());
+        java.time.Duration suppress =
+                def.suppressFor() == null ? DetectionEngine.DEFAULT_SUPPRESSION : def.suppressFor();
+        if (window > suppress.toMillis()) {
+            problems.add(
+                    def.problem(
+                            def.lines().containsKey("suppress") ? "suppress" : "epl",
+                            "suppress.for ("
+                                    + Durations.format(suppress)
+                                    + ") is shorter than the rule's window ("
+                                    + Durations.format(java.time.Duration.ofMillis(window))
+                                    + "): the same burst would alert again when its events leave the window"));
         }
     }
 

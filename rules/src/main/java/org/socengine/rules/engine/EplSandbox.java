@@ -89,7 +89,10 @@ public final class EplSandbox {
                     "format",
                     "tocalendar",
                     "todate",
-                    "tomillisec");
+                    "tomillisec",
+                    // The keyed accessor of source fields without an ECS name on a pattern tag
+                    // (a.fields('TargetSid')): a map lookup, not a method of an arbitrary value.
+                    "fields");
 
     private static final Pattern DOT_CALL =
             Pattern.compile("\\.\\s*`?([A-Za-z_$][\\w$]*)`?\\s*\\(");
@@ -221,6 +224,16 @@ public final class EplSandbox {
             }
         }
         return out;
+    }
+
+    /** The longest data window ({@code #time(...)} and kin) the EPL declares, in milliseconds. */
+    public static long longestWindowMillis(String epl) {
+        long max = 0;
+        Matcher tw = TIME_WINDOW.matcher(epl);
+        while (tw.find()) {
+            max = Math.max(max, seconds(Long.parseLong(tw.group(1)), tw.group(2)) * 1000);
+        }
+        return max;
     }
 
     /** The longest time window the EPL declares, in milliseconds (0 if none). */
