@@ -73,8 +73,25 @@ public final class JsonRecords {
         if (v == null || v.isNull() || v.isContainerNode()) {
             return null;
         }
-        String s = v.asText();
+        String s = scalar(v);
         return s.isEmpty() ? null : s;
+    }
+
+    /**
+     * The text of a scalar as the source wrote it: Jackson prints large floating-point numbers in
+     * scientific notation ({@code 1.7956E9}), which no time or number parser downstream expects.
+     */
+    public static String scalar(JsonNode v) {
+        if (v.isDouble() || v.isFloat()) {
+            double d = v.doubleValue();
+            return Double.isFinite(d)
+                    ? java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
+                    : v.asText();
+        }
+        if (v.isBigDecimal()) {
+            return v.decimalValue().toPlainString();
+        }
+        return v.asText();
     }
 
     /** The text of a member under a dotted path of nested objects ({@code winlog.event_id}). */

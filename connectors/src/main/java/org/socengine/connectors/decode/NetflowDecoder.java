@@ -45,7 +45,7 @@ public class NetflowDecoder implements Decoder {
             Map.Entry<String, JsonNode> x = it.next();
             JsonNode v = x.getValue();
             if (v.isValueNode() && !v.isNull()) {
-                f.put(norm(x.getKey()), v.asText());
+                f.put(norm(x.getKey()), JsonRecords.scalar(v));
             }
         }
         String src =

@@ -62,6 +62,13 @@ public class SyslogDecoder implements Decoder {
                 SOURCE + "." + (program == null ? "unknown" : program.toLowerCase(Locale.ROOT));
         event.field("syslog.message", DecoderSupport.cap(h.message(), options.maxOriginalBytes()));
         SyslogMessages.parse(program, h.message(), event, options);
+        SecurityEvent.Event ev = event.ensureEvent();
+        if (ev.action == null) {
+            // A message no parser knows is still a host log line that rules can match on text.
+            ev.category = ev.category == null ? "host" : ev.category;
+            ev.type = ev.type == null ? "info" : ev.type;
+            ev.action = "syslog_message";
+        }
         return event;
     }
 

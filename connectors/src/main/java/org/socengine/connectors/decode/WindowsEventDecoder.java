@@ -131,7 +131,7 @@ public class WindowsEventDecoder implements Decoder {
                 if (!NXLOG_ENVELOPE.contains(x.getKey())
                         && x.getValue().isValueNode()
                         && !x.getValue().isNull()) {
-                    data.putIfAbsent(x.getKey(), x.getValue().asText());
+                    data.putIfAbsent(x.getKey(), JsonRecords.scalar(x.getValue()));
                 }
             }
         } else {
@@ -196,7 +196,7 @@ public class WindowsEventDecoder implements Decoder {
             Map.Entry<String, JsonNode> x = it.next();
             JsonNode v = x.getValue();
             if (v.isValueNode() && !v.isNull()) {
-                out.put(x.getKey(), v.asText());
+                out.put(x.getKey(), JsonRecords.scalar(v));
             } else if (v.isArray()) {
                 StringBuilder b = new StringBuilder();
                 for (JsonNode a : v) {

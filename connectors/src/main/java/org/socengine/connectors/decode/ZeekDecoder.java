@@ -229,7 +229,7 @@ public class ZeekDecoder implements Decoder {
                     out.put(k, b.toString());
                 }
             } else if (!v.isNull()) {
-                out.put(k, v.asText());
+                out.put(k, JsonRecords.scalar(v));
             }
         }
     }
