@@ -107,25 +107,36 @@ public final class RuleLinter {
             return null;
         }
         Node root = compose(text);
+        Set<Integer> schemaLines = new java.util.HashSet<>();
         if (root != null) {
-            problems.addAll(schema.validate(file.toString(), root));
+            for (RuleProblem p : schema.validate(file.toString(), root)) {
+                problems.add(p);
+                schemaLines.add(p.line());
+            }
         }
         RuleDefinition def;
+        List<RuleProblem> parseProblems = new ArrayList<>();
         try {
-            def = RuleParser.parse(file.toString(), text);
+            def = RuleParser.parse(file.toString(), text, parseProblems);
         } catch (RuleValidationException e) {
             problems.addAll(e.problems());
             return null;
         }
+        // The schema already said what is wrong on those lines, in its own words.
+        parseProblems.stream().filter(p -> !schemaLines.contains(p.line())).forEach(problems::add);
         checkFileName(file, def, problems);
         checkAttack(def, root, problems);
         checkRisk(def, problems);
         checkSuppression(def, problems);
         checkTests(file, def, problems);
-        try {
-            compiler.compile(def);
-        } catch (RuleValidationException e) {
-            problems.addAll(e.problems());
+        if (def.epl() != null && !def.epl().isBlank()) {
+            try {
+                compiler.compile(def);
+            } catch (RuleValidationException e) {
+                e.problems().stream()
+                        .filter(p -> !schemaLines.contains(p.line()))
+                        .forEach(problems::add);
+            }
         }
         return def;
     }

@@ -65,6 +65,20 @@ public final class RuleParser {
 
     public static RuleDefinition parse(String file, String yaml) throws RuleValidationException {
         List<RuleProblem> problems = new ArrayList<>();
+        RuleDefinition def = parse(file, yaml, problems);
+        if (!problems.isEmpty()) {
+            throw new RuleValidationException(problems);
+        }
+        return def;
+    }
+
+    /**
+     * Parses as far as the document allows, adding every problem to {@code problems}: the linter
+     * uses the partial definition to go on checking the rest of a rule that has, say, one unknown
+     * key. Throws only when the document is not a YAML mapping at all.
+     */
+    static RuleDefinition parse(String file, String yaml, List<RuleProblem> problems)
+            throws RuleValidationException {
         if (yaml.length() > MAX_RULE_BYTES) {
             throw new RuleValidationException(
                     new RuleProblem(file, 1, "rule file larger than " + MAX_RULE_BYTES + " bytes"));
@@ -156,10 +170,6 @@ public final class RuleParser {
         List<String> falsePositives = f.strings("false_positives");
         List<String> references = f.strings("references");
         List<RuleTestCase> tests = parseTests(f, nodes.get("tests"));
-
-        if (!problems.isEmpty()) {
-            throw new RuleValidationException(problems);
-        }
         return new RuleDefinition(
                 id,
                 name,
