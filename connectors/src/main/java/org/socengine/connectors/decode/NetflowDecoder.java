@@ -77,6 +77,15 @@ public class NetflowDecoder implements Decoder {
                     DecodeException.Reason.WRONG_FORMAT,
                     "JSON without flow addresses (ip_src/src_addr/sourceIPv4Address)");
         }
+        Long bytes = number(first(f, "bytes", "octetdeltacount", "inbytes", "ibyt"));
+        Long packets = number(first(f, "packets", "packetdeltacount", "inpkts", "ipkt"));
+        if (bytes == null && packets == null) {
+            // Every collector writes the flow's counters; a record with addresses but no counters
+            // is another format (an IDS event) sent to the wrong topic.
+            throw new DecodeException(
+                    DecodeException.Reason.WRONG_FORMAT,
+                    "JSON without flow counters (bytes/packets)");
+        }
         SecurityEvent e = DecoderSupport.newEvent(SOURCE, line, options);
         SecurityEvent.Event ev = e.ensureEvent();
         ev.category = "network";
@@ -112,8 +121,6 @@ public class NetflowDecoder implements Decoder {
         if (proto != null) {
             e.ensureNetwork().transport = Net.transport(proto);
         }
-        Long bytes = number(first(f, "bytes", "octetdeltacount", "inbytes", "ibyt"));
-        Long packets = number(first(f, "packets", "packetdeltacount", "inpkts", "ipkt"));
         if (bytes != null) {
             e.ensureNetwork().bytes = bytes;
             e.ensureSource().bytes = bytes;

@@ -74,7 +74,7 @@ class NetflowDecoderTest {
         assertThat(
                         Samples.deadLetter(
                                 "netflow",
-                                "{\"ip_src\":\"1.2.3.4\",\"timestamp_start\":\"last week\"}"))
+                                "{\"ip_src\":\"1.2.3.4\",\"bytes\":1,\"timestamp_start\":\"last week\"}"))
                 .isEqualTo("bad_timestamp");
     }
 }
