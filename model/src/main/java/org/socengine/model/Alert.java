@@ -52,6 +52,21 @@ public class Alert {
     /** Raised by an experimental rule: shown but never escalated. */
     public boolean shadow;
 
+    /**
+     * This record updates an alert already raised (same id): its count, suppressed repeats, window
+     * end and last-seen time. Sinks apply it as a partial update, not as a new document.
+     */
+    public boolean update;
+
+    /** Event time of the latest repeat folded into this alert. */
+    public long lastSeen;
+
+    /** How an analyst closed it: true_positive, benign, false_positive. */
+    public String disposition;
+
+    /** An alert about the engine's own alerting (a rule over its budget), not about an attack. */
+    public boolean meta;
+
     public Alert() {}
 
     /** A short human description of the entity: {@code source.ip=203.0.113.7}. */

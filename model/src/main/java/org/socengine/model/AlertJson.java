@@ -60,6 +60,11 @@ public final class AlertJson {
         alert.put("suppressed_count", a.suppressedCount);
         alert.put("late", a.late);
         alert.put("shadow", a.shadow);
+        alert.put("meta", a.meta);
+        alert.put("last_seen", Timestamps.format(a.lastSeen > 0 ? a.lastSeen : a.timestamp));
+        if (a.disposition != null) {
+            alert.put("disposition", a.disposition);
+        }
         alert.put("group_key", a.groupKey());
         ObjectNode window = alert.putObject("window");
         window.put("start", Timestamps.format(a.windowStart));
@@ -100,6 +105,11 @@ public final class AlertJson {
         a.suppressedCount = alert.path("suppressed_count").asLong();
         a.late = alert.path("late").asBoolean();
         a.shadow = alert.path("shadow").asBoolean();
+        a.meta = alert.path("meta").asBoolean();
+        a.disposition = alert.path("disposition").asText(null);
+        if (alert.hasNonNull("last_seen")) {
+            a.lastSeen = Timestamps.parse(alert.path("last_seen").asText());
+        }
         a.windowStart = Timestamps.parse(alert.path("window").path("start").asText());
         a.windowEnd = Timestamps.parse(alert.path("window").path("end").asText());
         Iterator<Map.Entry<String, JsonNode>> details = alert.path("details").fields();

@@ -83,6 +83,8 @@ public final class DepartmentTrafficSimulator {
         "/usr/bin/systemctl status postgresql"
     };
 
+    private static final int STAFF_PER_DEPARTMENT = 8;
+
     private final long seed;
     private final long start;
     private final long duration;
@@ -253,13 +255,16 @@ public final class DepartmentTrafficSimulator {
     }
 
     private void background(Random rnd, long t) {
-        Department d = departments.get(rnd.nextInt(departments.size()));
+        int di = rnd.nextInt(departments.size());
+        Department d = departments.get(di);
         String host = host(d, rnd);
-        String user = STAFF[rnd.nextInt(STAFF.length)];
-        String ip = internalIp(d, rnd);
+        // Each department has its own staff, each at a workstation with a fixed address.
+        int staff = rnd.nextInt(STAFF_PER_DEPARTMENT);
+        String user = STAFF[(di * 5 + staff) % STAFF.length] + (di + 1);
+        String ip = workstation(d, staff);
         int port = 40000 + rnd.nextInt(20000);
         int kind = rnd.nextInt(100);
-        if (kind < 30) {
+        if (kind < 32) {
             add(
                     t,
                     d,
@@ -273,7 +278,7 @@ public final class DepartmentTrafficSimulator {
                             + port
                             + " ssh2: ED25519 SHA256:"
                             + Long.toHexString(rnd.nextLong()));
-        } else if (kind < 40) {
+        } else if (kind < 43) {
             add(
                     t,
                     d,
@@ -354,6 +359,12 @@ public final class DepartmentTrafficSimulator {
     private static String host(Department d, Random rnd) {
         String[] roles = {"portal", "mail", "db", "app", "hoso"};
         return d.id() + "-" + roles[rnd.nextInt(roles.length)] + "-0" + (1 + rnd.nextInt(2));
+    }
+
+    private static String workstation(Department d, int staff) {
+        String cidr = d.cidrs().isEmpty() ? "10.99.0.0/16" : d.cidrs().get(0);
+        String[] o = cidr.substring(0, cidr.indexOf('/')).split("\\.");
+        return o[0] + "." + o[1] + ".1." + (20 + staff);
     }
 
     private static String internalIp(Department d, Random rnd) {
