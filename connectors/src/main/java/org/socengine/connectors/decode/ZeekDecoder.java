@@ -49,9 +49,11 @@ public class ZeekDecoder implements Decoder {
                     "weird",
                     cols(ID4 + "name addl notice peer source"));
 
+    private static final int MAX_HEADERS = 64;
+
     private final DecoderOptions options;
 
-    /** TSV headers seen, by {@code #path}. */
+    /** TSV headers seen, by {@code #path}, the least recently declared first. */
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
 
     private String lastPath;
@@ -162,6 +164,11 @@ public class ZeekDecoder implements Decoder {
                 }
                 String path = lastPath != null ? lastPath : inferFromNames(names);
                 headers.remove(path);
+                if (headers.size() >= MAX_HEADERS) {
+                    // A shipper cycling through endless #path values must not grow the state:
+                    // forget the header seen longest ago.
+                    headers.remove(headers.keySet().iterator().next());
+                }
                 headers.put(path, names);
                 lastPath = path;
             }
