@@ -85,9 +85,19 @@ public class ZeekDecoder implements Decoder {
         String path;
         if (line.startsWith("{")) {
             JsonNode n = JsonRecords.object(line);
+            String tag = null;
+            if (n.size() == 1) {
+                // The zeek-kafka plugin wraps each record in its log name ({"conn": {...}})
+                // unless Kafka::tag_json is off.
+                String only = n.fieldNames().next();
+                if (n.get(only).isObject() && n.get(only).has("ts")) {
+                    tag = only;
+                    n = n.get(only);
+                }
+            }
             f = new HashMap<>();
             flatten(n, "", f, 0);
-            path = f.get("_path");
+            path = tag != null ? tag : f.get("_path");
             if (path == null) {
                 path = infer(f);
             }
