@@ -42,6 +42,78 @@ public final class ElasticsearchClients {
                 });
     }
 
+    /**
+     * One line that says what went wrong talking to Elasticsearch, in terms an operator can act on:
+     * an untrusted certificate, refused credentials, an unreachable node. Never includes a secret.
+     */
+    public static String describe(Throwable e, ElasticsearchSettings s) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof java.security.cert.CertPathBuilderException
+                    || t instanceof java.security.cert.CertificateException) {
+                String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+                return "the TLS certificate of "
+                        + s.url()
+                        + " is not trusted ("
+                        + (s.caCertificate() == null
+                                ? "no CA file given, the JVM's default trust store was used"
+                                : "CA file " + s.caCertificate())
+                        + "): "
+                        + msg;
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS with " + s.url() + " failed: " + t.getMessage();
+            }
+            if (t instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException ee) {
+                if (ee.status() == 401) {
+                    return "Elasticsearch at "
+                            + s.url()
+                            + " refused the credentials ("
+                            + (s.apiKey() != null
+                                    ? "API key"
+                                    : s.username() != null ? "user " + s.username() : "none given")
+                            + ")";
+                }
+                if (ee.status() == 403) {
+                    return "Elasticsearch at "
+                            + s.url()
+                            + " denied the request: "
+                            + ee.error().reason();
+                }
+            }
+            if (t instanceof co.elastic.clients.transport.TransportException te
+                    && te.statusCode() == 401) {
+                return "Elasticsearch at " + s.url() + " refused the credentials";
+            }
+            if (t instanceof java.net.ConnectException) {
+                return "cannot connect to Elasticsearch at " + s.url() + ": " + t.getMessage();
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host in Elasticsearch URL " + s.url();
+            }
+        }
+        return "Elasticsearch at " + s.url() + ": " + e.getMessage();
+    }
+
+    /** Whether the error is one that waiting cannot fix (certificate, credentials, permissions). */
+    public static boolean isConfigurationError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+            if (t instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException ee
+                    && (ee.status() == 401 || ee.status() == 403)) {
+                return true;
+            }
+            if (t instanceof co.elastic.clients.transport.TransportException te
+                    && (te.statusCode() == 401 || te.statusCode() == 403)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Trusts exactly the CA certificates in the PEM file. */
     public static SSLContext sslContext(Path caPem) throws IOException {
         try (InputStream in = Files.newInputStream(caPem)) {

@@ -11,6 +11,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.elasticsearch.AlertStatusChange;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 
@@ -19,6 +20,7 @@ public final class SocKafka {
 
     public static final String DLQ_TOPIC = "soc.dlq";
     public static final String ALERTS_TOPIC = "soc.alerts";
+    public static final String ALERT_STATUS_TOPIC = "soc.alert-status";
     public static final Pattern RAW_TOPICS = Pattern.compile("soc\\.raw\\..+");
 
     private SocKafka() {}
@@ -87,6 +89,40 @@ public final class SocKafka {
                                 a.id.getBytes(StandardCharsets.UTF_8),
                                 AlertJson.toJson(a).getBytes(StandardCharsets.UTF_8));
         return KafkaSink.<Alert>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setKafkaProducerConfig(settings.toProperties())
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /**
+     * The analysts' status changes ({@code soc.alert-status}); records that are not a valid change
+     * are logged and skipped, they never stop the job.
+     */
+    public static KafkaSource<AlertStatusChange> alertStatusSource(
+            KafkaSettings settings, String groupId, OffsetsInitializer start) {
+        return KafkaSource.<AlertStatusChange>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setProperties(settings.toProperties())
+                .setGroupId(groupId)
+                .setTopics(ALERT_STATUS_TOPIC)
+                .setStartingOffsets(start)
+                .setDeserializer(new AlertStatusDeserializer())
+                .build();
+    }
+
+    /** Status changes keyed by alert id, as the command line publishes them. */
+    public static KafkaSink<AlertStatusChange> alertStatusSink(KafkaSettings settings) {
+        KafkaRecordSerializationSchema<AlertStatusChange> schema =
+                (c, ctx, ts) ->
+                        new ProducerRecord<>(
+                                ALERT_STATUS_TOPIC,
+                                null,
+                                c.at,
+                                c.alertId.getBytes(StandardCharsets.UTF_8),
+                                c.toJson().getBytes(StandardCharsets.UTF_8));
+        return KafkaSink.<AlertStatusChange>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setKafkaProducerConfig(settings.toProperties())
                 .setRecordSerializer(schema)

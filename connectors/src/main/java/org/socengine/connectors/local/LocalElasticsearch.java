@@ -7,11 +7,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +35,31 @@ public final class LocalElasticsearch implements AutoCloseable {
     private static final String NOBODY_UID = "65534";
 
     private final int port;
-    private final ManagedProcess process;
     private final Path dir;
+    private final List<String> command;
+    private final Map<String, String> env;
+    private final Path logFile;
+    private final Path pidFile;
+    private final Options options;
+    private final boolean https;
+    private ManagedProcess process;
 
-    private LocalElasticsearch(int port, ManagedProcess process, Path dir) {
+    private LocalElasticsearch(
+            int port,
+            Path dir,
+            List<String> command,
+            Map<String, String> env,
+            Path logFile,
+            Path pidFile,
+            Options options) {
         this.port = port;
-        this.process = process;
         this.dir = dir;
+        this.command = List.copyOf(command);
+        this.env = Map.copyOf(env);
+        this.logFile = logFile;
+        this.pidFile = pidFile;
+        this.options = options;
+        this.https = "true".equals(options.settings.get("xpack.security.http.ssl.enabled"));
     }
 
     public static String version() {
@@ -53,7 +73,7 @@ public final class LocalElasticsearch implements AutoCloseable {
     }
 
     public static LocalElasticsearch start(Path workDir) throws IOException {
-        return start(workDir, "512m", Duration.ofSeconds(180), Map.of());
+        return start(workDir, new Options());
     }
 
     /**
@@ -63,6 +83,11 @@ public final class LocalElasticsearch implements AutoCloseable {
     public static LocalElasticsearch start(
             Path workDir, String heap, Duration timeout, Map<String, String> settings)
             throws IOException {
+        return start(workDir, new Options().heap(heap).timeout(timeout).settings(settings));
+    }
+
+    /** Starts a node as the options say: settings, files of its config folder, file-realm users. */
+    public static LocalElasticsearch start(Path workDir, Options options) throws IOException {
         Path jdk =
                 JdkFinder.find(21)
                         .orElseThrow(
@@ -81,6 +106,19 @@ public final class LocalElasticsearch implements AutoCloseable {
         LocalKafka.deleteRecursively(data);
         Path logs = WorkDirs.ensure(dir.resolve("logs"));
         Files.createDirectories(data);
+        // A config folder of its own (ES_PATH_CONF): nodes sharing one unpacked distribution
+        // must not share certificates, users or the keystore.
+        Path conf = dir.resolve("config");
+        LocalKafka.deleteRecursively(conf);
+        copyTree(home.resolve("config"), conf);
+        for (Map.Entry<String, String> f : options.configFiles.entrySet()) {
+            Path target = conf.resolve(f.getKey()).normalize();
+            if (!target.startsWith(conf)) {
+                throw new IOException("config file outside the config folder: " + f.getKey());
+            }
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, f.getValue(), StandardCharsets.UTF_8);
+        }
         Path logFile = dir.resolve("elasticsearch.out");
         Files.deleteIfExists(logFile);
         Files.createFile(logFile);
@@ -89,17 +127,42 @@ public final class LocalElasticsearch implements AutoCloseable {
             chown(home);
             chown(dir);
         }
-        int port = Ports.free();
-        int transport = Ports.free();
-        List<String> cmd = new ArrayList<>();
+        List<String> asUser = new ArrayList<>();
         if (root) {
-            cmd.addAll(
+            asUser.addAll(
                     List.of(
                             "setpriv",
                             "--reuid=" + NOBODY_UID,
                             "--regid=" + NOBODY_UID,
                             "--clear-groups"));
         }
+        Map<String, String> env = new HashMap<>();
+        env.put("ES_JAVA_HOME", jdk.toString());
+        env.put(
+                "ES_JAVA_OPTS",
+                "-Xms"
+                        + options.heap
+                        + " -Xmx"
+                        + options.heap
+                        + " -XX:-HeapDumpOnOutOfMemoryError");
+        env.put("HOME", home.toString());
+        env.put("ES_PATH_CONF", conf.toString());
+        for (User u : options.users) {
+            List<String> add = new ArrayList<>(asUser);
+            add.addAll(
+                    List.of(
+                            home.resolve("bin/elasticsearch-users").toString(),
+                            "useradd",
+                            u.name(),
+                            "-p",
+                            u.password(),
+                            "-r",
+                            String.join(",", u.roles())));
+            runWithEnv(add, env, "elasticsearch-users useradd " + u.name());
+        }
+        int port = Ports.free();
+        int transport = Ports.free();
+        List<String> cmd = new ArrayList<>(asUser);
         cmd.add(home.resolve("bin/elasticsearch").toString());
         Map<String, String> all = new HashMap<>();
         all.put("discovery.type", "single-node");
@@ -112,29 +175,45 @@ public final class LocalElasticsearch implements AutoCloseable {
         all.put("path.data", data.toString());
         all.put("path.logs", logs.toString());
         all.put("action.auto_create_index", "true");
-        all.putAll(settings);
+        all.putAll(options.settings);
         all.forEach((k, v) -> cmd.add("-E" + k + "=" + v));
-        Map<String, String> env = new HashMap<>();
-        env.put("ES_JAVA_HOME", jdk.toString());
-        env.put(
-                "ES_JAVA_OPTS",
-                "-Xms" + heap + " -Xmx" + heap + " -XX:-HeapDumpOnOutOfMemoryError");
-        env.put("HOME", home.toString());
         env.remove("JAVA_HOME");
-        ManagedProcess mp = ManagedProcess.start("elasticsearch", cmd, dir, logFile, pidFile, env);
-        LocalElasticsearch es = new LocalElasticsearch(port, mp, dir);
-        try {
-            es.awaitReady(timeout, logFile);
-        } catch (IOException | RuntimeException e) {
-            es.close();
-            throw e;
-        }
+        LocalElasticsearch es =
+                new LocalElasticsearch(port, dir, cmd, env, logFile, pidFile, options);
+        es.launch(options.timeout);
         LOG.info("Elasticsearch {} ready at {}", version(), es.url());
         return es;
     }
 
+    private void launch(Duration timeout) throws IOException {
+        process = ManagedProcess.start("elasticsearch", command, dir, logFile, pidFile, env);
+        try {
+            awaitReady(timeout);
+        } catch (IOException | RuntimeException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops the node and keeps its data, for tests of an outage: {@link #restart} brings it back on
+     * the same port with the same indices.
+     */
+    public synchronized void stop() {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    /** Starts the stopped node again (or stops and starts a running one), keeping its data. */
+    public synchronized void restart(Duration timeout) throws IOException {
+        stop();
+        launch(timeout);
+        LOG.info("Elasticsearch restarted at {}", url());
+    }
+
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (https ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     public int port() {
@@ -145,12 +224,26 @@ public final class LocalElasticsearch implements AutoCloseable {
         return dir;
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
+    /** The node's config folder, where certificates and file-realm users live. */
+    public Path configDir() {
+        return dir.resolve("config");
     }
 
-    private void awaitReady(Duration timeout, Path logFile) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    private void awaitReady(Duration timeout) throws IOException {
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (https) {
+            if (options.caCertificate == null) {
+                throw new IOException("an https node needs the CA certificate to check readiness");
+            }
+            hb.sslContext(
+                    org.socengine.connectors.elasticsearch.ElasticsearchClients.sslContext(
+                            options.caCertificate));
+        }
+        HttpClient http = hb.build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -161,15 +254,26 @@ public final class LocalElasticsearch implements AutoCloseable {
                                 + LocalKafka.tail(logFile));
             }
             try {
+                HttpRequest.Builder rb =
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                url()
+                                                        + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
+                                .timeout(Duration.ofSeconds(5));
+                if (options.readinessUser != null) {
+                    rb.header(
+                            "Authorization",
+                            "Basic "
+                                    + Base64.getEncoder()
+                                            .encodeToString(
+                                                    (options.readinessUser.name()
+                                                                    + ":"
+                                                                    + options.readinessUser
+                                                                            .password())
+                                                            .getBytes(StandardCharsets.UTF_8)));
+                }
                 HttpResponse<String> r =
-                        http.send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        url()
-                                                                + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
-                                        .timeout(Duration.ofSeconds(5))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200
                         && r.headers()
                                 .firstValue("X-Elastic-Product")
@@ -192,6 +296,66 @@ public final class LocalElasticsearch implements AutoCloseable {
                         + logFile
                         + ":\n"
                         + LocalKafka.tail(logFile));
+    }
+
+    /** A user of the node's file realm, created with {@code bin/elasticsearch-users}. */
+    public record User(String name, String password, List<String> roles) {
+        @Override
+        public String toString() {
+            return "User{" + name + ", roles=" + roles + "}";
+        }
+    }
+
+    /** How to start a node: heap, start-up timeout, settings, config files, users. */
+    public static final class Options {
+        private String heap = "512m";
+        private Duration timeout = Duration.ofSeconds(180);
+        private final Map<String, String> settings = new HashMap<>();
+        private final Map<String, String> configFiles = new HashMap<>();
+        private final List<User> users = new ArrayList<>();
+        private Path caCertificate;
+        private User readinessUser;
+
+        public Options heap(String heap) {
+            this.heap = heap;
+            return this;
+        }
+
+        public Options timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Options settings(Map<String, String> settings) {
+            this.settings.putAll(settings);
+            return this;
+        }
+
+        public Options setting(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        /** A file of the config folder, such as a certificate or {@code roles.yml}. */
+        public Options configFile(String relativePath, String content) {
+            configFiles.put(relativePath, content);
+            return this;
+        }
+
+        public Options user(String name, String password, String... roles) {
+            users.add(new User(name, password, List.of(roles)));
+            return this;
+        }
+
+        /**
+         * For a node with TLS and authentication: the CA to trust and the user that checks
+         * readiness.
+         */
+        public Options readiness(Path caCertificate, String user, String password) {
+            this.caCertificate = caCertificate;
+            this.readinessUser = user == null ? null : new User(user, password, List.of());
+            return this;
+        }
     }
 
     /**
@@ -274,6 +438,38 @@ public final class LocalElasticsearch implements AutoCloseable {
         return home;
     }
 
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        WorkDirs.ensure(to);
+    }
+
+    private static void runWithEnv(List<String> cmd, Map<String, String> env, String what)
+            throws IOException {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            pb.environment().remove("JAVA_HOME");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                // The command line holds a password: report the tool's output, not the command.
+                throw new IOException(what + " failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     private static void chown(Path p) throws IOException {
         run(List.of("chown", "-R", NOBODY_UID + ":" + NOBODY_UID, p.toString()));
     }
@@ -293,6 +489,6 @@ public final class LocalElasticsearch implements AutoCloseable {
 
     @Override
     public void close() {
-        process.close();
+        stop();
     }
 }
