@@ -23,10 +23,8 @@ public class AccessLogDecoder implements Decoder {
 
     private static final Pattern CLF =
             Pattern.compile(
-                    "\\[(\\d{1,2})/([A-Za-z]{3})/(\\d{4}):(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?(?: ?([+-]\\d{4}))?\\] "
-                            + "\"((?:[^\"\\\\]|\\\\.)*)\" (\\d{3}|-) (\\d+|-)"
-                            + "(?: +\"((?:[^\"\\\\]|\\\\.)*)\" +\"((?:[^\"\\\\]|\\\\.)*)\")?(.*)$",
-                    Pattern.DOTALL);
+                    "\\[(\\d{1,2})/([A-Za-z]{3})/(\\d{4}):(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?(?: ?([+-]\\d{4}))?\\] \"");
+    private static final Pattern STATUS_BYTES = Pattern.compile("^ (\\d{3}|-) (\\d+|-)");
     private static final Pattern IIS_START =
             Pattern.compile("^(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}) ");
     private static final Set<String> METHODS =
@@ -146,6 +144,7 @@ public class AccessLogDecoder implements Decoder {
         SecurityEvent e = DecoderSupport.newEvent(SOURCE, line, options);
         Matcher iis = IIS_START.matcher(line);
         if (iis.lookingAt() && !CLF.matcher(line).find()) {
+            // W3C extended log (IIS): space-separated fields, no bracketed date.
             iis(line, e);
             return e;
         }
@@ -258,21 +257,49 @@ public class AccessLogDecoder implements Decoder {
                         Integer.parseInt(m.group(6)),
                         micros * 1000,
                         zone);
-        request(unescape(m.group(9)), e);
-        Integer status = m.group(10).equals("-") ? null : Integer.valueOf(m.group(10));
-        Long bytes = m.group(11).equals("-") ? null : parseLong(m.group(11));
+        // The quoted fields are scanned by hand: a regular expression over a request full of
+        // escaped quotes recurses once per character and overflows the stack.
+        int[] end = new int[1];
+        String req = quoted(line, m.end(), end);
+        if (req == null) {
+            return false;
+        }
+        Matcher sb = STATUS_BYTES.matcher(line).region(end[0], line.length());
+        if (!sb.lookingAt()) {
+            return false;
+        }
+        request(unescape(req), e);
+        Integer status = sb.group(1).equals("-") ? null : Integer.valueOf(sb.group(1));
+        Long bytes = sb.group(2).equals("-") ? null : parseLong(sb.group(2));
         response(e, status, bytes);
-        if (m.group(12) != null) {
-            String ref = unescape(m.group(12));
-            if (!ref.equals("-") && !ref.isEmpty()) {
-                e.ensureHttp().ensureRequest().referrer = ref;
-            }
-            String ua = unescape(m.group(13));
-            if (!ua.equals("-") && !ua.isEmpty()) {
-                e.ensureUserAgent().original = ua;
+        int pos = sb.end();
+        String rest = line.substring(pos);
+        String trimmed = rest.stripLeading();
+        if (trimmed.startsWith("\"")) {
+            int refStart = pos + (rest.length() - trimmed.length()) + 1;
+            String ref = quoted(line, refStart, end);
+            if (ref != null) {
+                String afterRef = line.substring(end[0]);
+                String t2 = afterRef.stripLeading();
+                if (t2.startsWith("\"") && t2.length() < afterRef.length()) {
+                    int uaStart = end[0] + (afterRef.length() - t2.length()) + 1;
+                    int[] uaEnd = new int[1];
+                    String ua = quoted(line, uaStart, uaEnd);
+                    if (ua != null) {
+                        ref = unescape(ref);
+                        if (!ref.equals("-") && !ref.isEmpty()) {
+                            e.ensureHttp().ensureRequest().referrer = ref;
+                        }
+                        ua = unescape(ua);
+                        if (!ua.equals("-") && !ua.isEmpty()) {
+                            e.ensureUserAgent().original = ua;
+                        }
+                        rest = line.substring(uaEnd[0]);
+                    }
+                }
             }
         }
-        String extra = m.group(14).strip();
+        String extra = rest.strip();
         if (!extra.isEmpty()) {
             e.field("http.extra", DecoderSupport.cap(extra, 1024));
         }
@@ -409,6 +436,27 @@ public class AccessLogDecoder implements Decoder {
         if (bytes != null) {
             e.ensureHttp().ensureResponse().bytes = bytes;
         }
+    }
+
+    /**
+     * The text of a double-quoted field whose opening quote is just before {@code start}, with
+     * backslash escapes kept; {@code end[0]} is set after the closing quote. Null if not closed.
+     */
+    private static String quoted(String line, int start, int[] end) {
+        int i = start;
+        while (i < line.length()) {
+            char c = line.charAt(i);
+            if (c == '\\') {
+                i += 2;
+                continue;
+            }
+            if (c == '"') {
+                end[0] = i + 1;
+                return line.substring(start, i);
+            }
+            i++;
+        }
+        return null;
     }
 
     private static String dash(String s) {

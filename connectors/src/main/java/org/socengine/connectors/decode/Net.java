@@ -46,6 +46,12 @@ public final class Net {
             return null;
         }
         String lower = s.toLowerCase(Locale.ROOT);
+        char first = lower.charAt(0);
+        if (!(first == ':' || (first >= '0' && first <= '9') || (first >= 'a' && first <= 'f'))) {
+            // InetAddress treats only text starting like this as a literal; anything else it
+            // would look up in DNS.
+            return null;
+        }
         if (lower.startsWith("::ffff:") && Cidr.ipv4(s.substring(7)) >= 0) {
             return s.substring(7);
         }
@@ -59,10 +65,49 @@ public final class Net {
         try {
             // Only hex digits, colons and dots reach this point: InetAddress parses the literal
             // and never asks DNS.
-            return InetAddress.getByName(lower).getHostAddress();
+            InetAddress a = InetAddress.getByName(lower);
+            return a instanceof java.net.Inet6Address
+                    ? rfc5952(a.getHostAddress())
+                    : a.getHostAddress();
         } catch (UnknownHostException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The RFC 5952 text of an IPv6 address from Java's full form, so that the same address from two
+     * sources compares equal in a rule: the longest run of zero groups becomes {@code ::}.
+     */
+    static String rfc5952(String full) {
+        int pct = full.indexOf('%');
+        String zone = pct < 0 ? "" : full.substring(pct);
+        String[] g = (pct < 0 ? full : full.substring(0, pct)).split(":");
+        if (g.length != 8) {
+            return full;
+        }
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < 8; ) {
+            if (g[i].equals("0")) {
+                int j = i;
+                while (j < 8 && g[j].equals("0")) {
+                    j++;
+                }
+                if (j - i > bestLen) {
+                    bestStart = i;
+                    bestLen = j - i;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        if (bestLen < 2) {
+            return String.join(":", g) + zone;
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(g, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(g, bestStart + bestLen, 8));
+        return head + "::" + tail + zone;
     }
 
     /** Sets ip (when the text is an IP literal, else address) and port of an endpoint. */

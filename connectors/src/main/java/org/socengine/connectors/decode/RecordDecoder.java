@@ -25,6 +25,7 @@ public final class RecordDecoder implements Serializable {
     }
 
     private final DecoderOptions options;
+    private final Map<String, DecoderOptions> perSource;
     private final DepartmentDirectory departments;
     private final AssetInventory assets;
     private transient Map<String, Decoder> decoders;
@@ -39,7 +40,20 @@ public final class RecordDecoder implements Serializable {
      */
     public RecordDecoder(
             DecoderOptions options, DepartmentDirectory departments, AssetInventory assets) {
+        this(options, Map.of(), departments, assets);
+    }
+
+    /**
+     * @param perSource options of particular sources (a department's firewalls log in local time,
+     *     its web servers in UTC); the others use {@code options}
+     */
+    public RecordDecoder(
+            DecoderOptions options,
+            Map<String, DecoderOptions> perSource,
+            DepartmentDirectory departments,
+            AssetInventory assets) {
         this.options = options;
+        this.perSource = new HashMap<>(perSource);
         this.departments = departments;
         this.assets = assets;
     }
@@ -117,6 +131,7 @@ public final class RecordDecoder implements Serializable {
         if (decoders == null) {
             decoders = new HashMap<>();
         }
-        return decoders.computeIfAbsent(source, s -> Decoders.forSource(s, options));
+        return decoders.computeIfAbsent(
+                source, s -> Decoders.forSource(s, perSource.getOrDefault(s, options)));
     }
 }

@@ -41,12 +41,7 @@ public record SyslogHeader(
                     "^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?)(?:\\s+(.*))?$",
                     Pattern.DOTALL);
     private static final Pattern RFC5424 =
-            Pattern.compile(
-                    "^1 (\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+)(?: (.*))?$",
-                    Pattern.DOTALL);
-    private static final Pattern SD_ELEMENT =
-            Pattern.compile("\\[([^\\s\\]]+)((?:[^\\]\\\\]|\\\\.)*)\\]");
-    private static final Pattern SD_PARAM = Pattern.compile("(\\S+?)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+            Pattern.compile("^1 (\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (.*)$", Pattern.DOTALL);
     private static final Pattern TAG =
             Pattern.compile("^([\\w./@-]{1,64}?)(?:\\[(\\d{1,10})\\])?: ?(.*)$", Pattern.DOTALL);
     private static final Pattern HOST_TOKEN = Pattern.compile("^[\\w.:\\-\\[\\]]{1,255}$");
@@ -85,7 +80,10 @@ public record SyslogHeader(
                     && pidText.chars().allMatch(Character::isDigit)) {
                 pid = Long.parseLong(pidText);
             }
-            String msg = m.group(7) == null ? "" : m.group(7);
+            String after = m.group(6);
+            Map<String, String> sd = new LinkedHashMap<>();
+            int end = structuredData(after, sd);
+            String msg = end >= after.length() ? "" : after.substring(end).stripLeading();
             if (msg.startsWith("\uFEFF")) {
                 msg = msg.substring(1);
             }
@@ -96,7 +94,7 @@ public record SyslogHeader(
                     pid,
                     msg,
                     nil(m.group(5)),
-                    structuredData(m.group(6)),
+                    sd,
                     priority);
         }
         if ((m = RFC3164.matcher(rest)).matches()) {
@@ -161,20 +159,68 @@ public record SyslogHeader(
         return s == null || s.equals("-") ? null : s;
     }
 
-    private static Map<String, String> structuredData(String sd) {
-        if (sd == null || sd.equals("-")) {
-            return Map.of();
+    /**
+     * Reads RFC 5424 structured data ({@code -} or {@code [id k="v" ...][id2 ...]}) at the start of
+     * the text into {@code id.k -> v}, and returns where the message starts. Scanned by hand, not
+     * by a regular expression, because a hostile record of many escapes would overflow the stack of
+     * java.util.regex's recursive alternation.
+     */
+    static int structuredData(String s, Map<String, String> out) throws DecodeException {
+        if (s.startsWith("-")) {
+            return 1;
         }
-        Map<String, String> out = new LinkedHashMap<>();
-        Matcher el = SD_ELEMENT.matcher(sd);
-        while (el.find()) {
-            String id = el.group(1);
-            Matcher p = SD_PARAM.matcher(el.group(2));
-            while (p.find()) {
-                String value = p.group(2).replaceAll("\\\\([\"\\\\\\]])", "$1");
-                out.put(id + "." + p.group(1), value);
+        int i = 0;
+        if (!s.startsWith("[")) {
+            throw new DecodeException(
+                    DecodeException.Reason.MALFORMED, "RFC 5424 record without structured data");
+        }
+        while (i < s.length() && s.charAt(i) == '[') {
+            int j = i + 1;
+            while (j < s.length() && s.charAt(j) != ' ' && s.charAt(j) != ']') {
+                j++;
             }
+            String id = s.substring(i + 1, j);
+            while (j < s.length() && s.charAt(j) != ']') {
+                while (j < s.length() && s.charAt(j) == ' ') {
+                    j++;
+                }
+                int eq = s.indexOf('=', j);
+                if (eq < 0 || eq + 1 >= s.length() || s.charAt(eq + 1) != '"') {
+                    throw new DecodeException(
+                            DecodeException.Reason.MALFORMED, "bad structured data parameter");
+                }
+                String name = s.substring(j, eq);
+                StringBuilder v = new StringBuilder();
+                int k = eq + 2;
+                while (k < s.length() && s.charAt(k) != '"') {
+                    char c = s.charAt(k);
+                    if (c == '\\' && k + 1 < s.length()) {
+                        char n = s.charAt(k + 1);
+                        if (n == '"' || n == '\\' || n == ']') {
+                            v.append(n);
+                            k += 2;
+                            continue;
+                        }
+                    }
+                    v.append(c);
+                    k++;
+                }
+                if (k >= s.length()) {
+                    throw new DecodeException(
+                            DecodeException.Reason.TRUNCATED,
+                            "structured data ends inside a value");
+                }
+                if (out.size() < 256) {
+                    out.put(id + "." + name, v.toString());
+                }
+                j = k + 1;
+            }
+            if (j >= s.length()) {
+                throw new DecodeException(
+                        DecodeException.Reason.TRUNCATED, "structured data element not closed");
+            }
+            i = j + 1;
         }
-        return out;
+        return i;
     }
 }

@@ -109,6 +109,24 @@ public class WindowsEventDecoder implements Decoder {
             if (pid != null) {
                 data.putIfAbsent("winlog.process.pid", pid);
             }
+        } else if (n.path("Event").path("System").isObject()) {
+            // evtx files dumped to JSON (evtx_dump, python-evtx), as Sigma's regression data is.
+            JsonNode sys = n.get("Event").get("System");
+            JsonNode eid = sys.get("EventID");
+            id =
+                    eid == null
+                            ? null
+                            : eid.isObject()
+                                    ? JsonRecords.text(eid, "#text")
+                                    : JsonRecords.scalar(eid);
+            channel = JsonRecords.text(sys, "Channel");
+            provider = JsonRecords.path(sys, "Provider.#attributes.Name");
+            computer = JsonRecords.text(sys, "Computer");
+            time = JsonRecords.path(sys, "TimeCreated.#attributes.SystemTime");
+            utc = true;
+            message = null;
+            collect(n.get("Event").get("EventData"), data);
+            collect(n.get("Event").get("UserData"), data);
         } else if (n.has("EventID") || n.has("EventId")) {
             id = JsonRecords.text(n, n.has("EventID") ? "EventID" : "EventId");
             channel = JsonRecords.text(n, "Channel");
@@ -137,7 +155,7 @@ public class WindowsEventDecoder implements Decoder {
         } else {
             throw new DecodeException(
                     DecodeException.Reason.WRONG_FORMAT,
-                    "JSON without winlog.event_id or EventID: not a Windows event");
+                    "JSON without winlog.event_id, Event.System or EventID: not a Windows event");
         }
         if (id == null || !id.matches("\\d{1,5}")) {
             throw new DecodeException(
@@ -251,6 +269,13 @@ public class WindowsEventDecoder implements Decoder {
             }
             case 4688 -> {
                 set(ev, "process", "start", "process_created", true);
+                // Sigma's process_creation rules name Sysmon's fields; give 4688 the same names.
+                if (!d.containsKey("Image")) {
+                    e.field("Image", dash(d.get("NewProcessName")));
+                }
+                if (!d.containsKey("ParentImage")) {
+                    e.field("ParentImage", dash(d.get("ParentProcessName")));
+                }
                 user(
                         e,
                         d.get("SubjectUserName"),

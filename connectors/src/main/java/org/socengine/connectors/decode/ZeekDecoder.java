@@ -49,9 +49,11 @@ public class ZeekDecoder implements Decoder {
                     "weird",
                     cols(ID4 + "name addl notice peer source"));
 
+    private static final int MAX_HEADERS = 64;
+
     private final DecoderOptions options;
 
-    /** TSV headers seen, by {@code #path}. */
+    /** TSV headers seen, by {@code #path}, the least recently declared first. */
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
 
     private String lastPath;
@@ -83,9 +85,19 @@ public class ZeekDecoder implements Decoder {
         String path;
         if (line.startsWith("{")) {
             JsonNode n = JsonRecords.object(line);
+            String tag = null;
+            if (n.size() == 1) {
+                // The zeek-kafka plugin wraps each record in its log name ({"conn": {...}})
+                // unless Kafka::tag_json is off.
+                String only = n.fieldNames().next();
+                if (n.get(only).isObject() && n.get(only).has("ts")) {
+                    tag = only;
+                    n = n.get(only);
+                }
+            }
             f = new HashMap<>();
             flatten(n, "", f, 0);
-            path = f.get("_path");
+            path = tag != null ? tag : f.get("_path");
             if (path == null) {
                 path = infer(f);
             }
@@ -162,6 +174,11 @@ public class ZeekDecoder implements Decoder {
                 }
                 String path = lastPath != null ? lastPath : inferFromNames(names);
                 headers.remove(path);
+                if (headers.size() >= MAX_HEADERS) {
+                    // A shipper cycling through endless #path values must not grow the state:
+                    // forget the header seen longest ago.
+                    headers.remove(headers.keySet().iterator().next());
+                }
                 headers.put(path, names);
                 lastPath = path;
             }

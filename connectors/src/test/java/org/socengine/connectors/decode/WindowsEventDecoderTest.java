@@ -334,6 +334,35 @@ class WindowsEventDecoderTest {
     }
 
     @Test
+    void evtxDumpedToJsonAsSigmaRegressionDataIs() {
+        String json =
+                Samples.text("sigma/fe63010f-8823-4864-a96b-a7b4a0f7b929.json")
+                        .replaceAll("\\s*\\n\\s*", " ");
+        SecurityEvent e = Samples.decode("winlog", json);
+        assertThat(e.event.code).isEqualTo("1");
+        assertThat(e.event.dataset).isEqualTo("winlog.sysmon");
+        assertThat(e.event.action).isEqualTo("process_created");
+        assertThat(e.host.name).isEqualTo("ar-win-dc.attackrange.local");
+        assertThat(e.process.executable).isEqualTo("C:\\Windows\\System32\\findstr.exe");
+        assertThat(e.process.command_line).isEqualTo("findstr  lsass");
+        assertThat(e.fields("OriginalFileName")).isEqualTo("FINDSTR.EXE");
+        assertThat(e.getTimestampIso()).isEqualTo("2025-10-25T17:41:46.742Z");
+    }
+
+    @Test
+    void security4688CarriesSigmaProcessCreationNames() throws IOException {
+        SecurityEvent e =
+                otrf().stream()
+                        .filter(l -> l.contains("\"EventID\":4688"))
+                        .map(l -> Samples.decode("winlog", l))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(e.fields("Image")).isEqualTo("C:\\Windows\\System32\\rundll32.exe");
+        assertThat(e.fields("ParentImage")).endsWith("powershell.exe");
+        assertThat(e.fields("CommandLine")).contains("comsvcs.dll MiniDump");
+    }
+
+    @Test
     void notAWindowsEvent() {
         assertThat(Samples.deadLetter("winlog", "{\"event_type\":\"alert\"}"))
                 .isEqualTo("wrong_format");

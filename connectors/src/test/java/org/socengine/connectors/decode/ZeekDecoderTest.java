@@ -132,6 +132,16 @@ class ZeekDecoderTest {
     }
 
     @Test
+    void zeekKafkaTaggedRecord() {
+        SecurityEvent e =
+                Samples.decode(
+                        "zeek",
+                        "{\"dns\":{\"ts\":1795608000.25,\"uid\":\"C9\",\"id.orig_h\":\"10.12.1.5\",\"id.orig_p\":5353,\"id.resp_h\":\"10.12.0.1\",\"id.resp_p\":53,\"query\":\"x.example\"}}");
+        assertThat(e.event.dataset).isEqualTo("zeek.dns");
+        assertThat(e.dns.question.name).isEqualTo("x.example");
+    }
+
+    @Test
     void notZeek() {
         assertThat(Samples.deadLetter("zeek", "Nov 25 12:00:00 host sshd[1]: hello"))
                 .isEqualTo("wrong_format");

@@ -168,4 +168,20 @@ class AssetInventoryTest {
                 new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults());
         assertThat(plain.decode(r, r.kafkaTimestamp).event().fields("asset.name")).isNull();
     }
+
+    @Test
+    void theShippedExampleIsValid() throws IOException {
+        try (var in = AssetInventory.class.getResourceAsStream("assets.example.csv")) {
+            AssetInventory inv =
+                    AssetInventory.of(
+                            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                            DepartmentDirectory.defaults());
+            assertThat(inv.size()).isEqualTo(8);
+            SecurityEvent e = new SecurityEvent();
+            e.ensureHost().name = "quay07.tthc.local";
+            inv.enrich(e);
+            assertThat(e.organization.id).isEqualTo("tt-hcc");
+            assertThat(e.fields("asset.criticality")).isEqualTo("low");
+        }
+    }
 }
