@@ -9,7 +9,7 @@ import java.util.Map;
  * One detection: what a rule found for one group key in one window. Serialized by {@link AlertJson}
  * into the ECS-shaped document of the alert index.
  */
-public class Alert {
+public class Alert implements java.io.Serializable {
 
     public static final String STATUS_OPEN = "open";
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * that an event only carries what its source had; empty objects are left out of the JSON.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public class SecurityEvent {
+public class SecurityEvent implements java.io.Serializable {
 
     /** Event time in epoch milliseconds; serialized as ECS {@code @timestamp}. */
     @JsonIgnore public long timestamp;
@@ -154,7 +154,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Event {
+    public static class Event implements java.io.Serializable {
         public String kind;
         public String category;
         public String type;
@@ -218,7 +218,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Organization {
+    public static class Organization implements java.io.Serializable {
         public String id;
         public String name;
 
@@ -232,7 +232,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Observer {
+    public static class Observer implements java.io.Serializable {
         public String name;
         public String hostname;
         public String ip;
@@ -267,7 +267,7 @@ public class SecurityEvent {
 
     /** ECS {@code source} and {@code destination}. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Endpoint {
+    public static class Endpoint implements java.io.Serializable {
         public String ip;
 
         /**
@@ -312,7 +312,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Network {
+    public static class Network implements java.io.Serializable {
         public String transport;
         public String protocol;
         public Long bytes;
@@ -346,7 +346,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class User {
+    public static class User implements java.io.Serializable {
         public String name;
         public String domain;
         public String id;
@@ -384,7 +384,7 @@ public class SecurityEvent {
 
     /** ECS {@code user.target}: the account acted upon (created, added to a group, switched to). */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Target {
+    public static class Target implements java.io.Serializable {
         public String name;
         public String domain;
         public String id;
@@ -403,7 +403,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Group {
+    public static class Group implements java.io.Serializable {
         public String name;
         public String id;
         public String domain;
@@ -422,7 +422,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Host {
+    public static class Host implements java.io.Serializable {
         public String name;
         public String hostname;
         public String ip;
@@ -441,7 +441,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Process {
+    public static class Process implements java.io.Serializable {
         public String name;
         public Long pid;
         public String executable;
@@ -474,7 +474,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class ParentProcess {
+    public static class ParentProcess implements java.io.Serializable {
         public String name;
         public Long pid;
         public String executable;
@@ -498,7 +498,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Dns {
+    public static class Dns implements java.io.Serializable {
         public Question question;
         public String response_code;
         public String type;
@@ -521,7 +521,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Question {
+    public static class Question implements java.io.Serializable {
         public String name;
         public String type;
         public String registered_domain;
@@ -540,7 +540,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Url {
+    public static class Url implements java.io.Serializable {
         public String original;
         public String path;
         public String query;
@@ -564,7 +564,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Http {
+    public static class Http implements java.io.Serializable {
         public HttpRequest request;
         public HttpResponse response;
 
@@ -586,7 +586,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class HttpRequest {
+    public static class HttpRequest implements java.io.Serializable {
         public String method;
         public String referrer;
 
@@ -600,7 +600,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class HttpResponse {
+    public static class HttpResponse implements java.io.Serializable {
         public Integer status_code;
         public Long bytes;
 
@@ -614,7 +614,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class UserAgent {
+    public static class UserAgent implements java.io.Serializable {
         public String original;
 
         public String getOriginal() {
@@ -623,7 +623,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class File {
+    public static class File implements java.io.Serializable {
         public String path;
         public String name;
 
@@ -641,7 +641,7 @@ public class SecurityEvent {
      * rule).
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Rule {
+    public static class Rule implements java.io.Serializable {
         public String id;
         public String name;
         public String category;
@@ -660,7 +660,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Threat {
+    public static class Threat implements java.io.Serializable {
         public Indicator indicator;
 
         public Indicator getIndicator() {
@@ -673,7 +673,7 @@ public class SecurityEvent {
     }
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public static class Indicator {
+    public static class Indicator implements java.io.Serializable {
         public String type;
         public String value;
         public String provider;

@@ -121,17 +121,26 @@ public final class DetectCommand implements Callable<Integer> {
                                 DecoderOptions.defaults().withTimeZone(timeZone).withYear(year),
                                 DepartmentDirectory.defaults()),
                         compiled,
+                        null,
                         List.of(),
                         null,
                         DetectionJobOptions.defaults().withParallelism(parallelism));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        long count = 0;
+        // Repeats arrive as updates of the alert they fold into: print each alert once, final.
+        java.util.Map<String, Alert> byId = new java.util.LinkedHashMap<>();
         try (CloseableIterator<Alert> it = streams.alerts().executeAndCollect("soc-detect")) {
             while (it.hasNext()) {
-                out.println(AlertJson.toJson(it.next()));
-                count++;
+                Alert a = it.next();
+                if (a.update && byId.containsKey(a.id)) {
+                    a.update = false;
+                }
+                byId.put(a.id, a);
             }
         }
+        for (Alert a : byId.values()) {
+            out.println(AlertJson.toJson(a));
+        }
+        long count = byId.size();
         System.err.println("replayed " + records.size() + " records, " + count + " alerts");
         return 0;
     }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             DecodeCommand.class,
             DetectCommand.class,
+            RulesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SocCommand implements Runnable {

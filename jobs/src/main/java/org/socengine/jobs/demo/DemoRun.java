@@ -30,6 +30,7 @@ import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.local.LocalServices;
+import org.socengine.jobs.detection.ControlStreams;
 import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
 import org.socengine.jobs.internal.FlinkEnvironments;
@@ -135,6 +136,7 @@ public final class DemoRun {
                             OffsetsInitializer.earliest()),
                     new RecordDecoder(DecoderOptions.defaults(), departments),
                     rules,
+                    ControlStreams.fromKafka(env, kafka, "soc-detection-demo"),
                     List.of(AlertIndexer.builder().settings(es).build(), SocKafka.alertSink(kafka)),
                     SocKafka.deadLetterSink(kafka),
                     DetectionJobOptions.defaults().withParallelism(parallelism));

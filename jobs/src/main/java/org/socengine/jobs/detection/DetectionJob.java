@@ -17,11 +17,13 @@ import org.socengine.rules.engine.CompiledRule;
 
 /**
  * The detection job: raw records → decode (bad records to the dead-letter sink) → event-time
- * watermarks → route to rule key families → Esper on event time → alerts to every alert sink.
+ * watermarks → route to rule key families → Esper on event time → alerts to every alert sink. Rule
+ * deployments and analysts' status changes arrive on a control stream broadcast to the router and
+ * to every detection subtask.
  *
- * <p>The job takes its source and sinks as parameters, so the same topology runs on Kafka and
- * Elasticsearch in production, on a bounded file replay in {@code ./soc detect}, and on collecting
- * sinks in tests.
+ * <p>The job takes its source, control stream and sinks as parameters, so the same topology runs on
+ * Kafka and Elasticsearch in production, on a bounded file replay in {@code ./soc detect}, and on
+ * collecting sinks in tests.
  */
 public final class DetectionJob {
 
@@ -38,6 +40,7 @@ public final class DetectionJob {
             Source<RawRecord, ?, ?> source,
             RecordDecoder decoder,
             List<CompiledRule> rules,
+            DataStream<Control> control,
             List<Sink<Alert>> alertSinks,
             Sink<DeadLetter> deadLetterSink,
             DetectionJobOptions options) {
@@ -45,7 +48,7 @@ public final class DetectionJob {
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw records")
                         .uid("raw-source")
                         .setParallelism(options.parallelism());
-        return build(raw, decoder, rules, alertSinks, deadLetterSink, options);
+        return build(raw, decoder, rules, control, alertSinks, deadLetterSink, options);
     }
 
     /** The same topology on a stream of raw records the caller made (file replays, tests). */
@@ -53,10 +56,11 @@ public final class DetectionJob {
             DataStream<RawRecord> raw,
             RecordDecoder decoder,
             List<CompiledRule> rules,
+            DataStream<Control> control,
             List<Sink<Alert>> alertSinks,
             Sink<DeadLetter> deadLetterSink,
             DetectionJobOptions options) {
-
+        StreamExecutionEnvironment env = raw.getExecutionEnvironment();
         SingleOutputStreamOperator<SecurityEvent> decoded =
                 raw.process(new DecodeFunction(decoder))
                         .returns(TypeInformation.of(SecurityEvent.class))
@@ -74,24 +78,29 @@ public final class DetectionJob {
                         .uid("watermarks")
                         .setParallelism(options.parallelism());
 
+        DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
+        DataStream<Control> broadcastControls = controls.broadcast();
+
         RuleFamilies families = RuleFamilies.of(rules);
         DataStream<Alert> alerts =
-                timed.flatMap(new RuleRouter(families))
+                timed.connect(broadcastControls)
+                        .flatMap(new RuleRouter(families))
                         .returns(TypeInformation.of(Routed.class))
                         .name("route to rule families")
                         .uid("route")
                         .setParallelism(options.parallelism())
                         .keyBy(Routed::partitionKey)
+                        .connect(broadcastControls)
                         .transform(
                                 "detect (Esper, " + families.ruleCount() + " rules)",
                                 TypeInformation.of(Alert.class),
-                                new EsperDetectionOperator(families))
+                                new EsperDetectionOperator(rules, options.alertBudgetPerHour()))
                         .uid("detect")
                         .setParallelism(options.parallelism());
 
         for (int i = 0; i < alertSinks.size(); i++) {
             alerts.sinkTo(alertSinks.get(i))
-                    .name("alerts → " + sinkName(alertSinks.get(i)))
+                    .name("alerts → " + alertSinks.get(i).getClass().getSimpleName())
                     .uid("alert-sink-" + i);
         }
         DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
@@ -99,9 +108,5 @@ public final class DetectionJob {
             dead.sinkTo(deadLetterSink).name("dead letters → soc.dlq").uid("dlq-sink");
         }
         return new Streams(decoded, alerts, dead);
-    }
-
-    private static String sinkName(Sink<Alert> sink) {
-        return sink.getClass().getSimpleName();
     }
 }

@@ -10,19 +10,30 @@ import java.time.Duration;
  *     in order (the watermark's out-of-orderness bound)
  * @param idleness after how long without records a source split stops holding the watermark back
  * @param parallelism parallelism of the decode and detect stages
+ * @param alertBudgetPerHour alerts one rule may raise per department and hour
  */
-public record DetectionJobOptions(Duration allowedLateness, Duration idleness, int parallelism)
+public record DetectionJobOptions(
+        Duration allowedLateness, Duration idleness, int parallelism, int alertBudgetPerHour)
         implements Serializable {
 
     public static DetectionJobOptions defaults() {
-        return new DetectionJobOptions(Duration.ofSeconds(5), Duration.ofSeconds(30), 1);
+        return new DetectionJobOptions(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                1,
+                org.socengine.rules.engine.AlertBudget.DEFAULT_PER_HOUR);
     }
 
     public DetectionJobOptions withParallelism(int p) {
-        return new DetectionJobOptions(allowedLateness, idleness, p);
+        return new DetectionJobOptions(allowedLateness, idleness, p, alertBudgetPerHour);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
-        return new DetectionJobOptions(d, idleness, parallelism);
+        return new DetectionJobOptions(d, idleness, parallelism, alertBudgetPerHour);
+    }
+
+    /** How many alerts one rule may raise per department and hour before it is throttled. */
+    public DetectionJobOptions withAlertBudgetPerHour(int n) {
+        return new DetectionJobOptions(allowedLateness, idleness, parallelism, n);
     }
 }

@@ -1,98 +1,150 @@
 package org.socengine.jobs.detection;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
+import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.DetectionEngine;
 
 /**
  * Runs the rules in Esper on event time. Events wait in a buffer until the watermark passes them,
  * then enter Esper in timestamp order and Esper's clock moves to the watermark: a two-minute window
  * means two minutes of the events' own time, and a replay gives the same alerts as live traffic.
- * The clock moves once per watermark, not per event, and no Flink timer is registered per event.
+ * The clock moves once per watermark, not per event, and no Flink timer is registered per event. An
+ * event that arrives behind the watermark is still evaluated, at once, and its alerts are marked
+ * late. Nothing is dropped.
  *
- * <p>An event that arrives behind the watermark is still evaluated, at once, and its alerts are
- * marked late. Nothing is dropped.
+ * <p>The second input carries {@link Control} messages, broadcast to every subtask: rules deployed,
+ * changed or removed while the job runs (a rule that fails to deploy leaves its previous version
+ * running), and analysts' false-positive closes, which keep a key quiet for a suppression period.
  *
  * <p>Esper's windows are not in Flink's checkpoints, so the operator keeps the events of the rules'
  * horizon (their longest window) in its state and, after a restore, replays them into fresh
- * runtimes with their alerts discarded (they were emitted before the checkpoint); the restored
- * suppression state and the deterministic alert ids keep any alert from appearing twice.
+ * runtimes with their alerts discarded (they were emitted before the checkpoint). The restored
+ * suppression state and the deterministic alert ids keep any alert from appearing twice. Buffered
+ * and horizon events are union state filtered by key group on restore, so a restore at another
+ * parallelism still gives every key its own history.
  */
 public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
-        implements OneInputStreamOperator<Routed, Alert> {
+        implements TwoInputStreamOperator<Routed, Control, Alert> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EsperDetectionOperator.class);
 
-    private final RuleFamilies families;
+    private final List<CompiledRule> initialRules;
+    private final int alertBudgetPerHour;
 
-    private transient Map<Integer, DetectionEngine> engines;
+    private transient String runtimeUri;
+    private transient Map<String, CompiledRule> rules;
+    private transient Map<String, String> familyOfRule;
+    private transient Map<String, DetectionEngine> engines;
+    private transient Map<String, ArrayDeque<SecurityEvent>> history;
     private transient PriorityQueue<Pending> buffer;
-    private transient Map<Integer, ArrayDeque<SecurityEvent>> history;
     private transient long sequence;
     private transient long watermark;
+    private transient ListState<byte[]> rulesState;
     private transient ListState<Routed> bufferState;
     private transient ListState<Routed> historyState;
-    private transient ListState<SuppressionEntry> suppressionState;
+    private transient ListState<byte[]> engineState;
     private transient ListState<Long> clockState;
     private transient Counter eventsEvaluated;
     private transient Counter lateEvents;
     private transient Counter alertsRaised;
+    private transient Counter ruleDeployFailures;
 
     private record Pending(long seq, Routed routed) {}
 
-    public EsperDetectionOperator(RuleFamilies families) {
-        this.families = families;
+    public EsperDetectionOperator(Collection<CompiledRule> initialRules, int alertBudgetPerHour) {
+        this.initialRules = List.copyOf(initialRules);
+        this.alertBudgetPerHour = alertBudgetPerHour;
     }
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        engines = new HashMap<>();
+        runtimeUri = "soc-" + UUID.randomUUID();
+        rules = new LinkedHashMap<>();
+        familyOfRule = new HashMap<>();
+        engines = new LinkedHashMap<>();
+        history = new HashMap<>();
         buffer =
                 new PriorityQueue<>(
                         Comparator.comparingLong((Pending p) -> p.routed().event.timestamp)
                                 .thenComparingLong(Pending::seq));
-        history = new HashMap<>();
         watermark = Long.MIN_VALUE;
-        String uri = "soc-" + UUID.randomUUID();
-        for (RuleFamilies.Family f : families.all()) {
-            engines.put(f.id(), new DetectionEngine(uri + "-" + f.id(), f.rules()));
-            history.put(f.id(), new ArrayDeque<>());
-        }
         TypeInformation<Routed> routedType = TypeInformation.of(Routed.class);
         var store = context.getOperatorStateStore();
-        bufferState = store.getListState(new ListStateDescriptor<>("pending-events", routedType));
+        rulesState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                "deployed-rules",
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        bufferState =
+                store.getUnionListState(new ListStateDescriptor<>("pending-events", routedType));
         historyState =
-                store.getListState(new ListStateDescriptor<>("rule-horizon-events", routedType));
-        suppressionState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>("rule-horizon-events", routedType));
+        engineState =
                 store.getListState(
                         new ListStateDescriptor<>(
-                                "suppressions", TypeInformation.of(SuppressionEntry.class)));
-        clockState = store.getListState(new ListStateDescriptor<>("event-clock", Types.LONG));
+                                "engine-state",
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        clockState = store.getUnionListState(new ListStateDescriptor<>("event-clock", Types.LONG));
+
+        List<CompiledRule> start = new ArrayList<>();
+        if (context.isRestored()) {
+            Map<String, CompiledRule> restored = new LinkedHashMap<>();
+            for (byte[] b : rulesState.get()) {
+                CompiledRule r = Control.deserialize(b);
+                restored.put(r.id(), r);
+            }
+            start.addAll(restored.values());
+        } else {
+            start.addAll(initialRules);
+        }
+        for (CompiledRule r : start) {
+            deploy(r);
+        }
         if (context.isRestored()) {
             restore();
         }
+    }
+
+    private boolean owns(Routed r) {
+        var info = getRuntimeContext().getTaskInfo();
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                        r.partitionKey(),
+                        info.getMaxNumberOfParallelSubtasks(),
+                        info.getNumberOfParallelSubtasks())
+                == info.getIndexOfThisSubtask();
     }
 
     private void restore() throws Exception {
@@ -101,38 +153,45 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             clock = Math.max(clock, t);
         }
         List<Routed> replay = new ArrayList<>();
-        historyState.get().forEach(replay::add);
+        for (Routed r : historyState.get()) {
+            if (owns(r)) {
+                replay.add(r);
+            }
+        }
         replay.sort(Comparator.comparingLong(r -> r.event.timestamp));
-        int replayed = 0;
         for (Routed r : replay) {
             DetectionEngine engine = engines.get(r.family);
-            if (engine == null) {
-                continue;
+            if (engine != null) {
+                engine.send(r.event);
+                history.computeIfAbsent(r.family, f -> new ArrayDeque<>()).addLast(r.event);
             }
-            engine.send(r.event);
-            history.get(r.family).addLast(r.event);
-            replayed++;
         }
-        Map<Integer, Map<String, DetectionEngine.Suppression>> sup = new HashMap<>();
-        for (SuppressionEntry s : suppressionState.get()) {
-            sup.computeIfAbsent(s.family, k -> new HashMap<>())
-                    .put(s.key, new DetectionEngine.Suppression(s.until, s.repeats, s.alertId));
+        Map<String, DetectionEngine.State> states = new HashMap<>();
+        for (byte[] b : engineState.get()) {
+            Object[] entry = (Object[]) read(b);
+            states.put((String) entry[0], (DetectionEngine.State) entry[1]);
         }
-        for (Map.Entry<Integer, DetectionEngine> e : engines.entrySet()) {
+        for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
             if (clock != Long.MIN_VALUE) {
                 e.getValue().advanceTime(clock);
             }
             // Alerts of the replayed events were emitted before the checkpoint.
             e.getValue().drainAlerts();
-            e.getValue().restoreSuppressions(sup.getOrDefault(e.getKey(), Map.of()));
+            DetectionEngine.State st = states.get(e.getKey());
+            if (st != null) {
+                e.getValue().importState(st);
+            }
         }
         watermark = clock;
         for (Routed r : bufferState.get()) {
-            buffer.add(new Pending(sequence++, r));
+            if (owns(r)) {
+                buffer.add(new Pending(sequence++, r));
+            }
         }
         LOG.info(
-                "restored rule state: {} horizon events replayed, {} events pending, clock {}",
-                replayed,
+                "restored {} rules, {} horizon events replayed, {} events pending, clock {}",
+                rules.size(),
+                replay.size(),
                 buffer.size(),
                 clock);
     }
@@ -143,10 +202,12 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         eventsEvaluated = getMetricGroup().counter("eventsEvaluated");
         lateEvents = getMetricGroup().counter("lateEvents");
         alertsRaised = getMetricGroup().counter("alertsRaised");
+        ruleDeployFailures = getMetricGroup().counter("ruleDeployFailures");
+        getMetricGroup().gauge("rulesDeployed", () -> rules.size());
     }
 
     @Override
-    public void processElement(StreamRecord<Routed> element) {
+    public void processElement1(StreamRecord<Routed> element) {
         Routed r = element.getValue();
         if (r.event.timestamp <= watermark) {
             // Behind the watermark: its window may be gone, but it is still evaluated.
@@ -159,26 +220,106 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
+    public void processElement2(StreamRecord<Control> element) {
+        Control c = element.getValue();
+        switch (c.kind) {
+            case Control.DEPLOY -> {
+                CompiledRule r = c.rule();
+                if (!deploy(r)) {
+                    ruleDeployFailures.inc();
+                }
+            }
+            case Control.REMOVE -> undeploy(c.ruleId);
+            case Control.ALERT_STATUS -> {
+                if ("false_positive".equals(c.disposition) && c.alertId != null) {
+                    engines.values().forEach(e -> e.closedAsFalsePositive(c.alertId));
+                }
+            }
+            default -> LOG.warn("ignoring control message of kind {}", c.kind);
+        }
+    }
+
+    /** Deploys or replaces a rule; false when Esper refused it (the previous version stays). */
+    private boolean deploy(CompiledRule rule) {
+        String family = RuleFamilies.familyName(rule.definition().groupBy());
+        String previousFamily = familyOfRule.get(rule.id());
+        if (!rule.definition().enabled()) {
+            undeploy(rule.id());
+            rules.put(rule.id(), rule);
+            return true;
+        }
+        DetectionEngine engine = engine(family);
+        try {
+            engine.deploy(rule);
+        } catch (Exception e) {
+            LOG.error(
+                    "rule {} ({}) version {} did not deploy; the previous version keeps running: {}",
+                    rule.id(),
+                    rule.definition().name(),
+                    rule.definition().version(),
+                    e.getMessage());
+            return false;
+        }
+        if (previousFamily != null && !previousFamily.equals(family)) {
+            engines.get(previousFamily).undeploy(rule.id());
+        }
+        rules.put(rule.id(), rule);
+        familyOfRule.put(rule.id(), family);
+        LOG.info(
+                "rule {} ({}) version {} deployed",
+                rule.id(),
+                rule.definition().name(),
+                rule.definition().version());
+        return true;
+    }
+
+    private void undeploy(String ruleId) {
+        String family = familyOfRule.remove(ruleId);
+        if (family != null) {
+            engines.get(family).undeploy(ruleId);
+        }
+        rules.remove(ruleId);
+    }
+
+    private DetectionEngine engine(String family) {
+        DetectionEngine e = engines.get(family);
+        if (e == null) {
+            e = new DetectionEngine(runtimeUri + "-" + engines.size(), List.of());
+            e.setAlertBudget(alertBudgetPerHour);
+            if (watermark != Long.MIN_VALUE) {
+                e.advanceTime(watermark);
+            }
+            engines.put(family, e);
+            history.put(family, new ArrayDeque<>());
+        }
+        return e;
+    }
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
         long w = mark.getTimestamp();
         if (w > watermark) {
             watermark = w;
             while (!buffer.isEmpty() && buffer.peek().routed().event.timestamp <= w) {
                 evaluate(buffer.poll().routed());
             }
-            for (RuleFamilies.Family f : families.all()) {
-                DetectionEngine engine = engines.get(f.id());
+            for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
+                DetectionEngine engine = e.getValue();
                 // The end-of-input watermark closes every window; a real clock never gets there.
                 engine.advanceTime(
                         w == Long.MAX_VALUE
                                 ? engine.currentTime() + engine.horizonMillis() + 1
                                 : w);
-                prune(f.id(), engine);
+                prune(e.getKey(), engine);
             }
             emitAlerts();
         }
-        super.processWatermark(mark);
+        output.emitWatermark(mark);
     }
+
+    /** Control messages carry no event time: they never hold the event clock back. */
+    @Override
+    public void processWatermark2(Watermark mark) {}
 
     private void evaluate(Routed r) {
         DetectionEngine engine = engines.get(r.family);
@@ -192,15 +333,79 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
     }
 
-    private void prune(int family, DetectionEngine engine) {
+    private void prune(String family, DetectionEngine engine) {
         ArrayDeque<SecurityEvent> h = history.get(family);
         long oldest = engine.currentTime() - engine.horizonMillis();
         while (!h.isEmpty() && h.peekFirst().timestamp < oldest) {
             h.pollFirst();
         }
-        // Expired suppressions would otherwise stay in every checkpoint forever.
-        long now = engine.currentTime();
-        engine.suppressions().values().removeIf(s -> s.until <= now);
+        engine.expire();
+    }
+
+    private void emitAlerts() {
+        for (DetectionEngine engine : engines.values()) {
+            for (Alert a : engine.drainAlerts()) {
+                alertsRaised.inc();
+                output.collect(new StreamRecord<>(a, a.timestamp));
+            }
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<byte[]> ruleBytes = new ArrayList<>();
+        // Each subtask holds the same rules; one copy is enough for the union on restore.
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            for (CompiledRule r : rules.values()) {
+                ruleBytes.add(Control.serialize(r));
+            }
+        }
+        rulesState.update(ruleBytes);
+        List<Routed> pending = new ArrayList<>(buffer.size());
+        buffer.forEach(p -> pending.add(p.routed()));
+        bufferState.update(pending);
+        List<Routed> horizon = new ArrayList<>();
+        history.forEach(
+                (family, events) ->
+                        events.forEach(e -> horizon.add(new Routed(family, keyOf(family, e), e))));
+        historyState.update(horizon);
+        List<byte[]> states = new ArrayList<>();
+        for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
+            states.add(write(new Object[] {e.getKey(), e.getValue().exportState()}));
+        }
+        engineState.update(states);
+        clockState.update(List.of(watermark));
+    }
+
+    private static String keyOf(String family, SecurityEvent e) {
+        List<String> fields = family.isEmpty() ? List.of() : List.of(family.split(","));
+        String k = new RuleFamilies.Family(family, fields, java.util.Set.of()).keyOf(e);
+        return k == null ? "" : k;
+    }
+
+    private static byte[] write(Object o) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object read(byte[] b) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in =
+                new ObjectInputStream(new ByteArrayInputStream(b)) {
+                    @Override
+                    protected Class<?> resolveClass(java.io.ObjectStreamClass desc)
+                            throws IOException, ClassNotFoundException {
+                        return Class.forName(
+                                desc.getName(),
+                                false,
+                                EsperDetectionOperator.class.getClassLoader());
+                    }
+                }) {
+            return in.readObject();
+        }
     }
 
     /** Events waiting for the watermark, for tests. */
@@ -218,41 +423,11 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         return engines.values().stream().mapToInt(e -> e.suppressions().size()).sum();
     }
 
-    private void emitAlerts() {
-        for (DetectionEngine engine : engines.values()) {
-            for (Alert a : engine.drainAlerts()) {
-                alertsRaised.inc();
-                output.collect(new StreamRecord<>(a, a.timestamp));
-            }
-        }
-    }
-
-    @Override
-    public void snapshotState(StateSnapshotContext context) throws Exception {
-        super.snapshotState(context);
-        List<Routed> pending = new ArrayList<>(buffer.size());
-        buffer.forEach(p -> pending.add(p.routed()));
-        bufferState.update(pending);
-        List<Routed> horizon = new ArrayList<>();
-        history.forEach(
-                (family, events) -> events.forEach(e -> horizon.add(new Routed(family, "", e))));
-        historyState.update(horizon);
-        List<SuppressionEntry> sup = new ArrayList<>();
-        engines.forEach(
-                (family, engine) ->
-                        engine.suppressions()
-                                .forEach(
-                                        (key, s) -> {
-                                            SuppressionEntry e = new SuppressionEntry();
-                                            e.family = family;
-                                            e.key = key;
-                                            e.until = s.until;
-                                            e.repeats = s.repeats;
-                                            e.alertId = s.alertId;
-                                            sup.add(e);
-                                        }));
-        suppressionState.update(sup);
-        clockState.update(List.of(watermark));
+    /** Deployed rule ids, for tests. */
+    java.util.Set<String> deployedRuleIds() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        engines.values().forEach(e -> out.addAll(e.ruleIds()));
+        return out;
     }
 
     @Override

@@ -2,8 +2,9 @@ package org.socengine.jobs.detection;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,14 +14,29 @@ import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.EventStreams;
 
 /**
- * Groups rules by their partition key ({@code group_by}). Family ids are positions in this list;
- * rules of one family share one Esper runtime per subtask and see only events of their streams.
+ * The rules grouped by their partition key ({@code group_by}). Rules of one family share one Esper
+ * runtime per subtask and see only events of the streams they read. Changes as rules are deployed
+ * and removed while the job runs.
  */
 public final class RuleFamilies implements Serializable {
 
-    /** One key family: its key fields, its rules, and the streams they read. */
-    public record Family(
-            int id, List<String> keyFields, List<CompiledRule> rules, Set<String> streams)
+    /** What routing needs to know of one rule. */
+    public record RuleShape(String ruleId, List<String> keyFields, Set<String> streams)
+            implements Serializable {
+        public String family() {
+            return familyName(keyFields);
+        }
+
+        public static RuleShape of(CompiledRule r) {
+            return new RuleShape(
+                    r.id(),
+                    List.copyOf(r.definition().groupBy()),
+                    new LinkedHashSet<>(r.streams()));
+        }
+    }
+
+    /** One key family: its key fields and the streams its rules read. */
+    public record Family(String name, List<String> keyFields, Set<String> streams)
             implements Serializable {
 
         /** The key of an event in this family, or null when the event lacks a key field. */
@@ -53,42 +69,55 @@ public final class RuleFamilies implements Serializable {
         }
     }
 
-    private final List<Family> families;
+    private final Map<String, RuleShape> rules = new LinkedHashMap<>();
+    private transient List<Family> families;
 
-    private RuleFamilies(List<Family> families) {
-        this.families = families;
-    }
+    public RuleFamilies() {}
 
-    public static RuleFamilies of(List<CompiledRule> rules) {
-        Map<List<String>, List<CompiledRule>> byKey = new LinkedHashMap<>();
-        for (CompiledRule r : rules) {
+    public static RuleFamilies of(Collection<CompiledRule> compiled) {
+        RuleFamilies f = new RuleFamilies();
+        for (CompiledRule r : compiled) {
             if (r.definition().enabled()) {
-                byKey.computeIfAbsent(List.copyOf(r.definition().groupBy()), k -> new ArrayList<>())
-                        .add(r);
+                f.put(RuleShape.of(r));
             }
         }
-        List<Family> out = new ArrayList<>();
-        for (Map.Entry<List<String>, List<CompiledRule>> e : byKey.entrySet()) {
-            Set<String> streams = new HashSet<>();
-            e.getValue().forEach(r -> streams.addAll(r.streams()));
-            out.add(new Family(out.size(), e.getKey(), List.copyOf(e.getValue()), streams));
-        }
-        return new RuleFamilies(out);
+        return f;
+    }
+
+    public static String familyName(List<String> keyFields) {
+        return String.join(",", keyFields);
+    }
+
+    public void put(RuleShape shape) {
+        rules.put(shape.ruleId(), shape);
+        families = null;
+    }
+
+    public void remove(String ruleId) {
+        rules.remove(ruleId);
+        families = null;
+    }
+
+    public Collection<RuleShape> shapes() {
+        return rules.values();
     }
 
     public List<Family> all() {
+        if (families == null) {
+            Map<String, Family> byName = new LinkedHashMap<>();
+            for (RuleShape r : rules.values()) {
+                Family f =
+                        byName.computeIfAbsent(
+                                r.family(),
+                                n -> new Family(n, r.keyFields(), new LinkedHashSet<>()));
+                f.streams().addAll(r.streams());
+            }
+            families = new ArrayList<>(byName.values());
+        }
         return families;
     }
 
-    public Family get(int id) {
-        return families.get(id);
-    }
-
-    public int size() {
-        return families.size();
-    }
-
     public int ruleCount() {
-        return families.stream().mapToInt(f -> f.rules().size()).sum();
+        return rules.size();
     }
 }

@@ -5,17 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.socengine.rules.RuleDefinition;
-import org.socengine.rules.RuleParser;
-import org.socengine.rules.RuleProblem;
+import java.util.function.BiFunction;
+import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.model.SecurityEvent;
+import org.socengine.rules.RuleRepository;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
-import org.socengine.rules.engine.RuleCompiler;
 
-/**
- * Loads and compiles the rule files of a directory for a job, refusing the set if any rule is bad.
- */
+/** Loads the rules of a directory for a job, refusing the set if any rule is bad. */
 public final class RuleSets {
 
     private RuleSets() {}
@@ -35,34 +35,45 @@ public final class RuleSets {
 
     public static List<CompiledRule> compileAll(Path dir)
             throws IOException, RuleValidationException {
-        if (!Files.isDirectory(dir)) {
+        if (!Files.exists(dir)) {
             throw new IOException("rules folder " + dir + " does not exist");
         }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            files =
-                    walk.filter(
-                                    p ->
-                                            p.toString().endsWith(".yml")
-                                                    || p.toString().endsWith(".yaml"))
-                            .filter(p -> !p.toString().contains("/fixtures/"))
-                            .sorted()
-                            .toList();
+        RuleRepository.Loaded loaded = RuleRepository.load(dir);
+        if (!loaded.ok()) {
+            throw new RuleValidationException(loaded.problems());
         }
-        RuleCompiler compiler = new RuleCompiler();
-        List<CompiledRule> out = new ArrayList<>();
-        List<RuleProblem> problems = new ArrayList<>();
-        for (Path f : files) {
-            try {
-                RuleDefinition def = RuleParser.parse(f);
-                out.add(compiler.compile(def));
-            } catch (RuleValidationException e) {
-                problems.addAll(e.problems());
+        return loaded.compiled();
+    }
+
+    /** Decodes the raw lines of rule fixtures with the job's own decoders. */
+    public static BiFunction<String, List<String>, List<SecurityEvent>> fixtureDecoder() {
+        RecordDecoder decoder =
+                new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults());
+        return (source, lines) -> {
+            List<SecurityEvent> out = new ArrayList<>();
+            long n = 0;
+            for (String line : lines) {
+                n++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                RawRecord r = RawRecord.of(source, line);
+                r.offset = n;
+                RecordDecoder.Outcome o = decoder.decode(r, 0);
+                if (o.deadLetter() != null) {
+                    throw new IllegalArgumentException(
+                            "fixture line "
+                                    + n
+                                    + " does not decode as "
+                                    + source
+                                    + ": "
+                                    + o.deadLetter().reason);
+                }
+                if (o.event() != null) {
+                    out.add(o.event());
+                }
             }
-        }
-        if (!problems.isEmpty()) {
-            throw new RuleValidationException(problems);
-        }
-        return out;
+            return out;
+        };
     }
 }

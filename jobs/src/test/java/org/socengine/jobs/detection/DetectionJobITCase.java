@@ -154,6 +154,7 @@ class DetectionJobITCase {
                 SocKafka.boundedRawSource(kafka, List.of(topic), group),
                 new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults()),
                 rules,
+                null,
                 List.of(
                         AlertIndexer.builder()
                                 .settings(ElasticsearchSettings.of(SERVICES.elasticsearchUrl()))

@@ -10,7 +10,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.socengine.jobs.internal.RuleSets;
@@ -23,10 +23,11 @@ class EsperDetectionOperatorTest {
 
     private static final long T0 = Instant.parse("2026-11-24T08:00:00Z").toEpochMilli();
     private static RuleFamilies families;
+    private static List<CompiledRule> rules;
 
     @BeforeAll
     static void compileRules() throws Exception {
-        List<CompiledRule> rules = new ArrayList<>();
+        rules = new ArrayList<>();
         for (CompiledRule r : RuleSets.compileAll(Path.of("..", "rules", "detections"))) {
             if (r.definition().name().equals("SSH brute force from one source")) {
                 rules.add(r);
@@ -36,10 +37,13 @@ class EsperDetectionOperatorTest {
         families = RuleFamilies.of(rules);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Routed, Alert> harness()
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Routed, Control, Alert> harness()
             throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new EsperDetectionOperator(families), Routed::partitionKey, Types.STRING);
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new EsperDetectionOperator(rules, 200),
+                Routed::partitionKey,
+                c -> "control",
+                Types.STRING);
     }
 
     private static SecurityEvent failure(long t, String ip) {
@@ -57,11 +61,13 @@ class EsperDetectionOperatorTest {
     }
 
     private static void send(
-            KeyedOneInputStreamOperatorTestHarness<String, Routed, Alert> h, SecurityEvent e)
+            KeyedTwoInputStreamOperatorTestHarness<String, Routed, Control, Alert> h,
+            SecurityEvent e)
             throws Exception {
         RuleRouter router = new RuleRouter(families);
+        router.open();
         List<Routed> out = new ArrayList<>();
-        router.flatMap(
+        router.flatMap1(
                 e,
                 new org.apache.flink.util.Collector<>() {
                     @Override
@@ -73,15 +79,15 @@ class EsperDetectionOperatorTest {
                     public void close() {}
                 });
         for (Routed r : out) {
-            h.processElement(new StreamRecord<>(r, e.timestamp));
+            h.processElement1(new StreamRecord<>(r, e.timestamp));
         }
     }
 
     private static List<Alert> alerts(
-            KeyedOneInputStreamOperatorTestHarness<String, Routed, Alert> h) {
+            KeyedTwoInputStreamOperatorTestHarness<String, Routed, Control, Alert> h) {
         List<Alert> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a && !a.update) {
                 out.add(a);
             }
         }
@@ -97,12 +103,43 @@ class EsperDetectionOperatorTest {
                 send(h, failure(T0 + i * 3_000, "203.0.113.9"));
             }
             assertThat(alerts(h)).isEmpty();
-            h.processWatermark(new Watermark(T0 + 60_000));
+            h.processWatermark1(new Watermark(T0 + 60_000));
             List<Alert> alerts = alerts(h);
             assertThat(alerts).hasSize(1);
             assertThat(alerts.get(0).windowStart).isEqualTo(T0);
             assertThat(alerts.get(0).evidence).hasSize(8);
             assertThat(alerts.get(0).late).isFalse();
+        }
+    }
+
+    private static List<Alert> updates(
+            KeyedTwoInputStreamOperatorTestHarness<String, Routed, Control, Alert> h) {
+        List<Alert> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a && a.update) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void repeatsBecomeOneUpdateOfTheAlertWithTheFullCount() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 10; i++) {
+                send(h, failure(T0 + i * 3_000, "203.0.113.12"));
+            }
+            h.processWatermark1(new Watermark(T0 + 60_000));
+            List<Alert> alerts = alerts(h);
+            List<Alert> updates = updates(h);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).count).isEqualTo(8);
+            assertThat(updates).hasSize(1);
+            assertThat(updates.get(0).id).isEqualTo(alerts.get(0).id);
+            assertThat(updates.get(0).count).isEqualTo(10);
+            assertThat(updates.get(0).suppressedCount).isEqualTo(2);
+            assertThat(updates.get(0).lastSeen).isEqualTo(T0 + 27_000);
         }
     }
 
@@ -113,7 +150,7 @@ class EsperDetectionOperatorTest {
             for (int i = 0; i < 7; i++) {
                 send(h, failure(T0 + i * 3_000, "203.0.113.10"));
             }
-            h.processWatermark(new Watermark(T0 + 30_000));
+            h.processWatermark1(new Watermark(T0 + 30_000));
             send(h, failure(T0 + 25_000, "203.0.113.10"));
             List<Alert> alerts = alerts(h);
             assertThat(alerts).hasSize(1);
@@ -129,7 +166,7 @@ class EsperDetectionOperatorTest {
             for (int i = 0; i < 5; i++) {
                 send(h, failure(T0 + i * 3_000, "198.51.100.77"));
             }
-            h.processWatermark(new Watermark(T0 + 13_000));
+            h.processWatermark1(new Watermark(T0 + 13_000));
             send(h, failure(T0 + 15_000, "198.51.100.77"));
             snapshot = h.snapshot(1, T0);
             assertThat(alerts(h)).isEmpty();
@@ -140,7 +177,7 @@ class EsperDetectionOperatorTest {
             for (int i = 6; i < 12; i++) {
                 send(restored, failure(T0 + i * 3_000, "198.51.100.77"));
             }
-            restored.processWatermark(new Watermark(T0 + 90_000));
+            restored.processWatermark1(new Watermark(T0 + 90_000));
             List<Alert> alerts = alerts(restored);
             assertThat(alerts).hasSize(1);
             assertThat(alerts.get(0).windowStart).isEqualTo(T0);
@@ -152,7 +189,7 @@ class EsperDetectionOperatorTest {
                 again.initializeState(after);
                 again.open();
                 send(again, failure(T0 + 95_000, "198.51.100.77"));
-                again.processWatermark(new Watermark(T0 + 120_000));
+                again.processWatermark1(new Watermark(T0 + 120_000));
                 assertThat(alerts(again)).isEmpty();
             }
         }
@@ -166,11 +203,11 @@ class EsperDetectionOperatorTest {
             for (int i = 0; i < 10; i++) {
                 send(h, failure(T0 + i * 3_000, "203.0.113.11"));
             }
-            h.processWatermark(new Watermark(T0 + 60_000));
+            h.processWatermark1(new Watermark(T0 + 60_000));
             assertThat(alerts(h)).hasSize(1);
             assertThat(op.horizonEvents()).isPositive();
             assertThat(op.suppressionEntries()).isEqualTo(1);
-            h.processWatermark(new Watermark(T0 + 3_600_000));
+            h.processWatermark1(new Watermark(T0 + 3_600_000));
             assertThat(op.pendingEvents()).isZero();
             assertThat(op.horizonEvents()).isZero();
             assertThat(op.suppressionEntries()).isZero();

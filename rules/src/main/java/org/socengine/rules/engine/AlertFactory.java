@@ -26,6 +26,10 @@ public final class AlertFactory {
         this.evidenceCap = evidenceCap;
     }
 
+    public int evidenceCap() {
+        return evidenceCap;
+    }
+
     public Alert create(RuleDefinition rule, EventBean row, long now, boolean late) {
         List<SecurityEvent> evidence = new ArrayList<>();
         Alert alert = new Alert();

@@ -53,17 +53,27 @@ public final class DetectionEngine implements AutoCloseable {
     private final Map<String, Predicate<SecurityEvent>> activeStreams = new LinkedHashMap<>();
     private final Map<String, Suppression> suppressions = new HashMap<>();
     private final List<Alert> pending = new ArrayList<>();
+    private final Map<String, Suppression> pendingUpdates = new LinkedHashMap<>();
+    private AlertBudget budget = new AlertBudget(AlertBudget.DEFAULT_PER_HOUR);
     private long suppressedTotal;
     private long currentTime = Long.MIN_VALUE;
     private boolean sendingLate;
 
     private record Deployed(CompiledRule rule, String deploymentId) {}
 
-    /** Suppression state of one rule and group key. */
+    /** Suppression state of one rule and group key: the alert repeats are folded into. */
     public static final class Suppression implements java.io.Serializable {
         public long until;
         public long repeats;
         public String alertId;
+
+        /** The alert as raised and as updated since; null in state written by older versions. */
+        public Alert alert;
+
+        /**
+         * Suppression period, to extend it when an analyst closes the alert as a false positive.
+         */
+        public long periodMillis;
 
         public Suppression() {}
 
@@ -72,6 +82,12 @@ public final class DetectionEngine implements AutoCloseable {
             this.repeats = repeats;
             this.alertId = alertId;
         }
+    }
+
+    /** Everything the engine needs besides Esper's windows to carry on after a restore. */
+    public static final class State implements java.io.Serializable {
+        public Map<String, Suppression> suppressions = new HashMap<>();
+        public AlertBudget budget;
     }
 
     public DetectionEngine(String runtimeUri, Collection<CompiledRule> rules) {
@@ -217,12 +233,95 @@ public final class DetectionEngine implements AutoCloseable {
 
     /** The alerts produced since the last call. */
     public List<Alert> drainAlerts() {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && pendingUpdates.isEmpty()) {
             return List.of();
         }
         List<Alert> out = new ArrayList<>(pending);
         pending.clear();
+        // Repeats since the last drain become one update per alert, not one per repeat.
+        for (Suppression s : pendingUpdates.values()) {
+            out.add(updateOf(s));
+        }
+        pendingUpdates.clear();
         return out;
+    }
+
+    /** Sets how many alerts a rule may raise per department and hour before it is throttled. */
+    public void setAlertBudget(int perHour) {
+        this.budget = new AlertBudget(perHour);
+    }
+
+    public AlertBudget alertBudget() {
+        return budget;
+    }
+
+    /**
+     * An analyst closed an alert as a false positive: its rule and key stay quiet for a full
+     * suppression period from now, whatever was left of the current one.
+     */
+    public boolean closedAsFalsePositive(String alertId) {
+        for (Suppression s : suppressions.values()) {
+            if (alertId.equals(s.alertId)) {
+                long period = s.periodMillis > 0 ? s.periodMillis : DEFAULT_SUPPRESSION.toMillis();
+                s.until = Math.max(s.until, events.getCurrentTime() + period);
+                if (s.alert != null) {
+                    s.alert.disposition = "false_positive";
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public State exportState() {
+        State st = new State();
+        st.suppressions.putAll(suppressions);
+        st.budget = budget;
+        return st;
+    }
+
+    public void importState(State st) {
+        suppressions.clear();
+        suppressions.putAll(st.suppressions);
+        if (st.budget != null) {
+            budget = st.budget;
+        }
+    }
+
+    private static Alert updateOf(Suppression s) {
+        Alert a = copy(s.alert);
+        a.update = true;
+        a.suppressedCount = s.repeats;
+        return a;
+    }
+
+    private static Alert copy(Alert a) {
+        Alert c = new Alert();
+        c.id = a.id;
+        c.timestamp = a.timestamp;
+        c.ruleId = a.ruleId;
+        c.ruleName = a.ruleName;
+        c.ruleVersion = a.ruleVersion;
+        c.severity = a.severity;
+        c.riskScore = a.riskScore;
+        c.ruleStatus = a.ruleStatus;
+        c.tags.addAll(a.tags);
+        c.departmentId = a.departmentId;
+        c.departmentName = a.departmentName;
+        c.entity.putAll(a.entity);
+        c.details.putAll(a.details);
+        c.windowStart = a.windowStart;
+        c.windowEnd = a.windowEnd;
+        c.count = a.count;
+        c.evidence.addAll(a.evidence);
+        c.status = a.status;
+        c.suppressedCount = a.suppressedCount;
+        c.late = a.late;
+        c.shadow = a.shadow;
+        c.lastSeen = a.lastSeen;
+        c.disposition = a.disposition;
+        c.meta = a.meta;
+        return c;
     }
 
     public long suppressedTotal() {
@@ -251,26 +350,72 @@ public final class DetectionEngine implements AutoCloseable {
             if (s != null && now < s.until) {
                 s.repeats++;
                 suppressedTotal++;
+                if (s.alert != null) {
+                    fold(s.alert, alert);
+                    pendingUpdates.put(key, s);
+                }
                 continue;
             }
             Duration period =
                     rule.definition().suppressFor() == null
                             ? DEFAULT_SUPPRESSION
                             : rule.definition().suppressFor();
-            suppressions.put(key, new Suppression(now + period.toMillis(), 0, alert.id));
-            pending.add(alert);
+            alert.lastSeen = alert.windowEnd;
+            Alert admitted = budget.admit(alert);
+            if (admitted == null) {
+                continue;
+            }
+            if (admitted == alert) {
+                Suppression fresh = new Suppression(now + period.toMillis(), 0, alert.id);
+                fresh.alert = copy(alert);
+                fresh.periodMillis = period.toMillis();
+                suppressions.put(key, fresh);
+            }
+            pending.add(admitted);
         }
     }
 
-    private void expireSuppressions() {
-        if (suppressions.size() < 1024) {
-            return;
+    /**
+     * Folds a repeat into the alert it is suppressed under: the events it adds to the count (those
+     * newer than what the alert has seen), the evidence up to its cap, the end of the window.
+     */
+    private void fold(Alert into, Alert repeat) {
+        long added = 0;
+        for (org.socengine.model.SecurityEvent e : repeat.evidence) {
+            if (e.timestamp > into.lastSeen) {
+                added++;
+                if (into.evidence.size() < alertFactory.evidenceCap()) {
+                    into.evidence.add(e);
+                }
+            }
         }
+        if (repeat.evidence.isEmpty() || repeat.count > repeat.evidence.size()) {
+            // The row carried fewer events than it counted (capped, or an aggregate): trust its
+            // count.
+            added = Math.max(added, 1);
+        }
+        into.count += Math.max(added, 1);
+        into.lastSeen = Math.max(into.lastSeen, repeat.windowEnd);
+        into.windowEnd = Math.max(into.windowEnd, repeat.windowEnd);
+    }
+
+    /**
+     * Drops suppressions and budget hours that have passed. Cheap enough to call once per
+     * watermark; {@link #advanceTime} also calls it when the maps grow large.
+     */
+    public void expire() {
         Iterator<Suppression> it = suppressions.values().iterator();
         while (it.hasNext()) {
             if (it.next().until <= currentTime) {
                 it.remove();
             }
+        }
+        budget.expire(currentTime);
+    }
+
+    private void expireSuppressions() {
+        if (suppressions.size() >= 1024 || budget.size() >= 1024) {
+            expire();
         }
     }
 

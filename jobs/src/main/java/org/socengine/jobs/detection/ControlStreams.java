@@ -1,0 +1,198 @@
+package org.socengine.jobs.detection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.model.Json;
+
+/**
+ * The control stream of the detection job: rules from the compacted topic {@code soc.rules}
+ * (validated and compiled once, statuses to {@code soc.rules.status}) and analysts' status changes
+ * from {@code soc.alert-status}. Control messages carry no event time; their watermark is the end
+ * of time, so they never hold back the event clock of the operators they join.
+ */
+public final class ControlStreams {
+
+    public static final String RULES_TOPIC = "soc.rules";
+    public static final String RULES_STATUS_TOPIC = "soc.rules.status";
+    public static final String ALERT_STATUS_TOPIC = "soc.alert-status";
+
+    private ControlStreams() {}
+
+    /** No control messages: rules stay as the job started with them (bounded replays, tests). */
+    public static DataStream<Control> none(StreamExecutionEnvironment env) {
+        return env.fromSequence(0, 0)
+                .filter(i -> false)
+                .map(i -> new Control())
+                .returns(TypeInformation.of(Control.class))
+                .name("no control messages")
+                .uid("control-none")
+                .setParallelism(1);
+    }
+
+    public static DataStream<Control> fromKafka(
+            StreamExecutionEnvironment env, KafkaSettings kafka, String groupId) {
+        KafkaSource<RuleRecord> rules =
+                KafkaSource.<RuleRecord>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setProperties(kafka.toProperties())
+                        .setGroupId(groupId + "-rules")
+                        .setTopics(RULES_TOPIC)
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RuleRecordDeserializer())
+                        .build();
+        SingleOutputStreamOperator<Control> compiled =
+                env.fromSource(rules, endOfTime(), "soc.rules")
+                        .uid("rules-source")
+                        .setParallelism(1)
+                        .keyBy(r -> r.ruleId)
+                        .process(new RuleUpdateCompiler())
+                        .returns(TypeInformation.of(Control.class))
+                        .name("validate and compile rules")
+                        .uid("rule-compiler")
+                        .setParallelism(1);
+        compiled.getSideOutput(RuleUpdateCompiler.STATUS)
+                .sinkTo(statusSink(kafka))
+                .name("rule status → soc.rules.status")
+                .uid("rule-status-sink")
+                .setParallelism(1);
+
+        KafkaSource<Control> statuses =
+                KafkaSource.<Control>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setProperties(kafka.toProperties())
+                        .setGroupId(groupId + "-alert-status")
+                        .setTopics(ALERT_STATUS_TOPIC)
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(
+                                        org.apache.kafka.clients.consumer.OffsetResetStrategy
+                                                .LATEST))
+                        .setDeserializer(new AlertStatusDeserializer())
+                        .build();
+        DataStream<Control> statusControls =
+                env.fromSource(statuses, endOfTime(), "soc.alert-status")
+                        .uid("alert-status-source")
+                        .setParallelism(1);
+        return compiled.union(statusControls);
+    }
+
+    private static Sink<RuleStatus> statusSink(KafkaSettings kafka) {
+        KafkaRecordSerializationSchema<RuleStatus> schema =
+                (s, ctx, ts) ->
+                        new ProducerRecord<>(
+                                RULES_STATUS_TOPIC,
+                                s.ruleId.getBytes(StandardCharsets.UTF_8),
+                                s.toJson().getBytes(StandardCharsets.UTF_8));
+        return KafkaSink.<RuleStatus>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(kafka.toProperties())
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** A watermark strategy that declares the stream irrelevant to event time. */
+    static <T> WatermarkStrategy<T> endOfTime() {
+        return WatermarkStrategy.<T>forGenerator(
+                        ctx ->
+                                new WatermarkGenerator<T>() {
+                                    @Override
+                                    public void onEvent(T event, long ts, WatermarkOutput out) {}
+
+                                    @Override
+                                    public void onPeriodicEmit(WatermarkOutput out) {
+                                        out.emitWatermark(new Watermark(Long.MAX_VALUE));
+                                    }
+                                })
+                .withIdleness(Duration.ofSeconds(1));
+    }
+
+    static final class RuleRecordDeserializer
+            implements KafkaRecordDeserializationSchema<RuleRecord> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RuleRecord> out) {
+            if (r.key() == null) {
+                return;
+            }
+            out.collect(
+                    new RuleRecord(
+                            new String(r.key(), StandardCharsets.UTF_8),
+                            r.value() == null
+                                    ? null
+                                    : new String(r.value(), StandardCharsets.UTF_8),
+                            r.offset()));
+        }
+
+        @Override
+        public TypeInformation<RuleRecord> getProducedType() {
+            return TypeInformation.of(RuleRecord.class);
+        }
+    }
+
+    /**
+     * Reads {@code soc.alert-status} records: {alert_id, status, disposition}; others are skipped.
+     */
+    static final class AlertStatusDeserializer
+            implements KafkaRecordDeserializationSchema<Control> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<Control> out) {
+            if (r.value() == null) {
+                return;
+            }
+            try {
+                JsonNode n = Json.mapper().readTree(r.value());
+                String id =
+                        n.path("alert_id")
+                                .asText(
+                                        r.key() == null
+                                                ? null
+                                                : new String(r.key(), StandardCharsets.UTF_8));
+                if (id != null) {
+                    out.collect(
+                            Control.alertStatus(
+                                    id,
+                                    n.path("status").asText(null),
+                                    n.path("disposition").asText(null)));
+                }
+            } catch (java.io.IOException e) {
+                // A malformed status change cannot be applied; the CLI that wrote it reported
+                // success
+                // only after Elasticsearch took it, so nothing an analyst sees is lost.
+            }
+        }
+
+        @Override
+        public TypeInformation<Control> getProducedType() {
+            return TypeInformation.of(Control.class);
+        }
+    }
+
+    /**
+     * Publishes rule files to {@code soc.rules}, keyed by rule id (the CLI and the directory
+     * watcher).
+     */
+    public static List<TopicPartition> topics() {
+        return List.of(new TopicPartition(RULES_TOPIC, 0));
+    }
+}
