@@ -32,6 +32,10 @@ public record DetectionJobOptions(
         return new DetectionJobOptions(d, idleness, parallelism, alertBudgetPerHour);
     }
 
+    public DetectionJobOptions withIdleness(Duration d) {
+        return new DetectionJobOptions(allowedLateness, d, parallelism, alertBudgetPerHour);
+    }
+
     /** How many alerts one rule may raise per department and hour before it is throttled. */
     public DetectionJobOptions withAlertBudgetPerHour(int n) {
         return new DetectionJobOptions(allowedLateness, idleness, parallelism, n);

@@ -144,6 +144,50 @@ class EsperDetectionOperatorTest {
     }
 
     @Test
+    void aRuleDeployedWhileRunningAlertsAndARemovedOneStops() throws Exception {
+        String yaml =
+                String.join(
+                        "\n",
+                        "id: 0e5b7d1c-9f7a-4d5e-8c3b-2a1f6e4d9c78",
+                        "name: Three failures for one account",
+                        "version: 1",
+                        "severity: low",
+                        "risk_score: 10",
+                        "tags: [attack.credential_access, attack.t1110]",
+                        "reads: [syslog]",
+                        "group_by: [source.ip]",
+                        "epl: |",
+                        "  select window(*) as evidence from Auth(event.outcome = 'failure' and user.name = 'hot')#time(60 sec)",
+                        "  group by source.ip having count(*) >= 3",
+                        "");
+        var rule =
+                new org.socengine.rules.engine.RuleCompiler()
+                        .compile(org.socengine.rules.RuleParser.parse("hot.yml", yaml));
+        try (var h = harness()) {
+            h.open();
+            // The job has been running for a while when the rule arrives.
+            send(h, failure(T0 - 600_000, "192.0.2.9"));
+            h.processWatermark1(new Watermark(T0 - 300_000));
+            h.processElement2(new StreamRecord<>(Control.deploy(rule)));
+            for (int i = 0; i < 3; i++) {
+                SecurityEvent e = failure(T0 + i * 1_000, "203.0.113.30");
+                e.user.name = "hot";
+                send(h, e);
+            }
+            h.processWatermark1(new Watermark(T0 + 10_000));
+            assertThat(alerts(h)).extracting(a -> a.ruleId).containsExactly(rule.id());
+            h.processElement2(new StreamRecord<>(Control.remove(rule.id())));
+            for (int i = 0; i < 3; i++) {
+                SecurityEvent e = failure(T0 + 20_000 + i * 1_000, "203.0.113.31");
+                e.user.name = "hot";
+                send(h, e);
+            }
+            h.processWatermark1(new Watermark(T0 + 40_000));
+            assertThat(alerts(h)).hasSize(1);
+        }
+    }
+
+    @Test
     void anEventBehindTheWatermarkIsEvaluatedAndItsAlertMarkedLate() throws Exception {
         try (var h = harness()) {
             h.open();
