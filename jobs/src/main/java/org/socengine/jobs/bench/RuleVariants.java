@@ -23,8 +23,8 @@ public final class RuleVariants {
 
     // A threshold: a comparison with an integer literal (count(*) >= 8, severity <= 2).
     private static final Pattern THRESHOLD = Pattern.compile("(>=|>)(\\s*)(\\d+)");
-    private static final Pattern LAST_SELECT =
-            Pattern.compile("(?is)^(.*\\bselect\\s+)(distinct\\s+)?(\\*)?");
+    private static final Pattern FIRST_SELECT =
+            Pattern.compile("(?is)^(.*?\\bselect\\s+)(distinct\\s+)?(\\*)?");
 
     private RuleVariants() {}
 
@@ -102,17 +102,45 @@ public final class RuleVariants {
                 lines);
     }
 
-    /** Adds a constant column to the last statement's select clause. */
+    /**
+     * Adds a constant column to the outer select clause of the last statement (not to a subquery).
+     */
     static String tagLastSelect(String epl, String column) {
-        Matcher m = LAST_SELECT.matcher(epl);
+        String body = epl.stripTrailing();
+        if (body.endsWith(";")) {
+            body = body.substring(0, body.length() - 1);
+        }
+        int from = lastStatementStart(body);
+        Matcher m = FIRST_SELECT.matcher(body.substring(from));
         if (!m.find()) {
             return epl;
         }
-        String head = m.group(1) + (m.group(2) == null ? "" : m.group(2));
-        String rest = epl.substring(m.end());
+        String head = body.substring(0, from) + m.group(1) + (m.group(2) == null ? "" : m.group(2));
+        String rest = body.substring(from + m.end());
         if (m.group(3) != null) {
             return head + "*, " + column + rest;
         }
         return head + column + ", " + rest;
+    }
+
+    /** Where the last statement begins: after the last ';' outside a quoted string. */
+    private static int lastStatementStart(String epl) {
+        int start = 0;
+        char quote = 0;
+        for (int i = 0; i < epl.length(); i++) {
+            char c = epl.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == ';') {
+                start = i + 1;
+            }
+        }
+        return start;
     }
 }
