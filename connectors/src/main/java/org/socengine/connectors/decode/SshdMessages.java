@@ -30,6 +30,15 @@ final class SshdMessages {
     private static final Pattern POSTPONED_INVALID =
             Pattern.compile(
                     "^Postponed \\S+ for invalid user (.*?) from " + ADDR + "(?: port (\\d+))?");
+
+    /**
+     * A failed PAM conversation for a user that does not exist: a failed login, like {@code Failed
+     * password for invalid user}, not the announcement of an unknown name.
+     */
+    private static final Pattern PAM_AUTH_ERROR_ILLEGAL =
+            Pattern.compile(
+                    "^error: PAM: (authentication error) for illegal user (.*?) from " + ADDR);
+
     private static final Pattern ILLEGAL_USER =
             Pattern.compile("^(?:error: PAM: .*? for )?[Ii]llegal user (.*?) from " + ADDR);
     private static final Pattern INPUT_USERAUTH_INVALID =
@@ -96,6 +105,10 @@ final class SshdMessages {
         } else if ((m = INVALID_USER.matcher(msg)).find()
                 || (m = POSTPONED_INVALID.matcher(msg)).find()) {
             invalidUser(e, m.group(1), m.group(2), m.group(3));
+        } else if ((m = PAM_AUTH_ERROR_ILLEGAL.matcher(msg)).find()) {
+            auth(e, "ssh_login", "failure", m.group(2), m.group(3), null);
+            e.field("pam.error", m.group(1));
+            e.field("ssh.invalid_user", "true");
         } else if ((m = ILLEGAL_USER.matcher(msg)).find()) {
             invalidUser(e, m.group(1), m.group(2), null);
         } else if ((m = INPUT_USERAUTH_INVALID.matcher(msg)).find()) {

@@ -64,6 +64,87 @@ public final class AlertSearch {
         }
     }
 
+    /** What {@link #find} looks for; null fields do not filter. */
+    public record Filter(
+            String department,
+            String severity,
+            String rule,
+            String status,
+            String sinceIso,
+            int limit) {}
+
+    /**
+     * Recent alerts, newest first. With a department, only that department's alias is read, so a
+     * user whose role allows just that alias can search too. The rule matches its id or name.
+     */
+    public List<ObjectNode> find(Filter f) throws IOException {
+        List<Query> filters = new ArrayList<>();
+        if (f.severity() != null) {
+            filters.add(term("rule.severity", f.severity()));
+        }
+        if (f.status() != null) {
+            filters.add(term("alert.status", f.status()));
+        }
+        if (f.rule() != null) {
+            filters.add(
+                    Query.of(
+                            q ->
+                                    q.bool(
+                                            b ->
+                                                    b.should(term("rule.id", f.rule()))
+                                                            .should(term("rule.name", f.rule()))
+                                                            .minimumShouldMatch("1"))));
+        }
+        if (f.sinceIso() != null) {
+            filters.add(
+                    Query.of(
+                            q ->
+                                    q.range(
+                                            r ->
+                                                    r.date(
+                                                            d ->
+                                                                    d.field("@timestamp")
+                                                                            .gte(f.sinceIso())))));
+        }
+        String index =
+                f.department() == null
+                        ? AlertIndices.ALIAS
+                        : AlertIndices.departmentAlias(f.department());
+        try {
+            SearchResponse<ObjectNode> r =
+                    client.search(
+                            s ->
+                                    s.index(index)
+                                            .size(f.limit())
+                                            .ignoreUnavailable(true)
+                                            .allowNoIndices(true)
+                                            .query(q -> q.bool(b -> b.filter(filters)))
+                                            .sort(
+                                                    o ->
+                                                            o.field(
+                                                                    x ->
+                                                                            x.field("@timestamp")
+                                                                                    .order(
+                                                                                            SortOrder
+                                                                                                    .Desc))),
+                            ObjectNode.class);
+            List<ObjectNode> out = new ArrayList<>();
+            for (Hit<ObjectNode> h : r.hits().hits()) {
+                out.add(h.source());
+            }
+            return out;
+        } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+            if (e.status() == 404) {
+                return List.of();
+            }
+            throw e;
+        }
+    }
+
+    private static Query term(String field, String value) {
+        return Query.of(q -> q.term(t -> t.field(field).value(value)));
+    }
+
     /** Makes the latest writes visible to search (tests and the console's final count). */
     public void refresh() throws IOException {
         client.indices()

@@ -122,8 +122,8 @@ public final class AlertStatusWriter {
     }
 
     private Found find(String id) throws IOException {
-        Found f = search(id);
-        if (f == null) {
+        String index = search(id);
+        if (index == null) {
             // A just-indexed alert is not searchable before the next refresh.
             client.indices()
                     .refresh(
@@ -131,12 +131,23 @@ public final class AlertStatusWriter {
                                     r.index(AlertIndices.ALIAS)
                                             .ignoreUnavailable(true)
                                             .allowNoIndices(true));
-            f = search(id);
+            index = search(id);
         }
-        return f;
+        if (index == null) {
+            return null;
+        }
+        // Search shows the document as of the last refresh; the guarded update needs the
+        // current sequence number, which only a real-time get by concrete index gives.
+        String concrete = index;
+        var g = client.get(r -> r.index(concrete).id(id), ObjectNode.class);
+        if (!g.found()) {
+            return null;
+        }
+        return new Found(concrete, g.seqNo(), g.primaryTerm(), g.source());
     }
 
-    private Found search(String id) throws IOException {
+    /** The concrete index holding the alert, found through the alias. */
+    private String search(String id) throws IOException {
         SearchResponse<ObjectNode> r;
         try {
             r =
@@ -145,8 +156,8 @@ public final class AlertStatusWriter {
                                     s.index(AlertIndices.ALIAS)
                                             .ignoreUnavailable(true)
                                             .allowNoIndices(true)
-                                            .seqNoPrimaryTerm(true)
-                                            .size(2)
+                                            .source(src -> src.fetch(false))
+                                            .size(1)
                                             .query(q -> q.ids(i -> i.values(id))),
                             ObjectNode.class);
         } catch (ElasticsearchException e) {
@@ -156,10 +167,6 @@ public final class AlertStatusWriter {
             throw e;
         }
         List<Hit<ObjectNode>> hits = r.hits().hits();
-        if (hits.isEmpty()) {
-            return null;
-        }
-        Hit<ObjectNode> h = hits.get(0);
-        return new Found(h.index(), h.seqNo(), h.primaryTerm(), h.source());
+        return hits.isEmpty() ? null : hits.get(0).index();
     }
 }

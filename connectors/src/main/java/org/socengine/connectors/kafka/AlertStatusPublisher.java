@@ -37,7 +37,8 @@ public final class AlertStatusPublisher implements AutoCloseable {
         p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         p.putIfAbsent(
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                Long.toString(Math.min(timeout.toMillis(), 30_000)));
+                // Kafka wants delivery timeout >= linger + request timeout.
+                Long.toString(Math.min(timeout.toMillis() / 2, 30_000)));
         this.producer = new KafkaProducer<>(p);
         this.topic = topic;
         this.timeout = timeout;

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "SOC event-processing engine: Kafka → Flink → Esper rules → Elasticsearch.",
         subcommands = {
             DemoCommand.class,
+            BenchCommand.class,
             DecodeCommand.class,
             DetectCommand.class,
             RulesCommand.class,
