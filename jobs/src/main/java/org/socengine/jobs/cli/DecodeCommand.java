@@ -8,11 +8,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.enrich.AssetInventory;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.EventJson;
 import picocli.CommandLine.Command;
@@ -58,6 +60,27 @@ public final class DecodeCommand implements Callable<Integer> {
             description = "Department directory file (id<TAB>name<TAB>cidrs).")
     Path departmentsFile;
 
+    @Option(
+            names = "--assets",
+            paramLabel = "FILE",
+            description = {
+                "Asset inventory (CSV: match,department,asset,owner,criticality). Adds asset.*",
+                "fields, and the department when header, key and ranges named none."
+            })
+    Path assetsFile;
+
+    @Option(
+            names = "--max-record-bytes",
+            defaultValue = "" + DecoderOptions.DEFAULT_MAX_RECORD_BYTES,
+            description = "Records larger than this are dead-lettered. Default: ${DEFAULT-VALUE}.")
+    int maxRecordBytes;
+
+    @Option(
+            names = "--max-original-bytes",
+            defaultValue = "" + DecoderOptions.DEFAULT_MAX_ORIGINAL_BYTES,
+            description = "event.original is cut to this size. Default: ${DEFAULT-VALUE}.")
+    int maxOriginalBytes;
+
     @Parameters(
             arity = "0..1",
             paramLabel = "FILE|-",
@@ -74,18 +97,15 @@ public final class DecodeCommand implements Callable<Integer> {
                             + String.join(", ", Decoders.sources())
                             + ")");
         }
-        try {
-            java.time.ZoneId.of(timeZone);
-        } catch (java.time.DateTimeException e) {
-            throw new CliFailure("unknown time zone '" + timeZone + "'");
-        }
-        DepartmentDirectory dirs =
-                departmentsFile == null
-                        ? DepartmentDirectory.defaults()
-                        : DepartmentDirectory.load(departmentsFile);
         RecordDecoder decoder =
-                new RecordDecoder(
-                        DecoderOptions.defaults().withTimeZone(timeZone).withYear(year), dirs);
+                recordDecoder(
+                        source,
+                        timeZone,
+                        year,
+                        maxRecordBytes,
+                        maxOriginalBytes,
+                        departmentsFile,
+                        assetsFile);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         long decoded = 0;
@@ -128,6 +148,56 @@ public final class DecodeCommand implements Callable<Integer> {
                         + dead
                         + (skipped > 0 ? ", skipped " + skipped : ""));
         return 0;
+    }
+
+    /**
+     * The decode stage as the job would run it for one source: its options, the department
+     * directory and the asset inventory, every input checked before any record is read.
+     */
+    static RecordDecoder recordDecoder(
+            String source,
+            String timeZone,
+            int year,
+            int maxRecordBytes,
+            int maxOriginalBytes,
+            Path departmentsFile,
+            Path assetsFile)
+            throws IOException {
+        try {
+            java.time.ZoneId.of(timeZone);
+        } catch (java.time.DateTimeException e) {
+            throw new CliFailure("unknown time zone '" + timeZone + "'");
+        }
+        if (maxRecordBytes <= 0 || maxOriginalBytes <= 0) {
+            throw new CliFailure("--max-record-bytes and --max-original-bytes must be positive");
+        }
+        DepartmentDirectory dirs;
+        if (departmentsFile == null) {
+            dirs = DepartmentDirectory.defaults();
+        } else {
+            if (!Files.isRegularFile(departmentsFile)) {
+                throw new CliFailure("no such file: " + departmentsFile);
+            }
+            try {
+                dirs = DepartmentDirectory.load(departmentsFile);
+            } catch (IOException e) {
+                throw new CliFailure(departmentsFile + ": " + e.getMessage());
+            }
+        }
+        AssetInventory assets = null;
+        if (assetsFile != null) {
+            if (!Files.isRegularFile(assetsFile)) {
+                throw new CliFailure("no such file: " + assetsFile);
+            }
+            try {
+                assets = AssetInventory.load(assetsFile, dirs);
+            } catch (AssetInventory.InvalidInventoryException e) {
+                throw new CliFailure("invalid asset inventory: " + String.join("; ", e.problems()));
+            }
+        }
+        DecoderOptions options =
+                new DecoderOptions(timeZone, maxRecordBytes, maxOriginalBytes, year);
+        return new RecordDecoder(DecoderOptions.defaults(), Map.of(source, options), dirs, assets);
     }
 
     private static InputStream open(Path p) throws IOException {

@@ -15,7 +15,6 @@ import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
 import org.socengine.jobs.internal.FlinkEnvironments;
@@ -61,6 +60,33 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Year of year-less timestamps (0: infer).")
     int year;
 
+    @Option(
+            names = "--departments",
+            paramLabel = "FILE",
+            description = "Department directory file (id<TAB>name<TAB>cidrs).")
+    Path departmentsFile;
+
+    @Option(
+            names = "--assets",
+            paramLabel = "FILE",
+            description = {
+                "Asset inventory (CSV: match,department,asset,owner,criticality). Adds asset.*",
+                "fields, and the department when header, key and ranges named none."
+            })
+    Path assetsFile;
+
+    @Option(
+            names = "--max-record-bytes",
+            defaultValue = "" + DecoderOptions.DEFAULT_MAX_RECORD_BYTES,
+            description = "Records larger than this are dead-lettered. Default: ${DEFAULT-VALUE}.")
+    int maxRecordBytes;
+
+    @Option(
+            names = "--max-original-bytes",
+            defaultValue = "" + DecoderOptions.DEFAULT_MAX_ORIGINAL_BYTES,
+            description = "event.original is cut to this size. Default: ${DEFAULT-VALUE}.")
+    int maxOriginalBytes;
+
     @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism.")
     int parallelism;
 
@@ -80,6 +106,15 @@ public final class DetectCommand implements Callable<Integer> {
                             + String.join(", ", Decoders.sources())
                             + ")");
         }
+        RecordDecoder decoder =
+                DecodeCommand.recordDecoder(
+                        source,
+                        timeZone,
+                        year,
+                        maxRecordBytes,
+                        maxOriginalBytes,
+                        departmentsFile,
+                        assetsFile);
         List<CompiledRule> compiled;
         try {
             compiled = RuleSets.compileAll(rules != null ? rules : RuleSets.defaultDirectory());
@@ -117,9 +152,7 @@ public final class DetectCommand implements Callable<Integer> {
         DetectionJob.Streams streams =
                 DetectionJob.build(
                         raw,
-                        new RecordDecoder(
-                                DecoderOptions.defaults().withTimeZone(timeZone).withYear(year),
-                                DepartmentDirectory.defaults()),
+                        decoder,
                         compiled,
                         null,
                         List.of(),
