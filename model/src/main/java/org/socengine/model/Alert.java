@@ -69,6 +69,28 @@ public class Alert implements java.io.Serializable {
 
     public Alert() {}
 
+    /**
+     * The alerts as they stand once every update has been applied: one per id, in the order they
+     * were first raised. Updates of an alert not in the list stand for it.
+     */
+    public static List<Alert> latest(List<Alert> alertsAndUpdates) {
+        Map<String, Alert> byId = new LinkedHashMap<>();
+        for (Alert a : alertsAndUpdates) {
+            Alert previous = byId.get(a.id);
+            if (a.update && previous != null) {
+                previous.count = a.count;
+                previous.suppressedCount = a.suppressedCount;
+                previous.lastSeen = a.lastSeen;
+                previous.windowEnd = a.windowEnd;
+                previous.evidence = a.evidence;
+            } else {
+                a.update = false;
+                byId.put(a.id, a);
+            }
+        }
+        return new ArrayList<>(byId.values());
+    }
+
     /** A short human description of the entity: {@code source.ip=203.0.113.7}. */
     public String entityText() {
         StringBuilder sb = new StringBuilder();

@@ -160,20 +160,15 @@ public final class DetectCommand implements Callable<Integer> {
                         DetectionJobOptions.defaults().withParallelism(parallelism));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         // Repeats arrive as updates of the alert they fold into: print each alert once, final.
-        java.util.Map<String, Alert> byId = new java.util.LinkedHashMap<>();
+        List<Alert> collected = new java.util.ArrayList<>();
         try (CloseableIterator<Alert> it = streams.alerts().executeAndCollect("soc-detect")) {
-            while (it.hasNext()) {
-                Alert a = it.next();
-                if (a.update && byId.containsKey(a.id)) {
-                    a.update = false;
-                }
-                byId.put(a.id, a);
-            }
+            it.forEachRemaining(collected::add);
         }
-        for (Alert a : byId.values()) {
+        List<Alert> finalAlerts = Alert.latest(collected);
+        for (Alert a : finalAlerts) {
             out.println(AlertJson.toJson(a));
         }
-        long count = byId.size();
+        long count = finalAlerts.size();
         System.err.println("replayed " + records.size() + " records, " + count + " alerts");
         return 0;
     }

@@ -1,0 +1,69 @@
+package org.socengine.jobs.testing;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+
+/**
+ * Kills the job it sits in: throws at given record counts (counted over all subtasks and restarts,
+ * each position once), so that Flink restarts the job from its last checkpoint. Also paces records
+ * a little, so checkpoints complete between the kills of a short test stream.
+ */
+public final class KillSwitch<T> implements MapFunction<T, T>, CheckpointListener {
+
+    private static final Map<String, AtomicLong> SEEN = new ConcurrentHashMap<>();
+    private static final Map<String, Set<Long>> PENDING = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> KILLS = new ConcurrentHashMap<>();
+
+    private final String id;
+    private final long pauseNanos;
+
+    // Kills wait for a checkpoint of the current attempt, so every restart is a restore.
+    private transient volatile boolean checkpointed;
+
+    public KillSwitch(String id, Set<Long> positions, long pauseNanos) {
+        this.id = id;
+        this.pauseNanos = pauseNanos;
+        SEEN.put(id, new AtomicLong());
+        KILLS.put(id, new AtomicLong());
+        Set<Long> pending = ConcurrentHashMap.newKeySet();
+        pending.addAll(positions);
+        PENDING.put(id, pending);
+    }
+
+    public static long kills(String id) {
+        return KILLS.get(id).get();
+    }
+
+    @Override
+    public T map(T value) {
+        long n = SEEN.get(id).incrementAndGet();
+        if (pauseNanos > 0) {
+            LockSupport.parkNanos(pauseNanos);
+        }
+        Set<Long> pending = PENDING.get(id);
+        if (checkpointed) {
+            for (Long position : pending) {
+                if (position <= n && pending.remove(position)) {
+                    KILLS.get(id).incrementAndGet();
+                    throw new IllegalStateException(
+                            "kill switch: injected failure at record "
+                                    + n
+                                    + " (planned at "
+                                    + position
+                                    + ")");
+                }
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        checkpointed = true;
+    }
+}
