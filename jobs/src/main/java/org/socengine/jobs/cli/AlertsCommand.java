@@ -192,7 +192,7 @@ public final class AlertsCommand implements Runnable {
         String[] head = {
             "TIME", "DEPARTMENT", "SEVERITY", "RULE", "ENTITY", "COUNT", "STATUS", "ID"
         };
-        int[] max = {20, 16, 8, 40, 30, 7, 12, 64};
+        int[] max = {20, 16, 8, 40, 30, 7, 21, 64};
         List<String[]> rows = new ArrayList<>();
         rows.add(head);
         for (ObjectNode a : alerts) {
