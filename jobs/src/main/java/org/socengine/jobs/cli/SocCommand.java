@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             DecodeCommand.class,
             DetectCommand.class,
             RulesCommand.class,
+            AlertsCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SocCommand implements Runnable {

@@ -21,7 +21,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.elasticsearch.AlertIndexer;
 import org.socengine.connectors.elasticsearch.AlertIndices;
 import org.socengine.connectors.elasticsearch.AlertSearch;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
@@ -30,9 +29,8 @@ import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.local.LocalServices;
-import org.socengine.jobs.detection.ControlStreams;
-import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
+import org.socengine.jobs.detection.SocPipelines;
 import org.socengine.jobs.internal.FlinkEnvironments;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.jobs.sim.DepartmentTrafficSimulator;
@@ -127,19 +125,17 @@ public final class DemoRun {
             StreamExecutionEnvironment env =
                     FlinkEnvironments.local(
                             parallelism, workDir.resolve("checkpoints"), Duration.ofSeconds(10));
-            DetectionJob.build(
+            SocPipelines.detection(
                     env,
-                    SocKafka.rawSource(
-                            kafka,
-                            List.of(SimulatorProducer.TOPIC),
-                            "soc-detection-demo",
-                            OffsetsInitializer.earliest()),
+                    kafka,
+                    es,
+                    List.of(SimulatorProducer.TOPIC),
+                    "soc-detection-demo",
+                    OffsetsInitializer.earliest(),
                     new RecordDecoder(DecoderOptions.defaults(), departments),
                     rules,
-                    ControlStreams.fromKafka(env, kafka, "soc-detection-demo"),
-                    List.of(AlertIndexer.builder().settings(es).build(), SocKafka.alertSink(kafka)),
-                    SocKafka.deadLetterSink(kafka),
-                    DetectionJobOptions.defaults().withParallelism(parallelism));
+                    DetectionJobOptions.defaults().withParallelism(parallelism),
+                    0);
             job = env.executeAsync("soc-detection");
             err.printf(
                     "soc demo: detection job running; simulating %s of traffic from %d departments at %.0f lines/s with %d attacks%n",

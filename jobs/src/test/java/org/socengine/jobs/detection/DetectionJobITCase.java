@@ -185,13 +185,13 @@ class DetectionJobITCase {
                 .isEqualTo("TA0006");
         assertThat(alert.path("threat").path("technique").path("id").get(0).asText())
                 .isEqualTo("T1110.001");
-        assertThat(alert.path("alert").path("count").asLong()).isEqualTo(8);
+        assertThat(alert.path("alert").path("count").asLong()).isEqualTo(10);
         assertThat(alert.path("alert").path("window").path("start").asText())
                 .isEqualTo(Instant.ofEpochMilli(firstFailure).toString());
         assertThat(alert.path("alert").path("window").path("end").asText())
-                .isEqualTo(Instant.ofEpochMilli(firstFailure + 7 * 2_000).toString());
+                .isEqualTo(Instant.ofEpochMilli(firstFailure + 9 * 2_000).toString());
         JsonNode evidence = alert.path("alert").path("evidence");
-        assertThat(evidence).hasSize(8);
+        assertThat(evidence).hasSize(10);
         for (JsonNode e : evidence) {
             assertThat(e.path("source").path("ip").asText()).isEqualTo(ATTACKER);
             assertThat(e.path("event").path("outcome").asText()).isEqualTo("failure");

@@ -90,8 +90,13 @@ public final class AlertFactory {
                 count != null && count.matches("\\d+")
                         ? Long.parseLong(count)
                         : Math.max(1, evidence.size());
-        alert.evidence.addAll(
-                evidence.size() > evidenceCap ? evidence.subList(0, evidenceCap) : evidence);
+        if (evidence.size() > evidenceCap) {
+            // The first events show how it started; the last one is what this row added.
+            alert.evidence.addAll(evidence.subList(0, evidenceCap - 1));
+            alert.evidence.add(evidence.get(evidence.size() - 1));
+        } else {
+            alert.evidence.addAll(evidence);
+        }
         alert.id = AlertIds.of(rule.id(), rule.version(), alert.groupKey(), alert.windowStart);
         return alert;
     }

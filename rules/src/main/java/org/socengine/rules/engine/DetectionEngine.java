@@ -348,11 +348,15 @@ public final class DetectionEngine implements AutoCloseable {
             String key = rule.id() + '\u0000' + alert.groupKey();
             Suppression s = suppressions.get(key);
             if (s != null && now < s.until) {
-                s.repeats++;
-                suppressedTotal++;
-                if (s.alert != null) {
-                    fold(s.alert, alert);
-                    pendingUpdates.put(key, s);
+                // A row that only restates events already counted (a window shrinking as events
+                // expire) is no repeat at all.
+                long added = s.alert == null ? 1 : fold(s.alert, alert);
+                if (added > 0) {
+                    s.repeats++;
+                    suppressedTotal++;
+                    if (s.alert != null) {
+                        pendingUpdates.put(key, s);
+                    }
                 }
                 continue;
             }
@@ -379,7 +383,7 @@ public final class DetectionEngine implements AutoCloseable {
      * Folds a repeat into the alert it is suppressed under: the events it adds to the count (those
      * newer than what the alert has seen), the evidence up to its cap, the end of the window.
      */
-    private void fold(Alert into, Alert repeat) {
+    private long fold(Alert into, Alert repeat) {
         long added = 0;
         for (org.socengine.model.SecurityEvent e : repeat.evidence) {
             if (e.timestamp > into.lastSeen) {
@@ -389,14 +393,16 @@ public final class DetectionEngine implements AutoCloseable {
                 }
             }
         }
-        if (repeat.evidence.isEmpty() || repeat.count > repeat.evidence.size()) {
-            // The row carried fewer events than it counted (capped, or an aggregate): trust its
-            // count.
-            added = Math.max(added, 1);
+        if (repeat.evidence.isEmpty()) {
+            // An aggregate without its events: each row stands for one more occurrence.
+            added = 1;
         }
-        into.count += Math.max(added, 1);
-        into.lastSeen = Math.max(into.lastSeen, repeat.windowEnd);
-        into.windowEnd = Math.max(into.windowEnd, repeat.windowEnd);
+        if (added > 0) {
+            into.count += added;
+            into.lastSeen = Math.max(into.lastSeen, repeat.windowEnd);
+            into.windowEnd = Math.max(into.windowEnd, repeat.windowEnd);
+        }
+        return added;
     }
 
     /**

@@ -203,6 +203,8 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                     "last_seen",
                     Timestamps.format(alert.lastSeen > 0 ? alert.lastSeen : alert.timestamp));
             a.putObject("window").put("end", Timestamps.format(alert.windowEnd));
+            // The evidence grows with the repeats up to its cap; arrays replace, they do not merge.
+            a.set("evidence", doc.path("alert").path("evidence"));
         }
         buffer.add(
                 new Pending(

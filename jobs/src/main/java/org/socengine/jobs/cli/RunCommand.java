@@ -1,0 +1,118 @@
+package org.socengine.jobs.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.socengine.connectors.config.SocConfig;
+import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.jobs.detection.DetectionJobOptions;
+import org.socengine.jobs.detection.SocPipelines;
+import org.socengine.jobs.internal.FlinkEnvironments;
+import org.socengine.jobs.internal.RuleSets;
+import org.socengine.rules.RuleValidationException;
+import org.socengine.rules.engine.CompiledRule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the detection job against your own Kafka and Elasticsearch (Flink local mode in this",
+            "process; submit jobs/target/soc.jar with main class org.socengine.jobs.detection.DetectionJobMain",
+            "to a Flink cluster instead). Connections come from --config, then SOC_* variables."
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--config",
+            description = "Properties file (see docs/alerts.md, 'Secure connections').")
+    Path config;
+
+    @Option(
+            names = "--rules",
+            description = "Rules folder. Default: rules/detections of the installation.")
+    Path rules;
+
+    @Option(
+            names = "--group",
+            defaultValue = "soc-detection",
+            description = "Kafka consumer group. Default: ${DEFAULT-VALUE}.")
+    String group;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(
+            names = "--checkpoints",
+            description =
+                    "Checkpoint folder (filesystem storage). Default: $SOC_WORK_DIR/checkpoints.")
+    Path checkpoints;
+
+    @Option(
+            names = "--retention-months",
+            defaultValue = "0",
+            description = "Drop monthly alert indices older than this (0: keep all).")
+    int retentionMonths;
+
+    @Option(
+            names = "--alert-budget",
+            defaultValue = "200",
+            description =
+                    "Alerts one rule may raise per department and hour. Default: ${DEFAULT-VALUE}.")
+    int alertBudget;
+
+    @Override
+    public Integer call() throws Exception {
+        SocConfig cfg = config != null ? SocConfig.load(config) : SocConfig.load(null);
+        if (!cfg.hasKafka()) {
+            throw new CliFailure(
+                    "no Kafka configured: set SOC_KAFKA or kafka.bootstrap.servers in --config");
+        }
+        List<CompiledRule> compiled;
+        try {
+            compiled = RuleSets.compileAll(rules != null ? rules : RuleSets.defaultDirectory());
+        } catch (RuleValidationException e) {
+            e.problems().forEach(p -> System.err.println(p));
+            throw new CliFailure(e.problems().size() + " rule problem(s); fix them first");
+        }
+        Path cp =
+                checkpoints != null
+                        ? checkpoints
+                        : org.socengine.connectors.local.WorkDirs.defaultWorkDir()
+                                .resolve("checkpoints");
+        StreamExecutionEnvironment env =
+                FlinkEnvironments.local(parallelism, cp, Duration.ofSeconds(10));
+        SocPipelines.detection(
+                env,
+                cfg.kafka(),
+                cfg.elasticsearch(),
+                List.of(),
+                group,
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+                new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults()),
+                compiled,
+                DetectionJobOptions.defaults()
+                        .withParallelism(parallelism)
+                        .withAlertBudgetPerHour(alertBudget),
+                retentionMonths);
+        System.err.println(
+                "soc run: "
+                        + compiled.size()
+                        + " rules; Kafka "
+                        + cfg.kafka().bootstrapServers()
+                        + ", "
+                        + cfg.elasticsearch());
+        env.execute("soc-detection");
+        return 0;
+    }
+}

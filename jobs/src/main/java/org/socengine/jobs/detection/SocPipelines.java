@@ -1,0 +1,67 @@
+package org.socengine.jobs.detection;
+
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.elasticsearch.AlertIndexer;
+import org.socengine.connectors.elasticsearch.AlertStatusSink;
+import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.connectors.kafka.SocKafka;
+import org.socengine.rules.engine.CompiledRule;
+
+/**
+ * The production wiring of the detection job on Kafka and Elasticsearch: raw topics in, alerts to
+ * the alert index (refused documents to {@code soc.dlq}) and to {@code soc.alerts}, bad records to
+ * {@code soc.dlq}, rules and analysts' status changes on the control stream, and status changes
+ * written back to the alert documents.
+ */
+public final class SocPipelines {
+
+    private SocPipelines() {}
+
+    public static void detection(
+            StreamExecutionEnvironment env,
+            KafkaSettings kafka,
+            ElasticsearchSettings es,
+            List<String> rawTopics,
+            String groupId,
+            OffsetsInitializer start,
+            RecordDecoder decoder,
+            List<CompiledRule> rules,
+            DetectionJobOptions options,
+            int retentionMonths) {
+        DetectionJob.build(
+                env,
+                SocKafka.rawSource(kafka, rawTopics, groupId, start),
+                decoder,
+                rules,
+                ControlStreams.fromKafka(env, kafka, groupId),
+                List.of(
+                        AlertIndexer.builder()
+                                .settings(es)
+                                .deadLetters(kafka)
+                                .retentionMonths(retentionMonths)
+                                .build(),
+                        SocKafka.alertSink(kafka)),
+                SocKafka.deadLetterSink(kafka),
+                options);
+        // Changes published by other tools reach the documents too; the CLI's own are no-ops here.
+        env.fromSource(
+                        SocKafka.alertStatusSource(
+                                kafka,
+                                groupId + "-status-writer",
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST)),
+                        WatermarkStrategy.noWatermarks(),
+                        "soc.alert-status → documents")
+                .uid("alert-status-writer-source")
+                .setParallelism(1)
+                .sinkTo(new AlertStatusSink(es))
+                .name("alert status → Elasticsearch")
+                .uid("alert-status-writer")
+                .setParallelism(1);
+    }
+}
