@@ -29,8 +29,8 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     /** One raw line for topic {@code soc.raw.<source>}, keyed by its department. */
     public record Line(String source, String department, long timestamp, String text) {}
 
-    /** Share of each source in the mix, in percent; syslog takes the rest. */
-    static final String[] SOURCES = {
+    /** The sources besides syslog, and their share of the mix in percent; syslog takes the rest. */
+    public static final String[] SOURCES = {
         "cef", "leef", "asa", "web", "suricata", "zeek", "netflow", "winlog", "dns"
     };
 

@@ -61,6 +61,11 @@ public final class DetectionJob {
             Sink<DeadLetter> deadLetterSink,
             DetectionJobOptions options) {
         StreamExecutionEnvironment env = raw.getExecutionEnvironment();
+        // Without it, every record is deep-copied through its serializer between chained
+        // operators (source → decode → watermarks, detect → sinks). Safe here: no operator changes
+        // a record after emitting it or keeps one it received from a chained predecessor and
+        // then mutates it, and network inputs always deserialize into fresh objects.
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<SecurityEvent> decoded =
                 raw.process(new DecodeFunction(decoder))
                         .returns(TypeInformation.of(SecurityEvent.class))

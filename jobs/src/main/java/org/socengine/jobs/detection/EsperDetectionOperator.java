@@ -18,7 +18,6 @@ import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -31,7 +30,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.model.Alert;
-import org.socengine.model.SecurityEvent;
 import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.DetectionEngine;
 
@@ -66,7 +64,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Map<String, CompiledRule> rules;
     private transient Map<String, String> familyOfRule;
     private transient Map<String, DetectionEngine> engines;
-    private transient Map<String, ArrayDeque<SecurityEvent>> history;
+    // Kept as routed (family and key with the event): a checkpoint writes them as they are instead
+    // of recomputing every event's key.
+    private transient Map<String, ArrayDeque<Routed>> history;
     private transient PriorityQueue<Pending> buffer;
     private transient long sequence;
     private transient long watermark;
@@ -100,7 +100,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                         Comparator.comparingLong((Pending p) -> p.routed().event.timestamp)
                                 .thenComparingLong(Pending::seq));
         watermark = Long.MIN_VALUE;
-        TypeInformation<Routed> routedType = TypeInformation.of(Routed.class);
+        RoutedStateSerializer routedType = new RoutedStateSerializer();
         var store = context.getOperatorStateStore();
         rulesState =
                 store.getUnionListState(
@@ -163,7 +163,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             DetectionEngine engine = engines.get(r.family);
             if (engine != null) {
                 engine.send(r.event);
-                history.computeIfAbsent(r.family, f -> new ArrayDeque<>()).addLast(r.event);
+                history.computeIfAbsent(r.family, f -> new ArrayDeque<>()).addLast(r);
             }
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
@@ -329,14 +329,14 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         engine.send(r.event);
         eventsEvaluated.inc();
         if (engine.horizonMillis() > 0) {
-            history.get(r.family).addLast(r.event);
+            history.get(r.family).addLast(r);
         }
     }
 
     private void prune(String family, DetectionEngine engine) {
-        ArrayDeque<SecurityEvent> h = history.get(family);
+        ArrayDeque<Routed> h = history.get(family);
         long oldest = engine.currentTime() - engine.horizonMillis();
-        while (!h.isEmpty() && h.peekFirst().timestamp < oldest) {
+        while (!h.isEmpty() && h.peekFirst().event.timestamp < oldest) {
             h.pollFirst();
         }
         engine.expire();
@@ -366,9 +366,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         buffer.forEach(p -> pending.add(p.routed()));
         bufferState.update(pending);
         List<Routed> horizon = new ArrayList<>();
-        history.forEach(
-                (family, events) ->
-                        events.forEach(e -> horizon.add(new Routed(family, keyOf(family, e), e))));
+        history.values().forEach(horizon::addAll);
         historyState.update(horizon);
         List<byte[]> states = new ArrayList<>();
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
@@ -376,12 +374,6 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
         engineState.update(states);
         clockState.update(List.of(watermark));
-    }
-
-    private static String keyOf(String family, SecurityEvent e) {
-        List<String> fields = family.isEmpty() ? List.of() : List.of(family.split(","));
-        String k = new RuleFamilies.Family(family, fields, java.util.Set.of()).keyOf(e);
-        return k == null ? "" : k;
     }
 
     private static byte[] write(Object o) throws IOException {

@@ -29,7 +29,7 @@ public final class RuleFunctions {
                     "is_private_ip", "isPrivateIp");
 
     private static final int MAX_INPUT = 4096;
-    private static final Map<String, int[]> CIDRS = new ConcurrentHashMap<>();
+    private static final Map<String, Block> CIDRS = new ConcurrentHashMap<>();
     private static final Pattern BASE64 = Pattern.compile("^[A-Za-z0-9+/]{16,}={0,2}$");
     private static final Set<String> TWO_LEVEL_SUFFIXES =
             Set.of(
@@ -43,21 +43,73 @@ public final class RuleFunctions {
         if (ip == null || cidr == null) {
             return false;
         }
+        return in(literal(ip), block(cidr));
+    }
+
+    public static boolean isPrivateIp(String ip) {
+        if (ip == null) {
+            return false;
+        }
+        // One parse of the address for the five blocks: rules call this on every flow.
         byte[] addr = literal(ip);
+        for (Block b : PRIVATE) {
+            if (in(addr, b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A parsed CIDR block; {@code INVALID} for text that is not one. */
+    private record Block(byte[] net, int bits) {}
+
+    private static final Block INVALID = new Block(null, -1);
+
+    private static final Block[] PRIVATE = {
+        block("10.0.0.0/8"),
+        block("172.16.0.0/12"),
+        block("192.168.0.0/16"),
+        block("127.0.0.0/8"),
+        block("fc00::/7")
+    };
+
+    // Rules name a handful of blocks as constants: parse each once. Bounded, so that a rule
+    // computing blocks from event fields cannot grow it without limit.
+    private static Block block(String cidr) {
+        Block b = CIDRS.get(cidr);
+        if (b == null) {
+            b = parseBlock(cidr);
+            if (CIDRS.size() < 10_000) {
+                CIDRS.put(cidr, b);
+            }
+        }
+        return b;
+    }
+
+    private static Block parseBlock(String cidr) {
         int slash = cidr.indexOf('/');
         byte[] net = literal(slash < 0 ? cidr : cidr.substring(0, slash));
-        if (addr == null || net == null || addr.length != net.length) {
-            return false;
+        if (net == null) {
+            return INVALID;
         }
         int bits;
         try {
-            bits = slash < 0 ? addr.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
+            bits = slash < 0 ? net.length * 8 : Integer.parseInt(cidr.substring(slash + 1));
         } catch (NumberFormatException e) {
+            return INVALID;
+        }
+        if (bits < 0 || bits > net.length * 8) {
+            return INVALID;
+        }
+        return new Block(net, bits);
+    }
+
+    private static boolean in(byte[] addr, Block block) {
+        byte[] net = block.net();
+        if (addr == null || net == null || addr.length != net.length) {
             return false;
         }
-        if (bits < 0 || bits > addr.length * 8) {
-            return false;
-        }
+        int bits = block.bits();
         for (int i = 0; i < addr.length && bits > 0; i++, bits -= 8) {
             int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
             if ((addr[i] & mask) != (net[i] & mask)) {
@@ -65,14 +117,6 @@ public final class RuleFunctions {
             }
         }
         return true;
-    }
-
-    public static boolean isPrivateIp(String ip) {
-        return cidrMatch(ip, "10.0.0.0/8")
-                || cidrMatch(ip, "172.16.0.0/12")
-                || cidrMatch(ip, "192.168.0.0/16")
-                || cidrMatch(ip, "127.0.0.0/8")
-                || cidrMatch(ip, "fc00::/7");
     }
 
     /** Shannon entropy in bits per character. */
@@ -184,37 +228,59 @@ public final class RuleFunctions {
         return prev[y.length()];
     }
 
+    private static boolean isDottedDigits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Four dot-separated decimal parts of one to three digits, each at most 255; else null. */
+    private static byte[] v4(String s) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i == s.length() ? '.' : s.charAt(i);
+            if (c == '.') {
+                if (digits == 0 || part == 4) {
+                    return null;
+                }
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                if (++digits > 3) {
+                    return null;
+                }
+                value = value * 10 + (c - '0');
+                if (value > 255) {
+                    return null;
+                }
+            }
+        }
+        return part == 4 ? out : null;
+    }
+
     // Parses only numeric literals: never a name lookup, so no DNS traffic from a rule.
     private static byte[] literal(String ip) {
         String s = ip.trim();
         if (s.isEmpty() || s.length() > 45) {
             return null;
         }
-        boolean v4 = s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+        if (isDottedDigits(s)) {
+            return v4(s);
+        }
         boolean v6 =
                 s.indexOf(':') >= 0
                         && s.chars()
                                 .allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
-        if (!v4 && !v6) {
+        if (!v6) {
             return null;
-        }
-        if (v4) {
-            String[] parts = s.split("\\.", -1);
-            if (parts.length != 4) {
-                return null;
-            }
-            byte[] out = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3) {
-                    return null;
-                }
-                int v = Integer.parseInt(parts[i]);
-                if (v > 255) {
-                    return null;
-                }
-                out[i] = (byte) v;
-            }
-            return out;
         }
         try {
             return InetAddress.getByName(s).getAddress();
