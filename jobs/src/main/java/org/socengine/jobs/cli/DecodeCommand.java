@@ -8,17 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.socengine.connectors.decode.DecoderOptions;
-import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.enrich.AssetInventory;
-import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.EventJson;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -31,55 +26,7 @@ import picocli.CommandLine.Parameters;
         })
 public final class DecodeCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--source",
-            required = true,
-            description = "Source format: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = SourceNames.class)
-    String source;
-
-    @Option(
-            names = "--department",
-            description = "Department id, as the shipper's record key or header would give it.")
-    String department;
-
-    @Option(
-            names = "--time-zone",
-            defaultValue = "UTC",
-            description = "Zone of timestamps without one. Default: ${DEFAULT-VALUE}.")
-    String timeZone;
-
-    @Option(
-            names = "--year",
-            defaultValue = "0",
-            description = "Year of year-less timestamps (0: infer, never in the future).")
-    int year;
-
-    @Option(
-            names = "--departments",
-            description = "Department directory file (id<TAB>name<TAB>cidrs).")
-    Path departmentsFile;
-
-    @Option(
-            names = "--assets",
-            paramLabel = "FILE",
-            description = {
-                "Asset inventory (CSV: match,department,asset,owner,criticality). Adds asset.*",
-                "fields, and the department when header, key and ranges named none."
-            })
-    Path assetsFile;
-
-    @Option(
-            names = "--max-record-bytes",
-            defaultValue = "" + DecoderOptions.DEFAULT_MAX_RECORD_BYTES,
-            description = "Records larger than this are dead-lettered. Default: ${DEFAULT-VALUE}.")
-    int maxRecordBytes;
-
-    @Option(
-            names = "--max-original-bytes",
-            defaultValue = "" + DecoderOptions.DEFAULT_MAX_ORIGINAL_BYTES,
-            description = "event.original is cut to this size. Default: ${DEFAULT-VALUE}.")
-    int maxOriginalBytes;
+    @Mixin DecodingOptions decoding;
 
     @Parameters(
             arity = "0..1",
@@ -89,23 +36,7 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Decoders.exists(source)) {
-            throw new CliFailure(
-                    "unknown source '"
-                            + source
-                            + "' (known: "
-                            + String.join(", ", Decoders.sources())
-                            + ")");
-        }
-        RecordDecoder decoder =
-                recordDecoder(
-                        source,
-                        timeZone,
-                        year,
-                        maxRecordBytes,
-                        maxOriginalBytes,
-                        departmentsFile,
-                        assetsFile);
+        RecordDecoder decoder = decoding.recordDecoder();
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         long decoded = 0;
@@ -123,11 +54,7 @@ public final class DecodeCommand implements Callable<Integer> {
                 if (line.isEmpty()) {
                     continue;
                 }
-                RawRecord rec = RawRecord.of(source, line);
-                rec.topic = "file:" + name;
-                rec.partition = 0;
-                rec.offset = n;
-                rec.key = department;
+                RawRecord rec = decoding.record(name, n, line);
                 RecordDecoder.Outcome o = decoder.decode(rec, System.currentTimeMillis());
                 if (o.event() != null) {
                     out.println(EventJson.toJson(o.event()));
@@ -150,67 +77,10 @@ public final class DecodeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The decode stage as the job would run it for one source: its options, the department
-     * directory and the asset inventory, every input checked before any record is read.
-     */
-    static RecordDecoder recordDecoder(
-            String source,
-            String timeZone,
-            int year,
-            int maxRecordBytes,
-            int maxOriginalBytes,
-            Path departmentsFile,
-            Path assetsFile)
-            throws IOException {
-        try {
-            java.time.ZoneId.of(timeZone);
-        } catch (java.time.DateTimeException e) {
-            throw new CliFailure("unknown time zone '" + timeZone + "'");
-        }
-        if (maxRecordBytes <= 0 || maxOriginalBytes <= 0) {
-            throw new CliFailure("--max-record-bytes and --max-original-bytes must be positive");
-        }
-        DepartmentDirectory dirs;
-        if (departmentsFile == null) {
-            dirs = DepartmentDirectory.defaults();
-        } else {
-            if (!Files.isRegularFile(departmentsFile)) {
-                throw new CliFailure("no such file: " + departmentsFile);
-            }
-            try {
-                dirs = DepartmentDirectory.load(departmentsFile);
-            } catch (IOException e) {
-                throw new CliFailure(departmentsFile + ": " + e.getMessage());
-            }
-        }
-        AssetInventory assets = null;
-        if (assetsFile != null) {
-            if (!Files.isRegularFile(assetsFile)) {
-                throw new CliFailure("no such file: " + assetsFile);
-            }
-            try {
-                assets = AssetInventory.load(assetsFile, dirs);
-            } catch (AssetInventory.InvalidInventoryException e) {
-                throw new CliFailure("invalid asset inventory: " + String.join("; ", e.problems()));
-            }
-        }
-        DecoderOptions options =
-                new DecoderOptions(timeZone, maxRecordBytes, maxOriginalBytes, year);
-        return new RecordDecoder(DecoderOptions.defaults(), Map.of(source, options), dirs, assets);
-    }
-
     private static InputStream open(Path p) throws IOException {
         if (!Files.isRegularFile(p)) {
             throw new CliFailure("no such file: " + p);
         }
         return Files.newInputStream(p);
-    }
-
-    static final class SourceNames implements Iterable<String> {
-        @Override
-        public java.util.Iterator<String> iterator() {
-            return Decoders.sources().iterator();
-        }
     }
 }

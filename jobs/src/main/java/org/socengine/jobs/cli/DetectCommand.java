@@ -11,8 +11,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
-import org.socengine.connectors.decode.DecoderOptions;
-import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.jobs.detection.DetectionJob;
@@ -24,6 +22,7 @@ import org.socengine.model.AlertJson;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,55 +36,12 @@ import picocli.CommandLine.Parameters;
         })
 public final class DetectCommand implements Callable<Integer> {
 
-    @Option(names = "--source", required = true, description = "Source format of the files.")
-    String source;
+    @Mixin DecodingOptions decoding;
 
     @Option(
             names = "--rules",
             description = "Rules folder. Default: rules/detections of the installation.")
     Path rules;
-
-    @Option(names = "--department", description = "Department id of the records.")
-    String department;
-
-    @Option(
-            names = "--time-zone",
-            defaultValue = "UTC",
-            description = "Zone of timestamps without one.")
-    String timeZone;
-
-    @Option(
-            names = "--year",
-            defaultValue = "0",
-            description = "Year of year-less timestamps (0: infer).")
-    int year;
-
-    @Option(
-            names = "--departments",
-            paramLabel = "FILE",
-            description = "Department directory file (id<TAB>name<TAB>cidrs).")
-    Path departmentsFile;
-
-    @Option(
-            names = "--assets",
-            paramLabel = "FILE",
-            description = {
-                "Asset inventory (CSV: match,department,asset,owner,criticality). Adds asset.*",
-                "fields, and the department when header, key and ranges named none."
-            })
-    Path assetsFile;
-
-    @Option(
-            names = "--max-record-bytes",
-            defaultValue = "" + DecoderOptions.DEFAULT_MAX_RECORD_BYTES,
-            description = "Records larger than this are dead-lettered. Default: ${DEFAULT-VALUE}.")
-    int maxRecordBytes;
-
-    @Option(
-            names = "--max-original-bytes",
-            defaultValue = "" + DecoderOptions.DEFAULT_MAX_ORIGINAL_BYTES,
-            description = "event.original is cut to this size. Default: ${DEFAULT-VALUE}.")
-    int maxOriginalBytes;
 
     @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism.")
     int parallelism;
@@ -98,23 +54,7 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Decoders.exists(source)) {
-            throw new CliFailure(
-                    "unknown source '"
-                            + source
-                            + "' (known: "
-                            + String.join(", ", Decoders.sources())
-                            + ")");
-        }
-        RecordDecoder decoder =
-                DecodeCommand.recordDecoder(
-                        source,
-                        timeZone,
-                        year,
-                        maxRecordBytes,
-                        maxOriginalBytes,
-                        departmentsFile,
-                        assetsFile);
+        RecordDecoder decoder = decoding.recordDecoder();
         List<CompiledRule> compiled;
         try {
             compiled = RuleSets.compileAll(rules != null ? rules : RuleSets.defaultDirectory());
@@ -134,11 +74,7 @@ public final class DetectCommand implements Callable<Integer> {
                 if (line.isEmpty()) {
                     continue;
                 }
-                RawRecord r = RawRecord.of(source, line);
-                r.topic = "file:" + f;
-                r.partition = 0;
-                r.offset = n;
-                r.key = department;
+                RawRecord r = decoding.record(f.toString(), n, line);
                 // Year-less timestamps are placed no later than the file was written.
                 r.kafkaTimestamp = modified;
                 records.add(r);

@@ -71,6 +71,12 @@ public final class RunCommand implements Callable<Integer> {
                     "Alerts one rule may raise per department and hour. Default: ${DEFAULT-VALUE}.")
     int alertBudget;
 
+    @Option(
+            names = "--watch-rules",
+            description =
+                    "Publish changes of the rules folder to soc.rules while running (hot reload).")
+    boolean watchRules;
+
     @Override
     public Integer call() throws Exception {
         SocConfig cfg = config != null ? SocConfig.load(config) : SocConfig.load(null);
@@ -112,7 +118,14 @@ public final class RunCommand implements Callable<Integer> {
                         + cfg.kafka().bootstrapServers()
                         + ", "
                         + cfg.elasticsearch());
-        env.execute("soc-detection");
+        Path rulesDir = rules != null ? rules : RuleSets.defaultDirectory();
+        try (var watcher =
+                watchRules
+                        ? org.socengine.jobs.internal.RuleDirectoryWatcher.start(
+                                rulesDir, cfg.kafka(), 5_000)
+                        : null) {
+            env.execute("soc-detection");
+        }
         return 0;
     }
 }

@@ -146,7 +146,11 @@ public final class DemoRun {
                         "TIME", "DEPARTMENT", "SEVERITY", "RULE", "ENTITY", "COUNT");
             }
 
-            try (ElasticsearchClient client = ElasticsearchClients.create(es);
+            // Rule files edited while the demo runs are hot-deployed through soc.rules.
+            try (var watcher =
+                            org.socengine.jobs.internal.RuleDirectoryWatcher.start(
+                                    rulesDir, kafka, 3_000);
+                    ElasticsearchClient client = ElasticsearchClients.create(es);
                     SimulatorProducer producer =
                             new SimulatorProducer(kafka, SimulatorProducer.TOPIC)) {
                 AlertSearch search = new AlertSearch(client);

@@ -99,8 +99,14 @@ public final class DetectionJob {
                         .transform(
                                 "detect (Esper, " + families.ruleCount() + " rules)",
                                 TypeInformation.of(Alert.class),
-                                new EsperDetectionOperator(rules, options.alertBudgetPerHour()))
+                                new EsperDetectionOperator(rules, Integer.MAX_VALUE))
                         .uid("detect")
+                        .setParallelism(options.parallelism())
+                        .keyBy(AlertBudgetFunction::keyOf)
+                        .process(new AlertBudgetFunction(options.alertBudgetPerHour()))
+                        .returns(TypeInformation.of(Alert.class))
+                        .name("alert budget per rule and department")
+                        .uid("alert-budget")
                         .setParallelism(options.parallelism());
 
         for (int i = 0; i < alertSinks.size(); i++) {

@@ -188,6 +188,39 @@ class EsperDetectionOperatorTest {
     }
 
     @Test
+    void aKeyClosedAsFalsePositiveStaysQuietForASuppressionPeriod() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 8; i++) {
+                send(h, failure(T0 + i * 3_000, "10.13.1.50"));
+            }
+            h.processWatermark1(new Watermark(T0 + 60_000));
+            List<Alert> first = alerts(h);
+            assertThat(first).hasSize(1);
+            // Nine minutes later an analyst closes it as a false positive (a backup job's stale
+            // password).
+            send(h, failure(T0 + 540_000, "192.0.2.200"));
+            h.processWatermark1(new Watermark(T0 + 540_000));
+            h.processElement2(
+                    new StreamRecord<>(
+                            Control.alertStatus(first.get(0).id, "closed", "false_positive")));
+            // Fifteen minutes in, the same job fails again: past the original ten minutes, but the
+            // close restarted the period.
+            for (int i = 0; i < 8; i++) {
+                send(h, failure(T0 + 900_000 + i * 3_000, "10.13.1.50"));
+            }
+            h.processWatermark1(new Watermark(T0 + 960_000));
+            assertThat(alerts(h)).hasSize(1);
+            // Once that period is over, the key alerts again.
+            for (int i = 0; i < 8; i++) {
+                send(h, failure(T0 + 1_300_000 + i * 3_000, "10.13.1.50"));
+            }
+            h.processWatermark1(new Watermark(T0 + 1_360_000));
+            assertThat(alerts(h)).hasSize(2);
+        }
+    }
+
+    @Test
     void anEventBehindTheWatermarkIsEvaluatedAndItsAlertMarkedLate() throws Exception {
         try (var h = harness()) {
             h.open();

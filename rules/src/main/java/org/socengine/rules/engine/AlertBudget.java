@@ -43,7 +43,7 @@ public final class AlertBudget implements Serializable {
             return alert;
         }
         throttled++;
-        return n[0] == perHour + 1 ? meta(alert, hour) : null;
+        return n[0] == perHour + 1 ? metaAlert(alert, hour, perHour) : null;
     }
 
     /** Forgets hours that have passed. */
@@ -59,6 +59,11 @@ public final class AlertBudget implements Serializable {
         }
     }
 
+    /** The start of the hour of event time a timestamp falls in. */
+    public static long hourOf(long timestamp) {
+        return timestamp - Math.floorMod(timestamp, HOUR);
+    }
+
     public long throttled() {
         return throttled;
     }
@@ -67,7 +72,8 @@ public final class AlertBudget implements Serializable {
         return used.size();
     }
 
-    private Alert meta(Alert over, long hour) {
+    /** The meta-alert that says a rule went over its budget for a department in an hour. */
+    public static Alert metaAlert(Alert over, long hour, int perHour) {
         Alert m = new Alert();
         m.meta = true;
         m.ruleId = META_RULE_ID;
@@ -80,7 +86,10 @@ public final class AlertBudget implements Serializable {
         m.lastSeen = over.timestamp;
         m.departmentId = over.departmentId;
         m.departmentName = over.departmentName;
-        m.entity.put("rule.id", over.ruleId);
+        // Keyed by department: the throttled rule is named in the details, not in rule.*, which
+        // describes the meta-alert itself.
+        m.entity.put("organization.id", over.departmentId == null ? "" : over.departmentId);
+        m.details.put("throttled_rule_id", over.ruleId);
         m.details.put("throttled_rule", over.ruleName);
         m.details.put("budget_per_hour", Integer.toString(perHour));
         m.details.put("hour_start", org.socengine.model.Timestamps.format(hour));

@@ -75,6 +75,9 @@ public final class DetectionEngine implements AutoCloseable {
          */
         public long periodMillis;
 
+        /** Events already counted at exactly {@code alert.lastSeen}: timestamps repeat. */
+        public long lastSeenCount;
+
         public Suppression() {}
 
         public Suppression(long until, long repeats, String alertId) {
@@ -350,7 +353,7 @@ public final class DetectionEngine implements AutoCloseable {
             if (s != null && now < s.until) {
                 // A row that only restates events already counted (a window shrinking as events
                 // expire) is no repeat at all.
-                long added = s.alert == null ? 1 : fold(s.alert, alert);
+                long added = s.alert == null ? 1 : fold(s, alert);
                 if (added > 0) {
                     s.repeats++;
                     suppressedTotal++;
@@ -373,6 +376,11 @@ public final class DetectionEngine implements AutoCloseable {
                 Suppression fresh = new Suppression(now + period.toMillis(), 0, alert.id);
                 fresh.alert = copy(alert);
                 fresh.periodMillis = period.toMillis();
+                for (org.socengine.model.SecurityEvent e : alert.evidence) {
+                    if (e.timestamp == alert.lastSeen) {
+                        fresh.lastSeenCount++;
+                    }
+                }
                 suppressions.put(key, fresh);
             }
             pending.add(admitted);
@@ -383,25 +391,48 @@ public final class DetectionEngine implements AutoCloseable {
      * Folds a repeat into the alert it is suppressed under: the events it adds to the count (those
      * newer than what the alert has seen), the evidence up to its cap, the end of the window.
      */
-    private long fold(Alert into, Alert repeat) {
-        long added = 0;
-        for (org.socengine.model.SecurityEvent e : repeat.evidence) {
-            if (e.timestamp > into.lastSeen) {
-                added++;
-                if (into.evidence.size() < alertFactory.evidenceCap()) {
-                    into.evidence.add(e);
+    private long fold(Suppression s, Alert repeat) {
+        Alert into = s.alert;
+        List<org.socengine.model.SecurityEvent> fresh = new ArrayList<>();
+        if (repeat.evidence.size() == 1) {
+            // One event per row (select *, or a threshold of one): every row is a new occurrence.
+            fresh.add(repeat.evidence.get(0));
+        } else {
+            long atLastSeen = 0;
+            for (org.socengine.model.SecurityEvent e : repeat.evidence) {
+                if (e.timestamp > into.lastSeen) {
+                    fresh.add(e);
+                } else if (e.timestamp == into.lastSeen && ++atLastSeen > s.lastSeenCount) {
+                    fresh.add(e);
                 }
             }
         }
-        if (repeat.evidence.isEmpty()) {
-            // An aggregate without its events: each row stands for one more occurrence.
-            added = 1;
+        long added = repeat.evidence.isEmpty() ? 1 : fresh.size();
+        if (added == 0) {
+            return 0;
         }
-        if (added > 0) {
-            into.count += added;
-            into.lastSeen = Math.max(into.lastSeen, repeat.windowEnd);
-            into.windowEnd = Math.max(into.windowEnd, repeat.windowEnd);
+        for (org.socengine.model.SecurityEvent e : fresh) {
+            if (into.evidence.size() < alertFactory.evidenceCap()) {
+                into.evidence.add(e);
+            }
         }
+        into.count += added;
+        long newest = Math.max(into.lastSeen, repeat.windowEnd);
+        long sameTime = 0;
+        for (org.socengine.model.SecurityEvent e : repeat.evidence) {
+            if (e.timestamp == newest) {
+                sameTime++;
+            }
+        }
+        s.lastSeenCount =
+                newest == into.lastSeen
+                        ? s.lastSeenCount
+                                + (repeat.evidence.size() == 1
+                                        ? 1
+                                        : Math.max(0, sameTime - s.lastSeenCount))
+                        : sameTime;
+        into.lastSeen = newest;
+        into.windowEnd = Math.max(into.windowEnd, repeat.windowEnd);
         return added;
     }
 
