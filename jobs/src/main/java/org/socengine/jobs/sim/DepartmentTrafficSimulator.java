@@ -83,7 +83,7 @@ public final class DepartmentTrafficSimulator {
         "/usr/bin/systemctl status postgresql"
     };
 
-    private static final int STAFF_PER_DEPARTMENT = 8;
+    private static final int STAFF_PER_DEPARTMENT = 250;
 
     private final long seed;
     private final long start;
@@ -188,12 +188,12 @@ public final class DepartmentTrafficSimulator {
                             + " [preauth]");
             attacks.add(new Attack(ip, d.id(), host, at, t, failures));
         }
-        // A staff member who forgot a password: six failures in 100 s, then success.
+        // A staff member who forgot a password: four failures in a minute, then success.
         Department forgetful = departments.get(0);
         String staffIp = internalIp(forgetful, rnd);
         String staffHost = host(forgetful, rnd);
         long ft = start + duration / 3 + 7_000;
-        for (int f = 0; f < 6; f++) {
+        for (int f = 0; f < 4; f++) {
             add(
                     ft,
                     forgetful,
@@ -214,7 +214,9 @@ public final class DepartmentTrafficSimulator {
                 "Accepted password for tranthib from " + staffIp + " port 40010 ssh2");
         nearMisses.add(
                 new NearMiss(
-                        staffIp, forgetful.id(), "six failures in 100 s, then the right password"));
+                        staffIp,
+                        forgetful.id(),
+                        "four failures in a minute, then the right password"));
         // A slow scanner: one failure every 21 s never puts eight into two minutes.
         Department slowTarget = departments.get(departments.size() - 1);
         String slowIp = "192.0.2.77";
@@ -260,7 +262,7 @@ public final class DepartmentTrafficSimulator {
         String host = host(d, rnd);
         // Each department has its own staff, each at a workstation with a fixed address.
         int staff = rnd.nextInt(STAFF_PER_DEPARTMENT);
-        String user = STAFF[(di * 5 + staff) % STAFF.length] + (di + 1);
+        String user = STAFF[staff % STAFF.length] + (di * 100 + staff / STAFF.length);
         String ip = workstation(d, staff);
         int port = 40000 + rnd.nextInt(20000);
         int kind = rnd.nextInt(100);
@@ -285,7 +287,8 @@ public final class DepartmentTrafficSimulator {
                     host,
                     "sshd",
                     "Accepted password for " + user + " from " + ip + " port " + port + " ssh2");
-        } else if (kind < 45) {
+        } else if (kind < 45 && rnd.nextInt(4) == 0) {
+            // A typo: one failure, then the right password (half a percent of the lines).
             add(
                     t,
                     d,
@@ -364,7 +367,7 @@ public final class DepartmentTrafficSimulator {
     private static String workstation(Department d, int staff) {
         String cidr = d.cidrs().isEmpty() ? "10.99.0.0/16" : d.cidrs().get(0);
         String[] o = cidr.substring(0, cidr.indexOf('/')).split("\\.");
-        return o[0] + "." + o[1] + ".1." + (20 + staff);
+        return o[0] + "." + o[1] + "." + (1 + staff / 200) + "." + (20 + staff % 200);
     }
 
     private static String internalIp(Department d, Random rnd) {
