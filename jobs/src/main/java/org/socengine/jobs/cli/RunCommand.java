@@ -77,6 +77,13 @@ public final class RunCommand implements Callable<Integer> {
                     "Publish changes of the rules folder to soc.rules while running (hot reload).")
     boolean watchRules;
 
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9464",
+            description =
+                    "Prometheus scrape endpoint /metrics on this port (0: off). Default: ${DEFAULT-VALUE}.")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         SocConfig cfg = config != null ? SocConfig.load(config) : SocConfig.load(null);
@@ -119,6 +126,10 @@ public final class RunCommand implements Callable<Integer> {
                         + ", "
                         + cfg.elasticsearch());
         Path rulesDir = rules != null ? rules : RuleSets.defaultDirectory();
+        if (metricsPort > 0) {
+            org.socengine.jobs.internal.SocMetrics.serve("0.0.0.0", metricsPort);
+            System.err.println("soc run: metrics at http://<host>:" + metricsPort + "/metrics");
+        }
         try (var watcher =
                 watchRules
                         ? org.socengine.jobs.internal.RuleDirectoryWatcher.start(

@@ -9,8 +9,10 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.socengine.connectors.decode.DeadLetter;
+import org.socengine.connectors.decode.DecodeMetrics;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.jobs.internal.SocMetrics;
 import org.socengine.model.SecurityEvent;
 
 /**
@@ -28,6 +30,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, SecurityEve
     private final RecordDecoder decoder;
     private transient Map<String, Counter> counters;
     private transient MetricGroup metrics;
+    private transient DecodeMetrics decodeMetrics;
 
     public DecodeFunction(RecordDecoder decoder) {
         this.decoder = decoder;
@@ -37,6 +40,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, SecurityEve
     public void open(OpenContext openContext) {
         counters = new HashMap<>();
         metrics = getRuntimeContext().getMetricGroup();
+        decodeMetrics = new DecodeMetrics(SocMetrics.registry());
     }
 
     @Override
@@ -45,6 +49,7 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, SecurityEve
         count(source, "received");
         RecordDecoder.Outcome o =
                 decoder.decode(record, ctx.timerService().currentProcessingTime());
+        decodeMetrics.record(record, o);
         if (o.event() != null) {
             count(source, "decoded");
             out.collect(o.event());
