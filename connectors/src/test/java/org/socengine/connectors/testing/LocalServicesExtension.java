@@ -59,6 +59,36 @@ public final class LocalServicesExtension implements BeforeAllCallback {
         return services.elasticsearch().url();
     }
 
+    /** A producer of string keys and values on the shared broker. */
+    public org.apache.kafka.clients.producer.KafkaProducer<String, String> stringProducer() {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put(
+                "key.serializer",
+                org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.put(
+                "value.serializer",
+                org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.put("linger.ms", 5);
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(p);
+    }
+
+    /** A consumer of string keys and values in its own group, reading from the earliest offset. */
+    public org.apache.kafka.clients.consumer.KafkaConsumer<String, String> stringConsumer(
+            String offsetReset) {
+        java.util.Properties c = new java.util.Properties();
+        c.put("bootstrap.servers", bootstrapServers());
+        c.put("group.id", "it-" + java.util.UUID.randomUUID());
+        c.put("auto.offset.reset", offsetReset);
+        c.put(
+                "key.deserializer",
+                org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        c.put(
+                "value.deserializer",
+                org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(c);
+    }
+
     private static final class Holder implements ExtensionContext.Store.CloseableResource {
         final LocalServices services;
 

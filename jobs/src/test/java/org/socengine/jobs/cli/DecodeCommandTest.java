@@ -3,9 +3,7 @@ package org.socengine.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,40 +24,6 @@ import org.socengine.model.Json;
  * are not that source are dead letters on stderr, and the last stderr line counts both.
  */
 class DecodeCommandTest {
-
-    private record Run(int code, String out, String err) {
-        List<String> outLines() {
-            return out.lines().filter(l -> !l.isBlank()).toList();
-        }
-
-        List<String> errLines() {
-            return err.lines().filter(l -> !l.isBlank()).toList();
-        }
-
-        String summary() {
-            List<String> l = errLines();
-            return l.isEmpty() ? "" : l.get(l.size() - 1);
-        }
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SocCommand.execute(args);
-            return new Run(
-                    code,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     static Stream<String> sources() {
         return Decoders.sources().stream();
@@ -99,7 +63,9 @@ class DecodeCommandTest {
         List<String> data = records.stream().filter(l -> !l.startsWith("#")).toList();
         long headers = records.size() - data.size();
 
-        Run r = run("decode", "--source", source, "--department", "so-yt", file.toString());
+        CommandRun r =
+                CommandRun.of(
+                        "decode", "--source", source, "--department", "so-yt", file.toString());
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.errLines()).as("only the summary on stderr").hasSize(1);
@@ -133,7 +99,7 @@ class DecodeCommandTest {
         Files.write(file, mixed, StandardCharsets.UTF_8);
         long headers = good.stream().filter(l -> l.startsWith("#")).count();
 
-        Run r = run("decode", "--source", source, file.toString());
+        CommandRun r = CommandRun.of("decode", "--source", source, file.toString());
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.outLines()).hasSize((int) (good.size() - headers));
@@ -165,7 +131,14 @@ class DecodeCommandTest {
                 log,
                 "<38>Nov 25 08:00:01 yt-his-01 sshd[4242]: Failed password for root from 203.0.113.5 port 40001 ssh2\n");
 
-        Run r = run("decode", "--source", "syslog", "--assets", assets.toString(), log.toString());
+        CommandRun r =
+                CommandRun.of(
+                        "decode",
+                        "--source",
+                        "syslog",
+                        "--assets",
+                        assets.toString(),
+                        log.toString());
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.summary()).isEqualTo("decoded 1, dead-lettered 0");
@@ -184,8 +157,8 @@ class DecodeCommandTest {
                 log,
                 "<38>Nov 25 08:00:01 xd-web-01 sshd[4242]: Accepted password for quantri from 10.41.2.3 port 40001 ssh2\n");
 
-        Run r =
-                run(
+        CommandRun r =
+                CommandRun.of(
                         "decode",
                         "--source",
                         "syslog",
@@ -207,7 +180,9 @@ class DecodeCommandTest {
         Files.writeString(
                 assets,
                 "match,department,asset,owner,criticality\n10.40.0.0/16,so-yt,LAN,it,urgent\n");
-        Run r = run("decode", "--source", "syslog", "--assets", assets.toString(), "/dev/null");
+        CommandRun r =
+                CommandRun.of(
+                        "decode", "--source", "syslog", "--assets", assets.toString(), "/dev/null");
         assertThat(r.code()).isNotZero();
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("invalid asset inventory").contains("2");
@@ -215,8 +190,8 @@ class DecodeCommandTest {
 
     @Test
     void missingInventoryAndBadLimitsFail(@TempDir Path dir) {
-        Run missing =
-                run(
+        CommandRun missing =
+                CommandRun.of(
                         "decode",
                         "--source",
                         "syslog",
@@ -225,7 +200,9 @@ class DecodeCommandTest {
                         "/dev/null");
         assertThat(missing.code()).isNotZero();
         assertThat(missing.err()).contains("no such file");
-        Run limit = run("decode", "--source", "syslog", "--max-record-bytes", "0", "/dev/null");
+        CommandRun limit =
+                CommandRun.of(
+                        "decode", "--source", "syslog", "--max-record-bytes", "0", "/dev/null");
         assertThat(limit.code()).isNotZero();
         assertThat(limit.errLines()).hasSize(1);
     }
@@ -236,7 +213,9 @@ class DecodeCommandTest {
         Files.writeString(
                 log,
                 "<38>Nov 25 08:00:01 yt-portal-01 sshd[4242]: Failed password for root from 203.0.113.5 port 40001 ssh2\n");
-        Run r = run("decode", "--source", "syslog", "--max-record-bytes", "40", log.toString());
+        CommandRun r =
+                CommandRun.of(
+                        "decode", "--source", "syslog", "--max-record-bytes", "40", log.toString());
         assertThat(r.code()).isZero();
         assertThat(r.summary()).isEqualTo("decoded 0, dead-lettered 1");
         assertThat(r.errLines().get(0)).contains("\"reason_code\":\"too_large\"");
@@ -262,8 +241,8 @@ class DecodeCommandTest {
         Path log = dir.resolve("auth.log");
         Files.writeString(log, sb.toString());
 
-        Run r =
-                run(
+        CommandRun r =
+                CommandRun.of(
                         "detect",
                         "--source",
                         "syslog",

@@ -2,9 +2,6 @@ package org.socengine.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,31 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line's contract: help everywhere, one-line failures with a non-zero exit. */
 class SocCommandTest {
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SocCommand.execute(args);
-            return new Run(
-                    code,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void everySubcommandPrintsHelp() {
         for (String sub : new String[] {"demo", "decode", "detect"}) {
-            Run r = run(sub, "--help");
+            CommandRun r = CommandRun.of(sub, "--help");
             assertThat(r.code()).as(sub).isZero();
             assertThat(r.out()).as(sub).contains("Usage: soc " + sub);
         }
@@ -45,7 +21,7 @@ class SocCommandTest {
 
     @Test
     void unknownSourceFailsWithOneLine() {
-        Run r = run("decode", "--source", "nosuch", "/dev/null");
+        CommandRun r = CommandRun.of("decode", "--source", "nosuch", "/dev/null");
         assertThat(r.code()).isNotZero();
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("unknown source 'nosuch'");
@@ -53,7 +29,7 @@ class SocCommandTest {
 
     @Test
     void demoRefusesADurationItCannotRun() {
-        Run r = run("demo", "--duration", "10s");
+        CommandRun r = CommandRun.of("demo", "--duration", "10s");
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("at least 60s");
     }
@@ -71,8 +47,8 @@ class SocCommandTest {
         }
         Path log = dir.resolve("auth.log");
         Files.writeString(log, sb.toString());
-        Run r =
-                run(
+        CommandRun r =
+                CommandRun.of(
                         "detect",
                         "--source",
                         "syslog",

@@ -11,15 +11,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.socengine.connectors.decode.DecoderOptions;
@@ -71,12 +68,7 @@ class AlertFloodITCase {
         String topic = "soc.raw.web.flood-" + UUID.randomUUID().toString().substring(0, 8);
         SERVICES.kafka().createTopic(topic, 1);
         long t0 = Instant.parse("2026-11-23T03:00:00Z").toEpochMilli();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVICES.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<String, String> producer = SERVICES.stringProducer()) {
             // 10,000 requests from one source in 1,000 s: inside the rule's 30-minute suppression.
             for (int i = 0; i < 10_000; i++) {
                 long t = t0 + i * 100L;
