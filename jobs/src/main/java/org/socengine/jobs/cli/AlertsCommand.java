@@ -40,6 +40,8 @@ import picocli.CommandLine.Parameters;
         name = "alerts",
         mixinStandardHelpOptions = true,
         description = {
+            "Search, acknowledge and close alerts; drop old alert indices.",
+            "",
             "Alerts in Elasticsearch: search them, acknowledge or close them (the change is also",
             "published on soc.alert-status so the running job learns false-positive closes),",
             "and drop monthly indices past the retention."
@@ -334,6 +336,8 @@ public final class AlertsCommand implements Runnable {
             name = "close",
             mixinStandardHelpOptions = true,
             description = {
+                "Close an alert with a disposition (true_positive, benign, false_positive).",
+                "",
                 "Closes an alert with a disposition. A closed alert is final. A false-positive",
                 "close keeps the same rule and key from re-alerting within the rule's suppression."
             })
@@ -360,6 +364,8 @@ public final class AlertsCommand implements Runnable {
             name = "retention",
             mixinStandardHelpOptions = true,
             description = {
+                "Drop whole monthly alert indices older than N months.",
+                "",
                 "Drops whole monthly alert indices older than the retention: the current month and",
                 "the N months before it are kept. Works without ILM; run it daily (cron)."
             })

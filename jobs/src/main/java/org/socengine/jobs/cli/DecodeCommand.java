@@ -20,6 +20,8 @@ import picocli.CommandLine.Parameters;
         name = "decode",
         mixinStandardHelpOptions = true,
         description = {
+            "Decode raw records of one source as the job does (ECS events as NDJSON).",
+            "",
             "Decodes raw records of one source with the same decoders the job uses: ECS events as",
             "NDJSON on stdout, dead letters as JSON lines on stderr, and a last stderr line",
             "'decoded N, dead-lettered M'. Use it to onboard a department's log shipper."

@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
+            "Run the whole engine locally on simulated department traffic with attacks in it.",
+            "",
             "Runs the whole engine on this machine: a local Kafka broker and Elasticsearch node, the",
             "DetectionJob in Flink local mode, and simulated department traffic with SSH brute-force",
             "attacks in it. Prints each alert as it lands in Elasticsearch and a summary at the end",

@@ -30,6 +30,8 @@ import picocli.CommandLine.Parameters;
         name = "detect",
         mixinStandardHelpOptions = true,
         description = {
+            "Replay log files through the detection job and print the alerts (NDJSON).",
+            "",
             "Replays log files through the real DetectionJob in Flink local mode (same decoders, same",
             "operators, event time) and prints every alert as one JSON line on stdout. Backtest a rule",
             "on past logs before deploying it; needs neither Kafka nor Elasticsearch."

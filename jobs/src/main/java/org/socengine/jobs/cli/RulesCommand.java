@@ -40,6 +40,8 @@ public final class RulesCommand implements Runnable {
             name = "lint",
             mixinStandardHelpOptions = true,
             description = {
+                "Check every rule file and report every problem as file:line: message.",
+                "",
                 "Checks every rule file: schema, unique ids and names, file names, ATT&CK ids,",
                 "severity against risk score, triage guide, positive and negative tests, fixtures, and",
                 "that the EPL compiles in the sandbox. Reports every problem as file:line: message."
@@ -87,6 +89,8 @@ public final class RulesCommand implements Runnable {
             name = "test",
             mixinStandardHelpOptions = true,
             description = {
+                "Run every rule's fixtures through the engine and report each test.",
+                "",
                 "Runs every rule's fixtures through the same engine code as the job (event time,",
                 "deterministic) and prints pass or fail per test."
             })

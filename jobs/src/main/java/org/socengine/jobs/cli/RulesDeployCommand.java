@@ -35,6 +35,8 @@ import picocli.CommandLine.Parameters;
         name = "deploy",
         mixinStandardHelpOptions = true,
         description = {
+            "Publish rules that pass lint and tests to the running job.",
+            "",
             "Publishes rules to the running job through the compacted topic soc.rules, but only when",
             "the whole folder passes lint and every fixture test. Waits for the job's verdict on",
             "soc.rules.status and prints one JSON line per rule."

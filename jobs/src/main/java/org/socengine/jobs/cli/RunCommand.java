@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
+            "Run the detection job against your own Kafka and Elasticsearch.",
+            "",
             "Runs the detection job against your own Kafka and Elasticsearch (Flink local mode in this",
             "process; submit jobs/target/soc.jar with main class org.socengine.jobs.detection.DetectionJobMain",
             "to a Flink cluster instead). Connections come from --config, then SOC_* variables."
@@ -84,6 +86,52 @@ public final class RunCommand implements Callable<Integer> {
                     "Prometheus scrape endpoint /metrics on this port (0: off). Default: ${DEFAULT-VALUE}.")
     int metricsPort;
 
+    @Option(
+            names = "--time-zone",
+            paramLabel = "SOURCE=ZONE",
+            description =
+                    "Zone of a source's timestamps that carry none, e.g. syslog=Asia/Ho_Chi_Minh (repeatable).")
+    java.util.Map<String, String> timeZones = new java.util.HashMap<>();
+
+    @Option(
+            names = "--departments",
+            paramLabel = "FILE",
+            description = "Department directory file (id<TAB>name<TAB>cidrs).")
+    Path departmentsFile;
+
+    @Option(
+            names = "--assets",
+            paramLabel = "FILE",
+            description = "Asset inventory CSV (match,department,asset,owner,criticality).")
+    Path assetsFile;
+
+    private RecordDecoder recordDecoder() throws java.io.IOException {
+        DepartmentDirectory dirs =
+                departmentsFile == null
+                        ? DepartmentDirectory.defaults()
+                        : DepartmentDirectory.load(departmentsFile);
+        java.util.Map<String, DecoderOptions> perSource = new java.util.HashMap<>();
+        timeZones.forEach(
+                (source, zone) -> {
+                    try {
+                        java.time.ZoneId.of(zone);
+                    } catch (java.time.DateTimeException e) {
+                        throw new CliFailure(
+                                "unknown time zone '" + zone + "' for source " + source);
+                    }
+                    perSource.put(source, DecoderOptions.defaults().withTimeZone(zone));
+                });
+        org.socengine.connectors.enrich.AssetInventory assets = null;
+        if (assetsFile != null) {
+            try {
+                assets = org.socengine.connectors.enrich.AssetInventory.load(assetsFile, dirs);
+            } catch (org.socengine.connectors.enrich.AssetInventory.InvalidInventoryException e) {
+                throw new CliFailure("invalid asset inventory: " + String.join("; ", e.problems()));
+            }
+        }
+        return new RecordDecoder(DecoderOptions.defaults(), perSource, dirs, assets);
+    }
+
     @Override
     public Integer call() throws Exception {
         SocConfig cfg = config != null ? SocConfig.load(config) : SocConfig.load(null);
@@ -112,7 +160,7 @@ public final class RunCommand implements Callable<Integer> {
                 List.of(),
                 group,
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
-                new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults()),
+                recordDecoder(),
                 compiled,
                 DetectionJobOptions.defaults()
                         .withParallelism(parallelism)
