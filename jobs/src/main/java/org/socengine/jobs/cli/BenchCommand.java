@@ -14,19 +14,24 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "End-to-end benchmark: starts a local Kafka broker and Elasticsearch node, loads N raw",
-            "events of the departments' sources into Kafka, then runs the DetectionJob over them",
-            "(checkpoints every 10 s, alerts indexed in Elasticsearch) and prints sustained events/s,",
-            "CPU seconds per million events, detection latency, peak heap and RSS, alerts. With",
-            "--rate, the events are produced at that rate while the job runs instead (latency mode).",
+            "End-to-end benchmark: starts a local Kafka broker and Elasticsearch",
+            "node, loads N raw events of the departments' sources into Kafka, then",
+            "runs the DetectionJob over them (checkpoints every 10 s, alerts indexed",
+            "in Elasticsearch) and prints sustained events/s, CPU seconds per million",
+            "events, detection latency, peak heap and RSS, and alerts. With --rate,",
+            "events are produced at that rate while the job runs (latency mode).",
             "See docs/benchmarks.md. Leaves no process behind."
         })
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--events",
-            defaultValue = "1000000",
-            description = "Raw events to load. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "100000",
+            description = {
+                "Raw events to load. Default: ${DEFAULT-VALUE} (about 1 min on 2 cores).",
+                "Events within the rules' 2-hour horizon stay in memory, about",
+                "15 KiB each: give the JVM room (SOC_JAVA_OPTS=-Xmx3g)."
+            })
     long events;
 
     @Option(
@@ -112,6 +117,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (flushEvery.isZero() || flushEvery.isNegative()) {
             throw new CliFailure("--flush-interval must be positive");
+        }
+        long needed = events * 15L * 1024;
+        if (Runtime.getRuntime().maxMemory() < needed) {
+            System.err.printf(
+                    "soc bench: warning: %,d events may need about %d MiB of heap, the JVM has %d MiB (SOC_JAVA_OPTS=-Xmx...)%n",
+                    events, needed >> 20, Runtime.getRuntime().maxMemory() >> 20);
         }
         Path work =
                 workDir != null
