@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
+            "Measure the detection job end to end on the local services (events/s, latency, memory).",
+            "",
             "End-to-end benchmark: starts a local Kafka broker and Elasticsearch",
             "node, loads N raw events of the departments' sources into Kafka, then",
             "runs the DetectionJob over them (checkpoints every 10 s, alerts indexed",
