@@ -47,24 +47,8 @@ public class CefDecoder implements Decoder {
 
     @Override
     public SecurityEvent decode(RawRecord record) throws DecodeException {
-        String line = DecoderSupport.text(record, options);
-        int at = line.indexOf("CEF:");
-        if (at < 0) {
-            throw new DecodeException(DecodeException.Reason.WRONG_FORMAT, "no CEF: header");
-        }
-        SecurityEvent e = DecoderSupport.newEvent(SOURCE, line, options);
-        String prefix = line.substring(0, at).strip();
-        if (!prefix.isEmpty()) {
-            SyslogHeader h = SyslogHeader.parse(prefix, record, options);
-            if (h != null) {
-                SyslogDecoder.apply(h, e, options);
-            }
-        }
-        parseBody(line.substring(at), e, options);
-        if (e.timestamp <= 0) {
-            e.timestamp = Times.received(record, "CEF event");
-        }
-        return e;
+        return SyslogDecoder.decodeBehindHeader(
+                record, options, SOURCE, "CEF:", (body, e) -> parseBody(body, e, options));
     }
 
     /** Reads a CEF body ({@code CEF:...}) into the event; a syslog header may have set time. */

@@ -42,24 +42,8 @@ public class LeefDecoder implements Decoder {
 
     @Override
     public SecurityEvent decode(RawRecord record) throws DecodeException {
-        String line = DecoderSupport.text(record, options);
-        int at = line.indexOf("LEEF:");
-        if (at < 0) {
-            throw new DecodeException(DecodeException.Reason.WRONG_FORMAT, "no LEEF: header");
-        }
-        SecurityEvent e = DecoderSupport.newEvent(SOURCE, line, options);
-        String prefix = line.substring(0, at).strip();
-        if (!prefix.isEmpty()) {
-            SyslogHeader h = SyslogHeader.parse(prefix, record, options);
-            if (h != null) {
-                SyslogDecoder.apply(h, e, options);
-            }
-        }
-        parseBody(line.substring(at), e, options);
-        if (e.timestamp <= 0) {
-            e.timestamp = Times.received(record, "LEEF event");
-        }
-        return e;
+        return SyslogDecoder.decodeBehindHeader(
+                record, options, SOURCE, "LEEF:", (body, e) -> parseBody(body, e, options));
     }
 
     static void parseBody(String body, SecurityEvent e, DecoderOptions options)

@@ -72,6 +72,41 @@ public class SyslogDecoder implements Decoder {
         return event;
     }
 
+    /** Reads the body of a device message (CEF, LEEF) into an event. */
+    interface BodyParser {
+        void parse(String body, SecurityEvent event) throws DecodeException;
+    }
+
+    /**
+     * A device message that starts at {@code marker}, behind an optional syslog header (a relay's
+     * or the device's own): the header gives time and host, the body the rest; with neither time,
+     * the record's Kafka time stands in.
+     */
+    static SecurityEvent decodeBehindHeader(
+            RawRecord record, DecoderOptions options, String source, String marker, BodyParser body)
+            throws DecodeException {
+        String line = DecoderSupport.text(record, options);
+        int at = line.indexOf(marker);
+        if (at < 0) {
+            throw new DecodeException(
+                    DecodeException.Reason.WRONG_FORMAT, "no " + marker + " header");
+        }
+        SecurityEvent e = DecoderSupport.newEvent(source, line, options);
+        String prefix = line.substring(0, at).strip();
+        if (!prefix.isEmpty()) {
+            SyslogHeader h = SyslogHeader.parse(prefix, record, options);
+            if (h != null) {
+                apply(h, e, options);
+            }
+        }
+        body.parse(line.substring(at), e);
+        if (e.timestamp <= 0) {
+            e.timestamp =
+                    Times.received(record, marker.substring(0, marker.length() - 1) + " event");
+        }
+        return e;
+    }
+
     /** Copies what a syslog header says onto the event: time, host, program, pid, priority. */
     static void apply(SyslogHeader h, SecurityEvent event, DecoderOptions options) {
         event.timestamp = h.time();
