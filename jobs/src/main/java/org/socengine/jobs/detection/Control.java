@@ -1,11 +1,5 @@
 package org.socengine.jobs.detection;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import org.socengine.rules.engine.CompiledRule;
 
 /**
@@ -59,28 +53,10 @@ public class Control {
     }
 
     static byte[] serialize(CompiledRule rule) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(rule);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return JavaSerialization.write(rule);
     }
 
     static CompiledRule deserialize(byte[] bytes) {
-        try (ObjectInputStream in =
-                new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-                    @Override
-                    protected Class<?> resolveClass(java.io.ObjectStreamClass desc)
-                            throws IOException, ClassNotFoundException {
-                        // The job's class loader, not the JDK's: Flink runs user code in its own.
-                        return Class.forName(desc.getName(), false, Control.class.getClassLoader());
-                    }
-                }) {
-            return (CompiledRule) in.readObject();
-        } catch (IOException | ClassNotFoundException e) {
-            throw new IllegalStateException("cannot read a compiled rule", e);
-        }
+        return JavaSerialization.read(bytes, CompiledRule.class);
     }
 }

@@ -1,9 +1,7 @@
 package org.socengine.jobs.detection;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -22,9 +20,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.socengine.connectors.kafka.KafkaSettings;
-import org.socengine.model.Json;
+import org.socengine.connectors.kafka.SocKafka;
 
 /**
  * The control stream of the detection job: rules from the compacted topic {@code soc.rules}
@@ -78,21 +75,22 @@ public final class ControlStreams {
                 .uid("rule-status-sink")
                 .setParallelism(1);
 
-        KafkaSource<Control> statuses =
-                KafkaSource.<Control>builder()
-                        .setBootstrapServers(kafka.bootstrapServers())
-                        .setProperties(kafka.toProperties())
-                        .setGroupId(groupId + "-alert-status")
-                        .setTopics(ALERT_STATUS_TOPIC)
-                        .setStartingOffsets(
-                                OffsetsInitializer.committedOffsets(
-                                        org.apache.kafka.clients.consumer.OffsetResetStrategy
-                                                .LATEST))
-                        .setDeserializer(new AlertStatusDeserializer())
-                        .build();
         DataStream<Control> statusControls =
-                env.fromSource(statuses, endOfTime(), "soc.alert-status")
+                env.fromSource(
+                                SocKafka.alertStatusSource(
+                                        kafka,
+                                        groupId + "-alert-status",
+                                        OffsetsInitializer.committedOffsets(
+                                                org.apache.kafka.clients.consumer
+                                                        .OffsetResetStrategy.LATEST)),
+                                endOfTime(),
+                                "soc.alert-status")
                         .uid("alert-status-source")
+                        .setParallelism(1)
+                        .map(c -> Control.alertStatus(c.alertId, c.status, c.disposition))
+                        .returns(TypeInformation.of(Control.class))
+                        .name("status changes as control messages")
+                        .uid("alert-status-control")
                         .setParallelism(1);
         return compiled.union(statusControls);
     }
@@ -148,51 +146,5 @@ public final class ControlStreams {
         public TypeInformation<RuleRecord> getProducedType() {
             return TypeInformation.of(RuleRecord.class);
         }
-    }
-
-    /**
-     * Reads {@code soc.alert-status} records: {alert_id, status, disposition}; others are skipped.
-     */
-    static final class AlertStatusDeserializer
-            implements KafkaRecordDeserializationSchema<Control> {
-        @Override
-        public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<Control> out) {
-            if (r.value() == null) {
-                return;
-            }
-            try {
-                JsonNode n = Json.mapper().readTree(r.value());
-                String id =
-                        n.path("alert_id")
-                                .asText(
-                                        r.key() == null
-                                                ? null
-                                                : new String(r.key(), StandardCharsets.UTF_8));
-                if (id != null) {
-                    out.collect(
-                            Control.alertStatus(
-                                    id,
-                                    n.path("status").asText(null),
-                                    n.path("disposition").asText(null)));
-                }
-            } catch (java.io.IOException e) {
-                // A malformed status change cannot be applied; the CLI that wrote it reported
-                // success
-                // only after Elasticsearch took it, so nothing an analyst sees is lost.
-            }
-        }
-
-        @Override
-        public TypeInformation<Control> getProducedType() {
-            return TypeInformation.of(Control.class);
-        }
-    }
-
-    /**
-     * Publishes rule files to {@code soc.rules}, keyed by rule id (the CLI and the directory
-     * watcher).
-     */
-    public static List<TopicPartition> topics() {
-        return List.of(new TopicPartition(RULES_TOPIC, 0));
     }
 }

@@ -1,10 +1,5 @@
 package org.socengine.jobs.detection;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -168,7 +163,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
         for (byte[] b : engineState.get()) {
-            Object[] entry = (Object[]) read(b);
+            Object[] entry = JavaSerialization.read(b, Object[].class);
             states.put((String) entry[0], (DetectionEngine.State) entry[1]);
         }
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
@@ -370,34 +365,11 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         historyState.update(horizon);
         List<byte[]> states = new ArrayList<>();
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
-            states.add(write(new Object[] {e.getKey(), e.getValue().exportState()}));
+            states.add(
+                    JavaSerialization.write(new Object[] {e.getKey(), e.getValue().exportState()}));
         }
         engineState.update(states);
         clockState.update(List.of(watermark));
-    }
-
-    private static byte[] write(Object o) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(o);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static Object read(byte[] b) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in =
-                new ObjectInputStream(new ByteArrayInputStream(b)) {
-                    @Override
-                    protected Class<?> resolveClass(java.io.ObjectStreamClass desc)
-                            throws IOException, ClassNotFoundException {
-                        return Class.forName(
-                                desc.getName(),
-                                false,
-                                EsperDetectionOperator.class.getClassLoader());
-                    }
-                }) {
-            return in.readObject();
-        }
     }
 
     /** Events waiting for the watermark, for tests. */
