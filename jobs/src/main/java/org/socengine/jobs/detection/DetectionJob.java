@@ -2,9 +2,11 @@ package org.socengine.jobs.detection;
 
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -18,8 +20,8 @@ import org.socengine.rules.engine.CompiledRule;
 /**
  * The detection job: raw records → decode (bad records to the dead-letter sink) → event-time
  * watermarks → route to rule key families → Esper on event time → alerts to every alert sink. Rule
- * deployments and analysts' status changes arrive on a control stream broadcast to the router and
- * to every detection subtask.
+ * deployments and analysts' status changes arrive on a control stream broadcast to the router,
+ * which hands each of them to one detection subtask, its own.
  *
  * <p>The job takes its source, control stream and sinks as parameters, so the same topology runs on
  * Kafka and Elasticsearch in production, on a bounded file replay in {@code ./soc detect}, and on
@@ -34,6 +36,19 @@ public final class DetectionJob {
             DataStream<SecurityEvent> events,
             DataStream<Alert> alerts,
             DataStream<DeadLetter> deadLetters) {}
+
+    /** Sends a routed record to the detection subtask the router chose for it. */
+    static final class RoutedTarget implements Partitioner<Integer>, KeySelector<Routed, Integer> {
+        @Override
+        public Integer getKey(Routed r) {
+            return r.target;
+        }
+
+        @Override
+        public int partition(Integer target, int numPartitions) {
+            return target;
+        }
+    }
 
     public static Streams build(
             StreamExecutionEnvironment env,
@@ -68,7 +83,7 @@ public final class DetectionJob {
         env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<SecurityEvent> decoded =
                 raw.process(new DecodeFunction(decoder))
-                        .returns(TypeInformation.of(SecurityEvent.class))
+                        .returns(SerializerTypeInfo.events())
                         .name("decode and attribute")
                         .uid("decode")
                         .setParallelism(options.parallelism());
@@ -87,16 +102,21 @@ public final class DetectionJob {
         DataStream<Control> broadcastControls = controls.broadcast();
 
         RuleFamilies families = RuleFamilies.of(rules);
-        DataStream<Alert> alerts =
+        SingleOutputStreamOperator<Routed> routed =
                 timed.connect(broadcastControls)
                         .flatMap(new RuleRouter(families))
-                        .returns(TypeInformation.of(Routed.class))
+                        .returns(SerializerTypeInfo.routed())
                         .name("route to rule families")
                         .uid("route")
-                        .setParallelism(options.parallelism())
-                        .keyBy(Routed::partitionKey)
-                        .connect(broadcastControls)
-                        .transform(
+                        .setParallelism(options.parallelism());
+        // At parallelism 1 the detector runs in the router's chain: events reach Esper as the
+        // objects the decoder made. Otherwise each record goes to the subtask the router chose.
+        DataStream<Routed> toDetect =
+                options.parallelism() == 1
+                        ? routed
+                        : routed.partitionCustom(new RoutedTarget(), new RoutedTarget());
+        DataStream<Alert> alerts =
+                toDetect.transform(
                                 "detect (Esper, " + families.ruleCount() + " rules)",
                                 TypeInformation.of(Alert.class),
                                 new EsperDetectionOperator(rules, Integer.MAX_VALUE))

@@ -9,17 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
@@ -36,19 +38,23 @@ import org.socengine.rules.engine.DetectionEngine;
  * event that arrives behind the watermark is still evaluated, at once, and its alerts are marked
  * late. Nothing is dropped.
  *
- * <p>The second input carries {@link Control} messages, broadcast to every subtask: rules deployed,
- * changed or removed while the job runs (a rule that fails to deploy leaves its previous version
- * running), and analysts' false-positive closes, which keep a key quiet for a suppression period.
+ * <p>The router's records carry, besides events, {@link Control} messages for this subtask: rules
+ * deployed, changed or removed while the job runs (a rule that fails to deploy leaves its previous
+ * version running), and analysts' false-positive closes, which keep a key quiet for a suppression
+ * period. One input, so at parallelism 1 the operator runs in the router's chain and no event is
+ * serialized between decoding and detection.
  *
  * <p>Esper's windows are not in Flink's checkpoints, so the operator keeps the events of the rules'
- * horizon (their longest window) in its state and, after a restore, replays them into fresh
- * runtimes with their alerts discarded (they were emitted before the checkpoint). The restored
- * suppression state and the deterministic alert ids keep any alert from appearing twice. Buffered
- * and horizon events are union state filtered by key group on restore, so a restore at another
- * parallelism still gives every key its own history.
+ * horizon (the longest window of the families that read them) in its state and, after a restore,
+ * replays them into fresh runtimes with their alerts discarded (they were emitted before the
+ * checkpoint). The restored suppression state and the deterministic alert ids keep any alert from
+ * appearing twice. Horizon events are held serialized, once per event whatever the number of
+ * families reading it: the bytes are what a checkpoint writes, and a fraction of the event's size
+ * in objects. Buffered and horizon events are union state filtered by key group on restore, so a
+ * restore at another parallelism still gives every key its own history.
  */
 public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
-        implements TwoInputStreamOperator<Routed, Control, Alert> {
+        implements OneInputStreamOperator<Routed, Alert> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EsperDetectionOperator.class);
 
@@ -59,15 +65,17 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Map<String, CompiledRule> rules;
     private transient Map<String, String> familyOfRule;
     private transient Map<String, DetectionEngine> engines;
-    // Kept as routed (family and key with the event): a checkpoint writes them as they are instead
-    // of recomputing every event's key.
-    private transient Map<String, ArrayDeque<Routed>> history;
+    // Serialized routed records (families and keys with the event), one queue per horizon length
+    // so that a short horizon's events are not held behind a long one's.
+    private transient TreeMap<Long, ArrayDeque<HorizonEvent>> history;
+    private transient RoutedSerializer serializer;
+    private transient DataOutputSerializer scratch;
     private transient PriorityQueue<Pending> buffer;
     private transient long sequence;
     private transient long watermark;
     private transient ListState<byte[]> rulesState;
     private transient ListState<Routed> bufferState;
-    private transient ListState<Routed> historyState;
+    private transient ListState<byte[]> historyState;
     private transient ListState<byte[]> engineState;
     private transient ListState<Long> clockState;
     private transient Counter eventsEvaluated;
@@ -76,6 +84,8 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Counter ruleDeployFailures;
 
     private record Pending(long seq, Routed routed) {}
+
+    private record HorizonEvent(long timestamp, byte[] routed) {}
 
     public EsperDetectionOperator(Collection<CompiledRule> initialRules, int alertBudgetPerHour) {
         this.initialRules = List.copyOf(initialRules);
@@ -89,13 +99,15 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         rules = new LinkedHashMap<>();
         familyOfRule = new HashMap<>();
         engines = new LinkedHashMap<>();
-        history = new HashMap<>();
+        history = new TreeMap<>();
+        serializer = new RoutedSerializer();
+        scratch = new DataOutputSerializer(1024);
         buffer =
                 new PriorityQueue<>(
                         Comparator.comparingLong((Pending p) -> p.routed().event.timestamp)
                                 .thenComparingLong(Pending::seq));
         watermark = Long.MIN_VALUE;
-        RoutedStateSerializer routedType = new RoutedStateSerializer();
+        RoutedSerializer routedType = new RoutedSerializer();
         var store = context.getOperatorStateStore();
         rulesState =
                 store.getUnionListState(
@@ -106,7 +118,8 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 store.getUnionListState(new ListStateDescriptor<>("pending-events", routedType));
         historyState =
                 store.getUnionListState(
-                        new ListStateDescriptor<>("rule-horizon-events", routedType));
+                        new ListStateDescriptor<>(
+                                "rule-horizon-records", new ImmutableBytesSerializer()));
         engineState =
                 store.getListState(
                         new ListStateDescriptor<>(
@@ -133,13 +146,35 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
     }
 
-    private boolean owns(Routed r) {
+    /** The part of a record whose groups this subtask holds, or null when it holds none. */
+    private Routed owned(Routed r) {
         var info = getRuntimeContext().getTaskInfo();
-        return KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                        r.partitionKey(),
-                        info.getMaxNumberOfParallelSubtasks(),
-                        info.getNumberOfParallelSubtasks())
-                == info.getIndexOfThisSubtask();
+        if (info.getNumberOfParallelSubtasks() == 1) {
+            return r;
+        }
+        List<String> families = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < r.families.length; i++) {
+            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                            r.partitionKey(i),
+                            info.getMaxNumberOfParallelSubtasks(),
+                            info.getNumberOfParallelSubtasks())
+                    == info.getIndexOfThisSubtask()) {
+                families.add(r.families[i]);
+                keys.add(r.keys[i]);
+            }
+        }
+        if (families.isEmpty()) {
+            return null;
+        }
+        if (families.size() == r.families.length) {
+            return r;
+        }
+        return Routed.event(
+                info.getIndexOfThisSubtask(),
+                r.event,
+                families.toArray(String[]::new),
+                keys.toArray(String[]::new));
     }
 
     private void restore() throws Exception {
@@ -148,17 +183,27 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             clock = Math.max(clock, t);
         }
         List<Routed> replay = new ArrayList<>();
-        for (Routed r : historyState.get()) {
-            if (owns(r)) {
+        for (byte[] b : historyState.get()) {
+            Routed r = owned(serializer.fromBytes(b));
+            if (r != null) {
                 replay.add(r);
             }
         }
         replay.sort(Comparator.comparingLong(r -> r.event.timestamp));
         for (Routed r : replay) {
-            DetectionEngine engine = engines.get(r.family);
-            if (engine != null) {
-                engine.send(r.event);
-                history.computeIfAbsent(r.family, f -> new ArrayDeque<>()).addLast(r);
+            long keep = 0;
+            for (String family : r.families) {
+                DetectionEngine engine = engines.get(family);
+                // Kept for a longer horizon of another family: this one's windows are past it.
+                if (engine != null
+                        && (clock == Long.MIN_VALUE
+                                || r.event.timestamp >= clock - engine.horizonMillis())) {
+                    engine.send(r.event);
+                    keep = Math.max(keep, engine.horizonMillis());
+                }
+            }
+            if (keep > 0) {
+                remember(keep, r);
             }
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
@@ -179,8 +224,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
         watermark = clock;
         for (Routed r : bufferState.get()) {
-            if (owns(r)) {
-                buffer.add(new Pending(sequence++, r));
+            Routed mine = owned(r);
+            if (mine != null) {
+                buffer.add(new Pending(sequence++, mine));
             }
         }
         LOG.info(
@@ -202,8 +248,12 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     @Override
-    public void processElement1(StreamRecord<Routed> element) {
+    public void processElement(StreamRecord<Routed> element) {
         Routed r = element.getValue();
+        if (r.control != null) {
+            apply(r.control);
+            return;
+        }
         if (r.event.timestamp <= watermark) {
             // Behind the watermark: its window may be gone, but it is still evaluated.
             lateEvents.inc();
@@ -214,9 +264,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         buffer.add(new Pending(sequence++, r));
     }
 
-    @Override
-    public void processElement2(StreamRecord<Control> element) {
-        Control c = element.getValue();
+    private void apply(Control c) {
         switch (c.kind) {
             case Control.DEPLOY -> {
                 CompiledRule r = c.rule();
@@ -285,13 +333,12 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 e.advanceTime(watermark);
             }
             engines.put(family, e);
-            history.put(family, new ArrayDeque<>());
         }
         return e;
     }
 
     @Override
-    public void processWatermark1(Watermark mark) throws Exception {
+    public void processWatermark(Watermark mark) throws Exception {
         long w = mark.getTimestamp();
         if (w > watermark) {
             watermark = w;
@@ -305,36 +352,47 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                         w == Long.MAX_VALUE
                                 ? engine.currentTime() + engine.horizonMillis() + 1
                                 : w);
-                prune(e.getKey(), engine);
+                engine.expire();
             }
+            prune(w);
             emitAlerts();
         }
         output.emitWatermark(mark);
     }
 
-    /** Control messages carry no event time: they never hold the event clock back. */
-    @Override
-    public void processWatermark2(Watermark mark) {}
-
     private void evaluate(Routed r) {
-        DetectionEngine engine = engines.get(r.family);
-        if (engine == null) {
-            return;
+        long keep = 0;
+        for (String family : r.families) {
+            DetectionEngine engine = engines.get(family);
+            if (engine != null) {
+                engine.send(r.event);
+                keep = Math.max(keep, engine.horizonMillis());
+            }
         }
-        engine.send(r.event);
         eventsEvaluated.inc();
-        if (engine.horizonMillis() > 0) {
-            history.get(r.family).addLast(r);
+        if (keep > 0) {
+            remember(keep, r);
         }
     }
 
-    private void prune(String family, DetectionEngine engine) {
-        ArrayDeque<Routed> h = history.get(family);
-        long oldest = engine.currentTime() - engine.horizonMillis();
-        while (!h.isEmpty() && h.peekFirst().event.timestamp < oldest) {
-            h.pollFirst();
+    private void remember(long horizonMillis, Routed r) {
+        history.computeIfAbsent(horizonMillis, h -> new ArrayDeque<>())
+                .addLast(new HorizonEvent(r.event.timestamp, serializer.toBytes(r, scratch)));
+    }
+
+    private void prune(long now) {
+        for (Map.Entry<Long, ArrayDeque<HorizonEvent>> e : history.entrySet()) {
+            ArrayDeque<HorizonEvent> q = e.getValue();
+            if (now == Long.MAX_VALUE) {
+                q.clear();
+                continue;
+            }
+            long oldest = now - e.getKey();
+            while (!q.isEmpty() && q.peekFirst().timestamp() < oldest) {
+                q.pollFirst();
+            }
         }
-        engine.expire();
+        history.values().removeIf(ArrayDeque::isEmpty);
     }
 
     private void emitAlerts() {
@@ -360,8 +418,10 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         List<Routed> pending = new ArrayList<>(buffer.size());
         buffer.forEach(p -> pending.add(p.routed()));
         bufferState.update(pending);
-        List<Routed> horizon = new ArrayList<>();
-        history.values().forEach(horizon::addAll);
+        List<byte[]> horizon = new ArrayList<>();
+        for (ArrayDeque<HorizonEvent> q : history.values()) {
+            q.forEach(h -> horizon.add(h.routed()));
+        }
         historyState.update(horizon);
         List<byte[]> states = new ArrayList<>();
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
@@ -379,7 +439,11 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
 
     /** Events kept to rebuild windows after a restore, for tests. */
     int horizonEvents() {
-        return history.values().stream().mapToInt(ArrayDeque::size).sum();
+        int n = 0;
+        for (ArrayDeque<HorizonEvent> q : history.values()) {
+            n += q.size();
+        }
+        return n;
     }
 
     /** Live suppression entries, for tests. */

@@ -3,28 +3,57 @@ package org.socengine.jobs.detection;
 import org.socengine.model.SecurityEvent;
 
 /**
- * An event on its way to the rules of one key family: the rules that group by the same fields
- * ({@code source.ip}, {@code user.name}, or none). Keyed by family and key value, so each subtask
- * holds whole groups and each event is sent once per family, not once per rule.
+ * What the router sends to one detection subtask: an event with the key families (and the event's
+ * key in each) whose groups that subtask holds, or a control message for the subtask.
+ *
+ * <p>One record per event and subtask, not per family: at parallelism 1 an event travels once
+ * however many families read it, and every family's engine and the restore horizon share one copy
+ * of it.
  */
-public class Routed {
+public final class Routed {
 
-    /** The family: its key fields joined by commas, empty for rules without a key. */
-    public String family;
+    /** The detection subtask this record is for. */
+    public int target;
 
-    public String key;
+    /** The event, or null for a control message. */
     public SecurityEvent event;
+
+    /** The families of this subtask that read the event: their key fields joined by commas. */
+    public String[] families;
+
+    /** The event's key in each family, same order as {@link #families}. */
+    public String[] keys;
+
+    public Control control;
 
     public Routed() {}
 
-    public Routed(String family, String key, SecurityEvent event) {
-        this.family = family;
-        this.key = key;
-        this.event = event;
+    public static Routed event(int target, SecurityEvent event, String[] families, String[] keys) {
+        Routed r = new Routed();
+        r.target = target;
+        r.event = event;
+        r.families = families;
+        r.keys = keys;
+        return r;
     }
 
-    /** The key Flink partitions on. */
-    public String partitionKey() {
+    public static Routed control(int target, Control control) {
+        Routed r = new Routed();
+        r.target = target;
+        r.control = control;
+        return r;
+    }
+
+    public boolean isControl() {
+        return control != null;
+    }
+
+    /** The key Flink would partition the i-th family's group on. */
+    public String partitionKey(int i) {
+        return partitionKey(families[i], keys[i]);
+    }
+
+    public static String partitionKey(String family, String key) {
         return family + "|" + key;
     }
 }

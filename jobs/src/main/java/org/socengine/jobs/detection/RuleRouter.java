@@ -1,50 +1,125 @@
 package org.socengine.jobs.detection;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.api.common.TaskInfo;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.CoFlatMapFunction;
+import org.apache.flink.streaming.api.functions.co.RichCoFlatMapFunction;
 import org.apache.flink.util.Collector;
 import org.socengine.model.SecurityEvent;
 
 /**
- * Sends each event once to every key family whose rules read it. An event without the family's key
- * fields cannot match a rule grouped by them and is not sent there. Follows rule deployments, so a
- * rule with a new {@code group_by} gets its events from the moment it is deployed.
+ * Sends each event to the key families whose rules read it: once per detection subtask that holds
+ * one of its groups, with the list of those families and the event's key in each. An event without
+ * a family's key fields cannot match a rule grouped by them and is not sent there. Follows rule
+ * deployments, so a rule with a new {@code group_by} gets its events from the moment it is
+ * deployed, and passes every control message on to the detection subtask of its own index, so each
+ * detection subtask gets each message exactly once.
+ *
+ * <p>Runs at the parallelism (and maximum parallelism) of the detection operator: a group's subtask
+ * is computed here with Flink's key-group assignment of {@code family|key}, which is also how a
+ * detector decides what it owns after a restore at another parallelism.
  */
-public final class RuleRouter
-        implements CoFlatMapFunction<SecurityEvent, Control, Routed>, CheckpointedFunction {
+public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Control, Routed>
+        implements CheckpointedFunction {
 
     private final RuleFamilies initial;
     private transient RuleFamilies families;
     private transient ListState<String> shapesState;
+    private transient int parallelism;
+    private transient int maxParallelism;
+    private transient int subtask;
 
     public RuleRouter(RuleFamilies initial) {
         this.initial = initial;
     }
 
-    /** For tests and callers outside a Flink job. */
+    /** For tests and callers outside a Flink job: one detection subtask. */
     public void open() {
         if (families == null) {
             families = copy(initial);
         }
+        parallelism = 1;
+        maxParallelism = KeyGroupRangeAssignment.DEFAULT_LOWER_BOUND_MAX_PARALLELISM;
+        subtask = 0;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        TaskInfo info = getRuntimeContext().getTaskInfo();
+        parallelism = info.getNumberOfParallelSubtasks();
+        maxParallelism = info.getMaxNumberOfParallelSubtasks();
+        subtask = info.getIndexOfThisSubtask();
     }
 
     @Override
     public void flatMap1(SecurityEvent event, Collector<Routed> out) {
-        for (RuleFamilies.Family f : families.all()) {
+        List<RuleFamilies.Family> all = families.all();
+        String[] names = new String[all.size()];
+        String[] keys = new String[all.size()];
+        int n = 0;
+        for (RuleFamilies.Family f : all) {
             if (f.reads(event)) {
                 String key = f.keyOf(event);
                 if (key != null) {
-                    out.collect(new Routed(f.name(), key, event));
+                    names[n] = f.name();
+                    keys[n] = key;
+                    n++;
                 }
             }
         }
+        if (n == 0) {
+            return;
+        }
+        if (parallelism == 1) {
+            out.collect(Routed.event(0, event, trim(names, n), trim(keys, n)));
+            return;
+        }
+        int[] targets = new int[n];
+        for (int i = 0; i < n; i++) {
+            targets[i] = targetOf(Routed.partitionKey(names[i], keys[i]));
+        }
+        boolean[] sent = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            if (sent[i]) {
+                continue;
+            }
+            int m = 0;
+            for (int j = i; j < n; j++) {
+                if (targets[j] == targets[i]) {
+                    m++;
+                }
+            }
+            String[] fs = new String[m];
+            String[] ks = new String[m];
+            m = 0;
+            for (int j = i; j < n; j++) {
+                if (targets[j] == targets[i]) {
+                    fs[m] = names[j];
+                    ks[m] = keys[j];
+                    sent[j] = true;
+                    m++;
+                }
+            }
+            out.collect(Routed.event(targets[i], event, fs, ks));
+        }
+    }
+
+    private int targetOf(String partitionKey) {
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                partitionKey, maxParallelism, parallelism);
+    }
+
+    private static String[] trim(String[] a, int n) {
+        return n == a.length ? a : Arrays.copyOf(a, n);
     }
 
     @Override
@@ -59,6 +134,7 @@ public final class RuleRouter
         } else if (Control.REMOVE.equals(control.kind)) {
             families.remove(control.ruleId);
         }
+        out.collect(Routed.control(subtask, control));
     }
 
     @Override

@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.socengine.jobs.internal.RuleSets;
@@ -37,13 +39,8 @@ class EsperDetectionOperatorTest {
         families = RuleFamilies.of(rules);
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Routed, Control, Alert> harness()
-            throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new EsperDetectionOperator(rules, 200),
-                Routed::partitionKey,
-                c -> "control",
-                Types.STRING);
+    private static OneInputStreamOperatorTestHarness<Routed, Alert> harness() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(new EsperDetectionOperator(rules, 200));
     }
 
     private static SecurityEvent failure(long t, String ip) {
@@ -60,9 +57,7 @@ class EsperDetectionOperatorTest {
         return e;
     }
 
-    private static void send(
-            KeyedTwoInputStreamOperatorTestHarness<String, Routed, Control, Alert> h,
-            SecurityEvent e)
+    private static void send(OneInputStreamOperatorTestHarness<Routed, Alert> h, SecurityEvent e)
             throws Exception {
         RuleRouter router = new RuleRouter(families);
         router.open();
@@ -79,12 +74,11 @@ class EsperDetectionOperatorTest {
                     public void close() {}
                 });
         for (Routed r : out) {
-            h.processElement1(new StreamRecord<>(r, e.timestamp));
+            h.processElement(new StreamRecord<>(r, e.timestamp));
         }
     }
 
-    private static List<Alert> alerts(
-            KeyedTwoInputStreamOperatorTestHarness<String, Routed, Control, Alert> h) {
+    private static List<Alert> alerts(OneInputStreamOperatorTestHarness<Routed, Alert> h) {
         List<Alert> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a && !a.update) {
@@ -103,7 +97,7 @@ class EsperDetectionOperatorTest {
                 send(h, failure(T0 + i * 3_000, "203.0.113.9"));
             }
             assertThat(alerts(h)).isEmpty();
-            h.processWatermark1(new Watermark(T0 + 60_000));
+            h.processWatermark(new Watermark(T0 + 60_000));
             List<Alert> alerts = alerts(h);
             assertThat(alerts).hasSize(1);
             assertThat(alerts.get(0).windowStart).isEqualTo(T0);
@@ -112,8 +106,7 @@ class EsperDetectionOperatorTest {
         }
     }
 
-    private static List<Alert> updates(
-            KeyedTwoInputStreamOperatorTestHarness<String, Routed, Control, Alert> h) {
+    private static List<Alert> updates(OneInputStreamOperatorTestHarness<Routed, Alert> h) {
         List<Alert> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a && a.update) {
@@ -130,7 +123,7 @@ class EsperDetectionOperatorTest {
             for (int i = 0; i < 10; i++) {
                 send(h, failure(T0 + i * 3_000, "203.0.113.12"));
             }
-            h.processWatermark1(new Watermark(T0 + 60_000));
+            h.processWatermark(new Watermark(T0 + 60_000));
             List<Alert> alerts = alerts(h);
             List<Alert> updates = updates(h);
             assertThat(alerts).hasSize(1);
@@ -167,22 +160,22 @@ class EsperDetectionOperatorTest {
             h.open();
             // The job has been running for a while when the rule arrives.
             send(h, failure(T0 - 600_000, "192.0.2.9"));
-            h.processWatermark1(new Watermark(T0 - 300_000));
-            h.processElement2(new StreamRecord<>(Control.deploy(rule)));
+            h.processWatermark(new Watermark(T0 - 300_000));
+            h.processElement(new StreamRecord<>(Routed.control(0, Control.deploy(rule))));
             for (int i = 0; i < 3; i++) {
                 SecurityEvent e = failure(T0 + i * 1_000, "203.0.113.30");
                 e.user.name = "hot";
                 send(h, e);
             }
-            h.processWatermark1(new Watermark(T0 + 10_000));
+            h.processWatermark(new Watermark(T0 + 10_000));
             assertThat(alerts(h)).extracting(a -> a.ruleId).containsExactly(rule.id());
-            h.processElement2(new StreamRecord<>(Control.remove(rule.id())));
+            h.processElement(new StreamRecord<>(Routed.control(0, Control.remove(rule.id()))));
             for (int i = 0; i < 3; i++) {
                 SecurityEvent e = failure(T0 + 20_000 + i * 1_000, "203.0.113.31");
                 e.user.name = "hot";
                 send(h, e);
             }
-            h.processWatermark1(new Watermark(T0 + 40_000));
+            h.processWatermark(new Watermark(T0 + 40_000));
             assertThat(alerts(h)).hasSize(1);
         }
     }
@@ -194,28 +187,31 @@ class EsperDetectionOperatorTest {
             for (int i = 0; i < 8; i++) {
                 send(h, failure(T0 + i * 3_000, "10.13.1.50"));
             }
-            h.processWatermark1(new Watermark(T0 + 60_000));
+            h.processWatermark(new Watermark(T0 + 60_000));
             List<Alert> first = alerts(h);
             assertThat(first).hasSize(1);
             // Nine minutes later an analyst closes it as a false positive (a backup job's stale
             // password).
             send(h, failure(T0 + 540_000, "192.0.2.200"));
-            h.processWatermark1(new Watermark(T0 + 540_000));
-            h.processElement2(
+            h.processWatermark(new Watermark(T0 + 540_000));
+            h.processElement(
                     new StreamRecord<>(
-                            Control.alertStatus(first.get(0).id, "closed", "false_positive")));
+                            Routed.control(
+                                    0,
+                                    Control.alertStatus(
+                                            first.get(0).id, "closed", "false_positive"))));
             // Fifteen minutes in, the same job fails again: past the original ten minutes, but the
             // close restarted the period.
             for (int i = 0; i < 8; i++) {
                 send(h, failure(T0 + 900_000 + i * 3_000, "10.13.1.50"));
             }
-            h.processWatermark1(new Watermark(T0 + 960_000));
+            h.processWatermark(new Watermark(T0 + 960_000));
             assertThat(alerts(h)).hasSize(1);
             // Once that period is over, the key alerts again.
             for (int i = 0; i < 8; i++) {
                 send(h, failure(T0 + 1_300_000 + i * 3_000, "10.13.1.50"));
             }
-            h.processWatermark1(new Watermark(T0 + 1_360_000));
+            h.processWatermark(new Watermark(T0 + 1_360_000));
             assertThat(alerts(h)).hasSize(2);
         }
     }
@@ -227,7 +223,7 @@ class EsperDetectionOperatorTest {
             for (int i = 0; i < 7; i++) {
                 send(h, failure(T0 + i * 3_000, "203.0.113.10"));
             }
-            h.processWatermark1(new Watermark(T0 + 30_000));
+            h.processWatermark(new Watermark(T0 + 30_000));
             send(h, failure(T0 + 25_000, "203.0.113.10"));
             List<Alert> alerts = alerts(h);
             assertThat(alerts).hasSize(1);
@@ -243,7 +239,7 @@ class EsperDetectionOperatorTest {
             for (int i = 0; i < 5; i++) {
                 send(h, failure(T0 + i * 3_000, "198.51.100.77"));
             }
-            h.processWatermark1(new Watermark(T0 + 13_000));
+            h.processWatermark(new Watermark(T0 + 13_000));
             send(h, failure(T0 + 15_000, "198.51.100.77"));
             snapshot = h.snapshot(1, T0);
             assertThat(alerts(h)).isEmpty();
@@ -254,7 +250,7 @@ class EsperDetectionOperatorTest {
             for (int i = 6; i < 12; i++) {
                 send(restored, failure(T0 + i * 3_000, "198.51.100.77"));
             }
-            restored.processWatermark1(new Watermark(T0 + 90_000));
+            restored.processWatermark(new Watermark(T0 + 90_000));
             List<Alert> alerts = alerts(restored);
             assertThat(alerts).hasSize(1);
             assertThat(alerts.get(0).windowStart).isEqualTo(T0);
@@ -266,10 +262,85 @@ class EsperDetectionOperatorTest {
                 again.initializeState(after);
                 again.open();
                 send(again, failure(T0 + 95_000, "198.51.100.77"));
-                again.processWatermark1(new Watermark(T0 + 120_000));
+                again.processWatermark(new Watermark(T0 + 120_000));
                 assertThat(alerts(again)).isEmpty();
             }
         }
+    }
+
+    @Test
+    void aRestoreAtAnotherParallelismGivesEachSubtaskTheHistoryOfItsOwnKeys() throws Exception {
+        // Two attackers whose groups land on different subtasks at parallelism 2.
+        String a = "198.51.100.1";
+        String b = null;
+        for (int i = 2; b == null; i++) {
+            String candidate = "198.51.100." + i;
+            if (subtaskOf(candidate, 2) != subtaskOf(a, 2)) {
+                b = candidate;
+            }
+        }
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 5; i++) {
+                send(h, failure(T0 + i * 3_000, a));
+                send(h, failure(T0 + i * 3_000, b));
+            }
+            h.processWatermark(new Watermark(T0 + 13_000));
+            snapshot = h.snapshot(1, T0);
+        }
+        for (String ip : List.of(a, b)) {
+            int subtask = subtaskOf(ip, 2);
+            OperatorSubtaskState part =
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            snapshot, MAX_PARALLELISM, 1, 2, subtask);
+            try (var h =
+                    new OneInputStreamOperatorTestHarness<>(
+                            new EsperDetectionOperator(rules, 200), MAX_PARALLELISM, 2, subtask)) {
+                h.initializeState(part);
+                h.open();
+                EsperDetectionOperator op = (EsperDetectionOperator) h.getOperator();
+                // Only this subtask's attacker's five events came back, out of the ten.
+                assertThat(op.horizonEvents()).isEqualTo(5);
+                for (int i = 5; i < 8; i++) {
+                    h.processElement(
+                            new StreamRecord<>(
+                                    Routed.event(
+                                            subtask,
+                                            failure(T0 + i * 3_000, ip),
+                                            new String[] {"source.ip"},
+                                            new String[] {ip})));
+                }
+                h.processWatermark(new Watermark(T0 + 90_000));
+                List<Alert> alerts = alerts(h);
+                assertThat(alerts).hasSize(1);
+                assertThat(alerts.get(0).entity).containsEntry("source.ip", ip);
+                assertThat(alerts.get(0).windowStart).isEqualTo(T0);
+            }
+        }
+    }
+
+    private static final int MAX_PARALLELISM = 128;
+
+    private static int subtaskOf(String ip, int parallelism) {
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                Routed.partitionKey("source.ip", ip), MAX_PARALLELISM, parallelism);
+    }
+
+    @Test
+    void oneRecordPerEventWhateverTheNumberOfFamiliesReadingIt() {
+        RuleFamilies two = new RuleFamilies();
+        two.put(new RuleFamilies.RuleShape("a", List.of("source.ip"), java.util.Set.of("Auth")));
+        two.put(new RuleFamilies.RuleShape("b", List.of("user.name"), java.util.Set.of("Auth")));
+        two.put(new RuleFamilies.RuleShape("c", List.of("host.name"), java.util.Set.of("Auth")));
+        RuleRouter router = new RuleRouter(two);
+        router.open();
+        List<Routed> out = new ArrayList<>();
+        router.flatMap1(failure(T0, "203.0.113.5"), new ListCollector<>(out));
+        // No host.name on the event: the host family cannot match it and does not get it.
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).families).containsExactly("source.ip", "user.name");
+        assertThat(out.get(0).keys).containsExactly("203.0.113.5", "root");
     }
 
     @Test
@@ -280,15 +351,14 @@ class EsperDetectionOperatorTest {
             for (int i = 0; i < 10; i++) {
                 send(h, failure(T0 + i * 3_000, "203.0.113.11"));
             }
-            h.processWatermark1(new Watermark(T0 + 60_000));
+            h.processWatermark(new Watermark(T0 + 60_000));
             assertThat(alerts(h)).hasSize(1);
             assertThat(op.horizonEvents()).isPositive();
             assertThat(op.suppressionEntries()).isEqualTo(1);
-            h.processWatermark1(new Watermark(T0 + 3_600_000));
+            h.processWatermark(new Watermark(T0 + 3_600_000));
             assertThat(op.pendingEvents()).isZero();
             assertThat(op.horizonEvents()).isZero();
             assertThat(op.suppressionEntries()).isZero();
-            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 }

@@ -51,6 +51,7 @@ public final class DetectionEngine implements AutoCloseable {
     private final AlertFactory alertFactory;
     private final Map<String, Deployed> deployed = new LinkedHashMap<>();
     private final Map<String, Predicate<SecurityEvent>> activeStreams = new LinkedHashMap<>();
+    private long horizonMillis;
     private final Map<String, Suppression> suppressions = new HashMap<>();
     private final List<Alert> pending = new ArrayList<>();
     private final Map<String, Suppression> pendingUpdates = new LinkedHashMap<>();
@@ -185,11 +186,7 @@ public final class DetectionEngine implements AutoCloseable {
 
     /** The longest window of the deployed rules: how much history rebuilds their state. */
     public long horizonMillis() {
-        long max = 0;
-        for (Deployed d : deployed.values()) {
-            max = Math.max(max, d.rule().horizonMillis());
-        }
-        return max;
+        return horizonMillis;
     }
 
     public long currentTime() {
@@ -457,6 +454,12 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     private void recomputeStreams() {
+        long max = 0;
+        for (Deployed d : deployed.values()) {
+            max = Math.max(max, d.rule().horizonMillis());
+        }
+        // Asked for every event by the job's restore horizon.
+        horizonMillis = max;
         Set<String> used = new HashSet<>();
         deployed.values().forEach(d -> used.addAll(d.rule().streams()));
         activeStreams.clear();
