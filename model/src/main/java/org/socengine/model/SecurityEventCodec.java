@@ -900,7 +900,7 @@ public final class SecurityEventCodec {
 
     // ---- in-memory streams for toBytes/fromBytes, without the locks of the java.io ones ----
 
-    private static final class ByteSink extends OutputStream {
+    static final class ByteSink extends OutputStream {
         private byte[] buf = new byte[256];
         private int count;
 
@@ -940,7 +940,7 @@ public final class SecurityEventCodec {
         }
     }
 
-    private static final class ByteSource extends InputStream {
+    static final class ByteSource extends InputStream {
         private final byte[] buf;
         private int pos;
 
