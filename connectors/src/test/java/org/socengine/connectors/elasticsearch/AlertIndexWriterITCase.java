@@ -142,6 +142,8 @@ class AlertIndexWriterITCase {
             w.write(TestAlerts.update(first, 40, t + 20_000), NO_CONTEXT);
             w.write(TestAlerts.update(first, 57, t + 30_000), NO_CONTEXT);
             w.flush(false);
+            // Both updates carried the totals: only the newer one went into the bulk.
+            assertThat(w.updatesCoalesced()).isEqualTo(1);
             // A replay after a restore re-sends the create: it must not reset the count.
             w.write(first, NO_CONTEXT);
             w.flush(false);

@@ -3,7 +3,6 @@ package org.socengine.jobs.detection;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.Partitioner;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -118,13 +117,13 @@ public final class DetectionJob {
         DataStream<Alert> alerts =
                 toDetect.transform(
                                 "detect (Esper, " + families.ruleCount() + " rules)",
-                                TypeInformation.of(Alert.class),
+                                SerializerTypeInfo.alerts(),
                                 new EsperDetectionOperator(rules, Integer.MAX_VALUE))
                         .uid("detect")
                         .setParallelism(options.parallelism())
                         .keyBy(AlertBudgetFunction::keyOf)
                         .process(new AlertBudgetFunction(options.alertBudgetPerHour()))
-                        .returns(TypeInformation.of(Alert.class))
+                        .returns(SerializerTypeInfo.alerts())
                         .name("alert budget per rule and department")
                         .uid("alert-budget")
                         .setParallelism(options.parallelism());

@@ -1,6 +1,5 @@
 package org.socengine.jobs.detection;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -9,12 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -65,16 +64,12 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Map<String, CompiledRule> rules;
     private transient Map<String, String> familyOfRule;
     private transient Map<String, DetectionEngine> engines;
-    // Serialized routed records (families and keys with the event), one queue per horizon length
-    // so that a short horizon's events are not held behind a long one's.
-    private transient TreeMap<Long, ArrayDeque<HorizonEvent>> history;
-    private transient RoutedSerializer serializer;
-    private transient DataOutputSerializer scratch;
+    private transient RestoreHorizon history;
     private transient PriorityQueue<Pending> buffer;
     private transient long sequence;
     private transient long watermark;
     private transient ListState<byte[]> rulesState;
-    private transient ListState<Routed> bufferState;
+    private transient ListState<byte[]> bufferState;
     private transient ListState<byte[]> historyState;
     private transient ListState<byte[]> engineState;
     private transient ListState<Long> clockState;
@@ -84,8 +79,6 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Counter ruleDeployFailures;
 
     private record Pending(long seq, Routed routed) {}
-
-    private record HorizonEvent(long timestamp, byte[] routed) {}
 
     public EsperDetectionOperator(Collection<CompiledRule> initialRules, int alertBudgetPerHour) {
         this.initialRules = List.copyOf(initialRules);
@@ -99,15 +92,12 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         rules = new LinkedHashMap<>();
         familyOfRule = new HashMap<>();
         engines = new LinkedHashMap<>();
-        history = new TreeMap<>();
-        serializer = new RoutedSerializer();
-        scratch = new DataOutputSerializer(1024);
+        history = new RestoreHorizon();
         buffer =
                 new PriorityQueue<>(
                         Comparator.comparingLong((Pending p) -> p.routed().event.timestamp)
                                 .thenComparingLong(Pending::seq));
         watermark = Long.MIN_VALUE;
-        RoutedSerializer routedType = new RoutedSerializer();
         var store = context.getOperatorStateStore();
         rulesState =
                 store.getUnionListState(
@@ -115,11 +105,13 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                                 "deployed-rules",
                                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         bufferState =
-                store.getUnionListState(new ListStateDescriptor<>("pending-events", routedType));
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                "pending-event-segments", new ImmutableBytesSerializer()));
         historyState =
                 store.getUnionListState(
                         new ListStateDescriptor<>(
-                                "rule-horizon-records", new ImmutableBytesSerializer()));
+                                "rule-horizon-segments", new ImmutableBytesSerializer()));
         engineState =
                 store.getListState(
                         new ListStateDescriptor<>(
@@ -183,11 +175,15 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             clock = Math.max(clock, t);
         }
         List<Routed> replay = new ArrayList<>();
-        for (byte[] b : historyState.get()) {
-            Routed r = owned(serializer.fromBytes(b));
-            if (r != null) {
-                replay.add(r);
-            }
+        for (byte[] segment : historyState.get()) {
+            history.forEachIn(
+                    segment,
+                    routed -> {
+                        Routed r = owned(routed);
+                        if (r != null) {
+                            replay.add(r);
+                        }
+                    });
         }
         replay.sort(Comparator.comparingLong(r -> r.event.timestamp));
         for (Routed r : replay) {
@@ -208,8 +204,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
         for (byte[] b : engineState.get()) {
-            Object[] entry = JavaSerialization.read(b, Object[].class);
-            states.put((String) entry[0], (DetectionEngine.State) entry[1]);
+            DataInputDeserializer in = new DataInputDeserializer(b);
+            String family = in.readUTF();
+            states.put(family, DetectionEngine.State.readFrom(in));
         }
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
             if (clock != Long.MIN_VALUE) {
@@ -223,11 +220,15 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             }
         }
         watermark = clock;
-        for (Routed r : bufferState.get()) {
-            Routed mine = owned(r);
-            if (mine != null) {
-                buffer.add(new Pending(sequence++, mine));
-            }
+        for (byte[] segment : bufferState.get()) {
+            history.forEachIn(
+                    segment,
+                    r -> {
+                        Routed mine = owned(r);
+                        if (mine != null) {
+                            buffer.add(new Pending(sequence++, mine));
+                        }
+                    });
         }
         LOG.info(
                 "restored {} rules, {} horizon events replayed, {} events pending, clock {}",
@@ -354,7 +355,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                                 : w);
                 engine.expire();
             }
-            prune(w);
+            history.prune(w);
             emitAlerts();
         }
         output.emitWatermark(mark);
@@ -376,23 +377,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     private void remember(long horizonMillis, Routed r) {
-        history.computeIfAbsent(horizonMillis, h -> new ArrayDeque<>())
-                .addLast(new HorizonEvent(r.event.timestamp, serializer.toBytes(r, scratch)));
-    }
-
-    private void prune(long now) {
-        for (Map.Entry<Long, ArrayDeque<HorizonEvent>> e : history.entrySet()) {
-            ArrayDeque<HorizonEvent> q = e.getValue();
-            if (now == Long.MAX_VALUE) {
-                q.clear();
-                continue;
-            }
-            long oldest = now - e.getKey();
-            while (!q.isEmpty() && q.peekFirst().timestamp() < oldest) {
-                q.pollFirst();
-            }
-        }
-        history.values().removeIf(ArrayDeque::isEmpty);
+        history.add(horizonMillis, r);
     }
 
     private void emitAlerts() {
@@ -417,19 +402,22 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         rulesState.update(ruleBytes);
         List<Routed> pending = new ArrayList<>(buffer.size());
         buffer.forEach(p -> pending.add(p.routed()));
-        bufferState.update(pending);
-        List<byte[]> horizon = new ArrayList<>();
-        for (ArrayDeque<HorizonEvent> q : history.values()) {
-            q.forEach(h -> horizon.add(h.routed()));
-        }
-        historyState.update(horizon);
+        bufferState.update(history.pack(pending));
+        historyState.update(history.segments());
         List<byte[]> states = new ArrayList<>();
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
-            states.add(
-                    JavaSerialization.write(new Object[] {e.getKey(), e.getValue().exportState()}));
+            states.add(engineStateBytes(e.getKey(), e.getValue()));
         }
         engineState.update(states);
         clockState.update(List.of(watermark));
+    }
+
+    private static byte[] engineStateBytes(String family, DetectionEngine engine)
+            throws java.io.IOException {
+        DataOutputSerializer out = new DataOutputSerializer(4096);
+        out.writeUTF(family);
+        engine.exportState().writeTo(out);
+        return out.getCopyOfBuffer();
     }
 
     /** Events waiting for the watermark, for tests. */
@@ -439,11 +427,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
 
     /** Events kept to rebuild windows after a restore, for tests. */
     int horizonEvents() {
-        int n = 0;
-        for (ArrayDeque<HorizonEvent> q : history.values()) {
-            n += q.size();
-        }
-        return n;
+        return history.size();
     }
 
     /** Live suppression entries, for tests. */

@@ -4,9 +4,7 @@ import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 import org.socengine.model.SecurityEventCodec;
 
@@ -124,25 +122,6 @@ public final class RoutedSerializer extends TypeSerializer<Routed> {
     @Override
     public void copy(DataInputView source, DataOutputView target) throws IOException {
         serialize(deserialize(source), target);
-    }
-
-    /** The record as bytes: how the detectors keep their restore horizon. */
-    public byte[] toBytes(Routed r, DataOutputSerializer buffer) {
-        buffer.clear();
-        try {
-            serialize(r, buffer);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize a routed record", e);
-        }
-        return buffer.getCopyOfBuffer();
-    }
-
-    public Routed fromBytes(byte[] bytes) {
-        try {
-            return deserialize(new DataInputDeserializer(bytes));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read a routed record", e);
-        }
     }
 
     // Keys are source values (user names, URLs): longer than writeUTF's 64 KB is possible.

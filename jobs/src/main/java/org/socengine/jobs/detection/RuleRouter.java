@@ -1,12 +1,12 @@
 package org.socengine.jobs.detection;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -33,7 +33,7 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
 
     private final RuleFamilies initial;
     private transient RuleFamilies families;
-    private transient ListState<String> shapesState;
+    private transient BroadcastState<String, String> shapesState;
     private transient int parallelism;
     private transient int maxParallelism;
     private transient int subtask;
@@ -139,34 +139,35 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        List<String> rows = new ArrayList<>();
+        shapesState.clear();
         for (RuleFamilies.RuleShape s : families.shapes()) {
-            rows.add(
-                    s.ruleId()
-                            + "\t"
-                            + String.join(",", s.keyFields())
-                            + "\t"
-                            + String.join(",", s.streams()));
+            shapesState.put(
+                    s.ruleId(),
+                    String.join(",", s.keyFields()) + "\t" + String.join(",", s.streams()));
         }
-        shapesState.update(rows);
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Broadcast state, not union list state: every subtask holds the same shapes, and a
+        // bounded replay whose first subtask finishes early can still take checkpoints (Flink
+        // refuses them for a vertex with union list state once part of it has finished).
         shapesState =
                 context.getOperatorStateStore()
-                        .getUnionListState(new ListStateDescriptor<>("rule-shapes", Types.STRING));
+                        .getBroadcastState(
+                                new MapStateDescriptor<>(
+                                        "rule-shapes-by-id", Types.STRING, Types.STRING));
         families = copy(initial);
         if (context.isRestored()) {
             RuleFamilies restored = new RuleFamilies();
-            for (String row : shapesState.get()) {
-                String[] c = row.split("\t", -1);
+            for (Map.Entry<String, String> row : shapesState.entries()) {
+                String[] c = row.getValue().split("\t", -1);
                 restored.put(
                         new RuleFamilies.RuleShape(
-                                c[0],
-                                c[1].isEmpty() ? List.of() : List.of(c[1].split(",")),
+                                row.getKey(),
+                                c[0].isEmpty() ? List.of() : List.of(c[0].split(",")),
                                 new java.util.LinkedHashSet<>(
-                                        c[2].isEmpty() ? List.of() : List.of(c[2].split(",")))));
+                                        c[1].isEmpty() ? List.of() : List.of(c[1].split(",")))));
             }
             families = restored;
         }

@@ -29,6 +29,11 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
                 org.socengine.model.SecurityEvent.class, SecurityEventSerializer::new);
     }
 
+    /** Alerts between detection and the sinks. */
+    public static SerializerTypeInfo<org.socengine.model.Alert> alerts() {
+        return new SerializerTypeInfo<>(org.socengine.model.Alert.class, AlertSerializer::new);
+    }
+
     /** Events and control messages between routing and detection. */
     public static SerializerTypeInfo<Routed> routed() {
         return new SerializerTypeInfo<>(Routed.class, RoutedSerializer::new);

@@ -90,8 +90,95 @@ public final class DetectionEngine implements AutoCloseable {
 
     /** Everything the engine needs besides Esper's windows to carry on after a restore. */
     public static final class State implements java.io.Serializable {
+        private static final int VERSION = 1;
+
         public Map<String, Suppression> suppressions = new HashMap<>();
         public AlertBudget budget;
+
+        /**
+         * Writes the state for a checkpoint. Hand-written because it is written at every checkpoint
+         * on the detection thread, and Java serialization of thousands of suppressed alerts with
+         * their evidence showed in the profile; the budget is small and stays Java.
+         */
+        public void writeTo(java.io.DataOutput out) throws java.io.IOException {
+            out.writeByte(VERSION);
+            out.writeInt(suppressions.size());
+            for (Map.Entry<String, Suppression> e : suppressions.entrySet()) {
+                Suppression s = e.getValue();
+                writeString(e.getKey(), out);
+                out.writeLong(s.until);
+                out.writeLong(s.repeats);
+                out.writeBoolean(s.alertId != null);
+                if (s.alertId != null) {
+                    writeString(s.alertId, out);
+                }
+                out.writeBoolean(s.alert != null);
+                if (s.alert != null) {
+                    org.socengine.model.AlertCodec.write(s.alert, out);
+                }
+                out.writeLong(s.periodMillis);
+                out.writeLong(s.lastSeenCount);
+            }
+            byte[] b = budget == null ? new byte[0] : javaBytes(budget);
+            out.writeInt(b.length);
+            out.write(b);
+        }
+
+        public static State readFrom(java.io.DataInput in) throws java.io.IOException {
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new java.io.IOException(
+                        "unknown detection engine state version "
+                                + version
+                                + ", expected "
+                                + VERSION);
+            }
+            State st = new State();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String key = readString(in);
+                Suppression s = new Suppression();
+                s.until = in.readLong();
+                s.repeats = in.readLong();
+                s.alertId = in.readBoolean() ? readString(in) : null;
+                s.alert = in.readBoolean() ? org.socengine.model.AlertCodec.read(in) : null;
+                s.periodMillis = in.readLong();
+                s.lastSeenCount = in.readLong();
+                st.suppressions.put(key, s);
+            }
+            byte[] b = new byte[in.readInt()];
+            in.readFully(b);
+            if (b.length > 0) {
+                try (var ois = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b))) {
+                    st.budget = (AlertBudget) ois.readObject();
+                } catch (ClassNotFoundException e) {
+                    throw new java.io.IOException("cannot read the alert budget", e);
+                }
+            }
+            return st;
+        }
+
+        // Keys hold source values (a user name, a URL): no 64 KB limit as with writeUTF.
+        private static void writeString(String v, java.io.DataOutput out)
+                throws java.io.IOException {
+            byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(b.length);
+            out.write(b);
+        }
+
+        private static String readString(java.io.DataInput in) throws java.io.IOException {
+            byte[] b = new byte[in.readInt()];
+            in.readFully(b);
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        private static byte[] javaBytes(java.io.Serializable o) throws java.io.IOException {
+            var bytes = new java.io.ByteArrayOutputStream();
+            try (var oos = new java.io.ObjectOutputStream(bytes)) {
+                oos.writeObject(o);
+            }
+            return bytes.toByteArray();
+        }
     }
 
     public DetectionEngine(String runtimeUri, Collection<CompiledRule> rules) {

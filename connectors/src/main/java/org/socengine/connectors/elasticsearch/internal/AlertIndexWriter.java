@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,11 +85,13 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     private final ElasticsearchClient client;
     private final ProcessingTimeService timers;
     private final List<Pending> buffer = new ArrayList<>();
+    private final Map<String, Integer> bufferedUpdates = new HashMap<>();
     private final Set<String> readyIndices = new HashSet<>();
     private final KafkaProducer<byte[], byte[]> dlq;
     private final AtomicReference<Exception> dlqFailure = new AtomicReference<>();
     private final Counter indexed;
     private final Counter updated;
+    private final Counter coalesced;
     private final Counter duplicates;
     private final Counter rejected;
     private final Counter deadLettered;
@@ -106,6 +109,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         this.timers = timers;
         this.indexed = metrics.counter("alertsIndexed");
         this.updated = metrics.counter("alertsUpdated");
+        this.coalesced = metrics.counter("alertUpdatesCoalesced");
         this.duplicates = metrics.counter("alertsAlreadyIndexed");
         this.rejected = metrics.counter("alertsRejected");
         this.deadLettered = metrics.counter("alertsDeadLettered");
@@ -206,7 +210,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             // The evidence grows with the repeats up to its cap; arrays replace, they do not merge.
             a.set("evidence", doc.path("alert").path("evidence"));
         }
-        buffer.add(
+        Pending p =
                 new Pending(
                         alert.id,
                         AlertIndices.indexFor(alert),
@@ -215,10 +219,27 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                         alert.update,
                         alert.timestamp,
                         doc,
-                        partial));
+                        partial);
+        Integer earlier = alert.update ? bufferedUpdates.get(alert.id) : null;
+        if (earlier != null) {
+            // An update carries the alert's totals, so a newer one supersedes an unsent older one:
+            // a busy key sends one update per bulk instead of one per watermark.
+            buffer.set(earlier, p);
+            coalesced.inc();
+            return;
+        }
+        if (alert.update) {
+            bufferedUpdates.put(alert.id, buffer.size());
+        }
+        buffer.add(p);
         if (buffer.size() >= options.maxBatch()) {
             flushBuffer();
         }
+    }
+
+    /** Updates dropped because a newer one of the same alert replaced them before a bulk. */
+    public long updatesCoalesced() {
+        return coalesced.getCount();
     }
 
     /**
@@ -243,6 +264,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         }
         List<Pending> pending = new ArrayList<>(buffer);
         buffer.clear();
+        bufferedUpdates.clear();
         long backoff = 100;
         while (!pending.isEmpty()) {
             if (closed) {

@@ -1,0 +1,133 @@
+package org.socengine.jobs.detection;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+/**
+ * The events a detector must replay after a restore to rebuild its rules' windows: each one kept
+ * for the longest window of the families that read it, serialized, in segments of about 64 KB.
+ *
+ * <p>Segments, not one array per event: at a million events in the horizon, per-event arrays were a
+ * million objects for the collector to trace and a million list elements for every checkpoint to
+ * walk; a checkpoint now writes a few thousand arrays as they are. A segment is dropped once its
+ * newest event is past the horizon, so an event may be kept up to one segment longer than needed;
+ * the replay skips what is past a family's horizon.
+ */
+final class RestoreHorizon {
+
+    private static final int SEGMENT_BYTES = 64 * 1024;
+
+    private final RoutedSerializer serializer = new RoutedSerializer();
+    private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
+
+    /** Events kept for one horizon length, oldest segment first. */
+    private static final class Bucket {
+        final ArrayDeque<Segment> sealed = new ArrayDeque<>();
+        final DataOutputSerializer open = new DataOutputSerializer(SEGMENT_BYTES + 4096);
+        long openNewest = Long.MIN_VALUE;
+        int openCount;
+    }
+
+    private record Segment(long newest, int count, byte[] bytes) {}
+
+    /** Keeps a routed event for {@code horizonMillis} of event time. */
+    void add(long horizonMillis, Routed r) {
+        Bucket b = buckets.computeIfAbsent(horizonMillis, h -> new Bucket());
+        try {
+            serializer.serialize(r, b.open);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize a routed event", e);
+        }
+        b.openNewest = Math.max(b.openNewest, r.event.timestamp);
+        b.openCount++;
+        if (b.open.length() >= SEGMENT_BYTES) {
+            b.sealed.addLast(new Segment(b.openNewest, b.openCount, b.open.getCopyOfBuffer()));
+            b.open.clear();
+            b.openNewest = Long.MIN_VALUE;
+            b.openCount = 0;
+        }
+    }
+
+    /** Drops what every family is done with at event time {@code now}. */
+    void prune(long now) {
+        for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
+            Bucket b = e.getValue();
+            long oldest = now == Long.MAX_VALUE ? Long.MAX_VALUE : now - e.getKey();
+            while (!b.sealed.isEmpty() && b.sealed.peekFirst().newest() < oldest) {
+                b.sealed.pollFirst();
+            }
+            if (b.sealed.isEmpty() && b.openCount > 0 && b.openNewest < oldest) {
+                b.open.clear();
+                b.openNewest = Long.MIN_VALUE;
+                b.openCount = 0;
+            }
+        }
+        buckets.values().removeIf(b -> b.sealed.isEmpty() && b.openCount == 0);
+    }
+
+    /** The segments as they go into a checkpoint. */
+    List<byte[]> segments() {
+        List<byte[]> out = new ArrayList<>();
+        for (Bucket b : buckets.values()) {
+            b.sealed.forEach(s -> out.add(s.bytes()));
+            if (b.openCount > 0) {
+                out.add(b.open.getCopyOfBuffer());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Other routed events (those waiting for the watermark) packed into segments the same way, so
+     * that a checkpoint writes them as a few arrays instead of field by field.
+     */
+    List<byte[]> pack(Iterable<Routed> records) {
+        List<byte[]> out = new ArrayList<>();
+        DataOutputSerializer buffer = new DataOutputSerializer(SEGMENT_BYTES + 4096);
+        try {
+            for (Routed r : records) {
+                serializer.serialize(r, buffer);
+                if (buffer.length() >= SEGMENT_BYTES) {
+                    out.add(buffer.getCopyOfBuffer());
+                    buffer.clear();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize a routed event", e);
+        }
+        if (buffer.length() > 0) {
+            out.add(buffer.getCopyOfBuffer());
+        }
+        return out;
+    }
+
+    /** The routed events of one checkpointed segment, in the order they were added. */
+    void forEachIn(byte[] segment, Consumer<Routed> action) {
+        DataInputDeserializer in = new DataInputDeserializer(segment);
+        try {
+            while (in.available() > 0) {
+                action.accept(serializer.deserialize(in));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read a horizon segment", e);
+        }
+    }
+
+    int size() {
+        int n = 0;
+        for (Bucket b : buckets.values()) {
+            n += b.openCount;
+            for (Segment s : b.sealed) {
+                n += s.count();
+            }
+        }
+        return n;
+    }
+}
