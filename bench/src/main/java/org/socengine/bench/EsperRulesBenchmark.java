@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,6 +20,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.socengine.connectors.enrich.Department;
+import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.jobs.bench.RuleVariants;
 import org.socengine.jobs.detection.RuleFamilies;
 import org.socengine.model.SecurityEvent;
@@ -49,6 +52,10 @@ public class EsperRulesBenchmark {
     @Param({"10", "100", "1000"})
     public int rules;
 
+    /** thresholds (every variant sees its original's events) or departments; see RuleVariants. */
+    @Param({"thresholds"})
+    public String variants;
+
     private SecurityEvent[] events;
     private long span;
     private long cycle;
@@ -63,7 +70,14 @@ public class EsperRulesBenchmark {
     public void setUp() throws Exception {
         Path dir = Path.of(System.getProperty("soc.rules", "rules/detections"));
         List<CompiledRule> compiled =
-                RuleVariants.compile(RuleVariants.generate(RuleVariants.library(dir), rules));
+                RuleVariants.compile(
+                        RuleVariants.generate(
+                                RuleVariants.library(dir),
+                                rules,
+                                RuleVariants.Kind.valueOf(variants.toUpperCase(Locale.ROOT)),
+                                DepartmentDirectory.defaults().all().stream()
+                                        .map(Department::id)
+                                        .toList()));
         RuleFamilies f = RuleFamilies.of(compiled);
         families = f.all();
         Map<String, List<CompiledRule>> byFamily = new HashMap<>();

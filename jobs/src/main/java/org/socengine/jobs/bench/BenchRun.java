@@ -62,6 +62,7 @@ public final class BenchRun {
     public record Options(
             long events,
             int rules,
+            RuleVariants.Kind variants,
             int parallelism,
             double eventTimeRate,
             double liveRate,
@@ -142,7 +143,13 @@ public final class BenchRun {
     public Result run() throws Exception {
         long t0 = System.nanoTime();
         List<RuleDefinition> defs =
-                RuleVariants.generate(RuleVariants.library(o.rulesDir()), o.rules());
+                RuleVariants.generate(
+                        RuleVariants.library(o.rulesDir()),
+                        o.rules(),
+                        o.variants(),
+                        DepartmentDirectory.defaults().all().stream()
+                                .map(org.socengine.connectors.enrich.Department::id)
+                                .toList());
         List<CompiledRule> rules = RuleVariants.compile(defs);
         err.printf(
                 "soc bench: %d rules compiled in %.1f s%n",

@@ -11,15 +11,31 @@ import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.RuleRepository;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.engine.EventStreams;
 import org.socengine.rules.engine.RuleCompiler;
 
 /**
- * Rule sets of any size made from the library: the library's rules first, then variants of them
- * with their thresholds raised and a constant of their own, each a distinct rule (own id, name and
- * EPL) that compiles and reads the same streams with the same keys, so that 1,000 rules cost Esper
- * what 1,000 real rules of this library would.
+ * Rule sets of any size made from the library: the library's rules first, then variants of them,
+ * each a distinct rule (own id, name and EPL) that compiles and reads the same streams with the
+ * same keys. Two kinds of variant, because they bound the cost of a large rule set from both sides:
+ *
+ * <ul>
+ *   <li>{@link Kind#THRESHOLDS}: thresholds raised and a constant column of its own. Every variant
+ *       sees every event its original sees, so Esper's filter index cannot spare it any work: the
+ *       worst case, 1,000 rules as 1,000 full evaluations of the same events.
+ *   <li>{@link Kind#DEPARTMENTS}: the same, and every stream the rule reads narrowed to one
+ *       department ({@code organization.id = 'so-yt'}), the way a provincial SOC tunes thresholds
+ *       per department. Esper's filter index sends an event only to its department's variants:
+ *       closer to a real library, where most rules never see most events.
+ * </ul>
  */
 public final class RuleVariants {
+
+    /** How variants differ from the rule they come from. */
+    public enum Kind {
+        THRESHOLDS,
+        DEPARTMENTS
+    }
 
     // A threshold: a comparison with an integer literal (count(*) >= 8, severity <= 2).
     private static final Pattern THRESHOLD = Pattern.compile("(>=|>)(\\s*)(\\d+)");
@@ -45,6 +61,18 @@ public final class RuleVariants {
      * and so on.
      */
     public static List<RuleDefinition> generate(List<RuleDefinition> library, int count) {
+        return generate(library, count, Kind.THRESHOLDS, List.of());
+    }
+
+    /**
+     * {@code count} distinct rules of the given kind; {@code departments} are the ids variants are
+     * narrowed to in turn (unused for {@link Kind#THRESHOLDS}).
+     */
+    public static List<RuleDefinition> generate(
+            List<RuleDefinition> library, int count, Kind kind, List<String> departments) {
+        if (kind == Kind.DEPARTMENTS && departments.isEmpty()) {
+            throw new IllegalArgumentException("department variants need department ids");
+        }
         List<RuleDefinition> out = new ArrayList<>(count);
         for (int variant = 0; out.size() < count; variant++) {
             for (RuleDefinition r : library) {
@@ -52,7 +80,14 @@ public final class RuleVariants {
                     break;
                 }
                 if (r.enabled()) {
-                    out.add(variant == 0 ? r : variant(r, variant));
+                    if (variant == 0) {
+                        out.add(r);
+                    } else if (kind == Kind.THRESHOLDS) {
+                        out.add(variant(r, variant, null));
+                    } else {
+                        String dept = departments.get((variant - 1) % departments.size());
+                        out.add(variant(r, variant, dept));
+                    }
                 }
             }
         }
@@ -71,7 +106,12 @@ public final class RuleVariants {
     }
 
     static RuleDefinition variant(RuleDefinition r, int k) {
-        Matcher m = THRESHOLD.matcher(r.epl());
+        return variant(r, k, null);
+    }
+
+    static RuleDefinition variant(RuleDefinition r, int k, String department) {
+        String source = department == null ? r.epl() : scopeToDepartment(r.epl(), department);
+        Matcher m = THRESHOLD.matcher(source);
         StringBuilder epl = new StringBuilder();
         while (m.find()) {
             long raised = Long.parseLong(m.group(3)) + k;
@@ -82,7 +122,7 @@ public final class RuleVariants {
         Map<String, Integer> lines = new LinkedHashMap<>(r.lines());
         return new RuleDefinition(
                 r.id() + "-v" + k,
-                r.name() + " (variant " + k + ")",
+                r.name() + " (variant " + k + (department == null ? "" : ", " + department) + ")",
                 r.description(),
                 r.version(),
                 r.severity(),
@@ -121,6 +161,110 @@ public final class RuleVariants {
             return head + "*, " + column + rest;
         }
         return head + column + ", " + rest;
+    }
+
+    /**
+     * Narrows every event stream the EPL reads ({@code Auth(...)}, {@code Network#time(...)}) to
+     * one department. Streams the rule derives itself (insert into, named windows) are left alone:
+     * they are fed from the narrowed ones.
+     */
+    static String scopeToDepartment(String epl, String department) {
+        String condition = "organization.id = '" + department + "'";
+        StringBuilder out = new StringBuilder(epl.length() + 64);
+        int n = epl.length();
+        char quote = 0;
+        int i = 0;
+        while (i < n) {
+            char c = epl.charAt(i);
+            if (quote != 0) {
+                out.append(c);
+                if (c == '\\' && i + 1 < n) {
+                    out.append(epl.charAt(i + 1));
+                    i += 2;
+                    continue;
+                }
+                if (c == quote) {
+                    quote = 0;
+                }
+                i++;
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                quote = c;
+                out.append(c);
+                i++;
+                continue;
+            }
+            char before = i == 0 ? ' ' : epl.charAt(i - 1);
+            if (Character.isJavaIdentifierStart(c)
+                    && !Character.isJavaIdentifierPart(before)
+                    && before != '.') {
+                int j = i;
+                while (j < n && Character.isJavaIdentifierPart(epl.charAt(j))) {
+                    j++;
+                }
+                String word = epl.substring(i, j);
+                // "create window W#unique(...) as Event" names a type, not a stream to filter.
+                if (!EventStreams.STREAMS.containsKey(word) || afterAs(out)) {
+                    out.append(word);
+                    i = j;
+                    continue;
+                }
+                int k = j;
+                while (k < n && Character.isWhitespace(epl.charAt(k))) {
+                    k++;
+                }
+                if (k < n && epl.charAt(k) == '(') {
+                    int close = closingParenthesis(epl, k);
+                    String inner = epl.substring(k + 1, close);
+                    out.append(word).append('(').append(condition);
+                    if (!inner.isBlank()) {
+                        out.append(" and (").append(inner).append(')');
+                    }
+                    out.append(')');
+                    i = close + 1;
+                } else {
+                    out.append(word).append('(').append(condition).append(')');
+                    i = j;
+                }
+                continue;
+            }
+            out.append(c);
+            i++;
+        }
+        return out.toString();
+    }
+
+    private static boolean afterAs(CharSequence written) {
+        int end = written.length();
+        while (end > 0 && Character.isWhitespace(written.charAt(end - 1))) {
+            end--;
+        }
+        return end >= 2
+                && written.subSequence(end - 2, end).toString().equalsIgnoreCase("as")
+                && (end == 2 || !Character.isJavaIdentifierPart(written.charAt(end - 3)));
+    }
+
+    private static int closingParenthesis(String epl, int open) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = open; i < epl.length(); i++) {
+            char c = epl.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unbalanced parentheses in rule EPL");
     }
 
     /** Where the last statement begins: after the last ';' outside a quoted string. */

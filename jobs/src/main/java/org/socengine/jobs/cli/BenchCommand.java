@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.socengine.connectors.local.WorkDirs;
 import org.socengine.jobs.bench.BenchRun;
+import org.socengine.jobs.bench.RuleVariants;
 import org.socengine.jobs.internal.RuleSets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +43,16 @@ public final class BenchCommand implements Callable<Integer> {
             description =
                     "Rules to run: the library's, then variants of them (10, 100, 1000, ...). Default: ${DEFAULT-VALUE}.")
     int rules;
+
+    @Option(
+            names = "--variants",
+            defaultValue = "thresholds",
+            description =
+                    "How rules past the library's differ from them: thresholds (raised thresholds;"
+                            + " every variant sees every event its original sees, the worst case)"
+                            + " or departments (also narrowed to one department each, as"
+                            + " per-department tuning does). Default: ${DEFAULT-VALUE}.")
+    String variants;
 
     @Option(
             names = "--parallelism",
@@ -103,6 +114,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (rules < 1) {
             throw new CliFailure("--rules must be at least 1");
         }
+        RuleVariants.Kind kind;
+        try {
+            kind = RuleVariants.Kind.valueOf(variants.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure("--variants must be thresholds or departments");
+        }
         if (parallelism < 1 || parallelism > 64) {
             throw new CliFailure("--parallelism must be between 1 and 64");
         }
@@ -135,6 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
                                 new BenchRun.Options(
                                         events,
                                         rules,
+                                        kind,
                                         parallelism,
                                         eventRate,
                                         rate,
@@ -147,7 +165,11 @@ public final class BenchCommand implements Callable<Integer> {
                         .run();
         var out = System.out;
         out.printf(Locale.ROOT, "events:            %,d%n", r.events());
-        out.printf(Locale.ROOT, "rules:             %d%n", rules);
+        out.printf(
+                Locale.ROOT,
+                "rules:             %d (%s variants)%n",
+                rules,
+                kind.name().toLowerCase(Locale.ROOT));
         out.printf(Locale.ROOT, "parallelism:       %d%n", parallelism);
         out.printf(
                 Locale.ROOT,
