@@ -169,22 +169,29 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 keys.toArray(String[]::new));
     }
 
+    /** The records of checkpointed segments, each cut to the groups this subtask holds. */
+    private void forEachOwned(
+            ListState<byte[]> segments, java.util.function.Consumer<Routed> action)
+            throws Exception {
+        for (byte[] segment : segments.get()) {
+            history.forEachIn(
+                    segment,
+                    routed -> {
+                        Routed mine = owned(routed);
+                        if (mine != null) {
+                            action.accept(mine);
+                        }
+                    });
+        }
+    }
+
     private void restore() throws Exception {
         long clock = Long.MIN_VALUE;
         for (Long t : clockState.get()) {
             clock = Math.max(clock, t);
         }
         List<Routed> replay = new ArrayList<>();
-        for (byte[] segment : historyState.get()) {
-            history.forEachIn(
-                    segment,
-                    routed -> {
-                        Routed r = owned(routed);
-                        if (r != null) {
-                            replay.add(r);
-                        }
-                    });
-        }
+        forEachOwned(historyState, replay::add);
         replay.sort(Comparator.comparingLong(r -> r.event.timestamp));
         for (Routed r : replay) {
             long keep = 0;
@@ -220,16 +227,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             }
         }
         watermark = clock;
-        for (byte[] segment : bufferState.get()) {
-            history.forEachIn(
-                    segment,
-                    r -> {
-                        Routed mine = owned(r);
-                        if (mine != null) {
-                            buffer.add(new Pending(sequence++, mine));
-                        }
-                    });
-        }
+        forEachOwned(bufferState, r -> buffer.add(new Pending(sequence++, r)));
         LOG.info(
                 "restored {} rules, {} horizon events replayed, {} events pending, clock {}",
                 rules.size(),

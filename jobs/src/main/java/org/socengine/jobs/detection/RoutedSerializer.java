@@ -2,7 +2,6 @@ package org.socengine.jobs.detection;
 
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -18,22 +17,12 @@ import org.socengine.model.SecurityEventCodec;
  * <p>{@link #copy} returns the record itself: a routed record is never changed once emitted, and
  * the state backend copies operator state at every checkpoint on the task thread.
  */
-public final class RoutedSerializer extends TypeSerializer<Routed> {
+public final class RoutedSerializer extends CodecSerializer<Routed> {
 
     private static final long serialVersionUID = 1L;
 
     private static final byte EVENT = 0;
     private static final byte CONTROL = 1;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public TypeSerializer<Routed> duplicate() {
-        return this;
-    }
 
     @Override
     public Routed createInstance() {
@@ -51,12 +40,7 @@ public final class RoutedSerializer extends TypeSerializer<Routed> {
     }
 
     @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public void serialize(Routed r, DataOutputView out) throws IOException {
+    protected void write(Routed r, DataOutputView out) throws IOException {
         out.writeInt(r.target);
         if (r.control != null) {
             out.writeByte(CONTROL);
@@ -84,7 +68,7 @@ public final class RoutedSerializer extends TypeSerializer<Routed> {
     }
 
     @Override
-    public Routed deserialize(DataInputView in) throws IOException {
+    protected Routed read(DataInputView in) throws IOException {
         int target = in.readInt();
         byte kind = in.readByte();
         if (kind == CONTROL) {
@@ -114,16 +98,6 @@ public final class RoutedSerializer extends TypeSerializer<Routed> {
         return Routed.event(target, SecurityEventCodec.read(in), families, keys);
     }
 
-    @Override
-    public Routed deserialize(Routed reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
-    }
-
     // Keys are source values (user names, URLs): longer than writeUTF's 64 KB is possible.
     private static void writeNullable(String s, DataOutputView out) throws IOException {
         if (s == null) {
@@ -136,16 +110,6 @@ public final class RoutedSerializer extends TypeSerializer<Routed> {
 
     private static String readNullable(DataInputView in) throws IOException {
         return in.readBoolean() ? org.apache.flink.types.StringValue.readString(in) : null;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof RoutedSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return RoutedSerializer.class.hashCode();
     }
 
     @Override

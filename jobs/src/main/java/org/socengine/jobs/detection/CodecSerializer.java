@@ -1,0 +1,70 @@
+package org.socengine.jobs.detection;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * A Flink serializer over one of the model's hand-written binary codecs. Flink's POJO serializer
+ * instantiates every nested object and sets every field by reflection; the codecs write only what a
+ * record has. Subclasses name the codec and a snapshot class (Flink restores serializers from
+ * checkpoints through a no-argument constructor).
+ */
+abstract class CodecSerializer<T> extends TypeSerializerSingleton<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    protected abstract void write(T record, DataOutputView out) throws IOException;
+
+    protected abstract T read(DataInputView in) throws IOException;
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    /** A deep copy through the codec; records are not mutated after emission, but Flink may ask. */
+    @Override
+    public T copy(T from) {
+        var bytes = new org.apache.flink.core.memory.DataOutputSerializer(512);
+        try {
+            write(from, bytes);
+            return read(
+                    new org.apache.flink.core.memory.DataInputDeserializer(
+                            bytes.getSharedBuffer(), 0, bytes.length()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy a " + from.getClass().getSimpleName(), e);
+        }
+    }
+
+    @Override
+    public T copy(T from, T reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(T record, DataOutputView target) throws IOException {
+        write(record, target);
+    }
+
+    @Override
+    public T deserialize(DataInputView source) throws IOException {
+        return read(source);
+    }
+
+    @Override
+    public T deserialize(T reuse, DataInputView source) throws IOException {
+        return read(source);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        write(read(source), target);
+    }
+}
