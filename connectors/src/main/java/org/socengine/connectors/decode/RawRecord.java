@@ -29,13 +29,6 @@ public class RawRecord {
 
     public byte[] value;
 
-    /**
-     * The decoder's outcome when it already ran on this record: the job decodes in the source,
-     * where event time is assigned per Kafka partition, and the decode step after it reuses the
-     * result. Never serialized.
-     */
-    public transient RecordDecoder.Outcome decoded;
-
     public RawRecord() {}
 
     public static RawRecord of(String source, String line) {

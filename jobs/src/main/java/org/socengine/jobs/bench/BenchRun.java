@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -191,8 +192,8 @@ public final class BenchRun {
             KafkaSettings consumer =
                     KafkaSettings.builder(kafka.bootstrapServers())
                             .properties(kafka.properties())
-                            // Small per-partition fetches keep the topics close in event time:
-                            // events wait in the detector for the slowest partition's watermark.
+                            // Small per-partition fetches keep the sources' topics within the
+                            // allowed lateness of each other in event time.
                             .property("max.partition.fetch.bytes", "32768")
                             .build();
             KafkaSource<RawRecord> source =
@@ -200,29 +201,22 @@ public final class BenchRun {
                             ? SocKafka.rawSource(
                                     consumer, topics, "soc-bench", OffsetsInitializer.earliest())
                             : SocKafka.boundedRawSource(consumer, topics, "soc-bench");
-            DetectionJobOptions options =
-                    DetectionJobOptions.defaults()
-                            .withParallelism(o.parallelism())
-                            .withAllowedLateness(o.allowedLateness());
-            RecordDecoder decoder =
-                    new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults());
             DataStream<RawRecord> raw =
-                    env.fromSource(
-                                    source,
-                                    DetectionJob.sourceEventTime(decoder, options),
-                                    "raw records")
+                    env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw records")
                             .uid("raw-source")
                             .map(new Progress(o.events()))
                             .name("bench progress")
                             .uid("bench-progress");
-            DetectionJob.buildOnSourceEventTime(
+            DetectionJob.build(
                     raw,
-                    decoder,
+                    new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults()),
                     rules,
                     null,
                     List.of(new MeasuredAlertSink(es, o.flushInterval())),
                     SocKafka.deadLetterSink(kafka),
-                    options);
+                    DetectionJobOptions.defaults()
+                            .withParallelism(o.parallelism())
+                            .withAllowedLateness(o.allowedLateness()));
             long j0 = System.nanoTime();
             long cpu0 = cpuNanos();
             if (live) {

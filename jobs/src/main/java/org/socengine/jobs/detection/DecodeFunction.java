@@ -47,12 +47,8 @@ public final class DecodeFunction extends ProcessFunction<RawRecord, SecurityEve
     public void processElement(RawRecord record, Context ctx, Collector<SecurityEvent> out) {
         String source = record.source == null ? "unknown" : record.source;
         count(source, "received");
-        // Already decoded where the source assigned event time (SourceEventTime).
         RecordDecoder.Outcome o =
-                record.decoded != null
-                        ? record.decoded
-                        : decoder.decode(record, ctx.timerService().currentProcessingTime());
-        record.decoded = null;
+                decoder.decode(record, ctx.timerService().currentProcessingTime());
         decodeMetrics.record(record, o);
         if (o.event() != null) {
             count(source, "decoded");

@@ -59,51 +59,15 @@ public final class DetectionJob {
             Sink<DeadLetter> deadLetterSink,
             DetectionJobOptions options) {
         DataStream<RawRecord> raw =
-                env.fromSource(source, sourceEventTime(decoder, options), "raw records")
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw records")
                         .uid("raw-source")
                         .setParallelism(options.parallelism());
-        return build(raw, true, decoder, rules, control, alertSinks, deadLetterSink, options);
+        return build(raw, decoder, rules, control, alertSinks, deadLetterSink, options);
     }
 
-    /**
-     * Event time assigned per Kafka partition in the source ({@link SourceEventTime}): give it to
-     * {@code env.fromSource} and pass the stream to {@link #buildOnSourceEventTime}.
-     */
-    public static WatermarkStrategy<RawRecord> sourceEventTime(
-            RecordDecoder decoder, DetectionJobOptions options) {
-        return SourceEventTime.strategy(decoder, options.allowedLateness(), options.idleness());
-    }
-
-    /** The topology on a source that already assigns event time with {@link #sourceEventTime}. */
-    public static Streams buildOnSourceEventTime(
-            DataStream<RawRecord> raw,
-            RecordDecoder decoder,
-            List<CompiledRule> rules,
-            DataStream<Control> control,
-            List<Sink<Alert>> alertSinks,
-            Sink<DeadLetter> deadLetterSink,
-            DetectionJobOptions options) {
-        return build(raw, true, decoder, rules, control, alertSinks, deadLetterSink, options);
-    }
-
-    /**
-     * The same topology on a stream of raw records the caller made (file replays, tests), with one
-     * watermark after decoding.
-     */
+    /** The same topology on a stream of raw records the caller made (file replays, tests). */
     public static Streams build(
             DataStream<RawRecord> raw,
-            RecordDecoder decoder,
-            List<CompiledRule> rules,
-            DataStream<Control> control,
-            List<Sink<Alert>> alertSinks,
-            Sink<DeadLetter> deadLetterSink,
-            DetectionJobOptions options) {
-        return build(raw, false, decoder, rules, control, alertSinks, deadLetterSink, options);
-    }
-
-    private static Streams build(
-            DataStream<RawRecord> raw,
-            boolean eventTimeFromSource,
             RecordDecoder decoder,
             List<CompiledRule> rules,
             DataStream<Control> control,
@@ -124,16 +88,14 @@ public final class DetectionJob {
                         .setParallelism(options.parallelism());
 
         DataStream<SecurityEvent> timed =
-                eventTimeFromSource
-                        ? decoded
-                        : decoded.assignTimestampsAndWatermarks(
-                                        WatermarkStrategy.<SecurityEvent>forBoundedOutOfOrderness(
-                                                        options.allowedLateness())
-                                                .withTimestampAssigner((e, t) -> e.timestamp)
-                                                .withIdleness(options.idleness()))
-                                .name("event-time watermarks")
-                                .uid("watermarks")
-                                .setParallelism(options.parallelism());
+                decoded.assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<SecurityEvent>forBoundedOutOfOrderness(
+                                                options.allowedLateness())
+                                        .withTimestampAssigner((e, t) -> e.timestamp)
+                                        .withIdleness(options.idleness()))
+                        .name("event-time watermarks")
+                        .uid("watermarks")
+                        .setParallelism(options.parallelism());
 
         DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
         DataStream<Control> broadcastControls = controls.broadcast();
