@@ -37,6 +37,10 @@ public final class MeasuredAlertSink implements Sink<Alert> {
         public final AtomicLong duplicates = new AtomicLong();
         public final AtomicLong unmatched = new AtomicLong();
         public final ConcurrentHashMap<String, Boolean> ids = new ConcurrentHashMap<>();
+
+        /** New alerts by rule name, variants counted with the rule they come from. */
+        public final ConcurrentHashMap<String, AtomicLong> byRule = new ConcurrentHashMap<>();
+
         final List<Long> latencies = new ArrayList<>();
 
         public synchronized long[] latencies() {
@@ -53,6 +57,7 @@ public final class MeasuredAlertSink implements Sink<Alert> {
             duplicates.set(0);
             unmatched.set(0);
             ids.clear();
+            byRule.clear();
             latencies.clear();
         }
     }
@@ -102,6 +107,12 @@ public final class MeasuredAlertSink implements Sink<Alert> {
                 return;
             }
             RESULTS.created.incrementAndGet();
+            String rule = alert.ruleName == null ? "?" : alert.ruleName;
+            int variant = rule.indexOf(" (variant ");
+            RESULTS.byRule
+                    .computeIfAbsent(
+                            variant < 0 ? rule : rule.substring(0, variant), k -> new AtomicLong())
+                    .incrementAndGet();
             if (RESULTS.ids.putIfAbsent(alert.id, Boolean.TRUE) != null) {
                 RESULTS.duplicates.incrementAndGet();
             }

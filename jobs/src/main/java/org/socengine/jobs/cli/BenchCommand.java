@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.socengine.connectors.local.WorkDirs;
 import org.socengine.jobs.bench.BenchRun;
+import org.socengine.jobs.bench.MeasuredAlertSink;
 import org.socengine.jobs.bench.RuleVariants;
 import org.socengine.jobs.internal.RuleSets;
 import picocli.CommandLine.Command;
@@ -203,6 +204,16 @@ public final class BenchCommand implements Callable<Integer> {
                 r.alertUpdates(),
                 r.duplicates(),
                 r.alertsInElasticsearch());
+        StringBuilder byRule = new StringBuilder();
+        MeasuredAlertSink.RESULTS.byRule.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
+                .forEach(
+                        e ->
+                                byRule.append(byRule.length() == 0 ? "" : "; ")
+                                        .append(e.getKey())
+                                        .append(' ')
+                                        .append(e.getValue().get()));
+        out.printf(Locale.ROOT, "alerts by rule:    %s%n", byRule.length() == 0 ? "none" : byRule);
         out.printf(Locale.ROOT, "throughput: %d events/s%n", Math.round(r.eventsPerSecond()));
         if (r.duplicates() != 0 || r.alertsInElasticsearch() != r.alertsCreated()) {
             System.err.printf(
