@@ -68,7 +68,11 @@ public final class ControlStreams {
                         .returns(TypeInformation.of(Control.class))
                         .name("validate and compile rules")
                         .uid("rule-compiler")
-                        .setParallelism(1);
+                        .setParallelism(1)
+                        // A rule's status goes out at once (the status sink is chained): without
+                        // this its deployment could wait up to a buffer timeout behind it, and
+                        // events sent on "deployed" could reach the detectors first.
+                        .setBufferTimeout(0);
         compiled.getSideOutput(RuleUpdateCompiler.STATUS)
                 .sinkTo(statusSink(kafka))
                 .name("rule status → soc.rules.status")
@@ -91,7 +95,8 @@ public final class ControlStreams {
                         .returns(TypeInformation.of(Control.class))
                         .name("status changes as control messages")
                         .uid("alert-status-control")
-                        .setParallelism(1);
+                        .setParallelism(1)
+                        .setBufferTimeout(0);
         return compiled.union(statusControls);
     }
 
