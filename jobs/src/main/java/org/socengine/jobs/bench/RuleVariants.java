@@ -172,27 +172,13 @@ public final class RuleVariants {
         String condition = "organization.id = '" + department + "'";
         StringBuilder out = new StringBuilder(epl.length() + 64);
         int n = epl.length();
-        char quote = 0;
         int i = 0;
         while (i < n) {
             char c = epl.charAt(i);
-            if (quote != 0) {
-                out.append(c);
-                if (c == '\\' && i + 1 < n) {
-                    out.append(epl.charAt(i + 1));
-                    i += 2;
-                    continue;
-                }
-                if (c == quote) {
-                    quote = 0;
-                }
-                i++;
-                continue;
-            }
             if (c == '\'' || c == '"') {
-                quote = c;
-                out.append(c);
-                i++;
+                int end = afterQuoted(epl, i);
+                out.append(epl, i, end);
+                i = end;
                 continue;
             }
             char before = i == 0 ? ' ' : epl.charAt(i - 1);
@@ -247,17 +233,10 @@ public final class RuleVariants {
 
     private static int closingParenthesis(String epl, int open) {
         int depth = 0;
-        char quote = 0;
         for (int i = open; i < epl.length(); i++) {
             char c = epl.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
+            if (c == '\'' || c == '"') {
+                i = afterQuoted(epl, i) - 1;
             } else if (c == '(') {
                 depth++;
             } else if (c == ')' && --depth == 0) {
@@ -270,21 +249,31 @@ public final class RuleVariants {
     /** Where the last statement begins: after the last ';' outside a quoted string. */
     private static int lastStatementStart(String epl) {
         int start = 0;
-        char quote = 0;
         for (int i = 0; i < epl.length(); i++) {
             char c = epl.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
+            if (c == '\'' || c == '"') {
+                i = afterQuoted(epl, i) - 1;
             } else if (c == ';') {
                 start = i + 1;
             }
         }
         return start;
+    }
+
+    /**
+     * Where the string literal opening at {@code open} ends: just past its closing quote (a
+     * backslash escapes the next character), or the end of the text if it is not closed.
+     */
+    private static int afterQuoted(String epl, int open) {
+        char quote = epl.charAt(open);
+        for (int i = open + 1; i < epl.length(); i++) {
+            char c = epl.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == quote) {
+                return i + 1;
+            }
+        }
+        return epl.length();
     }
 }

@@ -16,7 +16,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -144,29 +143,10 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         if (info.getNumberOfParallelSubtasks() == 1) {
             return r;
         }
-        List<String> families = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < r.families.length; i++) {
-            if (KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                            r.partitionKey(i),
-                            info.getMaxNumberOfParallelSubtasks(),
-                            info.getNumberOfParallelSubtasks())
-                    == info.getIndexOfThisSubtask()) {
-                families.add(r.families[i]);
-                keys.add(r.keys[i]);
-            }
-        }
-        if (families.isEmpty()) {
-            return null;
-        }
-        if (families.size() == r.families.length) {
-            return r;
-        }
-        return Routed.event(
+        return r.narrowedTo(
                 info.getIndexOfThisSubtask(),
-                r.event,
-                families.toArray(String[]::new),
-                keys.toArray(String[]::new));
+                r.subtasks(
+                        info.getMaxNumberOfParallelSubtasks(), info.getNumberOfParallelSubtasks()));
     }
 
     /** The records of checkpointed segments, each cut to the groups this subtask holds. */
@@ -194,20 +174,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         forEachOwned(historyState, replay::add);
         replay.sort(Comparator.comparingLong(r -> r.event.timestamp));
         for (Routed r : replay) {
-            long keep = 0;
-            for (String family : r.families) {
-                DetectionEngine engine = engines.get(family);
-                // Kept for a longer horizon of another family: this one's windows are past it.
-                if (engine != null
-                        && (clock == Long.MIN_VALUE
-                                || r.event.timestamp >= clock - engine.horizonMillis())) {
-                    engine.send(r.event);
-                    keep = Math.max(keep, engine.horizonMillis());
-                }
-            }
-            if (keep > 0) {
-                remember(keep, r);
-            }
+            send(r, clock);
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
         for (byte[] b : engineState.get()) {
@@ -360,22 +327,29 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     private void evaluate(Routed r) {
+        send(r, Long.MIN_VALUE);
+        eventsEvaluated.inc();
+    }
+
+    /**
+     * Sends the event to its families' engines and keeps it for the longest of their horizons. A
+     * replay passes its clock: a family whose windows are already past the event (it was kept for a
+     * longer horizon of another family) does not get it.
+     */
+    private void send(Routed r, long clock) {
         long keep = 0;
         for (String family : r.families) {
             DetectionEngine engine = engines.get(family);
-            if (engine != null) {
+            if (engine != null
+                    && (clock == Long.MIN_VALUE
+                            || r.event.timestamp >= clock - engine.horizonMillis())) {
                 engine.send(r.event);
                 keep = Math.max(keep, engine.horizonMillis());
             }
         }
-        eventsEvaluated.inc();
         if (keep > 0) {
-            remember(keep, r);
+            history.add(keep, r);
         }
-    }
-
-    private void remember(long horizonMillis, Routed r) {
-        history.add(horizonMillis, r);
     }
 
     private void emitAlerts() {

@@ -1,5 +1,6 @@
 package org.socengine.jobs.detection;
 
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.socengine.model.SecurityEvent;
 
 /**
@@ -44,16 +45,52 @@ public final class Routed {
         return r;
     }
 
-    public boolean isControl() {
-        return control != null;
-    }
-
-    /** The key Flink would partition the i-th family's group on. */
-    public String partitionKey(int i) {
-        return partitionKey(families[i], keys[i]);
-    }
-
     public static String partitionKey(String family, String key) {
         return family + "|" + key;
+    }
+
+    /**
+     * The detection subtask that holds each family's group of this event, by Flink's key-group
+     * assignment of {@code family|key}: how the router addresses records and how a detector decides
+     * what it owns after a restore at another parallelism.
+     */
+    public int[] subtasks(int maxParallelism, int parallelism) {
+        int[] out = new int[families.length];
+        for (int i = 0; i < families.length; i++) {
+            out[i] =
+                    KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                            partitionKey(families[i], keys[i]), maxParallelism, parallelism);
+        }
+        return out;
+    }
+
+    /**
+     * This event for one subtask: only the families whose group it holds ({@code subtasks} as
+     * {@link #subtasks} gave them), or null when it holds none.
+     */
+    public Routed narrowedTo(int subtask, int[] subtasks) {
+        int n = 0;
+        for (int s : subtasks) {
+            if (s == subtask) {
+                n++;
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        if (n == families.length) {
+            return target == subtask ? this : event(subtask, event, families, keys);
+        }
+        String[] fs = new String[n];
+        String[] ks = new String[n];
+        n = 0;
+        for (int i = 0; i < families.length; i++) {
+            if (subtasks[i] == subtask) {
+                fs[n] = families[i];
+                ks[n] = keys[i];
+                n++;
+            }
+        }
+        return event(subtask, event, fs, ks);
     }
 }

@@ -79,43 +79,19 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
         if (n == 0) {
             return;
         }
+        Routed routed = Routed.event(0, event, trim(names, n), trim(keys, n));
         if (parallelism == 1) {
-            out.collect(Routed.event(0, event, trim(names, n), trim(keys, n)));
+            out.collect(routed);
             return;
         }
-        int[] targets = new int[n];
-        for (int i = 0; i < n; i++) {
-            targets[i] = targetOf(Routed.partitionKey(names[i], keys[i]));
+        int[] subtasks = routed.subtasks(maxParallelism, parallelism);
+        boolean[] sent = new boolean[parallelism];
+        for (int s : subtasks) {
+            if (!sent[s]) {
+                sent[s] = true;
+                out.collect(routed.narrowedTo(s, subtasks));
+            }
         }
-        boolean[] sent = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            if (sent[i]) {
-                continue;
-            }
-            int m = 0;
-            for (int j = i; j < n; j++) {
-                if (targets[j] == targets[i]) {
-                    m++;
-                }
-            }
-            String[] fs = new String[m];
-            String[] ks = new String[m];
-            m = 0;
-            for (int j = i; j < n; j++) {
-                if (targets[j] == targets[i]) {
-                    fs[m] = names[j];
-                    ks[m] = keys[j];
-                    sent[j] = true;
-                    m++;
-                }
-            }
-            out.collect(Routed.event(targets[i], event, fs, ks));
-        }
-    }
-
-    private int targetOf(String partitionKey) {
-        return KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                partitionKey, maxParallelism, parallelism);
     }
 
     private static String[] trim(String[] a, int n) {
