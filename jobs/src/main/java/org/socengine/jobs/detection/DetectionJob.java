@@ -17,10 +17,10 @@ import org.socengine.model.SecurityEvent;
 import org.socengine.rules.engine.CompiledRule;
 
 /**
- * The detection job: raw records → decode (bad records to the dead-letter sink) → event-time
- * watermarks → route to rule key families → Esper on event time → alerts to every alert sink. Rule
- * deployments and analysts' status changes arrive on a control stream broadcast to the router,
- * which hands each of them to one detection subtask, its own.
+ * The detection job: raw records → decode (bad records to the dead-letter sink), with event time
+ * per Kafka partition → route to rule key families → Esper on event time → alerts to every alert
+ * sink. Rule deployments and analysts' status changes arrive on a control stream broadcast to the
+ * router, which hands each of them to one detection subtask, its own.
  *
  * <p>The job takes its source, control stream and sinks as parameters, so the same topology runs on
  * Kafka and Elasticsearch in production, on a bounded file replay in {@code ./soc detect}, and on
@@ -80,22 +80,15 @@ public final class DetectionJob {
         // a record after emitting it or keeps one it received from a chained predecessor and
         // then mutates it, and network inputs always deserialize into fresh objects.
         env.getConfig().enableObjectReuse();
+        // Event time is assigned in the decode step, per Kafka partition (PartitionWatermarks).
         SingleOutputStreamOperator<SecurityEvent> decoded =
-                raw.process(new DecodeFunction(decoder))
-                        .returns(SerializerTypeInfo.events())
-                        .name("decode and attribute")
+                raw.transform(
+                                "decode, attribute, event time per partition",
+                                SerializerTypeInfo.events(),
+                                DecodeOperator.of(decoder, options))
                         .uid("decode")
                         .setParallelism(options.parallelism());
-
-        DataStream<SecurityEvent> timed =
-                decoded.assignTimestampsAndWatermarks(
-                                WatermarkStrategy.<SecurityEvent>forBoundedOutOfOrderness(
-                                                options.allowedLateness())
-                                        .withTimestampAssigner((e, t) -> e.timestamp)
-                                        .withIdleness(options.idleness()))
-                        .name("event-time watermarks")
-                        .uid("watermarks")
-                        .setParallelism(options.parallelism());
+        DataStream<SecurityEvent> timed = decoded;
 
         DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
         DataStream<Control> broadcastControls = controls.broadcast();
@@ -133,7 +126,7 @@ public final class DetectionJob {
                     .name("alerts → " + alertSinks.get(i).getClass().getSimpleName())
                     .uid("alert-sink-" + i);
         }
-        DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeOperator.DEAD_LETTERS);
         if (deadLetterSink != null) {
             dead.sinkTo(deadLetterSink).name("dead letters → soc.dlq").uid("dlq-sink");
         }

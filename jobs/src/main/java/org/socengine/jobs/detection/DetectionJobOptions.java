@@ -8,36 +8,51 @@ import java.time.Duration;
  *
  * @param allowedLateness how far behind the newest event an event may arrive and still be evaluated
  *     in order (the watermark's out-of-orderness bound)
- * @param idleness after how long without records a source split stops holding the watermark back
+ * @param idleness after how long a Kafka partition without events, or whose events all have a wrong
+ *     clock, stops holding the watermark back
+ * @param maxClockSkew how far an event's time may be from its Kafka timestamp before its partition
+ *     counts as having a wrong clock (zero: never)
  * @param parallelism parallelism of the decode and detect stages
  * @param alertBudgetPerHour alerts one rule may raise per department and hour
  */
 public record DetectionJobOptions(
-        Duration allowedLateness, Duration idleness, int parallelism, int alertBudgetPerHour)
+        Duration allowedLateness,
+        Duration idleness,
+        Duration maxClockSkew,
+        int parallelism,
+        int alertBudgetPerHour)
         implements Serializable {
 
     public static DetectionJobOptions defaults() {
         return new DetectionJobOptions(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(30),
+                Duration.ofHours(1),
                 1,
                 org.socengine.rules.engine.AlertBudget.DEFAULT_PER_HOUR);
     }
 
     public DetectionJobOptions withParallelism(int p) {
-        return new DetectionJobOptions(allowedLateness, idleness, p, alertBudgetPerHour);
+        return new DetectionJobOptions(
+                allowedLateness, idleness, maxClockSkew, p, alertBudgetPerHour);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
-        return new DetectionJobOptions(d, idleness, parallelism, alertBudgetPerHour);
+        return new DetectionJobOptions(d, idleness, maxClockSkew, parallelism, alertBudgetPerHour);
     }
 
     public DetectionJobOptions withIdleness(Duration d) {
-        return new DetectionJobOptions(allowedLateness, d, parallelism, alertBudgetPerHour);
+        return new DetectionJobOptions(
+                allowedLateness, d, maxClockSkew, parallelism, alertBudgetPerHour);
+    }
+
+    public DetectionJobOptions withMaxClockSkew(Duration d) {
+        return new DetectionJobOptions(
+                allowedLateness, idleness, d, parallelism, alertBudgetPerHour);
     }
 
     /** How many alerts one rule may raise per department and hour before it is throttled. */
     public DetectionJobOptions withAlertBudgetPerHour(int n) {
-        return new DetectionJobOptions(allowedLateness, idleness, parallelism, n);
+        return new DetectionJobOptions(allowedLateness, idleness, maxClockSkew, parallelism, n);
     }
 }

@@ -213,10 +213,12 @@ class DecodeAccountingITCase {
                                         kafka, topics, "decode-accounting-" + department),
                                 WatermarkStrategy.noWatermarks(),
                                 "raw")
-                        .process(
-                                new DecodeFunction(
-                                        new RecordDecoder(DecoderOptions.defaults(), directory)))
-                        .name("decode");
+                        .transform(
+                                "decode",
+                                SerializerTypeInfo.events(),
+                                DecodeOperator.of(
+                                        new RecordDecoder(DecoderOptions.defaults(), directory),
+                                        DetectionJobOptions.defaults()));
         DataStream<Outcome> decoded =
                 events.map(
                         e -> {
@@ -227,7 +229,7 @@ class DecodeAccountingITCase {
                             return o;
                         });
         DataStream<Outcome> dead =
-                events.getSideOutput(DecodeFunction.DEAD_LETTERS)
+                events.getSideOutput(DecodeOperator.DEAD_LETTERS)
                         .map(
                                 d -> {
                                     Outcome o = new Outcome();
@@ -344,7 +346,7 @@ class DecodeAccountingITCase {
         }
     }
 
-    /** The DecodeFunction counters of a job, summed over subtasks: {@code syslog.decoded}. */
+    /** The DecodeOperator counters of a job, summed over subtasks: {@code syslog.decoded}. */
     private static Map<String, Long> counters(JobID jobId) {
         Map<String, Long> sums = new TreeMap<>();
         for (var g : REPORTER.getMetricsByGroup().entrySet()) {
@@ -361,7 +363,7 @@ class DecodeAccountingITCase {
         }
         assertThat(sums)
                 .as(
-                        "DecodeFunction counters: %s",
+                        "DecodeOperator counters: %s",
                         sums.keySet().stream().collect(Collectors.toList()))
                 .isNotEmpty();
         return sums;

@@ -1,0 +1,216 @@
+package org.socengine.jobs.detection;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.util.PausableRelativeClock;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.socengine.connectors.decode.DeadLetter;
+import org.socengine.connectors.decode.DecodeMetrics;
+import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.jobs.internal.SocMetrics;
+import org.socengine.model.SecurityEvent;
+
+/**
+ * Decodes raw records into events and gives them event time, tracked per Kafka partition ({@link
+ * PartitionWatermarks}). A record that cannot be decoded leaves on the dead-letter side output with
+ * its reason and origin. Counts received, decoded, dead-lettered (by reason) and skipped records
+ * per source, so that received = decoded + dead-lettered + skipped can be checked.
+ *
+ * <p>Event time is assigned here, where each record's partition is still known, rather than in a
+ * watermark step after decoding that would see one stream. Watermarks are emitted every
+ * auto-watermark interval; an upstream watermark is ignored except the final one (end of input).
+ */
+public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
+        implements OneInputStreamOperator<RawRecord, SecurityEvent>, ProcessingTimeCallback {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeOperator.class);
+
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private final RecordDecoder decoder;
+    private final long latenessMillis;
+    private final long idleMillis;
+    private final long maxSkewMillis;
+
+    private transient Map<String, Counter> counters;
+    private transient DecodeMetrics decodeMetrics;
+    private transient PartitionWatermarks watermarks;
+    private transient StreamRecord<SecurityEvent> reuse;
+    private transient long interval;
+    private transient boolean idle;
+
+    /**
+     * Processing time that stands still while the task is backpressured, as Flink's own idleness
+     * uses: a partition whose records cannot be emitted is not idle. Without it, a subtask held up
+     * behind a busy detector (a restore replaying its horizon) was declared idle, the other
+     * subtask's end of input moved the watermark to the end, and the held-up events arrived late.
+     */
+    private transient PausableRelativeClock activity;
+
+    /** {@link #activity} as of the last watermark tick: fine enough for idleness, and cheap. */
+    private transient long activityNow;
+
+    /**
+     * @param allowedLateness how far a partition's watermark trails its newest event
+     * @param idleness after how long an idle or wrong-clock partition stops holding the others
+     * @param maxClockSkew how far an event's time may be from its Kafka timestamp before its
+     *     partition counts as having a wrong clock; zero turns the check off
+     */
+    public DecodeOperator(
+            RecordDecoder decoder,
+            Duration allowedLateness,
+            Duration idleness,
+            Duration maxClockSkew) {
+        this.decoder = decoder;
+        this.latenessMillis = allowedLateness.toMillis();
+        this.idleMillis = idleness.toMillis();
+        this.maxSkewMillis = maxClockSkew.toMillis();
+    }
+
+    public static DecodeOperator of(RecordDecoder decoder, DetectionJobOptions options) {
+        return new DecodeOperator(
+                decoder, options.allowedLateness(), options.idleness(), options.maxClockSkew());
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        counters = new HashMap<>();
+        decodeMetrics = new DecodeMetrics(SocMetrics.registry());
+        reuse = new StreamRecord<>(null);
+        activity = new PausableRelativeClock(getProcessingTimeService().getClock());
+        getContainingTask()
+                .getEnvironment()
+                .getMetricGroup()
+                .getIOMetricGroup()
+                .registerBackPressureListener(activity);
+        activityNow = activity.relativeTimeMillis();
+        watermarks =
+                new PartitionWatermarks(latenessMillis, idleMillis, maxSkewMillis, activityNow);
+        getMetricGroup()
+                .gauge(
+                        "wrongClockPartitions",
+                        () -> watermarks.wrongClockPartitions(activity.relativeTimeMillis()));
+        getMetricGroup().gauge("currentEventTimeWatermark", () -> watermarks.watermark());
+        interval = getExecutionConfig().getAutoWatermarkInterval();
+        if (interval > 0) {
+            getProcessingTimeService()
+                    .registerTimer(
+                            getProcessingTimeService().getCurrentProcessingTime() + interval, this);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (activity != null) {
+            getContainingTask()
+                    .getEnvironment()
+                    .getMetricGroup()
+                    .getIOMetricGroup()
+                    .unregisterBackPressureListener(activity);
+        }
+        super.close();
+    }
+
+    @Override
+    public void processElement(StreamRecord<RawRecord> element) {
+        RawRecord record = element.getValue();
+        String source = record.source == null ? "unknown" : record.source;
+        count(source, "received");
+        RecordDecoder.Outcome o =
+                decoder.decode(record, getProcessingTimeService().getCurrentProcessingTime());
+        decodeMetrics.record(record, o);
+        if (o.event() != null) {
+            count(source, "decoded");
+            SecurityEvent e = o.event();
+            watermarks.onEvent(
+                    record.topic,
+                    record.partition,
+                    e.timestamp,
+                    record.kafkaTimestamp,
+                    activityNow);
+            output.collect(reuse.replace(e, e.timestamp));
+        } else if (o.deadLetter() != null) {
+            count(source, "deadLettered");
+            count(source, "deadLettered." + o.deadLetter().reasonCode);
+            output.collect(DEAD_LETTERS, new StreamRecord<>(o.deadLetter()));
+        } else {
+            count(source, "skipped");
+        }
+    }
+
+    @Override
+    public void onProcessingTime(long time) {
+        activityNow = activity.relativeTimeMillis();
+        emitWatermark(activityNow);
+        getProcessingTimeService()
+                .registerTimer(
+                        getProcessingTimeService().getCurrentProcessingTime() + interval, this);
+    }
+
+    private void emitWatermark(long now) {
+        PartitionWatermarks.Progress p = watermarks.advance(now);
+        for (PartitionWatermarks.Partition w : watermarks.newlyWrongClock(now)) {
+            LOG.warn(
+                    "{}/{}: event times {} s away from Kafka's for {} s; it no longer holds the"
+                            + " watermark back and its events are evaluated as late. Check the"
+                            + " device's clock and time zone.",
+                    w.topic,
+                    w.partition,
+                    w.lastSkewMillis / 1000,
+                    idleMillis / 1000);
+        }
+        if (p.idle()) {
+            if (!idle) {
+                idle = true;
+                output.emitWatermarkStatus(WatermarkStatus.IDLE);
+            }
+            return;
+        }
+        if (idle) {
+            idle = false;
+            output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
+        }
+        if (p.moved()) {
+            output.emitWatermark(new Watermark(p.watermark()));
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) {
+        // The end of a bounded input: everything is in, every window may close.
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            if (idle) {
+                idle = false;
+                output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
+            }
+            output.emitWatermark(mark);
+        }
+    }
+
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) {
+        // Idleness is decided here, per partition, not by the source.
+    }
+
+    private void count(String source, String what) {
+        counters.computeIfAbsent(
+                        source + "." + what,
+                        k -> getMetricGroup().addGroup("source", source).counter(what))
+                .inc();
+    }
+}

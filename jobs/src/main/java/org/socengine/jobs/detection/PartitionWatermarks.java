@@ -1,0 +1,237 @@
+package org.socengine.jobs.detection;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Event time tracked per Kafka partition: the watermark is the least of the partitions' own
+ * bounded-out-of-order watermarks, not one watermark over everything a reader returns.
+ *
+ * <p>Why per partition: a reader catching up on a backlog (after a restart, in a benchmark) returns
+ * a fetch of a quiet topic that spans minutes of its event time beside a fetch of a busy one that
+ * spans seconds. One watermark over both runs ahead of the busy topic, whose events then arrive
+ * late and are evaluated all at one instant; identical million-event runs raised 2,810 to 2,901
+ * alerts that way. With the least of the partitions' watermarks, the quiet topic's events wait in
+ * the detector until the busy topic has caught up, and the run is the same every time.
+ *
+ * <p>Two kinds of partition stop holding the others back, after the idle timeout:
+ *
+ * <ul>
+ *   <li>an <em>idle</em> one, that has had no event with an event time for that long (records that
+ *       do not decode neither move nor hold it);
+ *   <li>a <em>wrong-clock</em> one, whose events have all been more than the clock-skew bound away
+ *       from the time Kafka stamped them for that long: a device whose clock or time zone is wrong
+ *       would otherwise hold the whole province's detection back for as long as it is wrong. Its
+ *       events are still evaluated, as late ones. When every active partition is off by as much (a
+ *       replay of old records into Kafka, a backlog older than the bound), they are consistent with
+ *       each other and all hold the watermark as usual.
+ * </ul>
+ *
+ * <p>A shipper that was cut off and sends an hour of buffered lines is off by an hour too, but only
+ * until it has caught up: within the idle timeout its partition keeps holding the watermark, so its
+ * events are evaluated in order.
+ *
+ * <p>Partitions are learnt from their records, so the watermark does not move until the idle
+ * timeout has passed since the first event: a partition the reader has not returned yet would
+ * otherwise find the others' watermark ahead of it. Not thread-safe; one per decode subtask.
+ */
+final class PartitionWatermarks {
+
+    /** What {@link #advance} found: the watermark to emit, if it moved, and whether all is idle. */
+    record Progress(long watermark, boolean moved, boolean idle) {}
+
+    /**
+     * How long after the first event the watermark stays put while the partitions make themselves
+     * known. Short, because everything read meanwhile waits in the detector.
+     */
+    static final long STARTUP_HOLD_MILLIS = 2_000;
+
+    /** One partition's event time. */
+    static final class Partition {
+        final String topic;
+        final int partition;
+        long maxTimestamp = Long.MIN_VALUE;
+        long lastTimedAt;
+
+        /** Since when (processing time) every event has been off its Kafka time; or MIN_VALUE. */
+        long skewedSince = Long.MIN_VALUE;
+
+        long lastSkewMillis;
+        boolean reportedWrongClock;
+
+        Partition(String topic, int partition) {
+            this.topic = topic;
+            this.partition = partition;
+        }
+    }
+
+    private final long lateness;
+    private final long idleMillis;
+    private final long maxSkewMillis;
+    private final long startedAt;
+    private final Map<String, List<Partition>> byTopic = new HashMap<>();
+    private final List<Partition> all = new ArrayList<>();
+    private Partition last;
+    private long firstEventAt = Long.MIN_VALUE;
+    private long emitted = Long.MIN_VALUE;
+
+    /**
+     * @param latenessMillis allowed lateness: a partition's watermark trails its newest event by it
+     * @param idleMillis after how long an idle or wrong-clock partition stops holding the others
+     * @param maxSkewMillis how far an event's time may be from its Kafka timestamp before it counts
+     *     as a wrong clock; 0 or less never counts one
+     * @param startedAt processing time the subtask started at
+     */
+    PartitionWatermarks(long latenessMillis, long idleMillis, long maxSkewMillis, long startedAt) {
+        this.startedAt = startedAt;
+        this.lateness = latenessMillis;
+        this.idleMillis = idleMillis;
+        this.maxSkewMillis = maxSkewMillis;
+    }
+
+    /**
+     * One event with an event time from the given partition.
+     *
+     * @param kafkaTimestamp the record's Kafka timestamp, or 0 or less when it has none (file
+     *     replays), which never counts as a wrong clock
+     * @param now processing time
+     */
+    void onEvent(String topic, int partition, long eventTime, long kafkaTimestamp, long now) {
+        Partition p = partition(topic, partition);
+        if (eventTime > p.maxTimestamp) {
+            p.maxTimestamp = eventTime;
+        }
+        p.lastTimedAt = now;
+        if (firstEventAt == Long.MIN_VALUE) {
+            firstEventAt = now;
+        }
+        long skew = kafkaTimestamp > 0 ? Math.abs(kafkaTimestamp - eventTime) : 0;
+        if (maxSkewMillis > 0 && skew > maxSkewMillis) {
+            if (p.skewedSince == Long.MIN_VALUE) {
+                p.skewedSince = now;
+            }
+            p.lastSkewMillis = kafkaTimestamp - eventTime;
+        } else {
+            p.skewedSince = Long.MIN_VALUE;
+        }
+    }
+
+    private Partition partition(String topic, int partition) {
+        Partition p = last;
+        if (p != null && p.partition == partition && p.topic.equals(topic)) {
+            return p;
+        }
+        List<Partition> ps = byTopic.computeIfAbsent(topic, t -> new ArrayList<>(1));
+        for (Partition q : ps) {
+            if (q.partition == partition) {
+                last = q;
+                return q;
+            }
+        }
+        p = new Partition(topic, partition);
+        ps.add(p);
+        all.add(p);
+        last = p;
+        return p;
+    }
+
+    /** The watermark now: the least over the partitions that hold it, never moving back. */
+    Progress advance(long now) {
+        if (firstEventAt == Long.MIN_VALUE) {
+            // A subtask with no partition (more subtasks than partitions) must not hold the
+            // others back for ever.
+            return new Progress(emitted, false, now - startedAt >= idleMillis);
+        }
+        if (now - firstEventAt < Math.min(idleMillis, STARTUP_HOLD_MILLIS)) {
+            return new Progress(emitted, false, false);
+        }
+        long sane = Long.MAX_VALUE;
+        long active = Long.MAX_VALUE;
+        boolean anyActive = false;
+        boolean anySane = false;
+        for (Partition p : all) {
+            if (!active(p, now)) {
+                continue;
+            }
+            long w = p.maxTimestamp - lateness - 1;
+            anyActive = true;
+            active = Math.min(active, w);
+            if (!wrongClock(p, now)) {
+                anySane = true;
+                sane = Math.min(sane, w);
+            }
+        }
+        if (!anyActive) {
+            return new Progress(emitted, false, true);
+        }
+        long w = anySane ? sane : active;
+        if (w > emitted) {
+            emitted = w;
+            return new Progress(w, true, false);
+        }
+        return new Progress(emitted, false, false);
+    }
+
+    boolean wrongClock(Partition p, long now) {
+        return p.skewedSince != Long.MIN_VALUE && now - p.skewedSince > idleMillis;
+    }
+
+    private boolean active(Partition p, long now) {
+        return now - p.lastTimedAt <= idleMillis;
+    }
+
+    /**
+     * Whether wrong-clock partitions step aside now: only while another active partition keeps time
+     * with Kafka.
+     */
+    private boolean anySane(long now) {
+        for (Partition p : all) {
+            if (active(p, now) && !wrongClock(p, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Partitions that have just stepped aside for a wrong clock, each reported once per episode,
+     * for a warning that names it.
+     */
+    List<Partition> newlyWrongClock(long now) {
+        if (!anySane(now)) {
+            return List.of();
+        }
+        List<Partition> out = List.of();
+        for (Partition p : all) {
+            boolean wrong = active(p, now) && wrongClock(p, now);
+            if (wrong && !p.reportedWrongClock) {
+                if (out.isEmpty()) {
+                    out = new ArrayList<>();
+                }
+                out.add(p);
+            }
+            p.reportedWrongClock = wrong;
+        }
+        return out;
+    }
+
+    /** Partitions that have stepped aside for a wrong clock, for a gauge. */
+    int wrongClockPartitions(long now) {
+        if (!anySane(now)) {
+            return 0;
+        }
+        int n = 0;
+        for (Partition p : all) {
+            if (active(p, now) && wrongClock(p, now)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    long watermark() {
+        return emitted;
+    }
+}

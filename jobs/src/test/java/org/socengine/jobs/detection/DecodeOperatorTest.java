@@ -1,0 +1,116 @@
+package org.socengine.jobs.detection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.model.SecurityEvent;
+
+class DecodeOperatorTest {
+
+    private static final long T0 = Instant.parse("2026-11-25T08:00:00Z").toEpochMilli();
+
+    private static OneInputStreamOperatorTestHarness<RawRecord, SecurityEvent> harness()
+            throws Exception {
+        var h =
+                new OneInputStreamOperatorTestHarness<>(
+                        new DecodeOperator(
+                                new RecordDecoder(
+                                        DecoderOptions.defaults(), DepartmentDirectory.defaults()),
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(30),
+                                Duration.ofHours(1)));
+        h.getExecutionConfig().setAutoWatermarkInterval(200);
+        h.setProcessingTime(0);
+        h.open();
+        return h;
+    }
+
+    /** An sshd failure from the Department of Health's portal, at t0 + the given seconds. */
+    private static RawRecord line(String topic, int partition, long seconds) {
+        String ts = Instant.ofEpochMilli(T0 + seconds * 1000).toString();
+        RawRecord r =
+                RawRecord.of(
+                        "syslog",
+                        "<38>1 "
+                                + ts
+                                + " yt-portal-01 sshd 42 - - Failed password for root from"
+                                + " 203.0.113.5 port 40001 ssh2");
+        r.topic = topic;
+        r.partition = partition;
+        r.kafkaTimestamp = T0 + seconds * 1000;
+        r.key = "so-y-te";
+        return r;
+    }
+
+    private static List<Long> watermarks(OneInputStreamOperatorTestHarness<?, ?> h) {
+        return h.getOutput().stream()
+                .filter(o -> o instanceof Watermark)
+                .map(o -> ((Watermark) o).getTimestamp())
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    void eventsCarryTheirEventTimeAndBadRecordsLeaveAsDeadLetters() throws Exception {
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog", 0, 1)));
+            h.processElement(new StreamRecord<>(RawRecord.of("syslog", "not syslog at all")));
+            List<StreamRecord<? extends SecurityEvent>> events = h.extractOutputStreamRecords();
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).getTimestamp()).isEqualTo(T0 + 1000);
+            assertThat(events.get(0).getValue().timestamp).isEqualTo(T0 + 1000);
+            assertThat(h.getSideOutput(DecodeOperator.DEAD_LETTERS))
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.getValue().reason).isNotBlank());
+        }
+    }
+
+    @Test
+    void theWatermarkWaitsForTheSlowestPartition() throws Exception {
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.a", 0, 600)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.b", 0, 10)));
+            h.setProcessingTime(30_000);
+            assertThat(watermarks(h)).containsExactly(T0 + 10_000 - 5_000 - 1);
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.b", 0, 700)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.a", 0, 610)));
+            h.setProcessingTime(30_200);
+            assertThat(watermarks(h)).last().isEqualTo(T0 + 610_000 - 5_000 - 1);
+        }
+    }
+
+    @Test
+    void idleWhenNoPartitionHasEventsAndActiveAgainOnTheNext() throws Exception {
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog", 0, 1)));
+            h.setProcessingTime(30_000);
+            h.setProcessingTime(60_200);
+            assertThat(h.getOutput()).contains(WatermarkStatus.IDLE);
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog", 0, 100)));
+            h.setProcessingTime(60_400);
+            assertThat(h.getOutput()).contains(WatermarkStatus.ACTIVE);
+            assertThat(watermarks(h)).last().isEqualTo(T0 + 100_000 - 5_000 - 1);
+        }
+    }
+
+    @Test
+    void theEndOfABoundedInputIsPassedOnAndOtherUpstreamWatermarksAreNot() throws Exception {
+        try (var h = harness()) {
+            h.processWatermark(new Watermark(T0));
+            assertThat(watermarks(h)).isEmpty();
+            h.processWatermark(Watermark.MAX_WATERMARK);
+            assertThat(watermarks(h)).containsExactly(Long.MAX_VALUE);
+        }
+    }
+}
