@@ -19,6 +19,18 @@ public final class EsperSetup {
         // No imports: a short class name in a rule resolves to nothing.
         common.getImports().clear();
         common.getAnnotationImports().clear();
+        // Esper's own annotations, exactly those the structure check lets a rule carry: @Hint
+        // tunes the runtime (reclaim_group_aged keeps grouped windows from growing for ever).
+        for (Class<?> a :
+                new Class<?>[] {
+                    com.espertech.esper.common.client.annotation.Name.class,
+                    com.espertech.esper.common.client.annotation.Description.class,
+                    com.espertech.esper.common.client.annotation.Tag.class,
+                    com.espertech.esper.common.client.annotation.Priority.class,
+                    com.espertech.esper.common.client.annotation.Hint.class
+                }) {
+            common.addAnnotationImport(a.getName());
+        }
         for (Map.Entry<String, String> f : RuleFunctions.FUNCTIONS.entrySet()) {
             c.getCompiler()
                     .addPlugInSingleRowFunction(

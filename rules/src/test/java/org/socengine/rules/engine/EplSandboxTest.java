@@ -120,4 +120,22 @@ class EplSandboxTest {
                                 "select * from Auth(timestamp.getHourOfDay() < 7 and cast(fields('LogonType'), int) = 10)"))
                 .isEmpty();
     }
+
+    @Test
+    void esperOwnAnnotationsCompileAndNoOtherDoes() throws Exception {
+        var compiler = com.espertech.esper.compiler.client.EPCompilerProvider.getCompiler();
+        var args =
+                new com.espertech.esper.compiler.client.CompilerArguments(
+                        EsperSetup.configuration());
+        String epl =
+                "@Name('gaps') @Description('d') @Tag(name='a', value='b') @Priority(1)"
+                        + " @Hint('reclaim_group_aged=7200')"
+                        + " select count(*) from Network#groupwin(source.ip)#length(2)";
+        assertThat(structural(epl)).isEmpty();
+        assertThat(compiler.compile(epl, args)).isNotNull();
+        assertThat(structural("@Audit select * from Network")).isNotEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> compiler.compile("@Audit select * from Network", args))
+                .hasMessageContaining("Audit");
+    }
 }
