@@ -94,6 +94,30 @@ public final class RunCommand implements Callable<Integer> {
     java.util.Map<String, String> timeZones = new java.util.HashMap<>();
 
     @Option(
+            names = "--allowed-lateness",
+            defaultValue = "5s",
+            description =
+                    "How far behind a partition's newest event an event may arrive and still be"
+                            + " evaluated in order. Default: ${DEFAULT-VALUE}.")
+    String allowedLateness;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "30s",
+            description =
+                    "After how long a Kafka partition without events, or with a wrong clock, stops"
+                            + " holding event time back. Default: ${DEFAULT-VALUE}.")
+    String idleTimeout;
+
+    @Option(
+            names = "--max-clock-skew",
+            defaultValue = "1h",
+            description =
+                    "How far an event's time may be from its Kafka timestamp before its partition"
+                            + " counts as having a wrong clock (0: never). Default: ${DEFAULT-VALUE}.")
+    String maxClockSkew;
+
+    @Option(
             names = "--departments",
             paramLabel = "FILE",
             description = "Department directory file (id<TAB>name<TAB>cidrs).")
@@ -132,8 +156,22 @@ public final class RunCommand implements Callable<Integer> {
         return new RecordDecoder(DecoderOptions.defaults(), perSource, dirs, assets);
     }
 
+    private static Duration duration(String option, String text) {
+        if ("0".equals(text.trim())) {
+            return Duration.ZERO;
+        }
+        try {
+            return org.socengine.rules.Durations.parse(text);
+        } catch (RuntimeException e) {
+            throw new CliFailure(option + ": not a duration: '" + text + "' (e.g. 5s, 200ms, 1h)");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        Duration lateness = duration("--allowed-lateness", allowedLateness);
+        Duration idle = duration("--idle-timeout", idleTimeout);
+        Duration skew = duration("--max-clock-skew", maxClockSkew);
         SocConfig cfg = config != null ? SocConfig.load(config) : SocConfig.load(null);
         if (!cfg.hasKafka()) {
             throw new CliFailure(
@@ -164,7 +202,10 @@ public final class RunCommand implements Callable<Integer> {
                 compiled,
                 DetectionJobOptions.defaults()
                         .withParallelism(parallelism)
-                        .withAlertBudgetPerHour(alertBudget),
+                        .withAlertBudgetPerHour(alertBudget)
+                        .withAllowedLateness(lateness)
+                        .withIdleness(idle)
+                        .withMaxClockSkew(skew),
                 retentionMonths);
         System.err.println(
                 "soc run: "

@@ -28,6 +28,14 @@ class SocCommandTest {
     }
 
     @Test
+    void runRefusesAClockSkewThatIsNotADurationBeforeTouchingKafka() {
+        CommandRun r = CommandRun.of("run", "--max-clock-skew", "an hour");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("--max-clock-skew: not a duration: 'an hour'");
+    }
+
+    @Test
     void demoRefusesADurationItCannotRun() {
         CommandRun r = CommandRun.of("demo", "--duration", "10s");
         assertThat(r.code()).isNotZero();
