@@ -17,7 +17,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -167,8 +166,8 @@ public final class BenchRun {
         try (LocalServices services = LocalServices.start(o.workDir(), o.parallelism())) {
             KafkaSettings kafka = KafkaSettings.of(services.kafka().bootstrapServers());
             ElasticsearchSettings es = ElasticsearchSettings.of(services.elasticsearch().url());
-            List<String> topics = createTopics(services);
             boolean live = o.liveRate() > 0;
+            List<String> topics = createTopics(services, live);
             long start = live ? System.currentTimeMillis() + 3_000 : 1_795_564_800_000L;
             TrafficMix mix =
                     new TrafficMix(
@@ -201,8 +200,12 @@ public final class BenchRun {
                             ? SocKafka.rawSource(
                                     consumer, topics, "soc-bench", OffsetsInitializer.earliest())
                             : SocKafka.boundedRawSource(consumer, topics, "soc-bench");
+            DetectionJobOptions options =
+                    DetectionJobOptions.defaults()
+                            .withParallelism(o.parallelism())
+                            .withAllowedLateness(o.allowedLateness());
             DataStream<RawRecord> raw =
-                    env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw records")
+                    env.fromSource(source, DetectionJob.readingPace(options), "raw records")
                             .uid("raw-source")
                             .map(new Progress(o.events()))
                             .name("bench progress")
@@ -214,9 +217,7 @@ public final class BenchRun {
                     null,
                     List.of(new MeasuredAlertSink(es, o.flushInterval())),
                     SocKafka.deadLetterSink(kafka),
-                    DetectionJobOptions.defaults()
-                            .withParallelism(o.parallelism())
-                            .withAllowedLateness(o.allowedLateness()));
+                    options);
             long j0 = System.nanoTime();
             long cpu0 = cpuNanos();
             if (live) {
@@ -280,19 +281,27 @@ public final class BenchRun {
         }
     }
 
-    private List<String> createTopics(LocalServices services) throws IOException {
+    private List<String> createTopics(LocalServices services, boolean live) throws IOException {
         List<String> topics = new ArrayList<>();
         List<NewTopic> create = new ArrayList<>();
         List<String> sources = new ArrayList<>(List.of(TrafficMix.SOURCES));
         sources.add("syslog");
         for (String s : sources) {
             // soc.raw.<source>.<suffix> is still read as <source>; the record key names the
-            // department. Append time, not create time: latency starts when Kafka has the line.
+            // department. Live: append time, latency starts when Kafka has the line. Backlog: the
+            // line's own time, as if each had been appended when it happened, which is what a
+            // backlog after an outage looks like and what the reader's pace goes by.
             String t = "soc.raw." + s + ".bench";
             topics.add(t);
             create.add(
                     new NewTopic(t, o.parallelism(), (short) 1)
-                            .configs(Map.of("message.timestamp.type", "LogAppendTime")));
+                            .configs(
+                                    Map.of(
+                                            "message.timestamp.type",
+                                            live ? "LogAppendTime" : "CreateTime",
+                                            // Lines of a fixed past day: never old enough to go.
+                                            "retention.ms",
+                                            "-1")));
         }
         services.kafka().createTopics(create);
         return topics;
@@ -322,13 +331,18 @@ public final class BenchRun {
                 producer.send(
                         new ProducerRecord<>(
                                 "soc.raw." + line.source() + ".bench",
+                                null,
+                                paced ? null : line.timestamp(),
                                 line.department().getBytes(StandardCharsets.UTF_8),
                                 text.getBytes(StandardCharsets.UTF_8)),
                         (md, ex) -> {
                             if (ex != null) {
                                 failure.compareAndSet(null, ex);
                             } else {
-                                book.putIfAbsent(text, md.timestamp());
+                                // Live: the append time. Backlog: the record carries the line's
+                                // time, so the acknowledgement's time stands for the append.
+                                book.putIfAbsent(
+                                        text, paced ? md.timestamp() : System.currentTimeMillis());
                             }
                         });
                 if (failure.get() != null) {

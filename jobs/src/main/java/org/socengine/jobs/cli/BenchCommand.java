@@ -30,12 +30,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--events",
-            defaultValue = "1000000",
+            defaultValue = "5000000",
             description = {
-                "Raw events to load. Default: ${DEFAULT-VALUE} (about 3 min on 2 cores).",
-                "The library's 1- and 2-hour windows keep every flow record in memory:",
-                "about 0.8 GiB plus 2.5 KiB an event of heap (./soc bench gives itself",
-                "4 GiB; more with SOC_JAVA_OPTS=-Xmx...)."
+                "Raw events to load. Default: ${DEFAULT-VALUE} (about 6 min on 2 cores).",
+                "The replay horizon keeps two hours of flow records (compressed) and the",
+                "rules' windows up to 15 minutes of everything: about 1 GiB plus 1 KiB an",
+                "event of heap (./soc bench gives itself 6 GiB; more with SOC_JAVA_OPTS=-Xmx...)."
             })
     long events;
 
@@ -139,8 +139,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (flushEvery.isZero() || flushEvery.isNegative()) {
             throw new CliFailure("--flush-interval must be positive");
         }
-        // Measured: 1,000,000 events at 100 rules peaked at 2.7 GiB (docs/benchmarks.md).
-        long needed = (800L << 20) + events * 2560L;
+        // Measured: 5,000,000 events at 100 rules peaked at 4.7 GiB (docs/benchmarks.md).
+        long needed = (1L << 30) + events * 1024L;
         if (Runtime.getRuntime().maxMemory() < needed) {
             System.err.printf(
                     "soc bench: warning: %,d events may need about %d MiB of heap, the JVM has %d MiB (SOC_JAVA_OPTS=-Xmx...)%n",

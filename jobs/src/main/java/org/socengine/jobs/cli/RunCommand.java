@@ -118,6 +118,14 @@ public final class RunCommand implements Callable<Integer> {
     String maxClockSkew;
 
     @Option(
+            names = "--max-partition-drift",
+            defaultValue = "1m",
+            description =
+                    "How far ahead in Kafka time one partition may be read of the others before"
+                            + " it waits (0: never). Default: ${DEFAULT-VALUE}.")
+    String maxPartitionDrift;
+
+    @Option(
             names = "--departments",
             paramLabel = "FILE",
             description = "Department directory file (id<TAB>name<TAB>cidrs).")
@@ -172,6 +180,7 @@ public final class RunCommand implements Callable<Integer> {
         Duration lateness = duration("--allowed-lateness", allowedLateness);
         Duration idle = duration("--idle-timeout", idleTimeout);
         Duration skew = duration("--max-clock-skew", maxClockSkew);
+        Duration drift = duration("--max-partition-drift", maxPartitionDrift);
         SocConfig cfg = config != null ? SocConfig.load(config) : SocConfig.load(null);
         if (!cfg.hasKafka()) {
             throw new CliFailure(
@@ -205,7 +214,8 @@ public final class RunCommand implements Callable<Integer> {
                         .withAlertBudgetPerHour(alertBudget)
                         .withAllowedLateness(lateness)
                         .withIdleness(idle)
-                        .withMaxClockSkew(skew),
+                        .withMaxClockSkew(skew)
+                        .withMaxPartitionDrift(drift),
                 retentionMonths);
         System.err.println(
                 "soc run: "

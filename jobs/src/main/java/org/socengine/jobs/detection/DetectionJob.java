@@ -1,5 +1,6 @@
 package org.socengine.jobs.detection;
 
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.Partitioner;
@@ -59,10 +60,36 @@ public final class DetectionJob {
             Sink<DeadLetter> deadLetterSink,
             DetectionJobOptions options) {
         DataStream<RawRecord> raw =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "raw records")
+                env.fromSource(source, readingPace(options), "raw records")
                         .uid("raw-source")
                         .setParallelism(options.parallelism());
         return build(raw, decoder, rules, control, alertSinks, deadLetterSink, options);
+    }
+
+    /**
+     * The Kafka source's pace: partitions read no more than {@code maxPartitionDrift} ahead of each
+     * other in Kafka time (Flink's split-level watermark alignment), or as fast as each goes.
+     *
+     * <p>Why: event time is the least of the partitions' ({@link PartitionWatermarks}), so whatever
+     * a partition reads ahead of the slowest waits in the detector. Catching up on a backlog, a
+     * consumer reads every partition at the same bytes per fetch, and a quiet topic's fetch spans
+     * minutes of its time where a busy one's spans seconds: without a pace, the quiet topics' whole
+     * backlog ended up waiting in memory. Kafka time, not event time, because it is known without
+     * decoding and no device's clock can make it wrong; these watermarks only pace the reader and
+     * go no further than the decode step. A partition with nothing new for the idle timeout does
+     * not hold the others.
+     */
+    public static WatermarkStrategy<RawRecord> readingPace(DetectionJobOptions options) {
+        if (options.maxPartitionDrift().isZero()) {
+            return WatermarkStrategy.noWatermarks();
+        }
+        return WatermarkStrategy.<RawRecord>forMonotonousTimestamps()
+                .withTimestampAssigner(
+                        (r, kafkaTimestamp) ->
+                                r.kafkaTimestamp > 0 ? r.kafkaTimestamp : kafkaTimestamp)
+                .withIdleness(options.idleness())
+                .withWatermarkAlignment(
+                        "soc-raw-records", options.maxPartitionDrift(), Duration.ofSeconds(1));
     }
 
     /** The same topology on a stream of raw records the caller made (file replays, tests). */

@@ -12,6 +12,8 @@ import java.time.Duration;
  *     clock, stops holding the watermark back
  * @param maxClockSkew how far an event's time may be from its Kafka timestamp before its partition
  *     counts as having a wrong clock (zero: never)
+ * @param maxPartitionDrift how far ahead, in Kafka time, the source may read one partition of the
+ *     others before it pauses that partition (Flink's watermark alignment; zero: never pause)
  * @param parallelism parallelism of the decode and detect stages
  * @param alertBudgetPerHour alerts one rule may raise per department and hour
  */
@@ -19,6 +21,7 @@ public record DetectionJobOptions(
         Duration allowedLateness,
         Duration idleness,
         Duration maxClockSkew,
+        Duration maxPartitionDrift,
         int parallelism,
         int alertBudgetPerHour)
         implements Serializable {
@@ -28,31 +31,44 @@ public record DetectionJobOptions(
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(30),
                 Duration.ofHours(1),
+                Duration.ofMinutes(1),
                 1,
                 org.socengine.rules.engine.AlertBudget.DEFAULT_PER_HOUR);
     }
 
     public DetectionJobOptions withParallelism(int p) {
         return new DetectionJobOptions(
-                allowedLateness, idleness, maxClockSkew, p, alertBudgetPerHour);
+                allowedLateness, idleness, maxClockSkew, maxPartitionDrift, p, alertBudgetPerHour);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
-        return new DetectionJobOptions(d, idleness, maxClockSkew, parallelism, alertBudgetPerHour);
+        return new DetectionJobOptions(
+                d, idleness, maxClockSkew, maxPartitionDrift, parallelism, alertBudgetPerHour);
     }
 
     public DetectionJobOptions withIdleness(Duration d) {
         return new DetectionJobOptions(
-                allowedLateness, d, maxClockSkew, parallelism, alertBudgetPerHour);
+                allowedLateness,
+                d,
+                maxClockSkew,
+                maxPartitionDrift,
+                parallelism,
+                alertBudgetPerHour);
     }
 
     public DetectionJobOptions withMaxClockSkew(Duration d) {
         return new DetectionJobOptions(
-                allowedLateness, idleness, d, parallelism, alertBudgetPerHour);
+                allowedLateness, idleness, d, maxPartitionDrift, parallelism, alertBudgetPerHour);
+    }
+
+    public DetectionJobOptions withMaxPartitionDrift(Duration d) {
+        return new DetectionJobOptions(
+                allowedLateness, idleness, maxClockSkew, d, parallelism, alertBudgetPerHour);
     }
 
     /** How many alerts one rule may raise per department and hour before it is throttled. */
     public DetectionJobOptions withAlertBudgetPerHour(int n) {
-        return new DetectionJobOptions(allowedLateness, idleness, maxClockSkew, parallelism, n);
+        return new DetectionJobOptions(
+                allowedLateness, idleness, maxClockSkew, maxPartitionDrift, parallelism, n);
     }
 }

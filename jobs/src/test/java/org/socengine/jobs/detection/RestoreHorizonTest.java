@@ -1,0 +1,81 @@
+package org.socengine.jobs.detection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.socengine.model.SecurityEvent;
+
+class RestoreHorizonTest {
+
+    private static final long T0 = 1_795_600_000_000L;
+
+    /** A netflow record from a district office, as the decoder makes them. */
+    private static Routed flow(int i) {
+        SecurityEvent e = new SecurityEvent();
+        e.timestamp = T0 + i * 500L;
+        e.ensureEvent().module = "netflow";
+        e.ensureEvent().action = "flow";
+        e.ensureEvent().original =
+                "2026-11-26T08:00:00Z 10.20.7."
+                        + (i % 200)
+                        + " 198.51.100."
+                        + (i % 50)
+                        + " 443 tcp";
+        e.ensureSource().ip = "10.20.7." + (i % 200);
+        e.ensureDestination().ip = "198.51.100." + (i % 50);
+        e.ensureDestination().port = 443;
+        e.ensureOrganization().id = "ubnd-h-quangxuong";
+        return Routed.event(0, e, new String[] {"source.ip"}, new String[] {e.source.ip});
+    }
+
+    private static List<Long> replay(RestoreHorizon h, List<byte[]> segments) {
+        List<Long> times = new ArrayList<>();
+        for (byte[] s : segments) {
+            h.forEachIn(s, r -> times.add(r.event.timestamp));
+        }
+        return times;
+    }
+
+    @Test
+    void everyEventComesBackInOrderFromCompressedSegments() {
+        RestoreHorizon h = new RestoreHorizon();
+        List<Long> sent = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            Routed r = flow(i);
+            h.add(3_600_000, r);
+            sent.add(r.event.timestamp);
+        }
+        List<byte[]> segments = h.segments();
+        assertThat(segments.size()).isGreaterThan(1);
+        assertThat(replay(new RestoreHorizon(), segments)).isEqualTo(sent);
+        long stored = segments.stream().mapToLong(s -> s.length).sum();
+        long raw = rawSize(sent.size());
+        assertThat(stored).as("stored %d of %d raw bytes", stored, raw).isLessThan(raw / 2);
+    }
+
+    @Test
+    void pendingEventsPackAndComeBackTheSameWay() {
+        RestoreHorizon h = new RestoreHorizon();
+        List<Routed> pending = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            pending.add(flow(i));
+        }
+        assertThat(replay(h, h.pack(pending)))
+                .isEqualTo(pending.stream().map(r -> r.event.timestamp).toList());
+    }
+
+    private static long rawSize(int n) {
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(1024);
+        RoutedSerializer s = new RoutedSerializer();
+        try {
+            for (int i = 0; i < n; i++) {
+                s.serialize(flow(i), out);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.length();
+    }
+}
