@@ -61,8 +61,13 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
      */
     private transient PausableRelativeClock activity;
 
-    /** {@link #activity} as of the last watermark tick: fine enough for idleness, and cheap. */
+    /**
+     * {@link #activity} and processing time as of the last watermark tick: fine enough for idleness
+     * and clock skew, and cheaper than reading the clocks per record.
+     */
     private transient long activityNow;
+
+    private transient long tickNow;
 
     /**
      * @param allowedLateness how far a partition's watermark trails its newest event
@@ -99,12 +104,15 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
                 .getIOMetricGroup()
                 .registerBackPressureListener(activity);
         activityNow = activity.relativeTimeMillis();
-        watermarks =
-                new PartitionWatermarks(latenessMillis, idleMillis, maxSkewMillis, activityNow);
+        tickNow = getProcessingTimeService().getCurrentProcessingTime();
+        watermarks = new PartitionWatermarks(latenessMillis, idleMillis, maxSkewMillis, tickNow);
         getMetricGroup()
                 .gauge(
                         "wrongClockPartitions",
-                        () -> watermarks.wrongClockPartitions(activity.relativeTimeMillis()));
+                        () ->
+                                watermarks.wrongClockPartitions(
+                                        getProcessingTimeService().getCurrentProcessingTime(),
+                                        activity.relativeTimeMillis()));
         getMetricGroup().gauge("currentEventTimeWatermark", () -> watermarks.watermark());
         interval = getExecutionConfig().getAutoWatermarkInterval();
         if (interval > 0) {
@@ -156,15 +164,16 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
     @Override
     public void onProcessingTime(long time) {
         activityNow = activity.relativeTimeMillis();
-        emitWatermark(activityNow);
+        tickNow = getProcessingTimeService().getCurrentProcessingTime();
+        emitWatermark(tickNow, activityNow);
         getProcessingTimeService()
                 .registerTimer(
                         getProcessingTimeService().getCurrentProcessingTime() + interval, this);
     }
 
-    private void emitWatermark(long now) {
-        PartitionWatermarks.Progress p = watermarks.advance(now);
-        for (PartitionWatermarks.Partition w : watermarks.newlyWrongClock(now)) {
+    private void emitWatermark(long now, long activeNow) {
+        PartitionWatermarks.Progress p = watermarks.advance(now, activeNow);
+        for (PartitionWatermarks.Partition w : watermarks.newlyWrongClock(now, activeNow)) {
             LOG.warn(
                     "{}/{}: event times {} s away from Kafka's for {} s; it no longer holds the"
                             + " watermark back and its events are evaluated as late. Check the"

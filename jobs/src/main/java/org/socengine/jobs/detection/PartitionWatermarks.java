@@ -99,11 +99,25 @@ final class PartitionWatermarks {
      * @param now processing time
      */
     void onEvent(String topic, int partition, long eventTime, long kafkaTimestamp, long now) {
+        onEvent(topic, partition, eventTime, kafkaTimestamp, now, now);
+    }
+
+    /**
+     * As {@link #onEvent(String, int, long, long, long)}, with idleness measured on {@code
+     * activeNow}: processing time that stands still while the task is backpressured.
+     */
+    void onEvent(
+            String topic,
+            int partition,
+            long eventTime,
+            long kafkaTimestamp,
+            long now,
+            long activeNow) {
         Partition p = partition(topic, partition);
         if (eventTime > p.maxTimestamp) {
             p.maxTimestamp = eventTime;
         }
-        p.lastTimedAt = now;
+        p.lastTimedAt = activeNow;
         if (firstEventAt == Long.MIN_VALUE) {
             firstEventAt = now;
         }
@@ -139,6 +153,16 @@ final class PartitionWatermarks {
 
     /** The watermark now: the least over the partitions that hold it, never moving back. */
     Progress advance(long now) {
+        return advance(now, now);
+    }
+
+    /**
+     * The watermark at processing time {@code now}, idleness judged on {@code activeNow}. The
+     * start-up hold and the wrong-clock timeout run on plain processing time: a job saturated from
+     * its first second (a backlog, a peak) is backpressured nearly all the time, and on the paused
+     * clock its watermark did not start moving for minutes.
+     */
+    Progress advance(long now, long activeNow) {
         if (firstEventAt == Long.MIN_VALUE) {
             // A subtask with no partition (more subtasks than partitions) must not hold the
             // others back for ever.
@@ -152,7 +176,7 @@ final class PartitionWatermarks {
         boolean anyActive = false;
         boolean anySane = false;
         for (Partition p : all) {
-            if (!active(p, now)) {
+            if (!active(p, activeNow)) {
                 continue;
             }
             long w = p.maxTimestamp - lateness - 1;
@@ -186,9 +210,9 @@ final class PartitionWatermarks {
      * Whether wrong-clock partitions step aside now: only while another active partition keeps time
      * with Kafka.
      */
-    private boolean anySane(long now) {
+    private boolean anySane(long now, long activeNow) {
         for (Partition p : all) {
-            if (active(p, now) && !wrongClock(p, now)) {
+            if (active(p, activeNow) && !wrongClock(p, now)) {
                 return true;
             }
         }
@@ -200,12 +224,16 @@ final class PartitionWatermarks {
      * for a warning that names it.
      */
     List<Partition> newlyWrongClock(long now) {
-        if (!anySane(now)) {
+        return newlyWrongClock(now, now);
+    }
+
+    List<Partition> newlyWrongClock(long now, long activeNow) {
+        if (!anySane(now, activeNow)) {
             return List.of();
         }
         List<Partition> out = List.of();
         for (Partition p : all) {
-            boolean wrong = active(p, now) && wrongClock(p, now);
+            boolean wrong = active(p, activeNow) && wrongClock(p, now);
             if (wrong && !p.reportedWrongClock) {
                 if (out.isEmpty()) {
                     out = new ArrayList<>();
@@ -219,12 +247,16 @@ final class PartitionWatermarks {
 
     /** Partitions that have stepped aside for a wrong clock, for a gauge. */
     int wrongClockPartitions(long now) {
-        if (!anySane(now)) {
+        return wrongClockPartitions(now, now);
+    }
+
+    int wrongClockPartitions(long now, long activeNow) {
+        if (!anySane(now, activeNow)) {
             return 0;
         }
         int n = 0;
         for (Partition p : all) {
-            if (active(p, now) && wrongClock(p, now)) {
+            if (active(p, activeNow) && wrongClock(p, now)) {
                 n++;
             }
         }

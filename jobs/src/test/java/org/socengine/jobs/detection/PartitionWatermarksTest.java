@@ -141,4 +141,19 @@ class PartitionWatermarksTest {
         noKafkaTime.onEvent("soc.raw.asa", -1, T0, 0, IDLE + 1);
         assertThat(noKafkaTime.wrongClockPartitions(IDLE + 2)).isZero();
     }
+
+    @Test
+    void aBackpressuredJobStartsMovingOnTimeAndItsPartitionsAreNotIdle() {
+        PartitionWatermarks w = tracker();
+        // Saturated from the start: the active clock (paused under backpressure) barely moves.
+        w.onEvent("soc.raw.asa", 0, T0 + 60_000, 0, 0, 0);
+        w.onEvent("soc.raw.dns", 0, T0, 0, 0, 0);
+        PartitionWatermarks.Progress p = w.advance(PartitionWatermarks.STARTUP_HOLD_MILLIS, 50);
+        assertThat(p.moved()).isTrue();
+        assertThat(p.watermark()).isEqualTo(T0 - LATENESS - 1);
+        // Minutes of processing time later, but only 100 ms of it unblocked: dns still holds.
+        p = w.advance(300_000, 100);
+        assertThat(p.idle()).isFalse();
+        assertThat(p.watermark()).isEqualTo(T0 - LATENESS - 1);
+    }
 }
