@@ -34,7 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = {
                 "Raw events to load. Default: ${DEFAULT-VALUE} (about 6 min on 2 cores).",
                 "The replay horizon keeps two hours of flow records (compressed) and the",
-                "rules' windows up to 15 minutes of everything: about 1 GiB plus 1 KiB an",
+                "rules' windows up to 15 minutes of everything: about 0.5 GiB plus 1 KiB an",
                 "event of heap (./soc bench gives itself 6 GiB; more with SOC_JAVA_OPTS=-Xmx...)."
             })
     long events;
@@ -140,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CliFailure("--flush-interval must be positive");
         }
         // Measured: 5,000,000 events at 100 rules peaked at 4.7 GiB (docs/benchmarks.md).
-        long needed = (1L << 30) + events * 1024L;
+        long needed = (512L << 20) + events * 1024L;
         if (Runtime.getRuntime().maxMemory() < needed) {
             System.err.printf(
                     "soc bench: warning: %,d events may need about %d MiB of heap, the JVM has %d MiB (SOC_JAVA_OPTS=-Xmx...)%n",
