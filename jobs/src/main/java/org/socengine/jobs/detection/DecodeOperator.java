@@ -150,6 +150,7 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
                     record.partition,
                     e.timestamp,
                     record.kafkaTimestamp,
+                    tickNow,
                     activityNow);
             output.collect(reuse.replace(e, e.timestamp));
         } else if (o.deadLetter() != null) {
