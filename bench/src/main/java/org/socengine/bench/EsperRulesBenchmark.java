@@ -20,8 +20,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.socengine.connectors.enrich.Department;
-import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.jobs.bench.RuleVariants;
 import org.socengine.jobs.detection.RuleFamilies;
 import org.socengine.model.SecurityEvent;
@@ -74,10 +72,7 @@ public class EsperRulesBenchmark {
                         RuleVariants.generate(
                                 RuleVariants.library(dir),
                                 rules,
-                                RuleVariants.Kind.valueOf(variants.toUpperCase(Locale.ROOT)),
-                                DepartmentDirectory.defaults().all().stream()
-                                        .map(Department::id)
-                                        .toList()));
+                                RuleVariants.Kind.valueOf(variants.toUpperCase(Locale.ROOT))));
         RuleFamilies f = RuleFamilies.of(compiled);
         families = f.all();
         Map<String, List<CompiledRule>> byFamily = new HashMap<>();

@@ -142,13 +142,7 @@ public final class BenchRun {
     public Result run() throws Exception {
         long t0 = System.nanoTime();
         List<RuleDefinition> defs =
-                RuleVariants.generate(
-                        RuleVariants.library(o.rulesDir()),
-                        o.rules(),
-                        o.variants(),
-                        DepartmentDirectory.defaults().all().stream()
-                                .map(org.socengine.connectors.enrich.Department::id)
-                                .toList());
+                RuleVariants.generate(RuleVariants.library(o.rulesDir()), o.rules(), o.variants());
         List<CompiledRule> rules = RuleVariants.compile(defs);
         err.printf(
                 "soc bench: %d rules compiled in %.1f s%n",

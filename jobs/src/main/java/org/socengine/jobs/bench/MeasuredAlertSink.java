@@ -107,11 +107,12 @@ public final class MeasuredAlertSink implements Sink<Alert> {
                 return;
             }
             RESULTS.created.incrementAndGet();
-            String rule = alert.ruleName == null ? "?" : alert.ruleName;
-            int variant = rule.indexOf(" (variant ");
             RESULTS.byRule
                     .computeIfAbsent(
-                            variant < 0 ? rule : rule.substring(0, variant), k -> new AtomicLong())
+                            alert.ruleName == null
+                                    ? "?"
+                                    : RuleVariants.originalName(alert.ruleName),
+                            k -> new AtomicLong())
                     .incrementAndGet();
             if (RESULTS.ids.putIfAbsent(alert.id, Boolean.TRUE) != null) {
                 RESULTS.duplicates.incrementAndGet();

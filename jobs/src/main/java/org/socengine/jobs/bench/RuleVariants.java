@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.socengine.connectors.enrich.Department;
+import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.RuleRepository;
 import org.socengine.rules.RuleValidationException;
@@ -42,7 +44,15 @@ public final class RuleVariants {
     private static final Pattern FIRST_SELECT =
             Pattern.compile("(?is)^(.*?\\bselect\\s+)(distinct\\s+)?(\\*)?");
 
+    private static final String VARIANT = " (variant ";
+
     private RuleVariants() {}
+
+    /** The name of the library rule a rule comes from: its own name for a library rule. */
+    public static String originalName(String name) {
+        int variant = name.indexOf(VARIANT);
+        return variant < 0 ? name : name.substring(0, variant);
+    }
 
     /** The library's rules, in file order, with variant {@code 0} being the rule itself. */
     public static List<RuleDefinition> library(Path rulesDir) {
@@ -58,10 +68,15 @@ public final class RuleVariants {
 
     /**
      * {@code count} distinct rules: the library's first, then variant 1 of every rule, variant 2,
-     * and so on.
+     * and so on; department variants narrowed in turn to the province's departments.
      */
-    public static List<RuleDefinition> generate(List<RuleDefinition> library, int count) {
-        return generate(library, count, Kind.THRESHOLDS, List.of());
+    public static List<RuleDefinition> generate(
+            List<RuleDefinition> library, int count, Kind kind) {
+        return generate(
+                library,
+                count,
+                kind,
+                DepartmentDirectory.defaults().all().stream().map(Department::id).toList());
     }
 
     /**
@@ -105,10 +120,6 @@ public final class RuleVariants {
         return out;
     }
 
-    static RuleDefinition variant(RuleDefinition r, int k) {
-        return variant(r, k, null);
-    }
-
     static RuleDefinition variant(RuleDefinition r, int k, String department) {
         String source = department == null ? r.epl() : scopeToDepartment(r.epl(), department);
         Matcher m = THRESHOLD.matcher(source);
@@ -122,7 +133,7 @@ public final class RuleVariants {
         Map<String, Integer> lines = new LinkedHashMap<>(r.lines());
         return new RuleDefinition(
                 r.id() + "-v" + k,
-                r.name() + " (variant " + k + (department == null ? "" : ", " + department) + ")",
+                r.name() + VARIANT + k + (department == null ? "" : ", " + department) + ")",
                 r.description(),
                 r.version(),
                 r.severity(),

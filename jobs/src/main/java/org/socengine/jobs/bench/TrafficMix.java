@@ -86,14 +86,13 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     private final ArrayDeque<Line> burst = new ArrayDeque<>();
     private long chunkStart;
     private long produced;
-    private long clock;
 
     /**
-     * The clock with its fraction of a millisecond: at 10,000 events/s the mean gap is 0.1 ms,
-     * which rounded per event to whole milliseconds almost never moved the clock (600,000 events
-     * spanned 4 s instead of 60), and at 2,000 events/s ran it 14 % slow.
+     * Event time of the mix, with its fraction of a millisecond: at 10,000 events/s the mean gap is
+     * 0.1 ms, which rounded per event to whole milliseconds almost never moved the clock (600,000
+     * events spanned 4 s instead of 60), and at 2,000 events/s ran it 14 % slow.
      */
-    private double exactClock;
+    private double clock;
 
     private int chunk;
 
@@ -112,7 +111,6 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
         this.limit = count;
         this.chunkStart = start;
         this.clock = start;
-        this.exactClock = start;
     }
 
     @Override
@@ -126,16 +124,16 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
             throw new NoSuchElementException();
         }
         produced++;
-        exactClock += -Math.log(1 - rnd.nextDouble()) * 1000.0 / rate;
-        clock = (long) exactClock;
-        if (!burst.isEmpty() && burst.peekFirst().timestamp() <= clock) {
+        clock += -Math.log(1 - rnd.nextDouble()) * 1000.0 / rate;
+        long now = clock();
+        if (!burst.isEmpty() && burst.peekFirst().timestamp() <= now) {
             return burst.pollFirst();
         }
         // Syslog lines come from the department simulator a minute at a time, with their own
         // times: each goes out when the clock reaches it, never ahead of the other sources. (They
         // used to go out at every syslog pick, drifting up to a minute ahead of the clock; a live
         // run paced by the lines' times then stalled the other sources behind them.)
-        Line due = dueSyslog();
+        Line due = dueSyslog(now);
         if (due != null) {
             return due;
         }
@@ -144,7 +142,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
         for (int i = 0; i < SOURCES.length; i++) {
             acc += SHARE[i];
             if (pick < acc) {
-                return line(SOURCES[i], clock);
+                return line(SOURCES[i], now);
             }
         }
         throw new IllegalStateException("shares do not add up");
@@ -152,12 +150,12 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
 
     /** The generator's clock: no line returned so far is later than it. */
     long clock() {
-        return clock;
+        return (long) clock;
     }
 
     /** The next syslog line if its time has come, refilling a minute ahead; else null. */
-    private Line dueSyslog() {
-        while (chunkStart <= clock + 60_000) {
+    private Line dueSyslog(long now) {
+        while (chunkStart <= now + 60_000) {
             double syslogShare = 100 - SHARES_TOTAL;
             DepartmentTrafficSimulator sim =
                     new DepartmentTrafficSimulator(
@@ -175,7 +173,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
             syslog.addAll(lines);
             chunkStart += 60_000;
         }
-        if (!syslog.isEmpty() && syslog.peekFirst().timestamp() <= clock) {
+        if (!syslog.isEmpty() && syslog.peekFirst().timestamp() <= now) {
             return syslog.pollFirst();
         }
         return null;

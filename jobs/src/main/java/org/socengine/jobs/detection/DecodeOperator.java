@@ -98,11 +98,7 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
         decodeMetrics = new DecodeMetrics(SocMetrics.registry());
         reuse = new StreamRecord<>(null);
         activity = new PausableRelativeClock(getProcessingTimeService().getClock());
-        getContainingTask()
-                .getEnvironment()
-                .getMetricGroup()
-                .getIOMetricGroup()
-                .registerBackPressureListener(activity);
+        ioMetrics().registerBackPressureListener(activity);
         activityNow = activity.relativeTimeMillis();
         tickNow = getProcessingTimeService().getCurrentProcessingTime();
         watermarks = new PartitionWatermarks(latenessMillis, idleMillis, maxSkewMillis, tickNow);
@@ -125,13 +121,13 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
     @Override
     public void close() throws Exception {
         if (activity != null) {
-            getContainingTask()
-                    .getEnvironment()
-                    .getMetricGroup()
-                    .getIOMetricGroup()
-                    .unregisterBackPressureListener(activity);
+            ioMetrics().unregisterBackPressureListener(activity);
         }
         super.close();
+    }
+
+    private org.apache.flink.runtime.metrics.groups.TaskIOMetricGroup ioMetrics() {
+        return getContainingTask().getEnvironment().getMetricGroup().getIOMetricGroup();
     }
 
     @Override
@@ -167,9 +163,7 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
         activityNow = activity.relativeTimeMillis();
         tickNow = getProcessingTimeService().getCurrentProcessingTime();
         emitWatermark(tickNow, activityNow);
-        getProcessingTimeService()
-                .registerTimer(
-                        getProcessingTimeService().getCurrentProcessingTime() + interval, this);
+        getProcessingTimeService().registerTimer(tickNow + interval, this);
     }
 
     private void emitWatermark(long now, long activeNow) {

@@ -115,14 +115,13 @@ public final class DetectionJob {
                                 DecodeOperator.of(decoder, options))
                         .uid("decode")
                         .setParallelism(options.parallelism());
-        DataStream<SecurityEvent> timed = decoded;
 
         DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
         DataStream<Control> broadcastControls = controls.broadcast();
 
         RuleFamilies families = RuleFamilies.of(rules);
         SingleOutputStreamOperator<Routed> routed =
-                timed.connect(broadcastControls)
+                decoded.connect(broadcastControls)
                         .flatMap(new RuleRouter(families))
                         .returns(SerializerTypeInfo.routed())
                         .name("route to rule families")

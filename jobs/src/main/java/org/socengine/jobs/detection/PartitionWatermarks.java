@@ -92,19 +92,12 @@ final class PartitionWatermarks {
     }
 
     /**
-     * One event with an event time from the given partition.
+     * One event with an event time from the given partition. Every method takes two clocks: {@code
+     * now}, processing time (the start-up hold, the wrong-clock timeout), and {@code activeNow},
+     * processing time that stands still while the task is backpressured (idleness).
      *
      * @param kafkaTimestamp the record's Kafka timestamp, or 0 or less when it has none (file
      *     replays), which never counts as a wrong clock
-     * @param now processing time
-     */
-    void onEvent(String topic, int partition, long eventTime, long kafkaTimestamp, long now) {
-        onEvent(topic, partition, eventTime, kafkaTimestamp, now, now);
-    }
-
-    /**
-     * As {@link #onEvent(String, int, long, long, long)}, with idleness measured on {@code
-     * activeNow}: processing time that stands still while the task is backpressured.
      */
     void onEvent(
             String topic,
@@ -151,13 +144,8 @@ final class PartitionWatermarks {
         return p;
     }
 
-    /** The watermark now: the least over the partitions that hold it, never moving back. */
-    Progress advance(long now) {
-        return advance(now, now);
-    }
-
     /**
-     * The watermark at processing time {@code now}, idleness judged on {@code activeNow}. The
+     * The watermark now: the least over the partitions that hold it, never moving back. The
      * start-up hold and the wrong-clock timeout run on plain processing time: a job saturated from
      * its first second (a backlog, a peak) is backpressured nearly all the time, and on the paused
      * clock its watermark did not start moving for minutes.
@@ -223,10 +211,6 @@ final class PartitionWatermarks {
      * Partitions that have just stepped aside for a wrong clock, each reported once per episode,
      * for a warning that names it.
      */
-    List<Partition> newlyWrongClock(long now) {
-        return newlyWrongClock(now, now);
-    }
-
     List<Partition> newlyWrongClock(long now, long activeNow) {
         if (!anySane(now, activeNow)) {
             return List.of();
@@ -246,10 +230,6 @@ final class PartitionWatermarks {
     }
 
     /** Partitions that have stepped aside for a wrong clock, for a gauge. */
-    int wrongClockPartitions(long now) {
-        return wrongClockPartitions(now, now);
-    }
-
     int wrongClockPartitions(long now, long activeNow) {
         if (!anySane(now, activeNow)) {
             return 0;

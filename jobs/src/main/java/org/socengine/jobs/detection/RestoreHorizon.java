@@ -142,12 +142,13 @@ final class RestoreHorizon {
         return java.util.Arrays.copyOf(packed, n + 5);
     }
 
-    private byte[] open(byte[] segment) {
+    /** The events of a stored segment as input: raw ones in place, LZ4 ones decompressed. */
+    private DataInputDeserializer open(byte[] segment) {
         if (segment.length == 0) {
-            return segment;
+            return new DataInputDeserializer(segment);
         }
         if (segment[0] == RAW) {
-            return java.util.Arrays.copyOfRange(segment, 1, segment.length);
+            return new DataInputDeserializer(segment, 1, segment.length - 1);
         }
         if (segment[0] != LZ4 || segment.length < 5) {
             throw new IllegalStateException("unknown horizon segment format " + segment[0]);
@@ -159,12 +160,12 @@ final class RestoreHorizon {
                         | (segment[4] & 0xff);
         byte[] raw = new byte[rawLength];
         decompressor.decompress(segment, 5, raw, 0, rawLength);
-        return raw;
+        return new DataInputDeserializer(raw);
     }
 
     /** The routed events of one checkpointed segment, in the order they were added. */
     void forEachIn(byte[] segment, Consumer<Routed> action) {
-        DataInputDeserializer in = new DataInputDeserializer(open(segment));
+        DataInputDeserializer in = open(segment);
         try {
             while (in.available() > 0) {
                 action.accept(serializer.deserialize(in));

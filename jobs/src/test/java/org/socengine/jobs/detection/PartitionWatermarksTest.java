@@ -19,52 +19,52 @@ class PartitionWatermarksTest {
     void theWatermarkIsTheLeastOfThePartitionsNotTheNewestEvent() {
         PartitionWatermarks w = tracker();
         // A quiet topic read minutes ahead of a busy one, as in a backlog.
-        w.onEvent("soc.raw.leef", 0, T0 + 600_000, 0, 0);
-        w.onEvent("soc.raw.asa", 0, T0 + 10_000, 0, 1);
-        PartitionWatermarks.Progress p = w.advance(IDLE);
+        w.onEvent("soc.raw.leef", 0, T0 + 600_000, 0, 0, 0);
+        w.onEvent("soc.raw.asa", 0, T0 + 10_000, 0, 1, 1);
+        PartitionWatermarks.Progress p = w.advance(IDLE, IDLE);
         assertThat(p.moved()).isTrue();
         assertThat(p.watermark()).isEqualTo(T0 + 10_000 - LATENESS - 1);
-        w.onEvent("soc.raw.asa", 0, T0 + 20_000, 0, IDLE + 1);
-        assertThat(w.advance(IDLE + 2).watermark()).isEqualTo(T0 + 20_000 - LATENESS - 1);
+        w.onEvent("soc.raw.asa", 0, T0 + 20_000, 0, IDLE + 1, IDLE + 1);
+        assertThat(w.advance(IDLE + 2, IDLE + 2).watermark()).isEqualTo(T0 + 20_000 - LATENESS - 1);
     }
 
     @Test
     void partitionsOfOneTopicAreTrackedApart() {
         PartitionWatermarks w = tracker();
-        w.onEvent("soc.raw.asa", 0, T0 + 60_000, 0, 0);
-        w.onEvent("soc.raw.asa", 1, T0, 0, 0);
-        assertThat(w.advance(IDLE).watermark()).isEqualTo(T0 - LATENESS - 1);
+        w.onEvent("soc.raw.asa", 0, T0 + 60_000, 0, 0, 0);
+        w.onEvent("soc.raw.asa", 1, T0, 0, 0, 0);
+        assertThat(w.advance(IDLE, IDLE).watermark()).isEqualTo(T0 - LATENESS - 1);
     }
 
     @Test
     void nothingMovesWhileThePartitionsMakeThemselvesKnown() {
         PartitionWatermarks w = tracker();
         long hold = PartitionWatermarks.STARTUP_HOLD_MILLIS;
-        w.onEvent("soc.raw.asa", 0, T0 + 60_000, 0, 1_000);
-        assertThat(w.advance(1_000 + hold - 1).moved()).isFalse();
-        w.onEvent("soc.raw.dns", 0, T0, 0, 1_000 + hold - 1);
-        assertThat(w.advance(1_000 + hold).watermark()).isEqualTo(T0 - LATENESS - 1);
+        w.onEvent("soc.raw.asa", 0, T0 + 60_000, 0, 1_000, 1_000);
+        assertThat(w.advance(1_000 + hold - 1, 1_000 + hold - 1).moved()).isFalse();
+        w.onEvent("soc.raw.dns", 0, T0, 0, 1_000 + hold - 1, 1_000 + hold - 1);
+        assertThat(w.advance(1_000 + hold, 1_000 + hold).watermark()).isEqualTo(T0 - LATENESS - 1);
     }
 
     @Test
     void aSubtaskWithoutPartitionsGoesIdleAfterTheTimeout() {
         PartitionWatermarks w = tracker();
-        assertThat(w.advance(IDLE - 1).idle()).isFalse();
-        assertThat(w.advance(IDLE).idle()).isTrue();
+        assertThat(w.advance(IDLE - 1, IDLE - 1).idle()).isFalse();
+        assertThat(w.advance(IDLE, IDLE).idle()).isTrue();
     }
 
     @Test
     void anIdlePartitionStopsHoldingTheOthersBackAndNeverMovesTheWatermarkBack() {
         PartitionWatermarks w = tracker();
-        w.onEvent("soc.raw.dns", 0, T0, 0, 0);
-        w.onEvent("soc.raw.asa", 0, T0 + 100_000, 0, 0);
-        assertThat(w.advance(IDLE).watermark()).isEqualTo(T0 - LATENESS - 1);
-        w.onEvent("soc.raw.asa", 0, T0 + 110_000, 0, IDLE + 5_000);
-        PartitionWatermarks.Progress p = w.advance(IDLE + 10_000);
+        w.onEvent("soc.raw.dns", 0, T0, 0, 0, 0);
+        w.onEvent("soc.raw.asa", 0, T0 + 100_000, 0, 0, 0);
+        assertThat(w.advance(IDLE, IDLE).watermark()).isEqualTo(T0 - LATENESS - 1);
+        w.onEvent("soc.raw.asa", 0, T0 + 110_000, 0, IDLE + 5_000, IDLE + 5_000);
+        PartitionWatermarks.Progress p = w.advance(IDLE + 10_000, IDLE + 10_000);
         assertThat(p.watermark()).isEqualTo(T0 + 110_000 - LATENESS - 1);
         // dns speaks again, far behind: its events are late, the watermark stays.
-        w.onEvent("soc.raw.dns", 0, T0 + 1_000, 0, IDLE + 11_000);
-        p = w.advance(IDLE + 12_000);
+        w.onEvent("soc.raw.dns", 0, T0 + 1_000, 0, IDLE + 11_000, IDLE + 11_000);
+        p = w.advance(IDLE + 12_000, IDLE + 12_000);
         assertThat(p.moved()).isFalse();
         assertThat(p.watermark()).isEqualTo(T0 + 110_000 - LATENESS - 1);
     }
@@ -72,11 +72,11 @@ class PartitionWatermarksTest {
     @Test
     void everythingIdleIsReportedIdle() {
         PartitionWatermarks w = tracker();
-        w.onEvent("soc.raw.asa", 0, T0, 0, 0);
-        assertThat(w.advance(IDLE).idle()).isFalse();
-        assertThat(w.advance(IDLE + 1).idle()).isTrue();
-        w.onEvent("soc.raw.asa", 0, T0 + 1, 0, IDLE + 2);
-        assertThat(w.advance(IDLE + 3).idle()).isFalse();
+        w.onEvent("soc.raw.asa", 0, T0, 0, 0, 0);
+        assertThat(w.advance(IDLE, IDLE).idle()).isFalse();
+        assertThat(w.advance(IDLE + 1, IDLE + 1).idle()).isTrue();
+        w.onEvent("soc.raw.asa", 0, T0 + 1, 0, IDLE + 2, IDLE + 2);
+        assertThat(w.advance(IDLE + 3, IDLE + 3).idle()).isFalse();
     }
 
     @Test
@@ -85,35 +85,36 @@ class PartitionWatermarksTest {
         long now = T0;
         // A district office's firewall logs in local time read as UTC: seven hours behind.
         long sevenHours = 7 * 3_600_000L;
-        w.onEvent("soc.raw.asa", 0, now - sevenHours, now, 0);
-        w.onEvent("soc.raw.web", 0, now, now, 0);
-        assertThat(w.advance(IDLE).watermark()).isEqualTo(now - sevenHours - LATENESS - 1);
-        assertThat(w.newlyWrongClock(IDLE)).isEmpty();
-        w.onEvent("soc.raw.asa", 0, now - sevenHours + 31_000, now + 31_000, IDLE + 1);
-        w.onEvent("soc.raw.web", 0, now + 31_000, now + 31_000, IDLE + 1);
-        PartitionWatermarks.Progress p = w.advance(IDLE + 2);
+        w.onEvent("soc.raw.asa", 0, now - sevenHours, now, 0, 0);
+        w.onEvent("soc.raw.web", 0, now, now, 0, 0);
+        assertThat(w.advance(IDLE, IDLE).watermark()).isEqualTo(now - sevenHours - LATENESS - 1);
+        assertThat(w.newlyWrongClock(IDLE, IDLE)).isEmpty();
+        w.onEvent("soc.raw.asa", 0, now - sevenHours + 31_000, now + 31_000, IDLE + 1, IDLE + 1);
+        w.onEvent("soc.raw.web", 0, now + 31_000, now + 31_000, IDLE + 1, IDLE + 1);
+        PartitionWatermarks.Progress p = w.advance(IDLE + 2, IDLE + 2);
         assertThat(p.watermark()).isEqualTo(now + 31_000 - LATENESS - 1);
-        assertThat(w.newlyWrongClock(IDLE + 2))
+        assertThat(w.newlyWrongClock(IDLE + 2, IDLE + 2))
                 .extracting(q -> q.topic + "/" + q.partition)
                 .containsExactly("soc.raw.asa/0");
-        assertThat(w.newlyWrongClock(IDLE + 3)).as("reported once").isEmpty();
-        assertThat(w.wrongClockPartitions(IDLE + 3)).isEqualTo(1);
+        assertThat(w.newlyWrongClock(IDLE + 3, IDLE + 3)).as("reported once").isEmpty();
+        assertThat(w.wrongClockPartitions(IDLE + 3, IDLE + 3)).isEqualTo(1);
         // The clock is fixed: one event within the bound and it holds again.
-        w.onEvent("soc.raw.asa", 0, now + 40_000, now + 40_000, IDLE + 4);
-        assertThat(w.wrongClockPartitions(IDLE + 5)).isZero();
+        w.onEvent("soc.raw.asa", 0, now + 40_000, now + 40_000, IDLE + 4, IDLE + 4);
+        assertThat(w.wrongClockPartitions(IDLE + 5, IDLE + 5)).isZero();
     }
 
     @Test
     void aShipperCatchingUpWithinTheTimeoutIsEvaluatedInOrder() {
         PartitionWatermarks w = tracker();
         long now = T0;
-        w.onEvent("soc.raw.web", 0, now, now, 0);
-        w.onEvent("soc.raw.asa", 0, now - 2 * 3_600_000L, now, 0);
-        assertThat(w.advance(IDLE).watermark()).isEqualTo(now - 2 * 3_600_000L - LATENESS - 1);
+        w.onEvent("soc.raw.web", 0, now, now, 0, 0);
+        w.onEvent("soc.raw.asa", 0, now - 2 * 3_600_000L, now, 0, 0);
+        assertThat(w.advance(IDLE, IDLE).watermark())
+                .isEqualTo(now - 2 * 3_600_000L - LATENESS - 1);
         // Caught up before the timeout: never counted as a wrong clock.
-        w.onEvent("soc.raw.asa", 0, now, now, IDLE - 1);
-        assertThat(w.advance(IDLE + 1).watermark()).isEqualTo(now - LATENESS - 1);
-        assertThat(w.newlyWrongClock(IDLE + 1)).isEmpty();
+        w.onEvent("soc.raw.asa", 0, now, now, IDLE - 1, IDLE - 1);
+        assertThat(w.advance(IDLE + 1, IDLE + 1).watermark()).isEqualTo(now - LATENESS - 1);
+        assertThat(w.newlyWrongClock(IDLE + 1, IDLE + 1)).isEmpty();
     }
 
     @Test
@@ -121,25 +122,25 @@ class PartitionWatermarksTest {
         // Old records replayed into Kafka today: every partition is far from its Kafka time.
         PartitionWatermarks w = tracker();
         long kafka = T0 + 30L * 86_400_000L;
-        w.onEvent("soc.raw.asa", 0, T0, kafka, 0);
-        w.onEvent("soc.raw.web", 0, T0 + 60_000, kafka, 0);
-        w.onEvent("soc.raw.asa", 0, T0 + 1_000, kafka, IDLE + 1);
-        w.onEvent("soc.raw.web", 0, T0 + 61_000, kafka, IDLE + 1);
-        assertThat(w.advance(IDLE + 2).watermark()).isEqualTo(T0 + 1_000 - LATENESS - 1);
-        assertThat(w.newlyWrongClock(IDLE + 2)).as("nobody steps aside").isEmpty();
-        assertThat(w.wrongClockPartitions(IDLE + 2)).isZero();
+        w.onEvent("soc.raw.asa", 0, T0, kafka, 0, 0);
+        w.onEvent("soc.raw.web", 0, T0 + 60_000, kafka, 0, 0);
+        w.onEvent("soc.raw.asa", 0, T0 + 1_000, kafka, IDLE + 1, IDLE + 1);
+        w.onEvent("soc.raw.web", 0, T0 + 61_000, kafka, IDLE + 1, IDLE + 1);
+        assertThat(w.advance(IDLE + 2, IDLE + 2).watermark()).isEqualTo(T0 + 1_000 - LATENESS - 1);
+        assertThat(w.newlyWrongClock(IDLE + 2, IDLE + 2)).as("nobody steps aside").isEmpty();
+        assertThat(w.wrongClockPartitions(IDLE + 2, IDLE + 2)).isZero();
     }
 
     @Test
     void recordsWithoutKafkaTimeAndAZeroBoundNeverCountAsWrongClocks() {
         PartitionWatermarks off = new PartitionWatermarks(LATENESS, IDLE, 0, 0);
-        off.onEvent("soc.raw.asa", 0, T0, T0 + 86_400_000L, 0);
-        off.onEvent("soc.raw.asa", 0, T0, T0 + 86_400_000L, IDLE + 1);
-        assertThat(off.wrongClockPartitions(IDLE + 2)).isZero();
+        off.onEvent("soc.raw.asa", 0, T0, T0 + 86_400_000L, 0, 0);
+        off.onEvent("soc.raw.asa", 0, T0, T0 + 86_400_000L, IDLE + 1, IDLE + 1);
+        assertThat(off.wrongClockPartitions(IDLE + 2, IDLE + 2)).isZero();
         PartitionWatermarks noKafkaTime = tracker();
-        noKafkaTime.onEvent("soc.raw.asa", -1, T0, 0, 0);
-        noKafkaTime.onEvent("soc.raw.asa", -1, T0, 0, IDLE + 1);
-        assertThat(noKafkaTime.wrongClockPartitions(IDLE + 2)).isZero();
+        noKafkaTime.onEvent("soc.raw.asa", -1, T0, 0, 0, 0);
+        noKafkaTime.onEvent("soc.raw.asa", -1, T0, 0, IDLE + 1, IDLE + 1);
+        assertThat(noKafkaTime.wrongClockPartitions(IDLE + 2, IDLE + 2)).isZero();
     }
 
     @Test

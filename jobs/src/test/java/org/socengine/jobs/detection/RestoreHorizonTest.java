@@ -66,6 +66,22 @@ class RestoreHorizonTest {
                 .isEqualTo(pending.stream().map(r -> r.event.timestamp).toList());
     }
 
+    @Test
+    void aSegmentStoredRawComesBack() throws Exception {
+        // What seal() writes when LZ4 would not make a segment smaller: a zero byte, then the
+        // events.
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(1024);
+        out.writeByte(0);
+        RoutedSerializer s = new RoutedSerializer();
+        List<Long> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Routed r = flow(i);
+            s.serialize(r, out);
+            sent.add(r.event.timestamp);
+        }
+        assertThat(replay(new RestoreHorizon(), List.of(out.getCopyOfBuffer()))).isEqualTo(sent);
+    }
+
     private static long rawSize(int n) {
         var out = new org.apache.flink.core.memory.DataOutputSerializer(1024);
         RoutedSerializer s = new RoutedSerializer();
