@@ -1,7 +1,6 @@
 package org.socengine.rules;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +18,6 @@ import org.socengine.model.EventJson;
 import org.socengine.rules.engine.DetectionEngine;
 import org.socengine.rules.engine.EplSandbox;
 import org.socengine.rules.engine.RuleCompiler;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -100,19 +97,23 @@ public final class RuleLinter {
     /** Lints one file; returns its definition when it parsed, for the cross-file checks. */
     RuleDefinition lintFile(Path file, Set<RuleProblem> problems) {
         String text;
+        Node root;
         try {
+            // The size on disk first: a huge file is refused unread, before any parsing.
+            RuleParser.checkSize(file);
             text = Files.readString(file, StandardCharsets.UTF_8);
+            root = RuleParser.compose(file.toString(), text);
         } catch (IOException e) {
             problems.add(RuleProblem.of(file, 1, "cannot read: " + e));
             return null;
+        } catch (RuleValidationException e) {
+            problems.addAll(e.problems());
+            return null;
         }
-        Node root = compose(text);
         Set<Integer> schemaLines = new java.util.HashSet<>();
-        if (root != null) {
-            for (RuleProblem p : schema.validate(file.toString(), root)) {
-                problems.add(p);
-                schemaLines.add(p.line());
-            }
+        for (RuleProblem p : schema.validate(file.toString(), root)) {
+            problems.add(p);
+            schemaLines.add(p.line());
         }
         RuleDefinition def;
         List<RuleProblem> parseProblems = new ArrayList<>();
@@ -139,18 +140,6 @@ public final class RuleLinter {
             }
         }
         return def;
-    }
-
-    private static Node compose(String text) {
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setMaxAliasesForCollections(10);
-            return new Yaml(options).compose(new StringReader(text));
-        } catch (RuntimeException e) {
-            // The parser reports the YAML error with its line.
-            return null;
-        }
     }
 
     private static void checkFileName(Path file, RuleDefinition def, Set<RuleProblem> problems) {

@@ -50,16 +50,110 @@ public final class RuleParser {
                     "created",
                     "modified");
 
-    private static final int MAX_RULE_BYTES = 256 * 1024;
+    /** Largest rule file; checked on the bytes, before any YAML parsing. */
+    public static final int MAX_RULE_BYTES = 256 * 1024;
 
     private RuleParser() {}
 
     public static RuleDefinition parse(Path file) throws RuleValidationException {
         try {
+            checkSize(file);
             byte[] bytes = Files.readAllBytes(file);
             return parse(file.toString(), new String(bytes, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new RuleValidationException(RuleProblem.of(file, 1, "cannot read: " + e));
+        }
+    }
+
+    /** Refuses a file larger than {@link #MAX_RULE_BYTES} from its size on disk, unread. */
+    public static void checkSize(Path file) throws IOException, RuleValidationException {
+        long size = Files.size(file);
+        if (size > MAX_RULE_BYTES) {
+            throw new RuleValidationException(
+                    RuleProblem.of(
+                            file,
+                            1,
+                            "rule file of " + size + " bytes is larger than " + MAX_RULE_BYTES));
+        }
+    }
+
+    /**
+     * Composes a rule document strictly: one document, at most {@link #MAX_RULE_BYTES}, no
+     * duplicate keys and no anchors or aliases (a reviewer must see exactly what runs).
+     */
+    public static Node compose(String file, String yaml) throws RuleValidationException {
+        if (yaml.length() > MAX_RULE_BYTES) {
+            throw new RuleValidationException(
+                    new RuleProblem(file, 1, "rule file larger than " + MAX_RULE_BYTES + " bytes"));
+        }
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(10);
+            options.setAllowRecursiveKeys(false);
+            options.setNestingDepthLimit(20);
+            options.setCodePointLimit(MAX_RULE_BYTES);
+            root = new Yaml(options).compose(new java.io.StringReader(yaml));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            throw new RuleValidationException(
+                    new RuleProblem(file, line, "invalid YAML: " + e.getProblem()));
+        } catch (RuntimeException e) {
+            throw new RuleValidationException(
+                    new RuleProblem(file, 1, "invalid YAML: " + e.getMessage()));
+        }
+        List<RuleProblem> problems = new ArrayList<>();
+        strict(
+                file,
+                root,
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()),
+                problems);
+        if (!problems.isEmpty()) {
+            throw new RuleValidationException(problems);
+        }
+        return root;
+    }
+
+    // SnakeYAML checks duplicate keys only when it constructs objects; compose() builds the node
+    // graph alone, so the check is ours. An alias shows as a node reached twice.
+    private static void strict(String file, Node node, Set<Node> seen, List<RuleProblem> problems) {
+        if (node == null) {
+            return;
+        }
+        int line = node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
+        if (!seen.add(node)) {
+            problems.add(
+                    new RuleProblem(
+                            file, line, "YAML anchors and aliases are not allowed in rule files"));
+            return;
+        }
+        if (node instanceof MappingNode map) {
+            Map<String, Integer> keys = new HashMap<>();
+            for (NodeTuple t : map.getValue()) {
+                String key = scalar(t.getKeyNode());
+                int keyLine = t.getKeyNode().getStartMark().getLine() + 1;
+                if (key != null) {
+                    Integer first = keys.putIfAbsent(key, keyLine);
+                    if (first != null) {
+                        problems.add(
+                                new RuleProblem(
+                                        file,
+                                        keyLine,
+                                        "duplicate key '"
+                                                + key
+                                                + "' (first at line "
+                                                + first
+                                                + "): a rule file must say each thing once"));
+                    }
+                }
+                strict(file, t.getKeyNode(), seen, problems);
+                strict(file, t.getValueNode(), seen, problems);
+            }
+        } else if (node instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                strict(file, item, seen, problems);
+            }
         }
     }
 
@@ -79,25 +173,7 @@ public final class RuleParser {
      */
     static RuleDefinition parse(String file, String yaml, List<RuleProblem> problems)
             throws RuleValidationException {
-        if (yaml.length() > MAX_RULE_BYTES) {
-            throw new RuleValidationException(
-                    new RuleProblem(file, 1, "rule file larger than " + MAX_RULE_BYTES + " bytes"));
-        }
-        Node root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setMaxAliasesForCollections(10);
-            options.setCodePointLimit(MAX_RULE_BYTES);
-            root = new Yaml(options).compose(new java.io.StringReader(yaml));
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
-            throw new RuleValidationException(
-                    new RuleProblem(file, line, "invalid YAML: " + e.getProblem()));
-        } catch (RuntimeException e) {
-            throw new RuleValidationException(
-                    new RuleProblem(file, 1, "invalid YAML: " + e.getMessage()));
-        }
+        Node root = compose(file, yaml);
         if (!(root instanceof MappingNode map)) {
             throw new RuleValidationException(
                     new RuleProblem(file, 1, "a rule file must be a YAML mapping"));

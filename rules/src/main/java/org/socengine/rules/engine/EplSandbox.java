@@ -1,157 +1,39 @@
 package org.socengine.rules.engine;
 
+import com.espertech.esper.common.client.configuration.Configuration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Refuses EPL that could reach beyond event properties, Esper's built-ins and our curated
- * functions. Esper's configuration alone is no sandbox (any property value's Java methods are
- * callable), so every construct that names a class or calls a method on a value is refused here,
- * before the compiler ever sees the statement.
+ * The rule sandbox: decides whether a rule's EPL may run, before the compiler ever sees it. A rule
+ * is accepted only when its parsed statement model passes {@link EplAllowList} (every construct,
+ * property path and method call on an allow-list) and {@link StateBounds} (all state bounded, no
+ * timer faster than once a second). Esper's configuration ({@link EsperSetup}) forbids what it can
+ * on top, but it is no sandbox alone: any value's getters are reachable from EPL.
  */
 public final class EplSandbox {
-
-    /**
-     * Esper enumeration and date-time methods: the only {@code value.method(...)} calls allowed.
-     */
-    static final Set<String> ALLOWED_DOT_METHODS =
-            Set.of(
-                    "aggregate",
-                    "allof",
-                    "anyof",
-                    "average",
-                    "countof",
-                    "distinctof",
-                    "except",
-                    "firstof",
-                    "groupby",
-                    "intersect",
-                    "lastof",
-                    "leastfrequent",
-                    "max",
-                    "maxby",
-                    "min",
-                    "minby",
-                    "mostfrequent",
-                    "orderby",
-                    "orderbydesc",
-                    "reverse",
-                    "selectfrom",
-                    "sequenceequal",
-                    "sumof",
-                    "take",
-                    "takelast",
-                    "takewhile",
-                    "takewhilelast",
-                    "tomap",
-                    "union",
-                    "where",
-                    "arrayof",
-                    "getminuteofhour",
-                    "gethourofday",
-                    "getdayofweek",
-                    "getdayofmonth",
-                    "getmonthofyear",
-                    "getyear",
-                    "getsecondofminute",
-                    "getmillisofsecond",
-                    "getdayofyear",
-                    "getera",
-                    "getweekyear",
-                    "withtime",
-                    "withdate",
-                    "withmax",
-                    "withmin",
-                    "roundceiling",
-                    "roundfloor",
-                    "roundhalf",
-                    "set",
-                    "plus",
-                    "minus",
-                    "before",
-                    "after",
-                    "coincides",
-                    "during",
-                    "finishes",
-                    "finishedby",
-                    "includes",
-                    "meets",
-                    "metby",
-                    "overlaps",
-                    "overlappedby",
-                    "starts",
-                    "startedby",
-                    "between",
-                    "format",
-                    "tocalendar",
-                    "todate",
-                    "tomillisec",
-                    // The keyed accessor of source fields without an ECS name on a pattern tag
-                    // (a.fields('TargetSid')): a map lookup, not a method of an arbitrary value.
-                    "fields");
-
-    private static final Pattern DOT_CALL =
-            Pattern.compile("\\.\\s*`?([A-Za-z_$][\\w$]*)`?\\s*\\(");
-    private static final Pattern PACKAGE =
-            Pattern.compile(
-                    "\\b(java|javax|jdk|sun|com|org|net|io|groovy|kotlin|scala|jakarta)\\s*\\.\\s*[A-Za-z_$]");
-    private static final Pattern TIME_WINDOW =
-            Pattern.compile(
-                    "#(?:time|time_batch|ext_timed|time_accum|firsttime)\\s*\\(\\s*(\\d+)\\s*(\\w+)",
-                    Pattern.CASE_INSENSITIVE);
-    private static final Pattern LENGTH_WINDOW =
-            Pattern.compile(
-                    "#(?:length|length_batch|firstlength|unique|groupwin|rank)\\s*\\(\\s*(\\d+)",
-                    Pattern.CASE_INSENSITIVE);
 
     /** No rule may keep more than a day of events in a window. */
     public static final long MAX_WINDOW_SECONDS = 24 * 3600;
 
+    /** No count window, sort or rank may hold more events than this. */
     public static final int MAX_LENGTH_WINDOW = 100_000;
 
-    private record Forbidden(Pattern pattern, String why) {}
+    /** Timers, batches and output rates repeat at most once a second. */
+    public static final long MIN_PERIOD_MILLIS = 1000;
 
-    private static final List<Forbidden> FORBIDDEN =
-            List.of(
-                    new Forbidden(
-                            Pattern.compile("\\bimport\\b", Pattern.CASE_INSENSITIVE),
-                            "imports are not allowed"),
-                    new Forbidden(
-                            Pattern.compile("inlined_class", Pattern.CASE_INSENSITIVE),
-                            "inlined classes are not allowed"),
-                    new Forbidden(
-                            Pattern.compile(
-                                    "\\bcreate\\s+(class|schema|variable|index|dataflow)\\b",
-                                    Pattern.CASE_INSENSITIVE),
-                            "only 'create window', 'create table', 'create context' and 'create expression' are allowed"),
-                    new Forbidden(
-                            Pattern.compile("\\bexpression\\b[^;]*\\[", Pattern.CASE_INSENSITIVE),
-                            "scripts are not allowed"),
-                    new Forbidden(
-                            Pattern.compile(
-                                    "\\bnew\\s+[A-Za-z_$][\\w$.]*\\s*\\(",
-                                    Pattern.CASE_INSENSITIVE),
-                            "creating Java objects is not allowed"),
-                    new Forbidden(
-                            Pattern.compile(
-                                    "@\\s*(hook|eventrepresentation|jsonschema|xmlschema|public|buseventtype|protected)\\b",
-                                    Pattern.CASE_INSENSITIVE),
-                            "this annotation is not allowed in rules"),
-                    new Forbidden(
-                            Pattern.compile(
-                                    "#\\s*keepall|win\\s*:\\s*keepall|\\bkeepall\\b",
-                                    Pattern.CASE_INSENSITIVE),
-                            "unbounded windows (keepall) are not allowed: use #time(...) with at most 24 hours"),
-                    new Forbidden(
-                            Pattern.compile("\\bsql\\s*:", Pattern.CASE_INSENSITIVE),
-                            "SQL joins are not allowed"),
-                    new Forbidden(
-                            Pattern.compile("\\bmethod\\s*:", Pattern.CASE_INSENSITIVE),
-                            "method joins are not allowed"));
+    /** A rule's EPL, checked before parsing: lint stays fast and small on a hostile rule. */
+    public static final int MAX_EPL_CHARS = 16 * 1024;
+
+    /** Statements in one rule. */
+    public static final int MAX_STATEMENTS = 20;
+
+    /** Nesting of brackets: the parser recurses on it. */
+    public static final int MAX_NESTING = 64;
+
+    private static final Configuration CONFIGURATION = EsperSetup.configuration();
 
     private EplSandbox() {}
 
@@ -159,137 +41,114 @@ public final class EplSandbox {
     public record Violation(int line, String message) {}
 
     /**
-     * Checks the EPL text first, then, if the text passed, the parsed statement model: the text
-     * check refuses the obvious with a precise line, the model check catches what spelling tricks
-     * hide from a regular expression.
+     * What the sandbox learned of a rule.
+     *
+     * @param streams the shared streams the rule reads, in {@link EventStreams#STREAMS} order
+     * @param longestWindowMillis the longest time data window
+     * @param horizonMillis the longest window, pattern guard or timer: the history a restore
+     *     replays to rebuild the rule's state
      */
-    public static List<Violation> check(String epl) {
-        List<Violation> out = checkText(epl);
-        if (out.isEmpty()) {
-            out.addAll(EplStructureCheck.check(epl, CONFIGURATION));
+    public record Analysis(
+            List<Violation> violations,
+            List<String> streams,
+            long longestWindowMillis,
+            long horizonMillis) {
+
+        public boolean accepted() {
+            return violations.isEmpty();
         }
-        return out;
     }
 
-    private static final com.espertech.esper.common.client.configuration.Configuration
-            CONFIGURATION = EsperSetup.configuration();
+    /** Collects violations (once per line and message) and what the walk measured. */
+    static final class Findings {
+        private final Set<Violation> violations = new LinkedHashSet<>();
+        private final Set<String> streams = new LinkedHashSet<>();
+        private long window;
+        private long horizon;
 
-    static List<Violation> checkText(String epl) {
-        List<Violation> out = new ArrayList<>();
-        for (Forbidden f : FORBIDDEN) {
-            Matcher m = f.pattern.matcher(epl);
-            if (m.find()) {
-                out.add(new Violation(lineOf(epl, m.start()), f.why));
+        void add(int line, String message) {
+            violations.add(new Violation(Math.max(1, line), message));
+        }
+
+        int size() {
+            return violations.size();
+        }
+
+        void stream(String name) {
+            streams.add(name);
+        }
+
+        void window(long millis) {
+            window = Math.max(window, millis);
+            horizon(millis);
+        }
+
+        void horizon(long millis) {
+            horizon = Math.max(horizon, millis);
+        }
+
+        Analysis analysis() {
+            List<String> ordered = new ArrayList<>();
+            for (String s : EventStreams.STREAMS.keySet()) {
+                if (streams.contains(s)) {
+                    ordered.add(s);
+                }
+            }
+            return new Analysis(List.copyOf(violations), ordered, window, horizon);
+        }
+    }
+
+    /** Checks the EPL and measures it; the EPL may run only if {@code violations} is empty. */
+    public static Analysis analyze(String epl) {
+        Findings f = new Findings();
+        if (epl == null || epl.isBlank()) {
+            f.add(1, "the rule has no EPL");
+            return f.analysis();
+        }
+        if (epl.length() > MAX_EPL_CHARS) {
+            f.add(1, "EPL longer than " + MAX_EPL_CHARS + " characters");
+            return f.analysis();
+        }
+        int depth = 0;
+        int line = 1;
+        for (int i = 0; i < epl.length(); i++) {
+            char c = epl.charAt(i);
+            if (c == '\n') {
+                line++;
+            } else if (c == '(' || c == '[' || c == '{') {
+                if (++depth > MAX_NESTING) {
+                    f.add(line, "brackets nested deeper than " + MAX_NESTING);
+                    return f.analysis();
+                }
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth = Math.max(0, depth - 1);
             }
         }
-        Matcher pkg = PACKAGE.matcher(epl);
-        if (pkg.find()) {
-            out.add(
-                    new Violation(
-                            lineOf(epl, pkg.start()),
-                            "Java class references are not allowed ('"
-                                    + pkg.group().trim()
-                                    + "...')"));
+        EplAllowList.check(epl, CONFIGURATION, f);
+        Analysis a = f.analysis();
+        if (a.violations().isEmpty() && a.streams().isEmpty()) {
+            f.add(
+                    1,
+                    "the statement reads no known stream (one of "
+                            + String.join(", ", EventStreams.STREAMS.keySet())
+                            + ")");
+            return f.analysis();
         }
-        Matcher call = DOT_CALL.matcher(epl);
-        while (call.find()) {
-            String method = call.group(1);
-            if (!ALLOWED_DOT_METHODS.contains(method.toLowerCase(Locale.ROOT))) {
-                out.add(
-                        new Violation(
-                                lineOf(epl, call.start()),
-                                "method call '."
-                                        + method
-                                        + "(...)' is not allowed: only Esper enumeration and date-time methods, built-in functions and "
-                                        + String.join(", ", RuleFunctions.FUNCTIONS.keySet())));
-            }
-        }
-        Matcher tw = TIME_WINDOW.matcher(epl);
-        while (tw.find()) {
-            long seconds = seconds(Long.parseLong(tw.group(1)), tw.group(2));
-            if (seconds > MAX_WINDOW_SECONDS) {
-                out.add(
-                        new Violation(
-                                lineOf(epl, tw.start()),
-                                "time window longer than 24 hours would hold unbounded state"));
-            }
-        }
-        Matcher lw = LENGTH_WINDOW.matcher(epl);
-        while (lw.find()) {
-            if (Long.parseLong(lw.group(1)) > MAX_LENGTH_WINDOW) {
-                out.add(
-                        new Violation(
-                                lineOf(epl, lw.start()),
-                                "length window larger than " + MAX_LENGTH_WINDOW + " events"));
-            }
-        }
-        return out;
+        return a;
+    }
+
+    /** The problems of the EPL; empty when it may run. */
+    public static List<Violation> check(String epl) {
+        return analyze(epl).violations();
     }
 
     /** The longest data window ({@code #time(...)} and kin) the EPL declares, in milliseconds. */
     public static long longestWindowMillis(String epl) {
-        long max = 0;
-        Matcher tw = TIME_WINDOW.matcher(epl);
-        while (tw.find()) {
-            max = Math.max(max, seconds(Long.parseLong(tw.group(1)), tw.group(2)) * 1000);
-        }
-        return max;
+        return analyze(epl).longestWindowMillis();
     }
 
-    /** The longest time window the EPL declares, in milliseconds (0 if none). */
+    /** The longest window, guard or timer the EPL declares, in milliseconds (0 if none). */
     public static long horizonMillis(String epl) {
-        long max = 0;
-        Matcher tw = TIME_WINDOW.matcher(epl);
-        while (tw.find()) {
-            max = Math.max(max, seconds(Long.parseLong(tw.group(1)), tw.group(2)) * 1000);
-        }
-        Matcher within =
-                Pattern.compile(
-                                "timer\\s*:\\s*(?:within|withinmax|interval)\\s*\\(\\s*(\\d+)\\s*(\\w+)",
-                                Pattern.CASE_INSENSITIVE)
-                        .matcher(epl);
-        while (within.find()) {
-            max = Math.max(max, seconds(Long.parseLong(within.group(1)), within.group(2)) * 1000);
-        }
-        return max;
-    }
-
-    private static long seconds(long n, String unit) {
-        String u = unit.toLowerCase(Locale.ROOT);
-        if (u.startsWith("msec") || u.startsWith("milli")) {
-            return n / 1000;
-        }
-        if (u.startsWith("sec")) {
-            return n;
-        }
-        if (u.startsWith("min")) {
-            return n * 60;
-        }
-        if (u.startsWith("hour")) {
-            return n * 3600;
-        }
-        if (u.startsWith("day")) {
-            return n * 86400;
-        }
-        if (u.startsWith("week")) {
-            return n * 7 * 86400;
-        }
-        if (u.startsWith("month")) {
-            return n * 30 * 86400;
-        }
-        if (u.startsWith("year")) {
-            return n * 365 * 86400;
-        }
-        return n;
-    }
-
-    private static int lineOf(String text, int offset) {
-        int line = 1;
-        for (int i = 0; i < offset && i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
+        return analyze(epl).horizonMillis();
     }
 }

@@ -1,11 +1,8 @@
 package org.socengine.rules.engine;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import org.socengine.model.SecurityEvent;
 
 /**
@@ -35,16 +32,5 @@ public final class EventStreams {
 
     private static Predicate<SecurityEvent> category(String c) {
         return e -> e.event != null && c.equals(e.event.category);
-    }
-
-    /** The stream names an EPL text mentions as words. */
-    public static List<String> referencedBy(String epl) {
-        List<String> out = new ArrayList<>();
-        for (String name : STREAMS.keySet()) {
-            if (Pattern.compile("\\b" + name + "\\b").matcher(epl).find()) {
-                out.add(name);
-            }
-        }
-        return out;
     }
 }

@@ -15,7 +15,11 @@ import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.RuleProblem;
 import org.socengine.rules.RuleValidationException;
 
-/** Validates a rule (fields, sandbox, Esper semantics) and compiles it to deployable byte code. */
+/**
+ * Validates a rule (fields, sandbox, Esper semantics) and compiles it to deployable byte code. The
+ * only way to a {@link CompiledRule}: every path by which a rule reaches an engine (lint, {@code
+ * ./soc detect}, {@code ./soc rules test}, the job's rule updates) runs the sandbox here.
+ */
 public final class RuleCompiler {
 
     private static final Pattern ESPER_LINE = Pattern.compile("at line (\\d+)");
@@ -26,17 +30,9 @@ public final class RuleCompiler {
         List<RuleProblem> problems = new ArrayList<>(checkFields(rule));
         String epl = rule.epl() == null ? "" : rule.epl();
         int eplLine = rule.line("epl.body");
-        for (EplSandbox.Violation v : EplSandbox.check(epl)) {
+        EplSandbox.Analysis sandbox = EplSandbox.analyze(epl);
+        for (EplSandbox.Violation v : sandbox.violations()) {
             problems.add(new RuleProblem(rule.file(), eplLine + v.line() - 1, v.message()));
-        }
-        List<String> streams = EventStreams.referencedBy(epl);
-        if (!epl.isBlank() && streams.isEmpty()) {
-            problems.add(
-                    rule.problem(
-                            "epl",
-                            "the statement reads no known stream (one of "
-                                    + String.join(", ", EventStreams.STREAMS.keySet())
-                                    + ")"));
         }
         if (!problems.isEmpty()) {
             throw new RuleValidationException(problems);
@@ -45,7 +41,7 @@ public final class RuleCompiler {
             CompilerArguments args = new CompilerArguments(configuration);
             args.getPath().getCompileds().clear();
             EPCompiled compiled = EPCompilerProvider.getCompiler().compile(epl, args);
-            return new CompiledRule(rule, compiled, streams, EplSandbox.horizonMillis(epl));
+            return new CompiledRule(rule, compiled, sandbox.streams(), sandbox.horizonMillis());
         } catch (EPCompileException e) {
             List<RuleProblem> compileProblems = new ArrayList<>();
             List<EPCompileExceptionItem> items = e.getItems();

@@ -26,7 +26,8 @@ public final class RuleFunctions {
                     "strlen", "length",
                     "levenshtein", "levenshtein",
                     "label_max", "longestLabel",
-                    "is_private_ip", "isPrivateIp");
+                    "is_private_ip", "isPrivateIp",
+                    "re_match", "reMatch");
 
     private static final int MAX_INPUT = 4096;
     private static final Map<String, Block> CIDRS = new ConcurrentHashMap<>();
@@ -36,7 +37,56 @@ public final class RuleFunctions {
                     "gov.vn", "com.vn", "edu.vn", "org.vn", "net.vn", "co.uk", "org.uk", "ac.uk",
                     "com.au", "co.jp", "com.cn", "com.br", "co.in");
 
+    /** Compiled re_match patterns; rules name a handful, as constants (the sandbox insists). */
+    private static final Map<String, com.google.re2j.Pattern> RE2 = new ConcurrentHashMap<>();
+
+    /** Longest re_match pattern a rule may give. */
+    static final int MAX_PATTERN = 2048;
+
+    /** Input re_match looks at: RE2 is linear, this bounds the line. */
+    private static final int MAX_RE_INPUT = 64 * 1024;
+
     private RuleFunctions() {}
+
+    /**
+     * True when the pattern matches the whole value (like Esper's {@code regexp}), run by RE2/J:
+     * linear in the input whatever the pattern, where java.util.regex can backtrack for ever.
+     * Patterns are RE2 syntax (no backreferences or lookaround); {@code (?i)} works.
+     */
+    public static boolean reMatch(String value, String pattern) {
+        if (value == null || pattern == null) {
+            return false;
+        }
+        com.google.re2j.Pattern p = RE2.get(pattern);
+        if (p == null) {
+            if (pattern.length() > MAX_PATTERN) {
+                return false;
+            }
+            try {
+                p = com.google.re2j.Pattern.compile(pattern);
+            } catch (com.google.re2j.PatternSyntaxException e) {
+                return false;
+            }
+            if (RE2.size() < 10_000) {
+                RE2.put(pattern, p);
+            }
+        }
+        String v = value.length() > MAX_RE_INPUT ? value.substring(0, MAX_RE_INPUT) : value;
+        return p.matches(v);
+    }
+
+    /** Why a re_match pattern is refused, or null when RE2 compiles it. */
+    static String rePatternProblem(String pattern) {
+        if (pattern.length() > MAX_PATTERN) {
+            return "longer than " + MAX_PATTERN + " characters";
+        }
+        try {
+            com.google.re2j.Pattern.compile(pattern);
+            return null;
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            return e.getMessage();
+        }
+    }
 
     /** True when the IPv4 or IPv6 address lies in the CIDR block ({@code 10.0.0.0/8}). */
     public static boolean cidrMatch(String ip, String cidr) {
