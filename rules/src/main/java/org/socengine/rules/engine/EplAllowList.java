@@ -221,6 +221,20 @@ final class EplAllowList {
         REFUSALS.put(DotExpressionItemArray.class, "array indexes after a method are not allowed");
     }
 
+    /** Where in the text a refused construct shows, for its line. */
+    private static final Map<Class<?>, String> KEYWORDS =
+            Map.of(
+                    GroupByClauseExpressionRollupOrCube.class, "rollup",
+                    GroupByClauseExpressionGroupingSet.class, "grouping",
+                    CreateVariableClause.class, "variable",
+                    OnMergeClause.class, "merge",
+                    OnSetClause.class, "set",
+                    OnUpdateClause.class, "update",
+                    OnSelectClause.class, "select",
+                    ClassProvidedExpression.class, "inlined_class",
+                    CreateClassClause.class, "inlined_class",
+                    CurrentEvaluationContextExpression.class, "current_evaluation_context");
+
     /** Annotations a rule may carry: naming and documentation, and the reclaim hints. */
     static final Set<String> ALLOWED_ANNOTATIONS =
             Set.of("name", "description", "tag", "priority", "hint");
@@ -802,14 +816,21 @@ final class EplAllowList {
             add(find("."), "this method chain is not allowed");
             return;
         }
+        List<String> eventPath = new ArrayList<>();
         for (int i = start; i < chain.size(); i++) {
             DotExpressionItem item = chain.get(i);
             if (item instanceof DotExpressionItemName n) {
+                // Esper splits 'firstOf().source.ip' into one item per name: walk them as a path.
                 List<String> segs = segments(n.getName());
-                if (r != Receiver.EVENT
-                        || segs == null
-                        || !(EcsModel.isPath(segs)
-                                || (segs.size() == 1 && segs.get(0).startsWith("fields(")))) {
+                boolean ok = r == Receiver.EVENT && segs != null;
+                if (ok) {
+                    eventPath.addAll(segs);
+                    ok =
+                            EcsModel.isPath(eventPath)
+                                    || (eventPath.size() == 1
+                                            && eventPath.get(0).startsWith("fields("));
+                }
+                if (!ok) {
                     add(
                             find(n.getName()),
                             "'."
@@ -817,7 +838,7 @@ final class EplAllowList {
                                     + "' is not allowed here: only a field of an event follows firstOf/lastOf/minBy/maxBy");
                     return;
                 }
-                r = EcsModel.isObject(segs) ? Receiver.EVENT : Receiver.NOTHING;
+                r = EcsModel.isObject(eventPath) ? Receiver.EVENT : Receiver.NOTHING;
                 continue;
             }
             if (!(item instanceof DotExpressionItemCall c)) {
@@ -969,7 +990,7 @@ final class EplAllowList {
         if (node instanceof UpdateClause) {
             return "update";
         }
-        return "";
+        return KEYWORDS.getOrDefault(node.getClass(), "");
     }
 
     private void add(int lineInStatement, String message) {
@@ -981,24 +1002,50 @@ final class EplAllowList {
         return find(statementText, token);
     }
 
+    /**
+     * The line of the first occurrence of a token in the text, comments and white space ignored on
+     * both sides (so that {@code java/ * * /.io.File} is found as {@code java.io.File}); 1 if
+     * absent.
+     */
     static int find(String text, String token) {
         if (token == null || token.isEmpty()) {
             return 1;
         }
-        int at = text.indexOf(token);
-        if (at < 0) {
-            at = text.toLowerCase(Locale.ROOT).indexOf(token.toLowerCase(Locale.ROOT));
-        }
-        if (at < 0) {
-            return 1;
-        }
+        StringBuilder squeezed = new StringBuilder(text.length());
+        int[] lineAt = new int[text.length() + 1];
         int line = 1;
-        for (int i = 0; i < at; i++) {
-            if (text.charAt(i) == '\n') {
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
+                int end = text.indexOf("*/", i + 2);
+                end = end < 0 ? text.length() : end + 2;
+                for (; i < end; i++) {
+                    line += text.charAt(i) == '\n' ? 1 : 0;
+                }
+                continue;
+            }
+            if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/') {
+                while (i < text.length() && text.charAt(i) != '\n') {
+                    i++;
+                }
+                continue;
+            }
+            if (c == '\n') {
                 line++;
             }
+            if (!Character.isWhitespace(c)) {
+                lineAt[squeezed.length()] = line;
+                squeezed.append(c);
+            }
+            i++;
         }
-        return line;
+        String t = token.replaceAll("\\s+", "");
+        int at = squeezed.indexOf(t);
+        if (at < 0) {
+            at = squeezed.toString().toLowerCase(Locale.ROOT).indexOf(t.toLowerCase(Locale.ROOT));
+        }
+        return at < 0 ? 1 : lineAt[at];
     }
 
     private static final Pattern AT_LINE = Pattern.compile("at line (\\d+)");

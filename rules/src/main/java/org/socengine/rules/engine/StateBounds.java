@@ -38,8 +38,7 @@ final class StateBounds {
     private final int statementLine;
     private final String text;
     private final boolean reclaims;
-    private final Set<Object> checkedPeriods =
-            Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Object> checkedPeriods = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private StateBounds(
             EPStatementObjectModel root,
@@ -450,8 +449,12 @@ final class StateBounds {
                     line,
                     "'output when' is not allowed: use 'output every <period>' (at least 1 second)");
         }
-        if (o.getUnit() == OutputLimitUnit.TIME_PERIOD && o.getTimePeriodExpression() == null) {
-            add(line, "output rates must be constant periods");
+        if (o.getUnit() == OutputLimitUnit.TIME_PERIOD) {
+            if (o.getTimePeriodExpression() == null) {
+                add(line, "output rates must be constant periods");
+            } else {
+                periodMillis(o.getTimePeriodExpression(), "output");
+            }
         }
         if (o.getUnit() == OutputLimitUnit.EVENTS
                 && (o.getFrequency() == null || o.getFrequency() < 1)) {
