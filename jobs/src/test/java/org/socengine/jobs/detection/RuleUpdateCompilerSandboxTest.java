@@ -42,7 +42,8 @@ class RuleUpdateCompilerSandboxTest {
             String yaml = Files.readString(f);
             Matcher id = ID.matcher(yaml);
             assertThat(id.find()).isTrue();
-            harness.processElement(new StreamRecord<>(new RuleRecord(id.group(1), yaml, offset++), 0));
+            harness.processElement(
+                    new StreamRecord<>(new RuleRecord(id.group(1), yaml, offset++), 0));
         }
         List<String> deployed = new ArrayList<>();
         for (Object o : harness.getOutput()) {
@@ -57,7 +58,8 @@ class RuleUpdateCompilerSandboxTest {
                 .allSatisfy(
                         r -> {
                             assertThat(r.getValue().status).isEqualTo(RuleStatus.REFUSED);
-                            assertThat(r.getValue().error).matches("(?s)soc\\.rules/\\S+@\\d+:\\d+: .+");
+                            assertThat(r.getValue().error)
+                                    .matches("(?s)soc\\.rules/\\S+@\\d+:\\d+: .+");
                         });
         harness.close();
     }
