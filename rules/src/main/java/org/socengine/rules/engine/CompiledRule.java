@@ -3,21 +3,82 @@ package org.socengine.rules.engine;
 import com.espertech.esper.common.client.EPCompiled;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 import org.socengine.rules.RuleDefinition;
 
 /**
  * A rule that passed validation and compiled: ready to deploy on any runtime. Serializable, so that
- * the job compiles once on the client and ships the byte code to every subtask.
- *
- * @param streams the event streams the rule reads ({@code Auth}, {@code Network}, ...)
- * @param horizonMillis the longest window or pattern interval in the rule: how much history a
- *     restore must replay to rebuild its state
+ * the job compiles once on the client and ships the byte code to every subtask. Only {@link
+ * RuleCompiler} makes one (the constructor is package-private), after the sandbox accepted the
+ * rule: an engine cannot be handed EPL that skipped it.
  */
-public record CompiledRule(
-        RuleDefinition definition, EPCompiled compiled, List<String> streams, long horizonMillis)
-        implements Serializable {
+public final class CompiledRule implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RuleDefinition definition;
+    private final EPCompiled compiled;
+    private final List<String> streams;
+    private final long horizonMillis;
+
+    CompiledRule(
+            RuleDefinition definition,
+            EPCompiled compiled,
+            List<String> streams,
+            long horizonMillis) {
+        this.definition = definition;
+        this.compiled = compiled;
+        this.streams = List.copyOf(streams);
+        this.horizonMillis = horizonMillis;
+    }
+
+    public RuleDefinition definition() {
+        return definition;
+    }
+
+    public EPCompiled compiled() {
+        return compiled;
+    }
+
+    /** The event streams the rule reads ({@code Auth}, {@code Network}, ...). */
+    public List<String> streams() {
+        return streams;
+    }
+
+    /**
+     * The longest window or pattern interval in the rule: how much history a restore must replay to
+     * rebuild its state.
+     */
+    public long horizonMillis() {
+        return horizonMillis;
+    }
 
     public String id() {
         return definition.id();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CompiledRule r
+                && definition.equals(r.definition)
+                && compiled.equals(r.compiled)
+                && streams.equals(r.streams)
+                && horizonMillis == r.horizonMillis;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(definition, compiled, streams, horizonMillis);
+    }
+
+    @Override
+    public String toString() {
+        return "CompiledRule["
+                + id()
+                + ", streams="
+                + streams
+                + ", horizon="
+                + horizonMillis
+                + "ms]";
     }
 }

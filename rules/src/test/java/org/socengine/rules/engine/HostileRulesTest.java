@@ -114,6 +114,9 @@ class HostileRulesTest {
                 // Parser or sandbox refused it: no CompiledRule, so no engine can deploy it.
             }
         }
+        // An engine deploys only a CompiledRule, and only RuleCompiler (after the sandbox) makes
+        // one.
+        assertThat(CompiledRule.class.getConstructors()).as("public constructors").isEmpty();
         // ./soc detect and ./soc rules test load through the repository; nothing hostile loads.
         RuleRepository.Loaded loaded = RuleRepository.load(HOSTILE);
         assertThat(loaded.compiled()).as("hostile rules that loaded").isEmpty();
@@ -132,7 +135,7 @@ class HostileRulesTest {
             if (!h.forced().equals("run") && !h.forced().equals("esper-refuses")) {
                 continue;
             }
-            String epl = RuleParser.parse(h.file().toString(), eplOnly(h.file())).epl();
+            String epl = RuleParser.parse(h.file()).epl();
             EPCompiled compiled;
             try {
                 CompilerArguments args = new CompilerArguments(EsperSetup.configuration());
@@ -156,11 +159,6 @@ class HostileRulesTest {
                 .as("hostile rules the Esper configuration refuses")
                 .isGreaterThan(20);
         assertThat(ran + refusedByEsper).isGreaterThan(50);
-    }
-
-    /** A rule file with only the keys the parser needs, so that RuleParser gives its EPL. */
-    private static String eplOnly(Path file) throws IOException {
-        return Files.readString(file);
     }
 
     /** Deploys the compiled EPL on its own runtime, feeds events, and reports any side effect. */
