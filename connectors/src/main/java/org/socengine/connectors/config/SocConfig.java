@@ -37,16 +37,43 @@ import org.socengine.connectors.kafka.KafkaSettings;
  * kafka.property.&lt;name&gt;   (file only)                 any other Kafka client property
  * </pre>
  *
- * Secret values never appear in {@link #toString()} or in error messages.
+ * Every secret ({@link #SECRET_KEYS}) may instead name a file that holds it: {@code
+ * es.password.file} / {@code SOC_ES_PASSWORD_FILE}, and so on; the file's content without its final
+ * line break is the secret (the form of Docker and Kubernetes secrets). Secret values never appear
+ * in {@link #toString()} or in error messages.
  */
 public final class SocConfig {
 
     public static final String DEFAULT_ES_URL = "http://127.0.0.1:9200";
 
+    /** The settings that hold secrets; each also has a {@code <key>.file} form. */
+    public static final java.util.List<String> SECRET_KEYS =
+            java.util.List.of(
+                    "es.password",
+                    "es.api_key",
+                    "kafka.truststore.password",
+                    "kafka.keystore.password",
+                    "kafka.key.password",
+                    "kafka.sasl.password");
+
     private final Map<String, String> values;
+    private final java.util.List<String> warnings;
 
     private SocConfig(Map<String, String> values) {
+        this(values, java.util.List.of());
+    }
+
+    private SocConfig(Map<String, String> values, java.util.List<String> warnings) {
         this.values = values;
+        this.warnings = java.util.List.copyOf(warnings);
+    }
+
+    /**
+     * What the operator should fix but that does not stop the engine, e.g. a configuration file
+     * with a password in it that other users can read.
+     */
+    public java.util.List<String> warnings() {
+        return warnings;
     }
 
     /** The file (may be null) overlaid with this process's environment. */
@@ -56,6 +83,7 @@ public final class SocConfig {
 
     public static SocConfig load(Path file, Map<String, String> env) throws IOException {
         Map<String, String> v = new TreeMap<>();
+        java.util.List<String> warnings = new java.util.ArrayList<>();
         if (file != null) {
             if (!Files.isRegularFile(file)) {
                 throw new IOException("no such configuration file: " + file);
@@ -65,14 +93,100 @@ public final class SocConfig {
                 p.load(r);
             }
             p.stringPropertyNames().forEach(k -> v.put(k.trim(), p.getProperty(k).trim()));
+            requireOneForm(v, "in " + file);
+            java.util.List<String> inline = SECRET_KEYS.stream().filter(k -> has(v, k)).toList();
+            if (!inline.isEmpty() && readableByOthers(file)) {
+                warnings.add(
+                        file
+                                + " holds "
+                                + String.join(", ", inline)
+                                + " and other users can read it: chmod 600 it, or move the"
+                                + " secret into a file named by "
+                                + inline.get(0)
+                                + ".file");
+            }
         }
+        Map<String, String> fromEnv = new TreeMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             String key = keyOfVariable(e.getKey());
             if (key != null && e.getValue() != null && !e.getValue().isEmpty()) {
-                v.put(key, e.getValue());
+                fromEnv.put(key, e.getValue());
             }
         }
-        return new SocConfig(v);
+        requireOneForm(fromEnv, "in the environment");
+        for (Map.Entry<String, String> e : fromEnv.entrySet()) {
+            // A secret set in the environment replaces the file's, in whichever form.
+            String base = e.getKey().endsWith(".file") ? stripFile(e.getKey()) : e.getKey();
+            if (SECRET_KEYS.contains(base)) {
+                v.remove(base);
+                v.remove(base + ".file");
+            }
+            v.put(e.getKey(), e.getValue());
+        }
+        for (String k : SECRET_KEYS) {
+            String f = v.remove(k + ".file");
+            if (f != null && !f.isEmpty()) {
+                v.put(k, readSecret(k, Path.of(f)));
+            }
+        }
+        return new SocConfig(v, warnings);
+    }
+
+    private static String stripFile(String key) {
+        return key.substring(0, key.length() - ".file".length());
+    }
+
+    private static boolean has(Map<String, String> v, String k) {
+        String s = v.get(k);
+        return s != null && !s.isEmpty();
+    }
+
+    private static void requireOneForm(Map<String, String> v, String where) throws IOException {
+        for (String k : SECRET_KEYS) {
+            if (has(v, k) && has(v, k + ".file")) {
+                throw new IOException(
+                        "both " + k + " and " + k + ".file are set " + where + "; keep one");
+            }
+        }
+    }
+
+    /**
+     * Reads a secret from its file: the content without the final line break. The message of a
+     * failure names the setting and the path, never content.
+     */
+    public static String readSecret(String key, Path file) throws IOException {
+        String s;
+        try {
+            s = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException(
+                    "cannot read the file of "
+                            + key
+                            + " ("
+                            + file
+                            + "): "
+                            + e.getClass().getSimpleName());
+        }
+        if (s.endsWith("\n")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.endsWith("\r")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.isEmpty()) {
+            throw new IOException("the file of " + key + " (" + file + ") is empty");
+        }
+        return s;
+    }
+
+    private static boolean readableByOthers(Path file) {
+        try {
+            var perms = Files.getPosixFilePermissions(file);
+            return perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     public static SocConfig empty() {
@@ -113,6 +227,11 @@ public final class SocConfig {
                 return k;
             }
         }
+        for (String k : SECRET_KEYS) {
+            if (variableOf(k + ".file").equals(variable)) {
+                return k + ".file";
+            }
+        }
         return null;
     }
 
@@ -123,7 +242,15 @@ public final class SocConfig {
         }
         Map<String, String> v = new TreeMap<>(values);
         v.put(key, value);
-        return new SocConfig(v);
+        return new SocConfig(v, warnings);
+    }
+
+    /** A copy with a secret read from a file, unless the path is null. */
+    public SocConfig withSecretFile(String key, Path file) throws IOException {
+        if (file == null) {
+            return this;
+        }
+        return with(key, readSecret(key, file));
     }
 
     public String get(String key) {
@@ -210,12 +337,7 @@ public final class SocConfig {
     }
 
     static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password")
-                || k.contains("api_key")
-                || k.contains("secret")
-                || k.contains("jaas")
-                || k.contains("token");
+        return Redaction.isSecretKey(key);
     }
 
     @Override
@@ -226,7 +348,7 @@ public final class SocConfig {
                     if (sb.length() > "SocConfig{".length()) {
                         sb.append(", ");
                     }
-                    sb.append(k).append('=').append(isSecret(k) ? "******" : v);
+                    sb.append(k).append('=').append(Redaction.value(k, v));
                 });
         return sb.append('}').toString();
     }

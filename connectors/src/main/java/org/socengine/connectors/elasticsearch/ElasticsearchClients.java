@@ -12,6 +12,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.socengine.connectors.config.Redaction;
 import org.socengine.model.Json;
 
 /** Creates {@code elasticsearch-java} clients from {@link ElasticsearchSettings}. */
@@ -62,7 +63,7 @@ public final class ElasticsearchClients {
                         + msg;
             }
             if (t instanceof javax.net.ssl.SSLException) {
-                return "TLS with " + s.url() + " failed: " + t.getMessage();
+                return "TLS with " + s.url() + " failed: " + Redaction.text(t.getMessage());
             }
             if (t instanceof co.elastic.clients.elasticsearch._types.ElasticsearchException ee) {
                 if (ee.status() == 401) {
@@ -92,7 +93,7 @@ public final class ElasticsearchClients {
                 return "unknown host in Elasticsearch URL " + s.url();
             }
         }
-        return "Elasticsearch at " + s.url() + ": " + e.getMessage();
+        return "Elasticsearch at " + s.url() + ": " + Redaction.text(e.getMessage());
     }
 
     /** Whether the error is one that waiting cannot fix (certificate, credentials, permissions). */

@@ -23,6 +23,8 @@ public final class AlertStatusPublisher implements AutoCloseable {
     private final String topic;
     private final Duration timeout;
 
+    private final KafkaSettings settings;
+
     public AlertStatusPublisher(KafkaSettings settings) {
         this(settings, SocKafka.ALERT_STATUS_TOPIC, Duration.ofSeconds(30));
     }
@@ -40,6 +42,7 @@ public final class AlertStatusPublisher implements AutoCloseable {
                 // Kafka wants delivery timeout >= linger + request timeout.
                 Long.toString(Math.min(timeout.toMillis() / 2, 30_000)));
         this.producer = new KafkaProducer<>(p);
+        this.settings = settings;
         this.topic = topic;
         this.timeout = timeout;
     }
@@ -57,11 +60,15 @@ public final class AlertStatusPublisher implements AutoCloseable {
                     .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable c = e.getCause() == null ? e : e.getCause();
-            throw new IOException("cannot publish to " + topic + ": " + c.getMessage(), c);
+            throw new IOException(
+                    "cannot publish to " + topic + ": " + KafkaConnections.describe(c, settings),
+                    c);
         } catch (TimeoutException e) {
             throw new IOException("no answer from Kafka within " + timeout.toSeconds() + " s", e);
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IOException("cannot publish to " + topic + ": " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot publish to " + topic + ": " + KafkaConnections.describe(e, settings),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while publishing to " + topic, e);

@@ -5,6 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.socengine.connectors.config.Redaction;
 
 /**
  * How to reach Kafka: the bootstrap servers and any client properties (TLS, SASL). Secret values
@@ -54,20 +57,51 @@ public final class KafkaSettings implements Serializable {
     }
 
     static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password")
-                || k.contains("jaas")
-                || k.contains("secret")
-                || k.contains("token")
-                || k.endsWith(".key")
-                || k.endsWith("keystore.key");
+        return Redaction.isSecretKey(key);
+    }
+
+    /** The SASL mechanism, or null without SASL. */
+    public String saslMechanism() {
+        return securityProtocol().startsWith("SASL_")
+                ? properties.getOrDefault("sasl.mechanism", "GSSAPI")
+                : null;
+    }
+
+    /** The SASL user named in the JAAS line, or null. */
+    public String saslUsername() {
+        String jaas = properties.get("sasl.jaas.config");
+        if (jaas == null) {
+            return null;
+        }
+        Matcher m = JAAS_USERNAME.matcher(jaas);
+        return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : null;
+    }
+
+    private static final Pattern JAAS_USERNAME =
+            Pattern.compile("username\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** What the client trusts for TLS, in words: a trust store file or the JVM's default. */
+    public String trustDescription() {
+        String loc = properties.get("ssl.truststore.location");
+        if (loc != null) {
+            return ("PEM".equalsIgnoreCase(properties.get("ssl.truststore.type"))
+                            ? "CA file "
+                            : "trust store ")
+                    + loc;
+        }
+        if (properties.containsKey("ssl.truststore.certificates")) {
+            return "the CA certificates given inline";
+        }
+        return "the JVM's default trust store";
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("KafkaSettings{bootstrap=").append(bootstrapServers);
+        StringBuilder sb =
+                new StringBuilder("KafkaSettings{bootstrap=")
+                        .append(Redaction.text(bootstrapServers));
         properties.forEach(
-                (k, v) -> sb.append(", ").append(k).append('=').append(isSecret(k) ? "******" : v));
+                (k, v) -> sb.append(", ").append(k).append('=').append(Redaction.value(k, v)));
         return sb.append('}').toString();
     }
 

@@ -16,11 +16,18 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.socengine.connectors.kafka.KafkaAcls;
+import org.socengine.connectors.kafka.KafkaSettings;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in a child JVM, on free
@@ -49,22 +56,94 @@ public final class LocalKafka implements AutoCloseable {
                     Map.entry("soc.alert-status", false),
                     Map.entry("soc.incidents", false));
 
+    /** The secured broker's super user (SCRAM-SHA-512), which the test harness administers with. */
+    public static final String ADMIN_USER = "soc-admin";
+
+    /** The secured broker's user for the detection job, with {@link KafkaAcls#detectionJob}. */
+    public static final String JOB_USER = "soc-job";
+
+    /** The job user's consumer groups start with this. */
+    public static final String JOB_GROUP_PREFIX = "soc-detection";
+
+    /** The secured broker's user for rule admins, with {@link KafkaAcls#ruleAdmin}. */
+    public static final String RULE_ADMIN_USER = "soc-rule-admin";
+
+    /** The department whose shipper the secured broker knows. */
+    public static final String DEPARTMENT = "so-yt";
+
+    /**
+     * The secured broker's user for that department's log shipper, with {@link
+     * KafkaAcls#department} on {@code soc.raw.<source>.so-yt} for every standard source.
+     */
+    public static final String DEPARTMENT_USER = "dept-so-yt";
+
+    /** The SASL mechanism of the secured broker. */
+    public static final String SCRAM = "SCRAM-SHA-512";
+
     private final Path dir;
     private final int port;
     private final ManagedProcess process;
+    private final Security security;
 
-    private LocalKafka(Path dir, int port, ManagedProcess process) {
+    private LocalKafka(Path dir, int port, ManagedProcess process, Security security) {
         this.dir = dir;
         this.port = port;
         this.process = process;
+        this.security = security;
     }
+
+    /**
+     * The secured mode's material: the test CA that signed the broker's certificate and the SCRAM
+     * users with their random passwords.
+     */
+    private record Security(
+            LocalCertificateAuthority ca, Path keystore, Map<String, String> passwords) {}
 
     public static LocalKafka start(Path workDir) throws IOException {
         return start(workDir, Duration.ofSeconds(90));
     }
 
+    /** A broker with one PLAINTEXT listener and no authentication, under {@code workDir/kafka}. */
     public static LocalKafka start(Path workDir, Duration timeout) throws IOException {
-        Path dir = WorkDirs.ensure(workDir.resolve("kafka"));
+        return start(WorkDirs.ensure(workDir.resolve("kafka")), timeout, null);
+    }
+
+    /**
+     * A broker as a secured deployment runs one, under {@code workDir/kafka-secured}: clients reach
+     * it only on a SASL_SSL listener (TLS with a certificate from a CA made now, SCRAM-SHA-512
+     * users {@link #ADMIN_USER}, {@link #JOB_USER}, {@link #RULE_ADMIN_USER}, {@link
+     * #DEPARTMENT_USER} with random passwords); the controller listener takes only the broker's own
+     * certificate (mutual TLS); ACLs are enforced ({@link KafkaAcls}), the admin is the only super
+     * user. The standard topics and {@code soc.raw.<source>.so-yt} exist with one partition.
+     */
+    public static LocalKafka startSecured(Path workDir) throws IOException {
+        return startSecured(workDir, Duration.ofSeconds(90));
+    }
+
+    public static LocalKafka startSecured(Path workDir, Duration timeout) throws IOException {
+        Path dir = WorkDirs.ensure(workDir.resolve("kafka-secured"));
+        LocalCertificateAuthority ca =
+                LocalCertificateAuthority.create(dir.resolve("ca"), "SOC local Kafka test CA");
+        Path keystore =
+                ca.issueKeystore("broker", BROKER_CN, List.of("ip:127.0.0.1", "dns:localhost"));
+        Map<String, String> passwords = new java.util.LinkedHashMap<>();
+        for (String u : List.of(ADMIN_USER, JOB_USER, RULE_ADMIN_USER, DEPARTMENT_USER)) {
+            passwords.put(u, LocalCertificateAuthority.randomSecret());
+        }
+        LocalKafka kafka = start(dir, timeout, new Security(ca, keystore, Map.copyOf(passwords)));
+        try {
+            kafka.createUsersAndAcls();
+        } catch (IOException | RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        return kafka;
+    }
+
+    private static final String BROKER_CN = "soc-local-broker";
+
+    private static LocalKafka start(Path dir, Duration timeout, Security security)
+            throws IOException {
         Path pidFile = dir.resolve("kafka.pid");
         ManagedProcess.killStale("kafka", pidFile);
         Path data = dir.resolve("data");
@@ -74,7 +153,12 @@ public final class LocalKafka implements AutoCloseable {
         int controllerPort = Ports.free();
         Path props = dir.resolve("server.properties");
         Files.writeString(
-                props, serverProperties(data, port, controllerPort), StandardCharsets.UTF_8);
+                props,
+                security == null
+                        ? serverProperties(data, port, controllerPort)
+                        : securedServerProperties(data, port, controllerPort, security),
+                StandardCharsets.UTF_8);
+        restrictToOwner(props);
         Path log4j = dir.resolve("log4j2.properties");
         Files.writeString(
                 log4j,
@@ -110,13 +194,25 @@ public final class LocalKafka implements AutoCloseable {
                         "-c",
                         props.toString(),
                         "--ignore-formatted"));
+        if (security != null) {
+            // The super user must exist before the first SASL login; the others are made through
+            // the Admin API, as an operator would.
+            format.add("--add-scram");
+            format.add(
+                    SCRAM
+                            + "=[name="
+                            + ADMIN_USER
+                            + ",password="
+                            + security.passwords().get(ADMIN_USER)
+                            + "]");
+        }
         runToEnd(format, dir, logFile);
 
         List<String> serve = new ArrayList<>(jvm);
         serve.add("kafka.Kafka");
         serve.add(props.toString());
         ManagedProcess mp = ManagedProcess.start("kafka", serve, dir, logFile, pidFile, Map.of());
-        LocalKafka kafka = new LocalKafka(dir, port, mp);
+        LocalKafka kafka = new LocalKafka(dir, port, mp, security);
         try {
             kafka.awaitReady(timeout, logFile);
         } catch (IOException | RuntimeException e) {
@@ -160,6 +256,104 @@ public final class LocalKafka implements AutoCloseable {
                 "");
     }
 
+    private static String securedServerProperties(
+            Path data, int port, int controllerPort, Security security) {
+        String admin = security.passwords().get(ADMIN_USER);
+        String storePassword = security.ca().storePassword();
+        String base = serverProperties(data, port, controllerPort);
+        // Keep the common settings, replace the listener layout.
+        StringBuilder sb = new StringBuilder();
+        for (String line : base.split("\n")) {
+            if (line.startsWith("listeners=")
+                    || line.startsWith("advertised.listeners=")
+                    || line.startsWith("inter.broker.listener.name=")
+                    || line.startsWith("listener.security.protocol.map=")) {
+                continue;
+            }
+            sb.append(line).append('\n');
+        }
+        String jaas =
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + ADMIN_USER
+                        + "\" password=\""
+                        + admin
+                        + "\";";
+        return sb
+                + String.join(
+                        "\n",
+                        "listeners=SASL_SSL://127.0.0.1:"
+                                + port
+                                + ",CONTROLLER://127.0.0.1:"
+                                + controllerPort,
+                        "advertised.listeners=SASL_SSL://127.0.0.1:" + port,
+                        "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL",
+                        "inter.broker.listener.name=SASL_SSL",
+                        "sasl.enabled.mechanisms=" + SCRAM,
+                        "sasl.mechanism.inter.broker.protocol=" + SCRAM,
+                        "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=" + jaas,
+                        "ssl.keystore.type=PKCS12",
+                        "ssl.keystore.location=" + security.keystore(),
+                        "ssl.keystore.password=" + storePassword,
+                        "ssl.key.password=" + storePassword,
+                        "ssl.truststore.type=PKCS12",
+                        "ssl.truststore.location=" + security.ca().truststore(),
+                        "ssl.truststore.password=" + storePassword,
+                        "listener.name.controller.ssl.client.auth=required",
+                        "authorizer.class.name="
+                                + "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                        "allow.everyone.if.no.acl.found=false",
+                        "super.users=User:" + ADMIN_USER + ";User:CN=" + BROKER_CN,
+                        "");
+    }
+
+    private void createUsersAndAcls() throws IOException {
+        List<UserScramCredentialAlteration> users = new ArrayList<>();
+        security.passwords()
+                .forEach(
+                        (user, password) -> {
+                            if (!user.equals(ADMIN_USER)) {
+                                users.add(
+                                        new UserScramCredentialUpsertion(
+                                                user,
+                                                new ScramCredentialInfo(
+                                                        ScramMechanism.SCRAM_SHA_512, 8192),
+                                                password));
+                            }
+                        });
+        List<AclBinding> acls = new ArrayList<>();
+        acls.addAll(KafkaAcls.detectionJob(JOB_USER, JOB_GROUP_PREFIX));
+        acls.addAll(KafkaAcls.ruleAdmin(RULE_ADMIN_USER));
+        acls.addAll(KafkaAcls.department(DEPARTMENT_USER, DEPARTMENT, STANDARD_SOURCES));
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(
+                    "cannot create the secured broker's users and ACLs", e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("cannot create the secured broker's users and ACLs", e);
+        }
+        List<NewTopic> topics = new ArrayList<>();
+        for (String source : STANDARD_SOURCES) {
+            topics.add(new NewTopic("soc.raw." + source + "." + DEPARTMENT, 1, (short) 1));
+        }
+        createTopics(topics);
+        createStandardTopics(1);
+    }
+
+    /** The sources of the standard raw topics. */
+    public static final List<String> STANDARD_SOURCES =
+            List.of("syslog", "suricata", "zeek", "netflow", "winlog", "web", "dns");
+
+    private static void restrictToOwner(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(
+                    file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the work directory's own permissions apply.
+        }
+    }
+
     private void awaitReady(Duration timeout, Path logFile) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -192,8 +386,56 @@ public final class LocalKafka implements AutoCloseable {
         return dir;
     }
 
+    /** Whether this is the secured broker of {@link #startSecured}. */
+    public boolean secured() {
+        return security != null;
+    }
+
+    /** The test CA of the secured broker. */
+    public LocalCertificateAuthority certificateAuthority() {
+        requireSecured();
+        return security.ca();
+    }
+
+    /** The password of one of the secured broker's users. */
+    public String password(String user) {
+        requireSecured();
+        String p = security.passwords().get(user);
+        if (p == null) {
+            throw new IllegalArgumentException("the secured broker has no user " + user);
+        }
+        return p;
+    }
+
+    /**
+     * Client settings for this broker: plain ones for the plain broker; for the secured one, TLS
+     * trusting the test CA (PKCS12 trust store) and SCRAM-SHA-512 as the given user.
+     */
+    public KafkaSettings clientSettings(String user) {
+        if (security == null) {
+            return KafkaSettings.of(bootstrapServers());
+        }
+        return KafkaSettings.builder(bootstrapServers())
+                .truststore(
+                        security.ca().truststore().toString(),
+                        security.ca().storePassword(),
+                        "PKCS12")
+                .saslScram(SCRAM, user, password(user))
+                .build();
+    }
+
+    private void requireSecured() {
+        if (security == null) {
+            throw new IllegalStateException("not the secured broker");
+        }
+    }
+
+    /** An admin client: for the secured broker, as its super user. */
     public Admin admin() {
         Properties p = new Properties();
+        if (security != null) {
+            p.putAll(clientSettings(ADMIN_USER).toProperties());
+        }
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);

@@ -122,4 +122,98 @@ class SocConfigTest {
                                         .elasticsearch())
                 .hasMessageContaining("cannot read the Elasticsearch CA file");
     }
+
+    @Test
+    void everySecretMayComeFromAFileNamedInTheConfigOrTheEnvironment(@TempDir Path dir)
+            throws Exception {
+        Path es = Files.writeString(dir.resolve("es-password"), ES_SECRET + "\n");
+        Path sasl = Files.writeString(dir.resolve("sasl-password"), KAFKA_SECRET);
+        Path trust = Files.writeString(dir.resolve("trust-password"), TRUST_SECRET + "\r\n");
+        Path key = Files.writeString(dir.resolve("api-key"), API_KEY + "\n");
+        Path store = Files.writeString(dir.resolve("trust.p12"), "x");
+        Path file = dir.resolve("soc.properties");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "es.user=soc-engine",
+                        "es.password.file=" + es,
+                        "kafka.bootstrap=kafka:9093",
+                        "kafka.truststore=" + store,
+                        "kafka.truststore.password.file=" + trust,
+                        "kafka.sasl.username=engine",
+                        ""));
+        SocConfig c = SocConfig.load(file, Map.of("SOC_KAFKA_SASL_PASSWORD_FILE", sasl.toString()));
+        assertThat(c.elasticsearch().password()).isEqualTo(ES_SECRET);
+        Properties p = c.kafka().toProperties();
+        assertThat(p.getProperty("ssl.truststore.password")).isEqualTo(TRUST_SECRET);
+        assertThat(p.getProperty("sasl.jaas.config")).contains("password=\"" + KAFKA_SECRET + "\"");
+        assertThat(c.warnings()).isEmpty();
+        assertThat(c.toString())
+                .doesNotContain(ES_SECRET)
+                .doesNotContain(KAFKA_SECRET)
+                .doesNotContain(TRUST_SECRET);
+
+        SocConfig apiKey = SocConfig.load(null, Map.of("SOC_ES_API_KEY_FILE", key.toString()));
+        assertThat(apiKey.elasticsearch().apiKey()).isEqualTo(API_KEY);
+    }
+
+    @Test
+    void theEnvironmentReplacesTheFilesSecretInEitherForm(@TempDir Path dir) throws Exception {
+        Path envSecret = Files.writeString(dir.resolve("pw"), "from-env-file");
+        Path file = dir.resolve("soc.properties");
+        Files.writeString(file, "es.user=u\nes.password=" + ES_SECRET + "\n");
+        assertThat(
+                        SocConfig.load(file, Map.of("SOC_ES_PASSWORD_FILE", envSecret.toString()))
+                                .elasticsearch()
+                                .password())
+                .isEqualTo("from-env-file");
+        assertThat(SocConfig.load(file, Map.of("SOC_ES_PASSWORD", "from-env")).get("es.password"))
+                .isEqualTo("from-env");
+    }
+
+    @Test
+    void bothFormsAtOnceOrAnUnreadableFileAreRefusedWithoutTheSecret(@TempDir Path dir)
+            throws Exception {
+        Path pw = Files.writeString(dir.resolve("pw"), ES_SECRET);
+        Path both = dir.resolve("both.properties");
+        Files.writeString(both, "es.password=" + ES_SECRET + "\nes.password.file=" + pw + "\n");
+        assertThatThrownBy(() -> SocConfig.load(both, Map.of()))
+                .hasMessageContaining("both es.password and es.password.file")
+                .hasMessageNotContaining(ES_SECRET);
+        Path missing = dir.resolve("nope");
+        assertThatThrownBy(
+                        () ->
+                                SocConfig.load(
+                                        null,
+                                        Map.of("SOC_KAFKA_SASL_PASSWORD_FILE", missing.toString())))
+                .hasMessageContaining("cannot read the file of kafka.sasl.password (" + missing);
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThatThrownBy(
+                        () ->
+                                SocConfig.load(
+                                        null, Map.of("SOC_ES_PASSWORD_FILE", empty.toString())))
+                .hasMessageContaining("is empty");
+    }
+
+    @Test
+    void aConfigFileWithAPasswordThatOthersCanReadIsWarnedAbout(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("soc.properties");
+        Files.writeString(file, "es.user=u\nes.password=" + ES_SECRET + "\n");
+        try {
+            Files.setPosixFilePermissions(
+                    file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            org.junit.jupiter.api.Assumptions.abort("no POSIX permissions here");
+        }
+        assertThat(SocConfig.load(file, Map.of()).warnings())
+                .singleElement()
+                .asString()
+                .contains("holds es.password", "chmod 600", "es.password.file")
+                .doesNotContain(ES_SECRET);
+        Files.setPosixFilePermissions(
+                file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(SocConfig.load(file, Map.of()).warnings()).isEmpty();
+    }
 }

@@ -20,6 +20,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.socengine.connectors.config.SocConfig;
+import org.socengine.connectors.kafka.KafkaAcls;
+import org.socengine.connectors.kafka.KafkaConnections;
+import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.jobs.detection.ControlStreams;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.model.Json;
@@ -39,7 +43,10 @@ import picocli.CommandLine.Parameters;
             "",
             "Publishes rules to the running job through the compacted topic soc.rules, but only when",
             "the whole folder passes lint and every fixture test. Waits for the job's verdict on",
-            "soc.rules.status and prints one JSON line per rule."
+            "soc.rules.status and prints one JSON line per rule.",
+            "",
+            "TLS and SASL come from --config or the SOC_KAFKA_* variables (docs/deployment-security.md);",
+            "the SASL password from SOC_KAFKA_SASL_PASSWORD(_FILE) or kafka.sasl.password(.file)."
         })
 final class RulesDeployCommand implements Callable<Integer> {
 
@@ -53,6 +60,26 @@ final class RulesDeployCommand implements Callable<Integer> {
             names = "--kafka",
             description = "Kafka bootstrap servers. Default: $SOC_KAFKA or 127.0.0.1:9092.")
     String kafka;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Properties file with kafka.* settings (TLS, SASL; see docs/alerts.md).")
+    Path config;
+
+    /** The Kafka connection: --kafka, then SOC_* variables, then --config; TLS/SASL as set. */
+    KafkaSettings kafkaSettings() {
+        try {
+            SocConfig c = SocConfig.load(config).with("kafka.bootstrap", kafka);
+            c.warnings().forEach(w -> System.err.println("soc: warning: " + w));
+            if (!c.hasKafka()) {
+                c = c.with("kafka.bootstrap", "127.0.0.1:9092");
+            }
+            return c.kafka();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new CliFailure("cannot read the configuration: " + e.getMessage());
+        }
+    }
 
     @Option(
             names = "--wait",
@@ -77,15 +104,15 @@ final class RulesDeployCommand implements Callable<Integer> {
             results.stream().filter(r -> !r.passed()).forEach(r -> System.err.println(r));
             throw new CliFailure("not deployed: " + failed + " fixture test(s) failed");
         }
-        String bootstrap =
-                kafka != null ? kafka : System.getenv().getOrDefault("SOC_KAFKA", "127.0.0.1:9092");
+        KafkaSettings settings = kafkaSettings();
         Map<String, Integer> published = new LinkedHashMap<>();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = settings.toProperties();
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 25_000);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             for (RuleRepository.Entry e : loaded.entries()) {
                 String yaml = Files.readString(e.file(), StandardCharsets.UTF_8);
@@ -95,10 +122,11 @@ final class RulesDeployCommand implements Callable<Integer> {
                         .get(30, TimeUnit.SECONDS);
                 published.put(e.definition().id(), e.definition().version());
             }
-        } catch (java.util.concurrent.ExecutionException
-                | java.util.concurrent.TimeoutException
-                | org.apache.kafka.common.KafkaException e) {
-            throw new CliFailure("cannot publish to Kafka at " + bootstrap + ": " + e.getMessage());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new CliFailure(
+                    "not deployed: " + KafkaConnections.describe(e.getCause(), settings));
+        } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new CliFailure("not deployed: " + KafkaConnections.describe(e, settings));
         }
         System.err.println(
                 "published " + published.size() + " rules to " + ControlStreams.RULES_TOPIC);
@@ -106,13 +134,15 @@ final class RulesDeployCommand implements Callable<Integer> {
         if (wait.isZero()) {
             return 0;
         }
-        return awaitVerdicts(bootstrap, published, wait);
+        return awaitVerdicts(settings, published, wait);
     }
 
-    private int awaitVerdicts(String bootstrap, Map<String, Integer> published, Duration wait) {
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "soc-rules-deploy-" + UUID.randomUUID());
+    private int awaitVerdicts(
+            KafkaSettings settings, Map<String, Integer> published, Duration wait) {
+        Properties c = settings.toProperties();
+        c.put(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                KafkaAcls.RULES_DEPLOY_GROUP_PREFIX + UUID.randomUUID());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -136,6 +166,10 @@ final class RulesDeployCommand implements Callable<Integer> {
                     }
                 }
             }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new CliFailure(
+                    "published, but cannot read the verdicts: "
+                            + KafkaConnections.describe(e, settings));
         }
         int refused = 0;
         for (String id : published.keySet()) {

@@ -87,6 +87,23 @@ public final class RunCommand implements Callable<Integer> {
     int metricsPort;
 
     @Option(
+            names = "--metrics-bind",
+            paramLabel = "ADDRESS",
+            defaultValue = org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND,
+            description =
+                    "Address the metrics endpoint listens on; another than the loopback exposes"
+                            + " it to the network (read-only, no authentication). Default:"
+                            + " ${DEFAULT-VALUE}.")
+    String metricsBind;
+
+    @Option(
+            names = "--check",
+            description =
+                    "Check the rules and the connections to Kafka and Elasticsearch, print what"
+                            + " would run, and exit without running the job.")
+    boolean check;
+
+    @Option(
             names = "--time-zone",
             paramLabel = "SOURCE=ZONE",
             description =
@@ -181,17 +198,40 @@ public final class RunCommand implements Callable<Integer> {
         Duration idle = duration("--idle-timeout", idleTimeout);
         Duration skew = duration("--max-clock-skew", maxClockSkew);
         Duration drift = duration("--max-partition-drift", maxPartitionDrift);
-        SocConfig cfg = config != null ? SocConfig.load(config) : SocConfig.load(null);
-        if (!cfg.hasKafka()) {
-            throw new CliFailure(
-                    "no Kafka configured: set SOC_KAFKA or kafka.bootstrap.servers in --config");
+        SocConfig cfg;
+        org.socengine.connectors.kafka.KafkaSettings kafka;
+        org.socengine.connectors.elasticsearch.ElasticsearchSettings es;
+        try {
+            cfg = SocConfig.load(config);
+            cfg.warnings().forEach(w -> System.err.println("soc: warning: " + w));
+            if (!cfg.hasKafka()) {
+                throw new CliFailure(
+                        "no Kafka configured: set SOC_KAFKA or kafka.bootstrap in --config");
+            }
+            kafka = cfg.kafka();
+            es = cfg.elasticsearch();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new CliFailure("cannot read the configuration: " + e.getMessage());
         }
+        checkKafka(kafka);
         List<CompiledRule> compiled;
         try {
             compiled = RuleSets.compileAll(rules != null ? rules : RuleSets.defaultDirectory());
         } catch (RuleValidationException e) {
             e.problems().forEach(p -> System.err.println(p));
             throw new CliFailure(e.problems().size() + " rule problem(s); fix them first");
+        }
+        if (check) {
+            checkElasticsearch(es);
+            System.err.println(
+                    "soc run --check: "
+                            + compiled.size()
+                            + " rules; "
+                            + kafka
+                            + "; "
+                            + es
+                            + "; connections ok");
+            return 0;
         }
         Path cp =
                 checkpoints != null
@@ -202,8 +242,8 @@ public final class RunCommand implements Callable<Integer> {
                 FlinkEnvironments.local(parallelism, cp, Duration.ofSeconds(10));
         SocPipelines.detection(
                 env,
-                cfg.kafka(),
-                cfg.elasticsearch(),
+                kafka,
+                es,
                 List.of(),
                 group,
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
@@ -217,25 +257,64 @@ public final class RunCommand implements Callable<Integer> {
                         .withMaxClockSkew(skew)
                         .withMaxPartitionDrift(drift),
                 retentionMonths);
-        System.err.println(
-                "soc run: "
-                        + compiled.size()
-                        + " rules; Kafka "
-                        + cfg.kafka().bootstrapServers()
-                        + ", "
-                        + cfg.elasticsearch());
+        System.err.println("soc run: " + compiled.size() + " rules; " + kafka + ", " + es);
         Path rulesDir = rules != null ? rules : RuleSets.defaultDirectory();
+        com.sun.net.httpserver.HttpServer metrics = null;
         if (metricsPort > 0) {
-            org.socengine.jobs.internal.SocMetrics.serve("0.0.0.0", metricsPort);
-            System.err.println("soc run: metrics at http://<host>:" + metricsPort + "/metrics");
+            metrics = org.socengine.jobs.internal.SocMetrics.serve(metricsBind, metricsPort);
+            System.err.println(
+                    "soc run: metrics at http://"
+                            + hostForUrl(metrics.getAddress())
+                            + "/metrics"
+                            + (metrics.getAddress().getAddress().isLoopbackAddress()
+                                    ? ""
+                                    : " (reachable from the network)"));
         }
         try (var watcher =
                 watchRules
                         ? org.socengine.jobs.internal.RuleDirectoryWatcher.start(
-                                rulesDir, cfg.kafka(), 5_000)
+                                rulesDir, kafka, 5_000)
                         : null) {
             env.execute("soc-detection");
+        } finally {
+            if (metrics != null) {
+                metrics.stop(0);
+            }
         }
         return 0;
+    }
+
+    private static String hostForUrl(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /**
+     * Refuses to start on a Kafka that rejects the credentials or whose certificate is not trusted
+     * (Flink would restart the job forever); a Kafka that does not answer yet is waited for by the
+     * job itself.
+     */
+    private void checkKafka(org.socengine.connectors.kafka.KafkaSettings kafka) {
+        try {
+            org.socengine.connectors.kafka.KafkaConnections.check(kafka, Duration.ofSeconds(15));
+        } catch (java.io.IOException e) {
+            if (check
+                    || org.socengine.connectors.kafka.KafkaConnections.isConfigurationError(
+                            e.getCause())) {
+                throw new CliFailure(e.getMessage());
+            }
+            System.err.println("soc: warning: " + e.getMessage() + "; starting anyway");
+        }
+    }
+
+    private static void checkElasticsearch(
+            org.socengine.connectors.elasticsearch.ElasticsearchSettings es) {
+        try (var client = org.socengine.connectors.elasticsearch.ElasticsearchClients.create(es)) {
+            // Needs only the engine role's cluster privilege 'monitor'.
+            client.cluster().health();
+        } catch (Exception e) {
+            throw new CliFailure(
+                    org.socengine.connectors.elasticsearch.ElasticsearchClients.describe(e, es));
+        }
     }
 }

@@ -37,10 +37,12 @@ public final class SocCommand implements Runnable {
         CommandLine cl = new CommandLine(new SocCommand());
         cl.setExecutionExceptionHandler(
                 (ex, cmd, parsed) -> {
+                    // Messages of libraries may quote a URL or a setting as given.
                     String msg =
                             ex.getMessage() == null
                                     ? ex.getClass().getSimpleName()
-                                    : ex.getMessage();
+                                    : org.socengine.connectors.config.Redaction.text(
+                                            ex.getMessage());
                     cmd.getErr()
                             .println(
                                     "soc "
@@ -48,7 +50,12 @@ public final class SocCommand implements Runnable {
                                             + ": "
                                             + msg.lines().findFirst().orElse(msg));
                     if (System.getenv("SOC_DEBUG") != null) {
-                        ex.printStackTrace(cmd.getErr());
+                        java.io.StringWriter trace = new java.io.StringWriter();
+                        ex.printStackTrace(new java.io.PrintWriter(trace));
+                        cmd.getErr()
+                                .print(
+                                        org.socengine.connectors.config.Redaction.text(
+                                                trace.toString()));
                     }
                     return ex instanceof CliFailure f ? f.exitCode() : 1;
                 });

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -13,6 +14,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Flink in local mode, as the embedded demo, the replays and the benchmarks run it. */
 public final class FlinkEnvironments {
+
+    private static final String LOOPBACK = "127.0.0.1";
 
     private FlinkEnvironments() {}
 
@@ -23,8 +26,16 @@ public final class FlinkEnvironments {
     public static StreamExecutionEnvironment local(
             int parallelism, Path checkpointDir, Duration checkpointInterval) {
         Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        // Every endpoint of the embedded cluster stays on the loopback: the REST API can cancel
+        // jobs and the BLOB server takes uploads, and neither asks who is calling. Unset, the
+        // BLOB server and the task manager's data server would listen on every interface.
+        conf.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+        conf.set(RestOptions.ADDRESS, LOOPBACK);
         conf.set(RestOptions.PORT, 0);
+        conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, parallelism));
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));

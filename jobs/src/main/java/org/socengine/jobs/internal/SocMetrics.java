@@ -23,12 +23,36 @@ public final class SocMetrics {
         return REGISTRY;
     }
 
-    /** Serves {@code GET /metrics} on the loopback or given address; port 0 picks a free one. */
+    /** The address the scrape endpoint listens on unless configured otherwise. */
+    public static final String DEFAULT_BIND = "127.0.0.1";
+
+    /**
+     * Serves {@code GET /metrics} on the given address (the loopback, {@link #DEFAULT_BIND}, unless
+     * the operator chose another); port 0 picks a free one. Read-only: every other method is
+     * answered 405, every other path 404, so the endpoint needs no authentication.
+     */
     public static HttpServer serve(String host, int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext(
                 "/metrics",
                 exchange -> {
+                    String method = exchange.getRequestMethod();
+                    if (!method.equals("GET") && !method.equals("HEAD")) {
+                        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                        exchange.sendResponseHeaders(405, -1);
+                        exchange.close();
+                        return;
+                    }
+                    if (!exchange.getRequestURI().getPath().equals("/metrics")) {
+                        exchange.sendResponseHeaders(404, -1);
+                        exchange.close();
+                        return;
+                    }
+                    if (method.equals("HEAD")) {
+                        exchange.sendResponseHeaders(200, -1);
+                        exchange.close();
+                        return;
+                    }
                     byte[] body = REGISTRY.scrape().getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders()
                             .set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

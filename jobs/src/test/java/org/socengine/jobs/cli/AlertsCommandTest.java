@@ -99,7 +99,18 @@ class AlertsCommandTest {
     void anUnreachableElasticsearchIsOneLineAndNoSecretIsPrinted() throws Exception {
         String url = deadUrl();
         String secret = "Sup3r-secret-pw";
-        Run r = run("search", "--es-url", url, "--es-user", "soc", "--es-password", secret);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("es-password", ".txt");
+        java.nio.file.Files.writeString(file, secret + "\n");
+        Run r =
+                run(
+                        "search",
+                        "--es-url",
+                        url,
+                        "--es-user",
+                        "soc",
+                        "--es-password-file",
+                        file.toString());
+        java.nio.file.Files.delete(file);
         assertThat(r.code()).isNotZero();
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("Elasticsearch at " + url).doesNotContain(secret);

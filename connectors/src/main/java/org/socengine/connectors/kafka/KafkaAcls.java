@@ -1,0 +1,152 @@
+package org.socengine.connectors.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * The least Kafka access each of the engine's principals needs on a broker that enforces ACLs. The
+ * secured local broker grants exactly these, so the tests that run the job, {@code ./soc rules
+ * deploy} and a department's shipper against it prove they are enough; docs/deployment-security.md
+ * lists them as {@code kafka-acls} commands.
+ */
+public final class KafkaAcls {
+
+    /** The raw topic prefix; a department's topics are {@code soc.raw.<source>.<department>}. */
+    public static final String RAW_PREFIX = "soc.raw.";
+
+    /** Topics the detection job reads besides the raw ones. */
+    public static final List<String> JOB_READS = List.of("soc.rules", "soc.alert-status");
+
+    /** Topics the detection job writes. */
+    public static final List<String> JOB_WRITES =
+            List.of("soc.dlq", "soc.alerts", "soc.rules.status");
+
+    /** Consumer groups of {@code ./soc rules deploy} start with this. */
+    public static final String RULES_DEPLOY_GROUP_PREFIX = "soc-rules-deploy-";
+
+    private KafkaAcls() {}
+
+    /**
+     * The detection job: reads every raw topic and the control topics, writes alerts, dead letters
+     * and rule verdicts, and commits offsets in groups starting with {@code groupPrefix} (its
+     * {@code --group}). It may not write rules or raw records.
+     */
+    public static List<AclBinding> detectionJob(String user, String groupPrefix) {
+        List<AclBinding> acls = new ArrayList<>();
+        acls.add(
+                allow(
+                        user,
+                        ResourceType.TOPIC,
+                        RAW_PREFIX,
+                        PatternType.PREFIXED,
+                        AclOperation.READ));
+        acls.add(
+                allow(
+                        user,
+                        ResourceType.TOPIC,
+                        RAW_PREFIX,
+                        PatternType.PREFIXED,
+                        AclOperation.DESCRIBE));
+        for (String t : JOB_READS) {
+            acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ));
+            acls.add(
+                    allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        for (String t : JOB_WRITES) {
+            acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE));
+            acls.add(
+                    allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        acls.add(
+                allow(
+                        user,
+                        ResourceType.GROUP,
+                        groupPrefix,
+                        PatternType.PREFIXED,
+                        AclOperation.READ));
+        return acls;
+    }
+
+    /**
+     * A rule admin running {@code ./soc rules deploy}: writes {@code soc.rules}, reads the job's
+     * verdicts on {@code soc.rules.status}.
+     */
+    public static List<AclBinding> ruleAdmin(String user) {
+        return List.of(
+                allow(
+                        user,
+                        ResourceType.TOPIC,
+                        "soc.rules",
+                        PatternType.LITERAL,
+                        AclOperation.WRITE),
+                allow(
+                        user,
+                        ResourceType.TOPIC,
+                        "soc.rules",
+                        PatternType.LITERAL,
+                        AclOperation.DESCRIBE),
+                allow(
+                        user,
+                        ResourceType.TOPIC,
+                        "soc.rules.status",
+                        PatternType.LITERAL,
+                        AclOperation.READ),
+                allow(
+                        user,
+                        ResourceType.TOPIC,
+                        "soc.rules.status",
+                        PatternType.LITERAL,
+                        AclOperation.DESCRIBE),
+                allow(
+                        user,
+                        ResourceType.GROUP,
+                        RULES_DEPLOY_GROUP_PREFIX,
+                        PatternType.PREFIXED,
+                        AclOperation.READ));
+    }
+
+    /**
+     * A department's log shipper: writes only its own raw topics, {@code soc.raw.<source>.<dept>}
+     * for each source it sends.
+     */
+    public static List<AclBinding> department(
+            String user, String department, List<String> sources) {
+        List<AclBinding> acls = new ArrayList<>();
+        for (String s : sources) {
+            String topic = RAW_PREFIX + s + "." + department;
+            acls.add(
+                    allow(
+                            user,
+                            ResourceType.TOPIC,
+                            topic,
+                            PatternType.LITERAL,
+                            AclOperation.WRITE));
+            acls.add(
+                    allow(
+                            user,
+                            ResourceType.TOPIC,
+                            topic,
+                            PatternType.LITERAL,
+                            AclOperation.DESCRIBE));
+        }
+        return acls;
+    }
+
+    private static AclBinding allow(
+            String user,
+            ResourceType type,
+            String name,
+            PatternType pattern,
+            AclOperation operation) {
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
+                new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW));
+    }
+}
