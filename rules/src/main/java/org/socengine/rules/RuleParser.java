@@ -40,6 +40,7 @@ public final class RuleParser {
                     "tags",
                     "reads",
                     "group_by",
+                    "scope",
                     "suppress",
                     "epl",
                     "triage",
@@ -133,6 +134,10 @@ public final class RuleParser {
         List<String> tags = f.strings("tags");
         List<String> reads = f.strings("reads");
         List<String> groupBy = f.strings("group_by");
+        String scope = f.string("scope", false);
+        if (scope != null && !RuleDefinition.SCOPES.contains(scope)) {
+            f.problem("scope", "'scope' must be one of " + RuleDefinition.SCOPES);
+        }
         Duration suppressFor = null;
         Node suppress = nodes.get("suppress");
         if (suppress instanceof MappingNode sm) {
@@ -189,7 +194,8 @@ public final class RuleParser {
                 references,
                 tests,
                 file,
-                lines);
+                lines,
+                scope);
     }
 
     private static List<RuleTestCase> parseTests(Fields f, Node node) {
