@@ -89,6 +89,15 @@ public final class DetectionEngine implements AutoCloseable {
         final EPEventService events;
         final Map<String, String> deploymentIds = new HashMap<>();
 
+        /**
+         * The streams this runtime has had events of, or null when it holds every rule from the
+         * start. A department's runtime gets a rule at the first event of a stream the rule reads:
+         * before it, the rule could have seen nothing there, and a restore that replays ten
+         * departments' history deploys each department's rules of the sources it sends, not the
+         * whole library ten times over.
+         */
+        Set<String> streamsSeen;
+
         Partition(String department) {
             this.department = department;
             this.runtime =
@@ -155,9 +164,25 @@ public final class DetectionEngine implements AutoCloseable {
             }
         }
 
+        /** Whether this runtime holds (or must now hold) the rule. */
+        boolean wants(CompiledRule rule) {
+            if (streamsSeen == null || rule.streams().isEmpty()) {
+                return true;
+            }
+            for (String stream : rule.streams()) {
+                if (streamsSeen.contains(stream)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         void send(SecurityEvent event, Map<String, Predicate<SecurityEvent>> streams) {
             for (Map.Entry<String, Predicate<SecurityEvent>> s : streams.entrySet()) {
                 if (s.getValue().test(event)) {
+                    if (streamsSeen != null && streamsSeen.add(s.getKey())) {
+                        deployReadersOf(this, s.getKey());
+                    }
                     events.sendEventBean(event, s.getKey());
                 }
             }
@@ -342,6 +367,13 @@ public final class DetectionEngine implements AutoCloseable {
             }
             throw e;
         }
+        for (Partition p : toProvince ? provincePartitions() : departmentPartitions()) {
+            if (!targets.contains(p)) {
+                // A new version that reads other streams: the old one goes where the new one
+                // waits for its streams' first event.
+                p.undeploy(rule.id());
+            }
+        }
         if (previous != null && previous.definition().provinceScope() != toProvince) {
             // The rule changed scope: its old instances go.
             for (Partition p : toProvince ? departmentPartitions() : provincePartitions()) {
@@ -391,21 +423,37 @@ public final class DetectionEngine implements AutoCloseable {
         Partition p = departments.get(department);
         if (p == null) {
             p = new Partition(department);
+            p.streamsSeen = new HashSet<>();
             for (CompiledRule r : deployed.values()) {
-                if (!r.definition().provinceScope()) {
-                    try {
-                        p.deploy(r, null);
-                    } catch (EPDeployException e) {
-                        // It deployed in the other departments' runtimes, which hold the same
-                        // rules; a failure here would be Esper's, and costs this rule in this
-                        // department, not the event or the job.
-                        partitionDeployFailures++;
-                    }
+                if (!r.definition().provinceScope() && p.wants(r)) {
+                    deployQuietly(p, r);
                 }
             }
             departments.put(department, p);
         }
         return p;
+    }
+
+    /** Gives a department's runtime the rules of a stream it has just had its first event of. */
+    private void deployReadersOf(Partition p, String stream) {
+        for (CompiledRule r : deployed.values()) {
+            if (!r.definition().provinceScope()
+                    && r.streams().contains(stream)
+                    && !p.deploymentIds.containsKey(r.id())) {
+                deployQuietly(p, r);
+            }
+        }
+    }
+
+    private void deployQuietly(Partition p, CompiledRule r) {
+        try {
+            p.deploy(r, null);
+        } catch (EPDeployException e) {
+            // It deployed in the runtime of events without a department, which holds the same
+            // rules; a failure here would be Esper's, and costs this rule in this department,
+            // not the event or the job.
+            partitionDeployFailures++;
+        }
     }
 
     /** Rules that deployed but could not be deployed in a department's new runtime. */

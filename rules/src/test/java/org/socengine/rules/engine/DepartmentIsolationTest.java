@@ -291,4 +291,45 @@ class DepartmentIsolationTest {
         assertThat(engine.drainAlerts()).isEmpty();
         assertThat(engine.ruleIds()).containsExactly("moving");
     }
+
+    /**
+     * A department's runtime gets a rule at the first event of a stream the rule reads; a version
+     * that reads other streams replaces it everywhere, never running beside it.
+     */
+    @Test
+    void rulesReachADepartmentWithTheFirstEventOfTheirStreams() throws Exception {
+        DetectionEngine engine = engine(drops("lazy", null));
+        SecurityEvent login = new SecurityEvent();
+        login.timestamp = T0;
+        login.ensureEvent().category = "authentication";
+        login.event.outcome = "failure";
+        login.ensureOrganization().id = "so-yt";
+        engine.send(login);
+        for (int i = 0; i < 10; i++) {
+            engine.send(drop(1 + i, "so-yt", ATTACKER));
+        }
+        assertThat(engine.drainAlerts()).hasSize(1);
+
+        // Version 2 reads Auth instead of Network: the Network version must be gone from so-yt.
+        String yaml =
+                """
+                id: lazy
+                name: test drops lazy
+                version: 2
+                severity: low
+                risk_score: 21
+                group_by: [source.ip]
+                epl: |
+                  select window(*) as evidence, count(*) as n
+                  from Auth(event.outcome = 'failure')#time(60 sec)
+                  group by source.ip
+                  having count(*) >= 10
+                """;
+        engine.deploy(new RuleCompiler().compile(RuleParser.parse("mem/lazy2.yml", yaml)));
+        for (int i = 0; i < 30; i++) {
+            engine.send(drop(100 + i, "so-yt", ATTACKER));
+        }
+        assertThat(engine.drainAlerts()).isEmpty();
+        assertThat(engine.partitionDeployFailures()).isZero();
+    }
 }
