@@ -77,9 +77,7 @@ public class EsperRulesBenchmark {
         families = f.all();
         Map<String, List<CompiledRule>> byFamily = new HashMap<>();
         for (CompiledRule r : compiled) {
-            byFamily.computeIfAbsent(
-                            RuleFamilies.familyName(r.definition().groupBy()),
-                            k -> new ArrayList<>())
+            byFamily.computeIfAbsent(RuleFamilies.familyOf(r.definition()), k -> new ArrayList<>())
                     .add(r);
         }
         engines = new ArrayList<>();

@@ -13,6 +13,12 @@ public class Alert implements java.io.Serializable {
 
     public static final String STATUS_OPEN = "open";
 
+    /**
+     * The reserved department id of province-scoped alerts: their index is {@code
+     * soc-alerts-province-<yyyy.MM>} and no department may be called so.
+     */
+    public static final String PROVINCE = "province";
+
     /** Deterministic: see {@link AlertIds}. */
     public String id;
 
@@ -27,8 +33,22 @@ public class Alert implements java.io.Serializable {
     public String ruleStatus;
     public List<String> tags = new ArrayList<>();
 
+    /**
+     * The department the alert belongs to: the department of its group, never read from an evidence
+     * event. Null for a province-scoped alert and for events no department was attributed to.
+     */
     public String departmentId;
+
     public String departmentName;
+
+    /** Raised by a rule with {@code scope: province}: it may hold events of several departments. */
+    public boolean province;
+
+    /**
+     * Every department whose events the alert holds, sorted: the alert's own department for a
+     * department alert, all those involved for a province alert.
+     */
+    public List<String> departments = new ArrayList<>();
 
     /** The fields the rule grouped by, in rule order: {@code source.ip -> 203.0.113.7}. */
     public Map<String, String> entity = new LinkedHashMap<>();
@@ -83,6 +103,7 @@ public class Alert implements java.io.Serializable {
                 previous.lastSeen = a.lastSeen;
                 previous.windowEnd = a.windowEnd;
                 previous.evidence = a.evidence;
+                previous.departments = a.departments;
             } else {
                 a.update = false;
                 byId.put(a.id, a);

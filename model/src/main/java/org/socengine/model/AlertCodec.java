@@ -74,8 +74,15 @@ public final class AlertCodec {
      *
      * Collections read back as {@link ArrayList} and {@link LinkedHashMap}, in the order written,
      * empty ones empty and absent ones null.
+     *
+     * <p>Version 2 adds two mask bits and one field: bit 17 says {@code departments} is present,
+     * bit 18 is the boolean {@code province}; {@code departments} (written as tags are) follows
+     * {@code disposition}. Version 1 is still read: it has neither, so {@code departments} reads
+     * back null and {@code province} false.
      */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+
+    private static final int VERSION_1 = 1;
 
     private static final int ID = 1;
     private static final int RULE_ID = 1 << 1;
@@ -96,7 +103,10 @@ public final class AlertCodec {
     private static final int SHADOW = 1 << 14;
     private static final int UPDATE = 1 << 15;
     private static final int META = 1 << 16;
-    private static final int MASK_BITS = 17;
+    private static final int MASK_BITS_1 = 17;
+    private static final int DEPARTMENTS = 1 << 17;
+    private static final int PROVINCE = 1 << 18;
+    private static final int MASK_BITS = 19;
 
     /** Capacity allocated up front at most, so a corrupt count cannot exhaust the heap. */
     private static final int MAX_PRESIZED_ENTRIES = 1 << 12;
@@ -124,6 +134,8 @@ public final class AlertCodec {
         if (a.shadow) m |= SHADOW;
         if (a.update) m |= UPDATE;
         if (a.meta) m |= META;
+        if (a.departments != null) m |= DEPARTMENTS;
+        if (a.province) m |= PROVINCE;
 
         out.writeByte(VERSION);
         writeVarInt(out, m);
@@ -148,6 +160,7 @@ public final class AlertCodec {
         writeLong(out, a.suppressedCount);
         writeLong(out, a.lastSeen);
         if ((m & DISPOSITION) != 0) writeString(out, a.disposition);
+        if ((m & DEPARTMENTS) != 0) writeStrings(out, a.departments);
     }
 
     /**
@@ -158,16 +171,18 @@ public final class AlertCodec {
      */
     public static Alert read(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new IOException(
                     "Unknown Alert binary format version "
                             + version
-                            + ": this build reads version "
+                            + ": this build reads versions "
+                            + VERSION_1
+                            + " and "
                             + VERSION
                             + " only (data written by a newer build, or not an alert at all)");
         }
         int m = readVarInt(in);
-        if ((m & -(1 << MASK_BITS)) != 0) {
+        if ((m & -(1 << (version == VERSION_1 ? MASK_BITS_1 : MASK_BITS))) != 0) {
             // Bits this version does not define: the stream is misaligned or not an alert.
             throw new IOException(
                     "Corrupt Alert: unknown bits in the mask: 0x" + Integer.toHexString(m));
@@ -196,6 +211,8 @@ public final class AlertCodec {
         a.suppressedCount = readLong(in);
         a.lastSeen = readLong(in);
         a.disposition = (m & DISPOSITION) != 0 ? readString(in) : null;
+        a.departments = (m & DEPARTMENTS) != 0 ? readStrings(in) : null;
+        a.province = (m & PROVINCE) != 0;
         a.late = (m & LATE) != 0;
         a.shadow = (m & SHADOW) != 0;
         a.update = (m & UPDATE) != 0;

@@ -61,6 +61,11 @@ public final class AlertJson {
         alert.put("late", a.late);
         alert.put("shadow", a.shadow);
         alert.put("meta", a.meta);
+        alert.put("scope", a.province ? "province" : "department");
+        if (a.departments != null && !a.departments.isEmpty()) {
+            ArrayNode departments = alert.putArray("departments");
+            a.departments.forEach(departments::add);
+        }
         alert.put("last_seen", Timestamps.format(a.lastSeen > 0 ? a.lastSeen : a.timestamp));
         if (a.disposition != null) {
             alert.put("disposition", a.disposition);
@@ -106,6 +111,8 @@ public final class AlertJson {
         a.late = alert.path("late").asBoolean();
         a.shadow = alert.path("shadow").asBoolean();
         a.meta = alert.path("meta").asBoolean();
+        a.province = "province".equals(alert.path("scope").asText());
+        alert.path("departments").forEach(d -> a.departments.add(d.asText()));
         a.disposition = alert.path("disposition").asText(null);
         if (alert.hasNonNull("last_seen")) {
             a.lastSeen = Timestamps.parse(alert.path("last_seen").asText());

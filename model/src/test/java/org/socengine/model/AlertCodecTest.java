@@ -82,8 +82,9 @@ class AlertCodecTest {
         assertThat(back.details).isEmpty();
         assertThat(back.evidence).isEmpty();
         assertThat(back.status).isEqualTo(Alert.STATUS_OPEN);
-        // Version, a 2-byte mask, eight zero numbers, four zero counts and "open" (1 + 4).
-        assertThat(bytes).hasSize(1 + 2 + 8 + 4 + 5);
+        // Version, a 3-byte mask (departments is bit 17), eight zero numbers, five zero counts and
+        // "open" (1 + 4).
+        assertThat(bytes).hasSize(1 + 3 + 8 + 5 + 5);
     }
 
     /**
@@ -174,9 +175,9 @@ class AlertCodecTest {
         a.evidence = null;
         int text = utf8Length(a);
         // The evidence goes as SecurityEventCodec writes it, with one count byte in front of it
-        // all; the alert's own fields add a byte of length per string and 52 bytes of mask and
-        // numbers (four millisecond times take six bytes each).
-        assertThat(bytes.length - evidence - text).isLessThanOrEqualTo(52);
+        // all; the alert's own fields add a byte of length per string and 54 bytes of mask,
+        // counts and numbers (four millisecond times take six bytes each).
+        assertThat(bytes.length - evidence - text).isLessThanOrEqualTo(54);
         a.evidence = events;
     }
 
@@ -237,7 +238,7 @@ class AlertCodecTest {
     @Test
     void anUnknownVersionIsAnIoExceptionThatNamesIt() {
         byte[] bytes = AlertCodec.toBytes(bruteForceAlert(2));
-        for (int version : new int[] {0, 2, 0xFF}) {
+        for (int version : new int[] {0, 3, 0xFF}) {
             bytes[0] = (byte) version;
 
             assertThatThrownBy(() -> AlertCodec.read(input(bytes)))
@@ -249,6 +250,33 @@ class AlertCodecTest {
                     .hasCauseInstanceOf(IOException.class)
                     .hasMessageContaining("version " + version);
         }
+    }
+
+    /** Alerts written by the previous build (version 1: no departments, no province) still read. */
+    @Test
+    void versionOneStillReads() {
+        Alert a = bruteForceAlert(2);
+        a.departments = null;
+        byte[] bytes = AlertCodec.toBytes(a);
+        bytes[0] = 1;
+
+        Alert back = AlertCodec.fromBytes(bytes);
+
+        assertThat(differences(a, back)).isEmpty();
+        assertThat(back.province).isFalse();
+    }
+
+    /** A version-1 record cannot carry the bits version 2 added: such bytes are not an alert. */
+    @Test
+    void versionTwoBitsInAVersionOneRecordFail() {
+        Alert a = bruteForceAlert(1);
+        a.province = true;
+        byte[] bytes = AlertCodec.toBytes(a);
+        bytes[0] = 1;
+
+        assertThatThrownBy(() -> AlertCodec.fromBytes(bytes))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("unknown bits");
     }
 
     /** Evidence events carry their own version: a newer one inside an old alert must fail too. */

@@ -129,6 +129,7 @@ public final class RuleLinter {
         checkAttack(def, root, problems);
         checkRisk(def, problems);
         checkSuppression(def, problems);
+        checkScope(def, problems);
         checkTests(file, def, problems);
         if (def.epl() != null && !def.epl().isBlank()) {
             try {
@@ -140,6 +141,23 @@ public final class RuleLinter {
             }
         }
         return def;
+    }
+
+    /**
+     * A province rule that groups by the department is a department rule in disguise: its alerts
+     * would each hold one department's events but land in the provincial index, out of that
+     * department's sight.
+     */
+    private static void checkScope(RuleDefinition def, Set<RuleProblem> problems) {
+        if (def.provinceScope() && def.groupBy().contains(RuleDefinition.DEPARTMENT_FIELD)) {
+            problems.add(
+                    def.problem(
+                            "scope",
+                            "scope: province with group_by "
+                                    + RuleDefinition.DEPARTMENT_FIELD
+                                    + " groups by department anyway: drop 'scope: province' so"
+                                    + " the alerts reach the department"));
+        }
     }
 
     private static void checkFileName(Path file, RuleDefinition def, Set<RuleProblem> problems) {

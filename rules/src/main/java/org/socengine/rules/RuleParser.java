@@ -40,6 +40,7 @@ public final class RuleParser {
                     "tags",
                     "reads",
                     "group_by",
+                    "scope",
                     "suppress",
                     "epl",
                     "triage",
@@ -209,6 +210,10 @@ public final class RuleParser {
         List<String> tags = f.strings("tags");
         List<String> reads = f.strings("reads");
         List<String> groupBy = f.strings("group_by");
+        String scope = f.string("scope", false);
+        if (scope != null && !RuleDefinition.SCOPES.contains(scope)) {
+            f.problem("scope", "'scope' must be one of " + RuleDefinition.SCOPES);
+        }
         Duration suppressFor = null;
         Node suppress = nodes.get("suppress");
         if (suppress instanceof MappingNode sm) {
@@ -265,7 +270,8 @@ public final class RuleParser {
                 references,
                 tests,
                 file,
-                lines);
+                lines,
+                scope);
     }
 
     private static List<RuleTestCase> parseTests(Fields f, Node node) {

@@ -171,4 +171,47 @@ class RuleLinterTest {
         assertThat(problems.get(0).file()).isEqualTo(p.toString());
         assertThat(problems.get(0).message()).startsWith("invalid YAML");
     }
+
+    @Test
+    void scopeIsDepartmentOrProvinceAndAProvinceRuleMayNotGroupByTheDepartment() throws Exception {
+        String id1 = "0b5e2d9e-0000-4000-8000-000000000001";
+        String id2 = "0b5e2d9e-0000-4000-8000-000000000002";
+        String id3 = "0b5e2d9e-0000-4000-8000-000000000003";
+        write("syslog/fixtures/one.ndjson", GOOD_EVENTS);
+        Path province =
+                write(
+                        "syslog/credential_access_ssh_province.yml",
+                        good(id1, "SSH failures across the province")
+                                .replace(
+                                        "group_by: [source.ip]",
+                                        "group_by: [source.ip]\nscope: province"));
+        Path bad =
+                write(
+                        "syslog/credential_access_ssh_bad_scope.yml",
+                        good(id2, "SSH failures in a bad scope")
+                                .replace(
+                                        "group_by: [source.ip]",
+                                        "group_by: [source.ip]\nscope: city"));
+        Path disguised =
+                write(
+                        "syslog/credential_access_ssh_disguised.yml",
+                        good(id3, "SSH failures of a department in disguise")
+                                .replace(
+                                        "group_by: [source.ip]",
+                                        "group_by: [organization.id, source.ip]\nscope: province"));
+
+        String out = render(new RuleLinter().lint(dir));
+
+        assertThat(out).doesNotContain(province.toString());
+        assertThat(out).contains(bad.toString() + ":11:").contains("scope");
+        assertThat(out)
+                .contains(disguised.toString() + ":11:")
+                .contains("groups by department anyway");
+        assertThat(RuleParser.parse(province).provinceScope()).isTrue();
+        assertThat(RuleParser.parse(province).effectiveGroupBy()).containsExactly("source.ip");
+        RuleDefinition department =
+                RuleParser.parse(write("x/a.yml", good(id1, "a department rule")));
+        assertThat(department.scope()).isEqualTo("department");
+        assertThat(department.effectiveGroupBy()).containsExactly("source.ip", "organization.id");
+    }
 }

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.connectors.enrich.DepartmentTrustPolicy;
 import org.socengine.connectors.kafka.KafkaSettings;
 
 /**
@@ -35,9 +37,15 @@ import org.socengine.connectors.kafka.KafkaSettings;
  * kafka.sasl.username       SOC_KAFKA_SASL_USERNAME
  * kafka.sasl.password       SOC_KAFKA_SASL_PASSWORD
  * kafka.property.&lt;name&gt;   (file only)                 any other Kafka client property
+ * departments.file          SOC_DEPARTMENTS_FILE        department directory (id, name, ranges)
+ * department.unattributed   SOC_DEPARTMENT_UNATTRIBUTED keep | dead_letter (default keep)
+ * topic.&lt;topic&gt;.&lt;option&gt;  (file only)                 trust policy of a raw topic:
+ *                                                       trust_header, unattributed
  * </pre>
  *
- * Every secret ({@link #SECRET_KEYS}) may instead name a file that holds it: {@code
+ * The last three are the department trust policy ({@link DepartmentTrustPolicy}, docs/sources.md).
+ *
+ * <p>Every secret ({@link #SECRET_KEYS}) may instead name a file that holds it: {@code
  * es.password.file} / {@code SOC_ES_PASSWORD_FILE}, and so on; the file's content without its final
  * line break is the secret (the form of Docker and Kubernetes secrets). Secret values never appear
  * in {@link #toString()} or in error messages.
@@ -219,6 +227,8 @@ public final class SocConfig {
         "kafka.sasl.mechanism",
         "kafka.sasl.username",
         "kafka.sasl.password",
+        "departments.file",
+        "department.unattributed",
     };
 
     private static String keyOfVariable(String variable) {
@@ -327,6 +337,32 @@ public final class SocConfig {
                     get("kafka.sasl.password"));
         }
         return b.build();
+    }
+
+    /** The department directory: {@code departments.file}, else the one shipped with the engine. */
+    public DepartmentDirectory departments() throws IOException {
+        if (!has("departments.file")) {
+            return DepartmentDirectory.defaults();
+        }
+        Path p = Path.of(get("departments.file"));
+        if (!Files.isRegularFile(p)) {
+            throw new IOException("departments.file: no such file: " + p);
+        }
+        try {
+            return DepartmentDirectory.load(p);
+        } catch (IOException e) {
+            throw new IOException("departments.file " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Who may name a record's department, per raw topic ({@code department.unattributed}, {@code
+     * topic.<topic>.trust_header}, {@code topic.<topic>.unattributed}).
+     *
+     * @throws IllegalArgumentException naming every bad key or value
+     */
+    public DepartmentTrustPolicy departmentTrust(DepartmentDirectory directory) {
+        return DepartmentTrustPolicy.fromProperties(values, directory);
     }
 
     private static String readable(String path, String what) {

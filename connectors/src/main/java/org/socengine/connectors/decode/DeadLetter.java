@@ -24,7 +24,17 @@ public class DeadLetter {
     public long offset;
     public long kafkaTimestamp;
     public String key;
+
+    /**
+     * The department the record is counted under: for a {@code department_mismatch}, the one the
+     * topic or the device address gives (the authoritative one); otherwise the one the record
+     * claims.
+     */
     public String department;
+
+    /** For a {@code department_mismatch}: the department the header or key claimed. */
+    public String claimedDepartment;
+
     public byte[] raw;
     public long time;
 
@@ -65,6 +75,9 @@ public class DeadLetter {
         }
         if (department != null) {
             n.put("department", department);
+        }
+        if (claimedDepartment != null) {
+            n.put("claimed_department", claimedDepartment);
         }
         byte[] bytes = raw == null ? new byte[0] : raw;
         boolean cut = bytes.length > MAX_RAW_BYTES;

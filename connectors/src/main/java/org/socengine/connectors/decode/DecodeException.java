@@ -13,7 +13,11 @@ public class DecodeException extends Exception {
         WRONG_FORMAT,
         BAD_TIMESTAMP,
         UNSUPPORTED,
-        INTERNAL_ERROR
+        INTERNAL_ERROR,
+        /** The header or key names another department than the topic or the device address. */
+        DEPARTMENT_MISMATCH,
+        /** No department could be trusted and the topic dead-letters such records. */
+        DEPARTMENT_UNKNOWN
     }
 
     private final Reason reason;

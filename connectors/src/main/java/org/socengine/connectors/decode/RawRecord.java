@@ -24,8 +24,14 @@ public class RawRecord {
     /** The record key, which names the department when the shipper sets one. */
     public String key;
 
-    /** The {@code department} header, when present. */
+    /** The {@code department} header, when present (the last one, when there are several). */
     public String departmentHeader;
+
+    /**
+     * The record has several {@code department} headers that do not all agree: a tool that shows
+     * the first would see another department than one that uses the last.
+     */
+    public boolean conflictingDepartmentHeaders;
 
     public byte[] value;
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.socengine.connectors.enrich.AssetInventory;
 import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.connectors.enrich.DepartmentTrustPolicy;
 import org.socengine.model.SecurityEvent;
 
 /**
@@ -27,6 +28,7 @@ public final class RecordDecoder implements Serializable {
     private final DecoderOptions options;
     private final Map<String, DecoderOptions> perSource;
     private final DepartmentDirectory departments;
+    private final DepartmentTrustPolicy trust;
     private final AssetInventory assets;
     private transient Map<String, Decoder> decoders;
 
@@ -52,10 +54,27 @@ public final class RecordDecoder implements Serializable {
             Map<String, DecoderOptions> perSource,
             DepartmentDirectory departments,
             AssetInventory assets) {
+        this(options, perSource, departments, DepartmentTrustPolicy.defaults(), assets);
+    }
+
+    /**
+     * @param trust who may name a record's department, per raw topic
+     */
+    public RecordDecoder(
+            DecoderOptions options,
+            Map<String, DecoderOptions> perSource,
+            DepartmentDirectory departments,
+            DepartmentTrustPolicy trust,
+            AssetInventory assets) {
         this.options = options;
         this.perSource = new HashMap<>(perSource);
         this.departments = departments;
+        this.trust = trust;
         this.assets = assets;
+    }
+
+    public DepartmentTrustPolicy trustPolicy() {
+        return trust;
     }
 
     public Outcome decode(RawRecord record, long now) {
@@ -103,7 +122,19 @@ public final class RecordDecoder implements Serializable {
                     now);
         }
         try {
-            departments.attribute(record, event);
+            DepartmentTrustPolicy.Decision d = trust.decide(record, event, departments, assets);
+            if (d.refused()) {
+                DeadLetter dead =
+                        DeadLetter.of(
+                                record,
+                                "DepartmentTrustPolicy",
+                                new DecodeException(d.refusal(), d.message()),
+                                now);
+                dead.claimedDepartment = d.claimed();
+                dead.department = d.authoritative();
+                return new Outcome(null, dead);
+            }
+            departments.assign(event, d.department());
             if (assets != null) {
                 assets.enrich(event);
             }

@@ -23,8 +23,11 @@ import org.socengine.model.Json;
  * The alert index layout: one index per department and month ({@code
  * soc-alerts-<department>-<yyyy.MM>}), all behind the alias {@code soc-alerts}, and each
  * department's indices behind its own alias {@code soc-alerts-<department>} so that an
- * Elasticsearch role can give a department's staff their alerts only. The indices are created from
- * an index template the engine installs (and upgrades) at start.
+ * Elasticsearch role can give a department's staff their alerts only. Alerts of province-scoped
+ * rules, which may hold several departments' events, have their own indices ({@code
+ * soc-alerts-province-<yyyy.MM>}, alias {@code soc-alerts-province}), outside every department's
+ * alias. The indices are created from an index template the engine installs (and upgrades) at
+ * start.
  */
 public final class AlertIndices {
 
@@ -45,9 +48,12 @@ public final class AlertIndices {
 
     private AlertIndices() {}
 
-    /** The index of an alert: by its department and the month of its timestamp. */
+    /**
+     * The index of an alert: by its department (or the province, for a province-scoped rule) and
+     * the month of its timestamp.
+     */
     public static String indexFor(Alert alert) {
-        return indexFor(alert.departmentId, alert.timestamp);
+        return indexFor(alert.province ? Alert.PROVINCE : alert.departmentId, alert.timestamp);
     }
 
     public static String indexFor(String department, long timestamp) {

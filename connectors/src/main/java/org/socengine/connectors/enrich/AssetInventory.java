@@ -23,10 +23,10 @@ import org.socengine.model.SecurityEvent;
 
 /**
  * The asset inventory of the departments: which address ranges and host names belong to which
- * department, what the asset is, who owns it and how critical it is. Adds {@code organization.*} to
- * events that the department attribution left without one, and {@code asset.name}, {@code
- * asset.owner}, {@code asset.criticality} and {@code asset.matched} (the event field that matched)
- * to the event's {@code fields}.
+ * department, what the asset is, who owns it and how critical it is. The {@link
+ * DepartmentTrustPolicy} reads the department of a record's device from it; {@link #enrich} adds
+ * {@code asset.name}, {@code asset.owner}, {@code asset.criticality} and {@code asset.matched} (the
+ * event field that matched) to the event's {@code fields}.
  *
  * <p>File format (CSV, UTF-8, {@code #} starts a comment line, fields may be double-quoted):
  *
@@ -195,6 +195,41 @@ public final class AssetInventory implements Serializable {
         }
     }
 
+    /**
+     * The asset of the device that logged the event: by host name ({@code host.name}, {@code
+     * host.hostname}, {@code observer.hostname}), else by its address ({@code observer.ip}, {@code
+     * host.ip}); never by the source or destination it talked to. Null when none matches.
+     */
+    public Asset lookupDevice(SecurityEvent e) {
+        Snapshot s = current.get();
+        String[] names = {
+            e.host == null ? null : e.host.name,
+            e.host == null ? null : e.host.hostname,
+            e.observer == null ? null : e.observer.hostname
+        };
+        for (String n : names) {
+            Asset a = byName(s, n);
+            if (a != null) {
+                return a;
+            }
+        }
+        String[] ips = {
+            e.observer == null ? null : e.observer.ip, e.host == null ? null : e.host.ip
+        };
+        for (String ip : ips) {
+            Asset a = byAddress(s, ip);
+            if (a != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** The asset of an address, or null. */
+    public Asset lookupAddress(String ip) {
+        return ip == null ? null : byAddress(current.get(), ip);
+    }
+
     /** The asset an event is about, or null. */
     public Asset lookup(SecurityEvent e) {
         Snapshot s = current.get();
@@ -218,7 +253,7 @@ public final class AssetInventory implements Serializable {
         return null;
     }
 
-    /** Adds the asset's fields, and its department when attribution found none. */
+    /** Adds the asset's fields (the department is the trust policy's to decide). */
     public void enrich(SecurityEvent e) {
         Snapshot s = current.get();
         Asset asset = null;
@@ -257,12 +292,6 @@ public final class AssetInventory implements Serializable {
         e.field("asset.owner", asset.owner());
         e.field("asset.criticality", asset.criticality());
         e.field("asset.matched", matched);
-        if (asset.department() != null && (e.organization == null || e.organization.id == null)) {
-            SecurityEvent.Organization org = e.ensureOrganization();
-            org.id = asset.department();
-            Department d = departments == null ? null : departments.get(asset.department());
-            org.name = d == null ? null : d.name();
-        }
     }
 
     private static String[] addresses(SecurityEvent e) {

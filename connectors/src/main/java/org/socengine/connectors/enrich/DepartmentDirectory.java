@@ -13,14 +13,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.socengine.connectors.decode.Decoders;
-import org.socengine.connectors.decode.RawRecord;
 import org.socengine.model.SecurityEvent;
 
 /**
- * The departments the SOC serves, and the attribution of an event to one of them, in the order of
- * DESIGN.md: the {@code department} header, the record key, the topic ({@code
- * soc.raw.<source>.<department>}), then the address ranges.
+ * The departments the SOC serves: id, name and address ranges. Which department a record belongs to
+ * is decided by the {@link DepartmentTrustPolicy}; this directory says which ids exist (no other id
+ * is ever given to an event) and whose ranges hold an address.
  *
  * <p>The file format is one department a line: {@code id<TAB>name<TAB>cidr,cidr}; {@code #} starts
  * a comment.
@@ -74,7 +72,21 @@ public final class DepartmentDirectory implements Serializable {
                         cols.length > 2 && !cols[2].isBlank()
                                 ? Arrays.stream(cols[2].split(",")).map(String::strip).toList()
                                 : List.of();
-                out.add(new Department(cols[0].strip(), cols[1].strip(), cidrs));
+                String id = cols[0].strip();
+                if (!id.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+                    // The id names Kafka topics (soc.raw.<source>.<id>) and alert indices.
+                    throw new IOException(
+                            "line "
+                                    + n
+                                    + ": department id '"
+                                    + id
+                                    + "' must be 1-64 lower-case letters, digits, '-' or '_'");
+                }
+                if (DepartmentTrustPolicy.reserved(id)) {
+                    throw new IOException(
+                            "line " + n + ": '" + id + "' is reserved and cannot be a department");
+                }
+                out.add(new Department(id, cols[1].strip(), cidrs));
             }
         }
         return new DepartmentDirectory(out);
@@ -88,60 +100,25 @@ public final class DepartmentDirectory implements Serializable {
         return byId.get(id);
     }
 
-    /** Sets {@code organization.id} and {@code organization.name} on the event, when known. */
-    public void attribute(RawRecord record, SecurityEvent event) {
-        String id =
-                firstKnown(record.departmentHeader, record.key, departmentOfTopic(record.topic));
-        if (id == null) {
-            id = byAddress(event);
+    /**
+     * Sets {@code organization.id} and {@code organization.name} on the event to a department of
+     * this directory, or clears them (a decoder that read a department from the record's content
+     * does not decide it either: only the trust policy does).
+     */
+    public void assign(SecurityEvent event, String id) {
+        Department d = id == null ? null : byId.get(id);
+        if (d == null) {
+            event.organization = null;
+            return;
         }
-        if (id == null) {
-            // An unknown header or key still names the tenant; keep it rather than guess.
-            id = firstNonBlank(record.departmentHeader, record.key);
-        }
-        if (id != null) {
-            SecurityEvent.Organization org = event.ensureOrganization();
-            org.id = id;
-            Department d = byId.get(id);
-            org.name = d == null ? null : d.name();
-        }
+        SecurityEvent.Organization org = event.ensureOrganization();
+        org.id = d.id();
+        org.name = d.name();
     }
 
-    private String firstKnown(String... ids) {
-        for (String id : ids) {
-            if (id != null && byId.containsKey(id)) {
-                return id;
-            }
-        }
-        return null;
-    }
-
-    private static String firstNonBlank(String... ids) {
-        for (String id : ids) {
-            if (id != null && !id.isBlank()) {
-                return id;
-            }
-        }
-        return null;
-    }
-
-    private static String departmentOfTopic(String topic) {
-        String source = Decoders.sourceOfTopic(topic);
-        if (source == null) {
-            return null;
-        }
-        String rest = topic.substring(("soc.raw." + source).length());
-        return rest.startsWith(".") ? rest.substring(1) : null;
-    }
-
-    private String byAddress(SecurityEvent e) {
-        String[] candidates = {
-            e.observer == null ? null : e.observer.ip,
-            e.host == null ? null : e.host.ip,
-            e.source == null ? null : e.source.ip,
-            e.destination == null ? null : e.destination.ip
-        };
-        for (String ip : candidates) {
+    /** The department whose address ranges hold the first of the addresses that one holds. */
+    public String byRange(String... addresses) {
+        for (String ip : addresses) {
             if (ip == null) {
                 continue;
             }

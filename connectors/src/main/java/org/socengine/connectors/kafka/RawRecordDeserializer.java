@@ -26,11 +26,13 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
         r.offset = record.offset();
         r.kafkaTimestamp = record.timestamp();
         r.key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        Header h = record.headers().lastHeader(DEPARTMENT_HEADER);
-        r.departmentHeader =
-                h == null || h.value() == null
-                        ? null
-                        : new String(h.value(), StandardCharsets.UTF_8);
+        for (Header h : record.headers().headers(DEPARTMENT_HEADER)) {
+            String v = h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+            if (r.departmentHeader != null && !r.departmentHeader.equals(v)) {
+                r.conflictingDepartmentHeaders = true;
+            }
+            r.departmentHeader = v;
+        }
         r.value = record.value() == null ? new byte[0] : record.value();
         out.collect(r);
     }

@@ -72,4 +72,53 @@ class DecodeMetricsTest {
         }
         assertThat(metrics.received("syslog", "other")).isEqualTo(50);
     }
+
+    /**
+     * Spoofed records on a department's topic reach the dead letters and the counters under {@code
+     * department_mismatch}, counted for the topic's department, never for the one they claimed.
+     */
+    @Test
+    void spoofedRecordsAreCountedAsDepartmentMismatchOfTheTopicsDepartment() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DecodeMetrics metrics = new DecodeMetrics(registry);
+        RecordDecoder d = Samples.recordDecoder();
+        String line =
+                "<38>Nov 25 12:00:00 web01 sshd[1]: Failed password for root from 10.12.0.9 port 22 ssh2";
+        int decoded = 0;
+        int dead = 0;
+        for (int i = 0; i < 6; i++) {
+            RawRecord r = Samples.record("syslog", line);
+            r.topic = "soc.raw.syslog.so-yt";
+            r.partition = 1;
+            r.offset = 100 + i;
+            if (i % 3 == 1) {
+                r.departmentHeader = "so-tc";
+            } else if (i % 3 == 2) {
+                r.key = "so-tc";
+            }
+            RecordDecoder.Outcome o = d.decode(r, Samples.NOW);
+            metrics.record(r, o);
+            if (o.deadLetter() != null) {
+                dead++;
+                DeadLetter dl = o.deadLetter();
+                assertThat(dl.reasonCode).isEqualTo("department_mismatch");
+                assertThat(dl.topic).isEqualTo("soc.raw.syslog.so-yt");
+                assertThat(dl.partition).isEqualTo(1);
+                assertThat(dl.offset).isEqualTo(100 + i);
+                var json = dl.toTree();
+                assertThat(json.path("department").asText()).isEqualTo("so-yt");
+                assertThat(json.path("claimed_department").asText()).isEqualTo("so-tc");
+                assertThat(json.path("raw").asText()).isEqualTo(line);
+            } else {
+                decoded++;
+                assertThat(o.event().departmentId()).isEqualTo("so-yt");
+            }
+        }
+        assertThat(decoded).isEqualTo(2);
+        assertThat(dead).isEqualTo(4);
+        assertThat(metrics.received("syslog", "so-yt")).isEqualTo(6);
+        assertThat(metrics.decoded("syslog", "so-yt")).isEqualTo(2);
+        assertThat(metrics.deadLettered("syslog", "so-yt", "department_mismatch")).isEqualTo(4);
+        assertThat(metrics.received("syslog", "so-tc")).isZero();
+    }
 }

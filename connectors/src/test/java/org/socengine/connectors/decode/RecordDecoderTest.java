@@ -33,18 +33,29 @@ class RecordDecoderTest {
         assertThat(web.getTimestampIso()).isEqualTo("2026-11-25T12:00:00Z");
     }
 
+    /** The trust policy decides; DepartmentTrustPolicyTest goes through every combination. */
     @Test
-    void departmentFromHeaderKeyTopicThenRanges() {
+    void departmentFromTheTopicTheKeyThenTheRangesAndNeverFromAnUntrustedHeader() {
         RecordDecoder d = Samples.recordDecoder();
         String line =
                 "<38>Nov 25 12:00:00 h sshd[1]: Failed password for root from 10.12.0.9 port 22 ssh2";
-        RawRecord header = Samples.record("syslog", line);
-        header.departmentHeader = "so-tc";
-        header.key = "so-yt";
-        assertThat(d.decode(header, Samples.NOW).event().organization.id).isEqualTo("so-tc");
+        RawRecord spoofed = Samples.record("syslog", line);
+        spoofed.departmentHeader = "so-tc";
+        spoofed.key = "so-yt";
+        DeadLetter dl = d.decode(spoofed, Samples.NOW).deadLetter();
+        assertThat(dl.reasonCode).isEqualTo("department_mismatch");
+        assertThat(dl.claimedDepartment).isEqualTo("so-tc");
+        assertThat(dl.department).isEqualTo("so-yt");
+        RawRecord headerOnly = Samples.record("syslog", line);
+        headerOnly.departmentHeader = "so-tc";
+        // The shared topic does not trust headers: the source address's range decides.
+        assertThat(d.decode(headerOnly, Samples.NOW).event().organization.id).isEqualTo("so-yt");
         RawRecord topic = Samples.record("syslog", line);
         topic.topic = "soc.raw.syslog.so-gddt";
         assertThat(d.decode(topic, Samples.NOW).event().organization.id).isEqualTo("so-gddt");
+        RawRecord keyed = Samples.record("syslog", line);
+        keyed.key = "so-tc";
+        assertThat(d.decode(keyed, Samples.NOW).event().organization.id).isEqualTo("so-tc");
         RawRecord range = Samples.record("syslog", line);
         assertThat(d.decode(range, Samples.NOW).event().organization.id).isEqualTo("so-yt");
     }

@@ -107,4 +107,19 @@ class AlertIndicesTest {
         assertThatThrownBy(() -> AlertRetention.select(all, YearMonth.of(2026, 11), 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void provinceAlertsHaveTheirOwnIndexOutsideEveryDepartmentsAlias() {
+        org.socengine.model.Alert a = new org.socengine.model.Alert();
+        a.province = true;
+        a.departments.add("so-yt");
+        a.departments.add("so-tc");
+        a.timestamp = at("2026-11-30T23:59:59Z");
+        assertThat(AlertIndices.indexFor(a)).isEqualTo("soc-alerts-province-2026.11");
+        assertThat(
+                        AlertIndices.parse("soc-alerts-province-2026.11")
+                                .orElseThrow()
+                                .departmentAlias())
+                .isEqualTo("soc-alerts-province");
+    }
 }

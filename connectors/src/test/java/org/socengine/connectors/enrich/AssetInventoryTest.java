@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
@@ -47,13 +48,15 @@ class AssetInventoryTest {
     }
 
     @Test
-    void enrichAddsAssetFieldsAndTheDepartmentOnlyWhenMissing() throws IOException {
+    void enrichAddsAssetFieldsButLeavesTheDepartmentToTheTrustPolicy() throws IOException {
         AssetInventory inv = AssetInventory.of(CSV, DepartmentDirectory.defaults());
         SecurityEvent e = new SecurityEvent();
         e.ensureSource().ip = "172.16.5.10";
         inv.enrich(e);
-        assertThat(e.organization.id).isEqualTo("so-khdt");
-        assertThat(e.organization.name).isEqualTo("Sở Kế hoạch và Đầu tư");
+        assertThat(e.organization).isNull();
+        assertThat(inv.lookupAddress("172.16.5.10").department()).isEqualTo("so-khdt");
+        // A source address is not the device's: only observer.* and host.* are.
+        assertThat(inv.lookupDevice(e)).isNull();
         assertThat(e.fields("asset.name")).isEqualTo("His database");
         assertThat(e.fields("asset.criticality")).isEqualTo("critical");
         assertThat(e.fields("asset.owner")).isEqualTo("dba@so-khdt");
@@ -151,17 +154,20 @@ class AssetInventoryTest {
         r.kafkaTimestamp = 1_795_608_000_000L;
         SecurityEvent e = d.decode(r, r.kafkaTimestamp).event();
         assertThat(e.organization.id).isEqualTo("so-tc");
+        assertThat(e.organization.name).isEqualTo("Sở Tài chính");
         assertThat(e.fields("asset.criticality")).isEqualTo("high");
 
+        // The inventory says the device is so-tc's: a key that says so-yt is not believed.
         RawRecord keyed =
                 RawRecord.of(
                         "syslog",
                         "<38>Nov 25 12:00:00 mail01.sotc.local sshd[1]: Failed password for root from 198.51.100.1 port 22 ssh2");
         keyed.key = "so-yt";
         keyed.kafkaTimestamp = r.kafkaTimestamp;
-        SecurityEvent k = d.decode(keyed, r.kafkaTimestamp).event();
-        assertThat(k.organization.id).isEqualTo("so-yt");
-        assertThat(k.fields("asset.name")).isEqualTo("Mail server");
+        DeadLetter k = d.decode(keyed, r.kafkaTimestamp).deadLetter();
+        assertThat(k.reasonCode).isEqualTo("department_mismatch");
+        assertThat(k.claimedDepartment).isEqualTo("so-yt");
+        assertThat(k.department).isEqualTo("so-tc");
 
         // The two-argument constructor still works, without asset fields.
         RecordDecoder plain =
@@ -180,7 +186,7 @@ class AssetInventoryTest {
             SecurityEvent e = new SecurityEvent();
             e.ensureHost().name = "quay07.tthc.local";
             inv.enrich(e);
-            assertThat(e.organization.id).isEqualTo("tt-hcc");
+            assertThat(inv.lookupDevice(e).department()).isEqualTo("tt-hcc");
             assertThat(e.fields("asset.criticality")).isEqualTo("low");
         }
     }

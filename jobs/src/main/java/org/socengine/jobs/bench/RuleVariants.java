@@ -150,7 +150,8 @@ public final class RuleVariants {
                 r.references(),
                 List.of(),
                 r.file() + "#variant-" + k,
-                lines);
+                lines,
+                r.scope());
     }
 
     /**

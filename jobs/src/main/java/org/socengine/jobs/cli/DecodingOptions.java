@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.enrich.AssetInventory;
 import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.connectors.enrich.DepartmentTrustPolicy;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,8 +28,31 @@ final class DecodingOptions {
 
     @Option(
             names = "--department",
-            description = "Department id, as the shipper's record key or header would give it.")
+            description = "Department id as the shipper's record key would give it.")
     String department;
+
+    @Option(
+            names = "--department-header",
+            paramLabel = "ID",
+            description = "The record's 'department' header, as the shipper would set it.")
+    String departmentHeader;
+
+    @Option(
+            names = "--topic",
+            description = {
+                "Judge the records' department as if read from this raw topic:",
+                "soc.raw.<source> (shared, the default) or soc.raw.<source>.<department>."
+            })
+    String topic;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = {
+                "Properties file of the job: its department trust policy (topic.<topic>.trust_header,",
+                "department.unattributed, ...) and departments.file apply (docs/sources.md)."
+            })
+    Path config;
 
     @Option(
             names = "--time-zone",
@@ -52,7 +77,7 @@ final class DecodingOptions {
             paramLabel = "FILE",
             description = {
                 "Asset inventory (CSV: match,department,asset,owner,criticality). Adds asset.*",
-                "fields, and the department when header, key and ranges named none."
+                "fields; a device's entry names its department (docs/sources.md, trust policy)."
             })
     Path assetsFile;
 
@@ -68,13 +93,17 @@ final class DecodingOptions {
             description = "event.original is cut to this size. Default: ${DEFAULT-VALUE}.")
     int maxOriginalBytes;
 
-    /** A raw record of line {@code n} of the named input, as the job would receive it. */
+    /**
+     * A raw record of line {@code n} of the named input, as the job would receive it. Its topic is
+     * {@code --topic} when given (the trust policy judges it by that topic), else the file.
+     */
     RawRecord record(String inputName, long n, String line) {
         RawRecord r = RawRecord.of(source, line);
-        r.topic = "file:" + inputName;
+        r.topic = topic != null ? topic : "file:" + inputName;
         r.partition = 0;
         r.offset = n;
         r.key = department;
+        r.departmentHeader = departmentHeader;
         return r;
     }
 
@@ -99,9 +128,34 @@ final class DecodingOptions {
         if (maxRecordBytes <= 0 || maxOriginalBytes <= 0) {
             throw new CliFailure("--max-record-bytes and --max-original-bytes must be positive");
         }
+        if (topic != null) {
+            String topicSource = Decoders.sourceOfTopic(topic);
+            if (!source.equals(topicSource)) {
+                throw new CliFailure(
+                        "--topic "
+                                + topic
+                                + " is not a raw topic of source "
+                                + source
+                                + " (soc.raw."
+                                + source
+                                + " or soc.raw."
+                                + source
+                                + ".<department>)");
+            }
+        }
+        SocConfig cfg;
+        try {
+            cfg = SocConfig.load(config);
+        } catch (IOException e) {
+            throw new CliFailure(e.getMessage());
+        }
         DepartmentDirectory dirs;
         if (departmentsFile == null) {
-            dirs = DepartmentDirectory.defaults();
+            try {
+                dirs = cfg.departments();
+            } catch (IOException e) {
+                throw new CliFailure(e.getMessage());
+            }
         } else {
             if (!Files.isRegularFile(departmentsFile)) {
                 throw new CliFailure("no such file: " + departmentsFile);
@@ -123,9 +177,16 @@ final class DecodingOptions {
                 throw new CliFailure("invalid asset inventory: " + String.join("; ", e.problems()));
             }
         }
+        DepartmentTrustPolicy trust;
+        try {
+            trust = cfg.departmentTrust(dirs);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(e.getMessage());
+        }
         DecoderOptions options =
                 new DecoderOptions(timeZone, maxRecordBytes, maxOriginalBytes, year);
-        return new RecordDecoder(DecoderOptions.defaults(), Map.of(source, options), dirs, assets);
+        return new RecordDecoder(
+                DecoderOptions.defaults(), Map.of(source, options), dirs, trust, assets);
     }
 
     static final class SourceNames implements Iterable<String> {

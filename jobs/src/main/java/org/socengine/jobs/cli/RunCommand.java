@@ -34,7 +34,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--config",
-            description = "Properties file (see docs/alerts.md, 'Secure connections').")
+            description =
+                    "Properties file: connections (docs/alerts.md, 'Secure connections') and the"
+                            + " department trust policy of raw topics (docs/sources.md).")
     Path config;
 
     @Option(
@@ -154,11 +156,22 @@ public final class RunCommand implements Callable<Integer> {
             description = "Asset inventory CSV (match,department,asset,owner,criticality).")
     Path assetsFile;
 
-    private RecordDecoder recordDecoder() throws java.io.IOException {
-        DepartmentDirectory dirs =
-                departmentsFile == null
-                        ? DepartmentDirectory.defaults()
-                        : DepartmentDirectory.load(departmentsFile);
+    private RecordDecoder recordDecoder(SocConfig cfg) throws java.io.IOException {
+        DepartmentDirectory dirs;
+        try {
+            dirs =
+                    departmentsFile == null
+                            ? cfg.departments()
+                            : DepartmentDirectory.load(departmentsFile);
+        } catch (java.io.IOException e) {
+            throw new CliFailure("department directory: " + e.getMessage());
+        }
+        org.socengine.connectors.enrich.DepartmentTrustPolicy trust;
+        try {
+            trust = cfg.departmentTrust(dirs);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(e.getMessage());
+        }
         java.util.Map<String, DecoderOptions> perSource = new java.util.HashMap<>();
         timeZones.forEach(
                 (source, zone) -> {
@@ -178,7 +191,7 @@ public final class RunCommand implements Callable<Integer> {
                 throw new CliFailure("invalid asset inventory: " + String.join("; ", e.problems()));
             }
         }
-        return new RecordDecoder(DecoderOptions.defaults(), perSource, dirs, assets);
+        return new RecordDecoder(DecoderOptions.defaults(), perSource, dirs, trust, assets);
     }
 
     private static Duration duration(String option, String text) {
@@ -214,6 +227,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliFailure("cannot read the configuration: " + e.getMessage());
         }
         checkKafka(kafka);
+        RecordDecoder decoder = recordDecoder(cfg);
         List<CompiledRule> compiled;
         try {
             compiled = RuleSets.compileAll(rules != null ? rules : RuleSets.defaultDirectory());
@@ -247,7 +261,7 @@ public final class RunCommand implements Callable<Integer> {
                 List.of(),
                 group,
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
-                recordDecoder(),
+                decoder,
                 compiled,
                 DetectionJobOptions.defaults()
                         .withParallelism(parallelism)

@@ -37,8 +37,9 @@ public final class AlertBudgetFunction extends KeyedProcessFunction<String, Aler
         this.perHour = perHour;
     }
 
+    /** Rule and department; the province's own budget for a province-scoped rule. */
     public static String keyOf(Alert a) {
-        return a.ruleId + "|" + a.departmentId;
+        return a.ruleId + "|" + (a.province ? Alert.PROVINCE : "d:" + a.departmentId);
     }
 
     @Override

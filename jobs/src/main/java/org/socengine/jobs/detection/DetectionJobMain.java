@@ -36,7 +36,7 @@ public final class DetectionJobMain {
                 List.of(),
                 group,
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
-                new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults()),
+                recordDecoder(cfg),
                 RuleSets.compileAll(
                         Path.of(params.get("rules", RuleSets.defaultDirectory().toString()))),
                 DetectionJobOptions.defaults()
@@ -44,5 +44,15 @@ public final class DetectionJobMain {
                         .withAlertBudgetPerHour(params.getInt("alert-budget", 200)),
                 params.getInt("retention-months", 0));
         env.execute("soc-detection");
+    }
+
+    private static RecordDecoder recordDecoder(SocConfig cfg) throws java.io.IOException {
+        DepartmentDirectory departments = cfg.departments();
+        return new RecordDecoder(
+                DecoderOptions.defaults(),
+                java.util.Map.of(),
+                departments,
+                cfg.departmentTrust(departments),
+                null);
     }
 }

@@ -250,7 +250,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
 
     /** Deploys or replaces a rule; false when Esper refused it (the previous version stays). */
     private boolean deploy(CompiledRule rule) {
-        String family = RuleFamilies.familyName(rule.definition().groupBy());
+        String family = RuleFamilies.familyOf(rule.definition());
         String previousFamily = familyOfRule.get(rule.id());
         if (!rule.definition().enabled()) {
             undeploy(rule.id());

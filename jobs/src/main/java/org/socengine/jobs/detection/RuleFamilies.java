@@ -10,13 +10,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.socengine.model.SecurityEvent;
+import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.EventStreams;
 
 /**
- * The rules grouped by their partition key ({@code group_by}). Rules of one family share one Esper
- * runtime per subtask and see only events of the streams they read. Changes as rules are deployed
- * and removed while the job runs.
+ * The rules grouped by their partition key: {@code group_by}, with the department ({@code
+ * organization.id}) added for department-scoped rules that do not group by it, so that a group's
+ * events, and so its detection subtask, are always one department's. Rules of one family share one
+ * {@link org.socengine.rules.engine.DetectionEngine} per subtask (which keeps departments apart in
+ * runtimes of their own) and see only events of the streams they read. Changes as rules are
+ * deployed and removed while the job runs.
  */
 public final class RuleFamilies implements Serializable {
 
@@ -30,7 +34,7 @@ public final class RuleFamilies implements Serializable {
         public static RuleShape of(CompiledRule r) {
             return new RuleShape(
                     r.id(),
-                    List.copyOf(r.definition().groupBy()),
+                    List.copyOf(r.definition().effectiveGroupBy()),
                     new LinkedHashSet<>(r.streams()));
         }
     }
@@ -39,7 +43,10 @@ public final class RuleFamilies implements Serializable {
     public record Family(String name, List<String> keyFields, Set<String> streams)
             implements Serializable {
 
-        /** The key of an event in this family, or null when the event lacks a key field. */
+        /**
+         * The key of an event in this family, or null when the event lacks a key field. An event
+         * without a department is in the group of events without one: it is still evaluated.
+         */
         public String keyOf(SecurityEvent e) {
             if (keyFields.isEmpty()) {
                 return "";
@@ -48,7 +55,10 @@ public final class RuleFamilies implements Serializable {
             for (String f : keyFields) {
                 Object v = e.get(f);
                 if (v == null) {
-                    return null;
+                    if (!f.equals(RuleDefinition.DEPARTMENT_FIELD)) {
+                        return null;
+                    }
+                    v = "";
                 }
                 if (sb.length() > 0) {
                     sb.append('\u0001');
@@ -86,6 +96,11 @@ public final class RuleFamilies implements Serializable {
 
     public static String familyName(List<String> keyFields) {
         return String.join(",", keyFields);
+    }
+
+    /** The family of a rule: its effective grouping (see {@link RuleShape#keyFields}). */
+    public static String familyOf(RuleDefinition rule) {
+        return familyName(rule.effectiveGroupBy());
     }
 
     public void put(RuleShape shape) {

@@ -263,4 +263,83 @@ class DecodeCommandTest {
         assertThat(a.path("organization").path("id").asText()).isEqualTo("so-xd");
         assertThat(a.path("organization").path("name").asText()).isEqualTo("Sở Xây dựng");
     }
+
+    /** ./soc decode judges the department with the job's trust policy, topic by topic. */
+    @Test
+    void theTrustPolicyOfTheJobAppliesToDecode(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("auth.log");
+        Files.writeString(
+                log,
+                "<38>Nov 25 08:00:01 yt-portal-01 sshd[4242]: Failed password for root from"
+                        + " 203.0.113.5 port 40001 ssh2\n");
+
+        CommandRun spoofed =
+                CommandRun.of(
+                        "decode",
+                        "--source",
+                        "syslog",
+                        "--topic",
+                        "soc.raw.syslog.so-yt",
+                        "--department-header",
+                        "so-tc",
+                        log.toString());
+        assertThat(spoofed.code()).as(spoofed.err()).isZero();
+        assertThat(spoofed.summary()).isEqualTo("decoded 0, dead-lettered 1");
+        JsonNode d = Json.mapper().readTree(spoofed.errLines().get(0));
+        assertThat(d.path("reason_code").asText()).isEqualTo("department_mismatch");
+        assertThat(d.path("topic").asText()).isEqualTo("soc.raw.syslog.so-yt");
+        assertThat(d.path("department").asText()).isEqualTo("so-yt");
+        assertThat(d.path("claimed_department").asText()).isEqualTo("so-tc");
+
+        // On the shared topic an untrusted header decides nothing ...
+        CommandRun shared =
+                CommandRun.of(
+                        "decode",
+                        "--source",
+                        "syslog",
+                        "--department-header",
+                        "so-tc",
+                        log.toString());
+        assertThat(shared.summary()).isEqualTo("decoded 1, dead-lettered 0");
+        assertThat(
+                        Json.mapper()
+                                .readTree(shared.outLines().get(0))
+                                .path("organization")
+                                .isMissingNode())
+                .isTrue();
+
+        // ... unless the job's configuration trusts that topic's producers.
+        Path config = dir.resolve("soc.properties");
+        Files.writeString(config, "topic.soc.raw.syslog.trust_header=true\n");
+        CommandRun trusted =
+                CommandRun.of(
+                        "decode",
+                        "--source",
+                        "syslog",
+                        "--config",
+                        config.toString(),
+                        "--department-header",
+                        "so-tc",
+                        log.toString());
+        assertThat(trusted.summary()).isEqualTo("decoded 1, dead-lettered 0");
+        assertThat(
+                        Json.mapper()
+                                .readTree(trusted.outLines().get(0))
+                                .path("organization")
+                                .path("id")
+                                .asText())
+                .isEqualTo("so-tc");
+
+        Files.writeString(config, "topic.soc.raw.syslog.so-yt.trust_header=true\n");
+        CommandRun refused =
+                CommandRun.of(
+                        "decode",
+                        "--source",
+                        "syslog",
+                        "--config",
+                        config.toString(),
+                        log.toString());
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("names its department");
+    }
 }

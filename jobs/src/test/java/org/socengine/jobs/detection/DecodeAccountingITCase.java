@@ -40,6 +40,7 @@ import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.connectors.enrich.DepartmentTrustPolicy;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.testing.LocalServicesExtension;
@@ -49,7 +50,9 @@ import org.socengine.connectors.testing.LocalServicesExtension;
  * their {@code soc.raw.<source>.<department>} topics, a bounded job decodes them, and per source
  * every record ends as exactly one event, dead letter or skipped control record. Each bad record is
  * a dead letter that names its own topic, partition and offset; no good record is dead-lettered;
- * the job's own counters agree.
+ * the job's own counters agree. Good records whose {@code department} header or key claims another
+ * department than the topic's are dead-lettered as {@code department_mismatch}, with the claimed
+ * and the authoritative department, and counted under that reason.
  */
 class DecodeAccountingITCase {
 
@@ -83,13 +86,15 @@ class DecodeAccountingITCase {
             byte[] value,
             String topic,
             int partition,
-            long offset) {
+            long offset,
+            String spoofed) {
         String text() {
             return new String(value, StandardCharsets.UTF_8);
         }
     }
 
     private static String department;
+    private static String neighbour;
     private static DepartmentDirectory directory;
     private static final List<Produced> PRODUCED = new ArrayList<>();
 
@@ -98,7 +103,13 @@ class DecodeAccountingITCase {
         // A department of its own per run: the broker outlives one test class, and other tests
         // write to the topics of the real departments.
         department = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        directory = DepartmentDirectory.parse(department + "\tSở Kiểm thử (decode accounting)\n");
+        neighbour = department + "-other";
+        directory =
+                DepartmentDirectory.parse(
+                        department
+                                + "\tSở Kiểm thử (decode accounting)\n"
+                                + neighbour
+                                + "\tSở Láng giềng (decode accounting)\n");
         List<NewTopic> topics = new ArrayList<>();
         for (String source : Decoders.sources()) {
             topics.add(new NewTopic(topic(source), PARTITIONS, (short) 1));
@@ -143,6 +154,16 @@ class DecodeAccountingITCase {
                 for (; b < badBytes.size(); b++) {
                     PRODUCED.add(send(producer, source, false, false, badBytes.get(b), b % 2));
                 }
+                // A good record that claims the neighbour's department, by header and by key: on
+                // a topic only this department may write to, both are spoofing attempts.
+                byte[] data =
+                        good.stream()
+                                .filter(l -> !l.startsWith("#"))
+                                .findFirst()
+                                .orElseThrow()
+                                .getBytes(StandardCharsets.UTF_8);
+                PRODUCED.add(spoof(producer, source, data, true));
+                PRODUCED.add(spoof(producer, source, data, false));
             }
         }
     }
@@ -157,7 +178,32 @@ class DecodeAccountingITCase {
             throws Exception {
         RecordMetadata m =
                 producer.send(new ProducerRecord<>(topic(source), partition, null, value)).get();
-        return new Produced(source, good, control, value, m.topic(), m.partition(), m.offset());
+        return new Produced(
+                source, good, control, value, m.topic(), m.partition(), m.offset(), null);
+    }
+
+    private static Produced spoof(
+            KafkaProducer<byte[], byte[]> producer, String source, byte[] value, boolean header)
+            throws Exception {
+        ProducerRecord<byte[], byte[]> r =
+                new ProducerRecord<>(
+                        topic(source),
+                        0,
+                        header ? null : neighbour.getBytes(StandardCharsets.UTF_8),
+                        value);
+        if (header) {
+            r.headers().add("department", neighbour.getBytes(StandardCharsets.UTF_8));
+        }
+        RecordMetadata m = producer.send(r).get();
+        return new Produced(
+                source,
+                false,
+                false,
+                value,
+                m.topic(),
+                m.partition(),
+                m.offset(),
+                header ? "header" : "key");
     }
 
     private static String topic(String source) {
@@ -197,6 +243,8 @@ class DecodeAccountingITCase {
         public String reasonCode;
         public String reason;
         public String decoder;
+        public String department;
+        public String claimedDepartment;
 
         public Outcome() {}
     }
@@ -217,7 +265,12 @@ class DecodeAccountingITCase {
                                 "decode",
                                 SerializerTypeInfo.events(),
                                 DecodeOperator.of(
-                                        new RecordDecoder(DecoderOptions.defaults(), directory),
+                                        new RecordDecoder(
+                                                DecoderOptions.defaults(),
+                                                Map.of(),
+                                                directory,
+                                                DepartmentTrustPolicy.defaults(),
+                                                null),
                                         DetectionJobOptions.defaults()));
         DataStream<Outcome> decoded =
                 events.map(
@@ -241,6 +294,8 @@ class DecodeAccountingITCase {
                                     o.reasonCode = d.reasonCode;
                                     o.reason = d.reason;
                                     o.decoder = d.decoder;
+                                    o.department = d.department;
+                                    o.claimedDepartment = d.claimedDepartment;
                                     o.original =
                                             d.raw == null
                                                     ? null
@@ -267,6 +322,7 @@ class DecodeAccountingITCase {
             }
         }
 
+        Map<String, Long> spoofs = new TreeMap<>();
         Map<String, long[]> tally = new TreeMap<>(); // produced, decoded, dead, skipped
         for (String s : Decoders.sources()) {
             tally.put(s, new long[4]);
@@ -288,6 +344,15 @@ class DecodeAccountingITCase {
                 assertThat(o.reasonCode).as(origin).isNotBlank().isNotEqualTo("internal_error");
                 assertThat(o.reason).as(origin).isNotBlank();
                 assertThat(o.decoder).as(origin).isNotBlank();
+                if (p.spoofed() != null) {
+                    assertThat(o.reasonCode).as(origin).isEqualTo("department_mismatch");
+                    assertThat(o.reason).as(origin).contains(p.spoofed()).contains(neighbour);
+                    assertThat(o.claimedDepartment).as(origin).isEqualTo(neighbour);
+                    assertThat(o.department).as(origin).isEqualTo(department);
+                    spoofs.merge(p.source(), 1L, Long::sum);
+                } else {
+                    assertThat(o.reasonCode).as(origin).isNotEqualTo("department_mismatch");
+                }
                 tally.get(p.source())[2]++;
             } else {
                 List<Produced> candidates = goodByText.get(o.original);
@@ -343,6 +408,10 @@ class DecodeAccountingITCase {
                             .mapToLong(Map.Entry::getValue)
                             .sum();
             assertThat(byReason).as("%s dead letters by reason", s).isEqualTo(t[2]);
+            assertThat(counters.getOrDefault(s + ".deadLettered.department_mismatch", 0L))
+                    .as("%s spoofed records counted as department_mismatch", s)
+                    .isEqualTo(2L)
+                    .isEqualTo(spoofs.get(s));
         }
     }
 

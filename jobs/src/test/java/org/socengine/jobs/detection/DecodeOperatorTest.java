@@ -79,12 +79,12 @@ class DecodeOperatorTest {
     @Test
     void theWatermarkWaitsForTheSlowestPartition() throws Exception {
         try (var h = harness()) {
-            h.processElement(new StreamRecord<>(line("soc.raw.syslog.a", 0, 600)));
-            h.processElement(new StreamRecord<>(line("soc.raw.syslog.b", 0, 10)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 600)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 10)));
             h.setProcessingTime(30_000);
             assertThat(watermarks(h)).containsExactly(T0 + 10_000 - 5_000 - 1);
-            h.processElement(new StreamRecord<>(line("soc.raw.syslog.b", 0, 700)));
-            h.processElement(new StreamRecord<>(line("soc.raw.syslog.a", 0, 610)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 700)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 610)));
             h.setProcessingTime(30_200);
             assertThat(watermarks(h)).last().isEqualTo(T0 + 610_000 - 5_000 - 1);
         }

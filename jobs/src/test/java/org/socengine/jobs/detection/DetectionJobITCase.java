@@ -167,8 +167,9 @@ class DetectionJobITCase {
         assertThat(first).hasSize(1);
         ObjectNode alert = first.get(0);
         long firstFailure = T0 + 60_000;
+        // The rule groups by source.ip; the department joins its group key (docs/alerts.md).
         assertThat(alert.path("alert").path("id").asText())
-                .isEqualTo(AlertIds.of(RULE_ID, 1, ATTACKER, firstFailure));
+                .isEqualTo(AlertIds.of(RULE_ID, 1, ATTACKER + "|so-yt", firstFailure));
         assertThat(alert.path("event").path("kind").asText()).isEqualTo("alert");
         assertThat(alert.path("rule").path("id").asText()).isEqualTo(RULE_ID);
         assertThat(alert.path("rule").path("severity").asText()).isEqualTo("high");

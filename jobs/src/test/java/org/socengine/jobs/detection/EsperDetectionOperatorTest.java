@@ -43,6 +43,8 @@ class EsperDetectionOperatorTest {
         return new OneInputStreamOperatorTestHarness<>(new EsperDetectionOperator(rules, 200));
     }
 
+    private static final String FAMILY = "source.ip,organization.id";
+
     private static SecurityEvent failure(long t, String ip) {
         SecurityEvent e = new SecurityEvent();
         e.timestamp = t;
@@ -308,8 +310,8 @@ class EsperDetectionOperatorTest {
                                     Routed.event(
                                             subtask,
                                             failure(T0 + i * 3_000, ip),
-                                            new String[] {"source.ip"},
-                                            new String[] {ip})));
+                                            new String[] {FAMILY},
+                                            new String[] {ip + "\u0001so-yt"})));
                 }
                 h.processWatermark(new Watermark(T0 + 90_000));
                 List<Alert> alerts = alerts(h);
@@ -323,8 +325,9 @@ class EsperDetectionOperatorTest {
     private static final int MAX_PARALLELISM = 128;
 
     private static int subtaskOf(String ip, int parallelism) {
+        // Department rules are keyed by their group_by and the department.
         return KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                Routed.partitionKey("source.ip", ip), MAX_PARALLELISM, parallelism);
+                Routed.partitionKey(FAMILY, ip + "\u0001so-yt"), MAX_PARALLELISM, parallelism);
     }
 
     @Test

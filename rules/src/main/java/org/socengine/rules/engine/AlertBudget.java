@@ -36,7 +36,7 @@ public final class AlertBudget implements Serializable {
      */
     public Alert admit(Alert alert) {
         long hour = alert.timestamp - Math.floorMod(alert.timestamp, HOUR);
-        String key = alert.ruleId + '\u0000' + alert.departmentId + '\u0000' + hour;
+        String key = alert.ruleId + '\u0000' + budgetDepartment(alert) + '\u0000' + hour;
         long[] n = used.computeIfAbsent(key, k -> new long[1]);
         n[0]++;
         if (n[0] <= perHour) {
@@ -44,6 +44,17 @@ public final class AlertBudget implements Serializable {
         }
         throttled++;
         return n[0] == perHour + 1 ? metaAlert(alert, hour, perHour) : null;
+    }
+
+    /**
+     * Whose budget an alert spends: its department's, or the province's for a province-scoped rule,
+     * so one department's flood never throttles the rule for another.
+     */
+    static String budgetDepartment(Alert alert) {
+        if (alert.province) {
+            return org.socengine.model.Alert.PROVINCE;
+        }
+        return alert.departmentId == null ? "" : "d:" + alert.departmentId;
     }
 
     /** Forgets hours that have passed. */
@@ -86,6 +97,9 @@ public final class AlertBudget implements Serializable {
         m.lastSeen = over.timestamp;
         m.departmentId = over.departmentId;
         m.departmentName = over.departmentName;
+        m.province = over.province;
+        m.departments =
+                over.departments == null ? null : new java.util.ArrayList<>(over.departments);
         // Keyed by department: the throttled rule is named in the details, not in rule.*, which
         // describes the meta-alert itself.
         m.entity.put("organization.id", over.departmentId == null ? "" : over.departmentId);

@@ -15,6 +15,10 @@ import org.socengine.rules.RuleDefinition;
  * Turns one output row of a rule's statement into an {@link Alert}. The evidence is every event the
  * row carries ({@code select *}, {@code window(*) as evidence}, pattern tags), the entity is the
  * rule's {@code group_by} fields read from the evidence, and the window spans the evidence.
+ *
+ * <p>The department is the one the row was computed for (the engine runs a department rule on one
+ * department's events at a time), never one read from an evidence event: a row built from two
+ * departments' events must not be filed under whichever came first.
  */
 public final class AlertFactory {
 
@@ -30,7 +34,12 @@ public final class AlertFactory {
         return evidenceCap;
     }
 
-    public Alert create(RuleDefinition rule, EventBean row, long now, boolean late) {
+    /**
+     * @param department the department whose events the row was computed from ({@code ""} for
+     *     events no department was attributed to), or null for a province-scoped rule
+     */
+    public Alert create(
+            RuleDefinition rule, EventBean row, long now, boolean late, String department) {
         List<SecurityEvent> evidence = new ArrayList<>();
         Alert alert = new Alert();
         Object underlying = row.getUnderlying();
@@ -58,6 +67,10 @@ public final class AlertFactory {
         alert.timestamp = now;
 
         for (String path : rule.groupBy()) {
+            if (department != null && path.equals(RuleDefinition.DEPARTMENT_FIELD)) {
+                alert.entity.put(path, department);
+                continue;
+            }
             String value = null;
             for (SecurityEvent e : evidence) {
                 Object v = e.get(path);
@@ -76,11 +89,31 @@ public final class AlertFactory {
             }
             alert.entity.put(path, value == null ? "" : value);
         }
-        for (SecurityEvent e : evidence) {
-            if (e.organization != null && e.organization.id != null) {
-                alert.departmentId = e.organization.id;
-                alert.departmentName = e.organization.name;
-                break;
+        if (department == null) {
+            alert.province = true;
+            java.util.TreeSet<String> involved = new java.util.TreeSet<>();
+            for (SecurityEvent e : evidence) {
+                if (e.organization != null && e.organization.id != null) {
+                    involved.add(e.organization.id);
+                }
+            }
+            alert.departments.addAll(involved);
+        } else {
+            if (!department.isEmpty()) {
+                // Rules that already grouped by the department keep their group key, and so their
+                // alert ids; the others gain the department at the end of it. Events without a
+                // department keep the key they always had: no department's key can equal it.
+                alert.entity.putIfAbsent(RuleDefinition.DEPARTMENT_FIELD, department);
+                alert.departmentId = department;
+                alert.departments.add(department);
+                for (SecurityEvent e : evidence) {
+                    if (e.organization != null
+                            && department.equals(e.organization.id)
+                            && e.organization.name != null) {
+                        alert.departmentName = e.organization.name;
+                        break;
+                    }
+                }
             }
         }
         alert.windowStart = evidence.isEmpty() ? now : evidence.get(0).timestamp;

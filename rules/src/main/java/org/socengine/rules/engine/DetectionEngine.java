@@ -27,12 +27,20 @@ import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
 
 /**
- * Runs compiled rules on one Esper runtime, in event time. The caller feeds events in timestamp
- * order and advances the clock from watermarks; the engine never reads the wall clock, so the same
- * events give the same alerts live, in a replay and in a test.
+ * Runs compiled rules on Esper runtimes, in event time. The caller feeds events in timestamp order
+ * and advances the clock from watermarks; the engine never reads the wall clock, so the same events
+ * give the same alerts live, in a replay and in a test.
  *
  * <p>Repeats of a rule for the same group key within the rule's suppression period are counted, not
  * alerted again: a brute force of 50 failures is one alert, not 43.
+ *
+ * <p>Departments never mix: department-scoped rules (the default) run in one Esper runtime per
+ * department, created at the department's first event, so no window, pattern, named window or
+ * aggregation of a rule ever holds two departments' events, whatever its EPL says. Events without a
+ * department have a runtime of their own. Rules with {@code scope: province} run in one more
+ * runtime that sees every department's events. Separate runtimes rather than a rewrite of each
+ * statement into an Esper context: the isolation then holds for any statement the sandbox lets
+ * through, and costs no parsing of rules.
  *
  * <p>Not thread-safe: one engine per Flink subtask (each with its own runtime URI).
  */
@@ -46,11 +54,23 @@ public final class DetectionEngine implements AutoCloseable {
                     "^\\s*(@\\w+\\s*(\\([^)]*\\))?\\s*)*(insert\\s+into|on\\s)",
                     java.util.regex.Pattern.CASE_INSENSITIVE);
 
-    private final EPRuntime runtime;
-    private final EPEventService events;
+    /** The department key of events without {@code organization.id}. */
+    static final String UNATTRIBUTED = "";
+
+    private final String runtimeUri;
     private final AlertFactory alertFactory;
-    private final Map<String, Deployed> deployed = new LinkedHashMap<>();
-    private final Map<String, Predicate<SecurityEvent>> activeStreams = new LinkedHashMap<>();
+    private final Map<String, CompiledRule> deployed = new LinkedHashMap<>();
+
+    /** One runtime per department for department rules; {@code ""} exists from the start. */
+    private final Map<String, Partition> departments = new LinkedHashMap<>();
+
+    /** The runtime of province-scoped rules, once one is deployed. */
+    private Partition province;
+
+    private int runtimes;
+    private final Map<String, Predicate<SecurityEvent>> departmentStreams = new LinkedHashMap<>();
+    private final Map<String, Predicate<SecurityEvent>> provinceStreams = new LinkedHashMap<>();
+    private long partitionDeployFailures;
     private long horizonMillis;
     private final Map<String, Suppression> suppressions = new HashMap<>();
     private final List<Alert> pending = new ArrayList<>();
@@ -60,7 +80,114 @@ public final class DetectionEngine implements AutoCloseable {
     private long currentTime = Long.MIN_VALUE;
     private boolean sendingLate;
 
-    private record Deployed(CompiledRule rule, String deploymentId) {}
+    /** One Esper runtime: a department's (or the province's) instance of the rules. */
+    private final class Partition {
+        /** The department, {@code ""} for events without one, null for the province. */
+        final String department;
+
+        final EPRuntime runtime;
+        final EPEventService events;
+        final Map<String, String> deploymentIds = new HashMap<>();
+
+        /**
+         * The streams this runtime has had events of, or null when it holds every rule from the
+         * start. A department's runtime gets a rule at the first event of a stream the rule reads:
+         * before it, the rule could have seen nothing there, and a restore that replays ten
+         * departments' history deploys each department's rules of the sources it sends, not the
+         * whole library ten times over.
+         */
+        Set<String> streamsSeen;
+
+        Partition(String department) {
+            this.department = department;
+            this.runtime =
+                    EPRuntimeProvider.getRuntime(
+                            runtimeUri + "#" + runtimes++, EsperSetup.configuration());
+            this.runtime.initialize();
+            this.events = runtime.getEventService();
+            if (currentTime != Long.MIN_VALUE) {
+                events.advanceTime(currentTime);
+            }
+        }
+
+        /**
+         * Deploys a rule here, replacing the version running here (if any) only once the new one is
+         * deployed.
+         */
+        void deploy(CompiledRule rule, CompiledRule previousRule) throws EPDeployException {
+            if (currentTime != Long.MIN_VALUE && events.getCurrentTime() != currentTime) {
+                events.advanceTime(currentTime);
+            }
+            String previous = deploymentIds.get(rule.id());
+            EPDeployment d;
+            try {
+                d = runtime.getDeploymentService().deploy(rule.compiled(), new DeploymentOptions());
+            } catch (EPDeployPreconditionException e) {
+                if (previous == null) {
+                    throw e;
+                }
+                // The new version declares a named window, table or context the running version
+                // owns: swap them, and put the running version back if the new one still fails.
+                undeploy(rule.id());
+                try {
+                    d =
+                            runtime.getDeploymentService()
+                                    .deploy(rule.compiled(), new DeploymentOptions());
+                } catch (EPDeployException again) {
+                    if (previousRule != null) {
+                        deploy(previousRule, null);
+                    }
+                    throw again;
+                }
+                previous = null;
+            }
+            for (EPStatement s : d.getStatements()) {
+                if (s.getProperty(StatementProperty.STATEMENTTYPE) == StatementType.SELECT
+                        && !INSERT_INTO
+                                .matcher(String.valueOf(s.getProperty(StatementProperty.EPL)))
+                                .find()) {
+                    s.addListener(
+                            (newEvents, oldEvents, statement, rt) ->
+                                    onOutput(rule, this, newEvents));
+                }
+            }
+            deploymentIds.put(rule.id(), d.getDeploymentId());
+            if (previous != null) {
+                undeployQuietly(runtime, previous);
+            }
+        }
+
+        void undeploy(String ruleId) {
+            String id = deploymentIds.remove(ruleId);
+            if (id != null) {
+                undeployQuietly(runtime, id);
+            }
+        }
+
+        /** Whether this runtime holds (or must now hold) the rule. */
+        boolean wants(CompiledRule rule) {
+            if (streamsSeen == null || rule.streams().isEmpty()) {
+                return true;
+            }
+            for (String stream : rule.streams()) {
+                if (streamsSeen.contains(stream)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void send(SecurityEvent event, Map<String, Predicate<SecurityEvent>> streams) {
+            for (Map.Entry<String, Predicate<SecurityEvent>> s : streams.entrySet()) {
+                if (s.getValue().test(event)) {
+                    if (streamsSeen != null && streamsSeen.add(s.getKey())) {
+                        deployReadersOf(this, s.getKey());
+                    }
+                    events.sendEventBean(event, s.getKey());
+                }
+            }
+        }
+    }
 
     /** Suppression state of one rule and group key: the alert repeats are folded into. */
     public static final class Suppression implements java.io.Serializable {
@@ -186,10 +313,10 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     public DetectionEngine(String runtimeUri, Collection<CompiledRule> rules, int evidenceCap) {
-        this.runtime = EPRuntimeProvider.getRuntime(runtimeUri, EsperSetup.configuration());
-        this.runtime.initialize();
-        this.events = runtime.getEventService();
+        this.runtimeUri = runtimeUri;
         this.alertFactory = new AlertFactory(evidenceCap);
+        // Always there: a rule is deployed (and refused) here even before any event arrives.
+        departments.put(UNATTRIBUTED, new Partition(UNATTRIBUTED));
         for (CompiledRule rule : rules) {
             try {
                 deploy(rule);
@@ -215,50 +342,128 @@ public final class DetectionEngine implements AutoCloseable {
             undeploy(rule.id());
             return;
         }
-        if (currentTime != Long.MIN_VALUE && events.getCurrentTime() != currentTime) {
-            events.advanceTime(currentTime);
-        }
-        Deployed previous = deployed.get(rule.id());
-        EPDeployment d;
+        CompiledRule previous = deployed.get(rule.id());
+        boolean toProvince = rule.definition().provinceScope();
+        List<Partition> targets =
+                toProvince ? List.of(provincePartition()) : departmentPartitions();
+        List<Partition> done = new ArrayList<>();
         try {
-            d = runtime.getDeploymentService().deploy(rule.compiled(), new DeploymentOptions());
-        } catch (EPDeployPreconditionException e) {
-            if (previous == null) {
-                throw e;
+            for (Partition p : targets) {
+                p.deploy(rule, previous);
+                done.add(p);
             }
-            // The new version declares a named window, table or context the running version
-            // owns: swap them, and put the running version back if the new one still fails.
-            undeployQuietly(previous.deploymentId());
-            deployed.remove(rule.id());
-            try {
-                d = runtime.getDeploymentService().deploy(rule.compiled(), new DeploymentOptions());
-            } catch (EPDeployException again) {
-                deploy(previous.rule());
-                throw again;
+        } catch (EPDeployException e) {
+            // All or nothing: the departments already given the new version get the old one back.
+            for (Partition p : done) {
+                if (previous != null && previous.definition().provinceScope() == toProvince) {
+                    try {
+                        p.deploy(previous, null);
+                    } catch (EPDeployException ignored) {
+                        p.undeploy(rule.id());
+                    }
+                } else {
+                    p.undeploy(rule.id());
+                }
             }
-            previous = null;
+            throw e;
         }
-        for (EPStatement s : d.getStatements()) {
-            if (s.getProperty(StatementProperty.STATEMENTTYPE) == StatementType.SELECT
-                    && !INSERT_INTO
-                            .matcher(String.valueOf(s.getProperty(StatementProperty.EPL)))
-                            .find()) {
-                s.addListener((newEvents, oldEvents, statement, rt) -> onOutput(rule, newEvents));
+        for (Partition p : toProvince ? provincePartitions() : departmentPartitions()) {
+            if (!targets.contains(p)) {
+                // A new version that reads other streams: the old one goes where the new one
+                // waits for its streams' first event.
+                p.undeploy(rule.id());
             }
         }
-        deployed.put(rule.id(), new Deployed(rule, d.getDeploymentId()));
-        if (previous != null) {
-            undeployQuietly(previous.deploymentId());
+        if (previous != null && previous.definition().provinceScope() != toProvince) {
+            // The rule changed scope: its old instances go.
+            for (Partition p : toProvince ? departmentPartitions() : provincePartitions()) {
+                p.undeploy(rule.id());
+            }
         }
+        deployed.put(rule.id(), rule);
         recomputeStreams();
     }
 
     public void undeploy(String ruleId) {
-        Deployed previous = deployed.remove(ruleId);
-        if (previous != null) {
-            undeployQuietly(previous.deploymentId());
+        if (deployed.remove(ruleId) != null) {
+            for (Partition p : allPartitions()) {
+                p.undeploy(ruleId);
+            }
             recomputeStreams();
         }
+    }
+
+    private List<Partition> departmentPartitions() {
+        return new ArrayList<>(departments.values());
+    }
+
+    private List<Partition> provincePartitions() {
+        return province == null ? List.of() : List.of(province);
+    }
+
+    private List<Partition> allPartitions() {
+        List<Partition> all = departmentPartitions();
+        all.addAll(provincePartitions());
+        return all;
+    }
+
+    private Partition provincePartition() {
+        if (province == null) {
+            province = new Partition(null);
+        }
+        return province;
+    }
+
+    /**
+     * The runtime of a department, made at its first event with every department rule deployed. The
+     * number of departments is bounded by the department directory: the decode stage never
+     * attributes an event to a department it does not know.
+     */
+    private Partition departmentPartition(String department) {
+        Partition p = departments.get(department);
+        if (p == null) {
+            p = new Partition(department);
+            p.streamsSeen = new HashSet<>();
+            for (CompiledRule r : deployed.values()) {
+                if (!r.definition().provinceScope() && p.wants(r)) {
+                    deployQuietly(p, r);
+                }
+            }
+            departments.put(department, p);
+        }
+        return p;
+    }
+
+    /** Gives a department's runtime the rules of a stream it has just had its first event of. */
+    private void deployReadersOf(Partition p, String stream) {
+        for (CompiledRule r : deployed.values()) {
+            if (!r.definition().provinceScope()
+                    && r.streams().contains(stream)
+                    && !p.deploymentIds.containsKey(r.id())) {
+                deployQuietly(p, r);
+            }
+        }
+    }
+
+    private void deployQuietly(Partition p, CompiledRule r) {
+        try {
+            p.deploy(r, null);
+        } catch (EPDeployException e) {
+            // It deployed in the runtime of events without a department, which holds the same
+            // rules; a failure here would be Esper's, and costs this rule in this department,
+            // not the event or the job.
+            partitionDeployFailures++;
+        }
+    }
+
+    /** Rules that deployed but could not be deployed in a department's new runtime. */
+    public long partitionDeployFailures() {
+        return partitionDeployFailures;
+    }
+
+    /** The departments with a runtime of their own ({@code ""}: events without a department). */
+    public Set<String> departmentsSeen() {
+        return new java.util.TreeSet<>(departments.keySet());
     }
 
     public Set<String> ruleIds() {
@@ -266,9 +471,7 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     public Collection<CompiledRule> rules() {
-        List<CompiledRule> out = new ArrayList<>();
-        deployed.values().forEach(d -> out.add(d.rule()));
-        return out;
+        return new ArrayList<>(deployed.values());
     }
 
     /** The longest window of the deployed rules: how much history rebuilds their state. */
@@ -285,13 +488,15 @@ public final class DetectionEngine implements AutoCloseable {
         if (time > currentTime) {
             boolean first = currentTime == Long.MIN_VALUE;
             currentTime = time;
-            if (first) {
-                // The runtime starts at the wall clock; the first event time resets it.
-                events.advanceTime(time);
-            } else {
-                // Span, not jump: each timer fires at its own time, so an alert raised by a
-                // timer (an absence, an output interval) carries the time it was due.
-                events.advanceTimeSpan(time);
+            for (Partition p : allPartitions()) {
+                if (first) {
+                    // The runtime starts at the wall clock; the first event time resets it.
+                    p.events.advanceTime(time);
+                } else {
+                    // Span, not jump: each timer fires at its own time, so an alert raised by a
+                    // timer (an absence, an output interval) carries the time it was due.
+                    p.events.advanceTimeSpan(time);
+                }
             }
             expireSuppressions();
         }
@@ -308,10 +513,15 @@ public final class DetectionEngine implements AutoCloseable {
         }
         sendingLate = late;
         try {
-            for (Map.Entry<String, Predicate<SecurityEvent>> s : activeStreams.entrySet()) {
-                if (s.getValue().test(event)) {
-                    events.sendEventBean(event, s.getKey());
-                }
+            if (!departmentStreams.isEmpty()) {
+                String department =
+                        event.organization == null || event.organization.id == null
+                                ? UNATTRIBUTED
+                                : event.organization.id;
+                departmentPartition(department).send(event, departmentStreams);
+            }
+            if (province != null && !provinceStreams.isEmpty()) {
+                province.send(event, provinceStreams);
             }
         } finally {
             sendingLate = false;
@@ -350,7 +560,8 @@ public final class DetectionEngine implements AutoCloseable {
         for (Suppression s : suppressions.values()) {
             if (alertId.equals(s.alertId)) {
                 long period = s.periodMillis > 0 ? s.periodMillis : DEFAULT_SUPPRESSION.toMillis();
-                s.until = Math.max(s.until, events.getCurrentTime() + period);
+                long now = currentTime == Long.MIN_VALUE ? 0 : currentTime;
+                s.until = Math.max(s.until, now + period);
                 if (s.alert != null) {
                     s.alert.disposition = "false_positive";
                 }
@@ -395,6 +606,8 @@ public final class DetectionEngine implements AutoCloseable {
         c.tags.addAll(a.tags);
         c.departmentId = a.departmentId;
         c.departmentName = a.departmentName;
+        c.province = a.province;
+        c.departments = a.departments == null ? null : new ArrayList<>(a.departments);
         c.entity.putAll(a.entity);
         c.details.putAll(a.details);
         c.windowStart = a.windowStart;
@@ -425,14 +638,16 @@ public final class DetectionEngine implements AutoCloseable {
         suppressions.putAll(state);
     }
 
-    private void onOutput(CompiledRule rule, EventBean[] rows) {
+    private void onOutput(CompiledRule rule, Partition partition, EventBean[] rows) {
         if (rows == null) {
             return;
         }
-        long now = events.getCurrentTime();
+        long now = partition.events.getCurrentTime();
         for (EventBean row : rows) {
-            Alert alert = alertFactory.create(rule.definition(), row, now, sendingLate);
-            String key = rule.id() + '\u0000' + alert.groupKey();
+            Alert alert =
+                    alertFactory.create(
+                            rule.definition(), row, now, sendingLate, partition.department);
+            String key = suppressionKey(rule.id(), partition.department, alert.groupKey());
             Suppression s = suppressions.get(key);
             if (s != null && now < s.until) {
                 // A row that only restates events already counted (a window shrinking as events
@@ -472,6 +687,18 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     /**
+     * Rule, department and group key: a department's repeats never fold into another department's
+     * alert, even for a rule whose group key would not tell them apart.
+     */
+    static String suppressionKey(String ruleId, String department, String groupKey) {
+        return ruleId
+                + '\u0000'
+                + (department == null ? Alert.PROVINCE : "d:" + department)
+                + '\u0000'
+                + groupKey;
+    }
+
+    /**
      * Folds a repeat into the alert it is suppressed under: the events it adds to the count (those
      * newer than what the alert has seen), the evidence up to its cap, the end of the window.
      */
@@ -498,6 +725,15 @@ public final class DetectionEngine implements AutoCloseable {
         for (org.socengine.model.SecurityEvent e : fresh) {
             if (into.evidence.size() < alertFactory.evidenceCap()) {
                 into.evidence.add(e);
+            }
+            if (into.province
+                    && into.departments != null
+                    && e.organization != null
+                    && e.organization.id != null
+                    && !into.departments.contains(e.organization.id)) {
+                // A campaign that reaches one more department says so, evidence cap or not.
+                into.departments.add(e.organization.id);
+                java.util.Collections.sort(into.departments);
             }
         }
         into.count += added;
@@ -542,23 +778,30 @@ public final class DetectionEngine implements AutoCloseable {
 
     private void recomputeStreams() {
         long max = 0;
-        for (Deployed d : deployed.values()) {
-            max = Math.max(max, d.rule().horizonMillis());
+        for (CompiledRule r : deployed.values()) {
+            max = Math.max(max, r.horizonMillis());
         }
         // Asked for every event by the job's restore horizon.
         horizonMillis = max;
-        Set<String> used = new HashSet<>();
-        deployed.values().forEach(d -> used.addAll(d.rule().streams()));
-        activeStreams.clear();
+        Set<String> department = new HashSet<>();
+        Set<String> provincial = new HashSet<>();
+        for (CompiledRule r : deployed.values()) {
+            (r.definition().provinceScope() ? provincial : department).addAll(r.streams());
+        }
+        departmentStreams.clear();
+        provinceStreams.clear();
         EventStreams.STREAMS.forEach(
                 (name, predicate) -> {
-                    if (used.contains(name)) {
-                        activeStreams.put(name, predicate);
+                    if (department.contains(name)) {
+                        departmentStreams.put(name, predicate);
+                    }
+                    if (provincial.contains(name)) {
+                        provinceStreams.put(name, predicate);
                     }
                 });
     }
 
-    private void undeployQuietly(String deploymentId) {
+    private static void undeployQuietly(EPRuntime runtime, String deploymentId) {
         try {
             runtime.getDeploymentService().undeploy(deploymentId);
         } catch (EPUndeployException e) {
@@ -568,6 +811,8 @@ public final class DetectionEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        runtime.destroy();
+        for (Partition p : allPartitions()) {
+            p.runtime.destroy();
+        }
     }
 }

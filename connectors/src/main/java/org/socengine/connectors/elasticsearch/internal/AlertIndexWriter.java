@@ -209,6 +209,10 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             a.putObject("window").put("end", Timestamps.format(alert.windowEnd));
             // The evidence grows with the repeats up to its cap; arrays replace, they do not merge.
             a.set("evidence", doc.path("alert").path("evidence"));
+            if (alert.province && doc.path("alert").has("departments")) {
+                // A province alert's repeats may come from departments it had not seen yet.
+                a.set("departments", doc.path("alert").path("departments"));
+            }
         }
         Pending p =
                 new Pending(
