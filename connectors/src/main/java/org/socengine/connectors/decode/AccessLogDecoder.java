@@ -328,7 +328,7 @@ public class AccessLogDecoder implements Decoder {
         String method = dash(f.get("cs-method"));
         if (method != null
                 && !METHODS.contains(method.toUpperCase(Locale.ROOT))
-                && !method.matches("[A-Za-z_-]{1,20}")) {
+                && !Scan.method(method)) {
             throw new DecodeException(
                     DecodeException.Reason.MALFORMED,
                     "IIS line with method '" + DecoderSupport.cap(method, 20) + "'");
@@ -372,7 +372,7 @@ public class AccessLogDecoder implements Decoder {
         e.field("iis.time_taken", dash(f.get("time-taken")));
         e.field("http.version", dash(f.get("cs-version")));
         String st = dash(f.get("sc-status"));
-        Integer status = st != null && st.matches("\\d{3}") ? Integer.valueOf(st) : null;
+        Integer status = st != null && Scan.digits(st, 3, 3) ? Integer.valueOf(st) : null;
         if (st != null && status == null) {
             throw new DecodeException(
                     DecodeException.Reason.MALFORMED,
@@ -392,7 +392,7 @@ public class AccessLogDecoder implements Decoder {
             return;
         }
         String[] parts = req.split(" ");
-        if (parts.length >= 2 && parts[0].matches("[A-Za-z_-]{1,20}")) {
+        if (parts.length >= 2 && Scan.method(parts[0])) {
             e.ensureHttp().ensureRequest().method = parts[0];
             String target;
             if (parts.length >= 3 && parts[parts.length - 1].startsWith("HTTP/")) {

@@ -44,7 +44,7 @@ final class AccountMessages {
             return;
         }
         Matcher m;
-        if ((m = NEW_USER.matcher(msg)).find()) {
+        if ((m = NEW_USER.matcher(msg)).lookingAt()) {
             set(e, "user_created", "creation", m.group(1));
             e.user.target.id = m.group(2);
             e.ensureGroup().id = m.group(3);
@@ -54,42 +54,42 @@ final class AccountMessages {
                     e.field("account." + kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
                 }
             }
-        } else if ((m = NEW_GROUP.matcher(msg)).find()) {
+        } else if ((m = NEW_GROUP.matcher(msg)).lookingAt()) {
             ev.type = "creation";
             ev.action = "group_created";
             ev.outcome = "success";
             e.ensureGroup().name = m.group(1);
             e.group.id = m.group(2);
-        } else if ((m = ADD_TO_GROUP.matcher(msg)).find()
-                || (m = GPASSWD_ADD.matcher(msg)).find()) {
+        } else if ((m = ADD_TO_GROUP.matcher(msg)).lookingAt()
+                || (m = GPASSWD_ADD.matcher(msg)).lookingAt()) {
             set(e, "member_added_to_group", "change", m.group(1));
             e.ensureGroup().name = m.group(m.groupCount());
             if (m.groupCount() == 3) {
                 e.ensureUser().name = m.group(2);
             }
-        } else if ((m = DELETE_FROM_GROUP.matcher(msg)).find()
-                || (m = GPASSWD_REMOVE.matcher(msg)).find()) {
+        } else if ((m = DELETE_FROM_GROUP.matcher(msg)).lookingAt()
+                || (m = GPASSWD_REMOVE.matcher(msg)).lookingAt()) {
             set(e, "member_removed_from_group", "change", m.group(1));
             e.ensureGroup().name = m.group(m.groupCount());
             if (m.groupCount() == 3) {
                 e.ensureUser().name = m.group(2);
             }
-        } else if ((m = DELETE_USER.matcher(msg)).find()) {
+        } else if ((m = DELETE_USER.matcher(msg)).lookingAt()) {
             set(e, "user_deleted", "deletion", m.group(1));
-        } else if ((m = REMOVE_GROUP.matcher(msg)).find()) {
+        } else if ((m = REMOVE_GROUP.matcher(msg)).lookingAt()) {
             ev.type = "deletion";
             ev.action = "group_deleted";
             ev.outcome = "success";
             e.ensureGroup().name = m.group(1) != null ? m.group(1) : m.group(2);
-        } else if ((m = CHANGE_NAME.matcher(msg)).find()) {
+        } else if ((m = CHANGE_NAME.matcher(msg)).lookingAt()) {
             set(e, "user_renamed", "change", m.group(2));
             e.field("account.old_name", m.group(1));
-        } else if ((m = PASSWORD.matcher(msg)).find()) {
+        } else if ((m = PASSWORD.matcher(msg)).lookingAt()) {
             set(e, "password_changed", "change", m.group(1) != null ? m.group(1) : m.group(2));
-        } else if ((m = CHANGE_USER.matcher(msg)).find()) {
+        } else if ((m = CHANGE_USER.matcher(msg)).lookingAt()) {
             set(e, "user_modified", "change", m.group(1));
             e.field("account.change", msg);
-        } else if ((m = GROUP_CHANGE.matcher(msg)).find()) {
+        } else if ((m = GROUP_CHANGE.matcher(msg)).lookingAt()) {
             ev.type = "change";
             ev.action = "group_modified";
             ev.outcome = "success";

@@ -84,7 +84,6 @@ public class AsaDecoder implements Decoder {
                             + "(?:([A-Za-z][\\w.-]*):)?"
                             + IP
                             + "/(\\S+) for user \"([^\"]*)\"");
-    private static final Pattern ANY_EP = Pattern.compile(EP);
 
     private final DecoderOptions options;
 
@@ -160,7 +159,7 @@ public class AsaDecoder implements Decoder {
         obs.type = "firewall";
         e.field("cisco.message_id", product + "-" + level + "-" + id);
         Matcher m;
-        if ((m = BUILT.matcher(msg)).find()) {
+        if ((m = BUILT.matcher(msg)).lookingAt()) {
             ev.type = "start";
             ev.action = "connection_built";
             ev.outcome = "success";
@@ -173,7 +172,7 @@ public class AsaDecoder implements Decoder {
             // the source is the second endpoint; inbound connections are opened by the first.
             boolean outbound = "outbound".equals(m.group(1));
             endpoints(e, m, outbound ? 7 : 4, outbound ? 4 : 7);
-        } else if ((m = TEARDOWN.matcher(msg)).find()) {
+        } else if ((m = TEARDOWN.matcher(msg)).lookingAt()) {
             ev.type = "end";
             ev.action = "connection_teardown";
             ev.outcome = "success";
@@ -187,7 +186,7 @@ public class AsaDecoder implements Decoder {
             if (m.group(11) != null && !m.group(11).isBlank()) {
                 e.field("cisco.termination_reason", m.group(11).strip());
             }
-        } else if ((m = BUILT_ICMP.matcher(msg)).find()) {
+        } else if ((m = BUILT_ICMP.matcher(msg)).lookingAt()) {
             boolean built = m.group(1).equals("Built");
             ev.type = built ? "start" : "end";
             ev.action = built ? "connection_built" : "connection_teardown";
@@ -195,17 +194,17 @@ public class AsaDecoder implements Decoder {
             e.ensureNetwork().transport = Net.transport(m.group(3));
             Net.source(e, m.group(4), null);
             Net.destination(e, m.group(5), null);
-        } else if ((m = DENY_106023_ICMP.matcher(msg)).find()) {
+        } else if ((m = DENY_106023_ICMP.matcher(msg)).lookingAt()) {
             denied(e, m.group(1));
             iface(e, m.group(2), m.group(4));
             Net.source(e, m.group(3), null);
             Net.destination(e, m.group(5), null);
             aclName(e, m.group(6));
-        } else if ((m = DENY_106023.matcher(msg)).find()) {
+        } else if ((m = DENY_106023.matcher(msg)).lookingAt()) {
             denied(e, m.group(1));
             endpoints(e, m, 2, 5);
             aclName(e, m.group(8));
-        } else if ((m = DENY_FROM_TO.matcher(msg)).find()) {
+        } else if ((m = DENY_FROM_TO.matcher(msg)).lookingAt()) {
             String proto =
                     m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
             denied(e, proto);
@@ -213,17 +212,17 @@ public class AsaDecoder implements Decoder {
             if (m.group(10) != null) {
                 e.field("cisco.interface", m.group(10));
             }
-        } else if ((m = DENY_106014.matcher(msg)).find()) {
+        } else if ((m = DENY_106014.matcher(msg)).lookingAt()) {
             denied(e, m.group(2));
             e.network.direction = m.group(1);
             iface(e, m.group(3), m.group(5));
             Net.source(e, m.group(4), null);
             Net.destination(e, m.group(6), null);
-        } else if ((m = DENY_REVERSE_PATH.matcher(msg)).find()) {
+        } else if ((m = DENY_REVERSE_PATH.matcher(msg)).lookingAt()) {
             denied(e, m.group(1));
             Net.source(e, m.group(2), null);
             Net.destination(e, m.group(3), null);
-        } else if ((m = ACL_106100.matcher(msg)).find()) {
+        } else if ((m = ACL_106100.matcher(msg)).lookingAt()) {
             boolean denied = m.group(2).equals("denied");
             if (denied) {
                 denied(e, m.group(3));
@@ -237,13 +236,13 @@ public class AsaDecoder implements Decoder {
             iface(e, m.group(4), m.group(7));
             Net.source(e, m.group(5), DecoderSupport.port(m.group(6)));
             Net.destination(e, m.group(8), DecoderSupport.port(m.group(9)));
-        } else if ((m = DENIED_ICMP.matcher(msg)).find()) {
+        } else if ((m = DENIED_ICMP.matcher(msg)).lookingAt()) {
             denied(e, "icmp");
             e.field("cisco.icmp_type", m.group(1));
             e.field("cisco.icmp_code", m.group(2));
             Net.source(e, m.group(3), null);
             e.field("cisco.interface", m.group(4));
-        } else if ((m = LOGIN.matcher(msg)).find()) {
+        } else if ((m = LOGIN.matcher(msg)).lookingAt()) {
             boolean ok = m.group(1).equals("permitted");
             ev.category = "authentication";
             ev.type = "start";
@@ -257,11 +256,18 @@ public class AsaDecoder implements Decoder {
             }
         } else {
             ev.action = "asa_" + id;
-            Matcher any = ANY_EP.matcher(msg);
-            if (any.find()) {
-                Net.source(e, any.group(2), DecoderSupport.port(any.group(3)));
-                if (any.find()) {
-                    Net.destination(e, any.group(2), DecoderSupport.port(any.group(3)));
+            int[] a = Scan.asaEndpoint(msg, 0);
+            if (a != null) {
+                Net.source(
+                        e,
+                        msg.substring(a[2], a[3]),
+                        DecoderSupport.port(msg.substring(a[4], a[5])));
+                int[] b = Scan.asaEndpoint(msg, a[5]);
+                if (b != null) {
+                    Net.destination(
+                            e,
+                            msg.substring(b[2], b[3]),
+                            DecoderSupport.port(msg.substring(b[4], b[5])));
                 }
             }
         }

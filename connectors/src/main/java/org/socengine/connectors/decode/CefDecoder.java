@@ -23,7 +23,6 @@ public class CefDecoder implements Decoder {
 
     public static final String SOURCE = "cef";
 
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,64}");
     private static final Pattern CEF_TIME =
             Pattern.compile(
                     "^([A-Z][a-z]{2}) (\\d{1,2})(?: (\\d{4}))? (\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,3}))?(?: (\\S+))?$");
@@ -81,7 +80,7 @@ public class CefDecoder implements Decoder {
                     "CEF header has " + header.size() + " of 7 fields");
         }
         String version = header.get(0).strip();
-        if (!version.matches("\\d{1,2}")) {
+        if (!Scan.digits(version, 1, 2)) {
             throw new DecodeException(
                     DecodeException.Reason.MALFORMED,
                     "CEF version '" + DecoderSupport.cap(version, 16) + "'");
@@ -130,21 +129,23 @@ public class CefDecoder implements Decoder {
         Map<String, String> out = new LinkedHashMap<>();
         // Positions of the unescaped '=' that end a key, with where that key starts.
         List<int[]> keys = new ArrayList<>();
+        // A key starts after the last space before its '=' (escaped or not); tracked as we go, so
+        // a run of '=' costs one pass, not one walk back per '='.
+        int start = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c == ' ') {
+                start = i + 1;
+            }
             if (c == '\\') {
+                if (i + 1 < s.length() && s.charAt(i + 1) == ' ') {
+                    start = i + 2;
+                }
                 i++;
                 continue;
             }
-            if (c == '=') {
-                int start = i;
-                while (start > 0 && s.charAt(start - 1) != ' ') {
-                    start--;
-                }
-                String key = s.substring(start, i);
-                if (KEY.matcher(key).matches()) {
-                    keys.add(new int[] {start, i});
-                }
+            if (c == '=' && isKey(s, start, i)) {
+                keys.add(new int[] {start, i});
             }
         }
         if (keys.isEmpty()) {
@@ -168,6 +169,20 @@ public class CefDecoder implements Decoder {
             out.put(s.substring(key[0], key[1]), unescape(raw));
         }
         return out;
+    }
+
+    /** {@code [A-Za-z0-9_.\[\]-]{1,64}} over {@code s[from, to)}. */
+    private static boolean isKey(String s, int from, int to) {
+        if (to - from < 1 || to - from > 64) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(Scan.isWord(c) || c == '.' || c == '[' || c == ']' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String unescape(String v) {
@@ -352,8 +367,7 @@ public class CefDecoder implements Decoder {
         if (s == null) {
             return fallback;
         }
-        String t =
-                s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        String t = Scan.snake(s.toLowerCase(Locale.ROOT));
         if (t.isEmpty()) {
             return fallback;
         }

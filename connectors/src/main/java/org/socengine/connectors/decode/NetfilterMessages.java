@@ -13,12 +13,42 @@ import org.socengine.model.SecurityEvent;
 final class NetfilterMessages {
 
     private static final Pattern UPTIME = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\]\\s*");
-    private static final Pattern KV = Pattern.compile("(?:^|\\s)([A-Z]+)=(\\S*)");
     private static final Pattern FLAG = Pattern.compile("\\b(SYN|ACK|FIN|RST|PSH|URG|CWR|ECE)\\b");
     private static final Pattern DENY = Pattern.compile("(?i)drop|block|reject|deny|denied|refuse");
     private static final Pattern ALLOW = Pattern.compile("(?i)accept|allow|permit|pass");
 
     private NetfilterMessages() {}
+
+    /**
+     * The {@code KEY=value} pairs as {@code (?:^|\s)([A-Z]+)=(\S*)} found them one after the other:
+     * a key is a run of capitals at the start or after whitespace.
+     */
+    static java.util.List<String[]> upperPairs(String s) {
+        java.util.List<String[]> out = new java.util.ArrayList<>();
+        int n = s.length();
+        int start = 0;
+        while (start <= n) {
+            int k = start;
+            while (k < n && s.charAt(k) >= 'A' && s.charAt(k) <= 'Z') {
+                k++;
+            }
+            int next = start;
+            if (k > start && k < n && s.charAt(k) == '=') {
+                int end = k + 1;
+                while (end < n && !Scan.isSpace(s.charAt(end))) {
+                    end++;
+                }
+                out.add(new String[] {s.substring(start, k), s.substring(k + 1, end)});
+                next = end;
+            }
+            // The next key starts after the next whitespace.
+            while (next < n && !Scan.isSpace(s.charAt(next))) {
+                next++;
+            }
+            start = next + 1;
+        }
+        return out;
+    }
 
     /** True when the message is a netfilter log line. */
     static boolean looksLike(String msg) {
@@ -49,15 +79,14 @@ final class NetfilterMessages {
             ev.type = "connection";
             ev.action = "firewall_packet_logged";
         }
-        Matcher m = KV.matcher(kvs);
         String src = null;
         String dst = null;
         Integer spt = null;
         Integer dpt = null;
         boolean seenLen = false;
-        while (m.find()) {
-            String k = m.group(1);
-            String v = m.group(2);
+        for (String[] kv : upperPairs(kvs)) {
+            String k = kv[0];
+            String v = kv[1];
             switch (k) {
                 case "IN" -> e.field("netfilter.in", emptyToNull(v));
                 case "OUT" -> e.field("netfilter.out", emptyToNull(v));

@@ -97,7 +97,7 @@ public class NetflowDecoder implements Decoder {
                         + "."
                         + (type == null
                                 ? "flow"
-                                : type.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_"));
+                                : Scan.underscore(type.toLowerCase(Locale.ROOT), true));
         e.field("netflow.type", type);
         e.field("pmacct.event_type", f.get("eventtype"));
         e.field("pmacct.writer_id", f.get("writerid"));

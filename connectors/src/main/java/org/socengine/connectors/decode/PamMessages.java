@@ -13,7 +13,6 @@ final class PamMessages {
 
     private static final Pattern AUTH_FAILURE =
             Pattern.compile("^(pam_\\w+)\\(([^:)]+):(\\w+)\\): authentication failure;(.*)$");
-    private static final Pattern KV = Pattern.compile("(\\w+)=(\\S*)");
     private static final Pattern SESSION =
             Pattern.compile(
                     "^(pam_\\w+)\\(([^:)]+):session\\): session (opened|closed) for user ([^\\s(]+)(?:\\(uid=\\d+\\))?(?: by ([^\\s(]*)(?:\\(uid=(\\d+)\\))?)?");
@@ -30,32 +29,33 @@ final class PamMessages {
     static boolean parse(String msg, SecurityEvent e) {
         SecurityEvent.Event ev = e.ensureEvent();
         Matcher m;
-        if ((m = AUTH_FAILURE.matcher(msg)).find()) {
+        if ((m = AUTH_FAILURE.matcher(msg)).lookingAt()) {
             pam(e, m.group(1), m.group(2));
             ev.category = "authentication";
             ev.type = "start";
             ev.action = "pam_auth_failure";
             ev.outcome = "failure";
-            Matcher kv = KV.matcher(m.group(4));
-            String user = null;
-            String ruser = null;
-            String rhost = null;
-            while (kv.find()) {
-                String v = kv.group(2);
-                if (v.isEmpty()) {
-                    continue;
-                }
-                switch (kv.group(1)) {
-                    case "user" -> user = v;
-                    case "ruser" -> ruser = v;
-                    case "logname" -> ruser = ruser == null ? v : ruser;
-                    case "rhost" -> rhost = v;
-                    case "tty" -> e.field("pam.tty", v);
-                    case "uid" -> e.field("pam.uid", v);
-                    case "euid" -> e.field("pam.euid", v);
-                    default -> {}
-                }
-            }
+            String[] found = new String[3];
+            Scan.wordPairs(
+                    m.group(4),
+                    (k, v) -> {
+                        if (v.isEmpty()) {
+                            return;
+                        }
+                        switch (k) {
+                            case "user" -> found[0] = v;
+                            case "ruser" -> found[1] = v;
+                            case "logname" -> found[1] = found[1] == null ? v : found[1];
+                            case "rhost" -> found[2] = v;
+                            case "tty" -> e.field("pam.tty", v);
+                            case "uid" -> e.field("pam.uid", v);
+                            case "euid" -> e.field("pam.euid", v);
+                            default -> {}
+                        }
+                    });
+            String user = found[0];
+            String ruser = found[1];
+            String rhost = found[2];
             // For su and sudo the requesting account is ruser and the account asked for is
             // user; for remote logins user is the account being logged into.
             if (ruser != null && user != null && !ruser.equals(user)) {
@@ -69,7 +69,7 @@ final class PamMessages {
             }
             return true;
         }
-        if ((m = SESSION.matcher(msg)).find()) {
+        if ((m = SESSION.matcher(msg)).lookingAt()) {
             pam(e, m.group(1), m.group(2));
             boolean opened = m.group(3).equals("opened");
             ev.category = "session";
@@ -85,14 +85,14 @@ final class PamMessages {
             }
             return true;
         }
-        if ((m = USER_UNKNOWN.matcher(msg)).find()) {
+        if ((m = USER_UNKNOWN.matcher(msg)).lookingAt()) {
             pam(e, m.group(1), m.group(2));
             ev.category = "authentication";
             ev.action = "pam_user_unknown";
             ev.outcome = "failure";
             return true;
         }
-        if ((m = PASSWORD_CHANGED.matcher(msg)).find()) {
+        if ((m = PASSWORD_CHANGED.matcher(msg)).lookingAt()) {
             pam(e, m.group(1), m.group(2));
             ev.category = "iam";
             ev.type = "change";
@@ -101,7 +101,7 @@ final class PamMessages {
             e.ensureUser().ensureTarget().name = m.group(3);
             return true;
         }
-        if ((m = GENERIC.matcher(msg)).find()) {
+        if ((m = GENERIC.matcher(msg)).lookingAt()) {
             pam(e, m.group(1), m.group(2));
             ev.category = "authentication";
             ev.action = "pam_" + m.group(3);

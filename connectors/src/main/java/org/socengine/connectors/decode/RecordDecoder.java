@@ -91,6 +91,17 @@ public final class RecordDecoder implements Serializable {
         }
         record.source = source;
         Decoder decoder = decoder(source);
+        int max = perSource.getOrDefault(source, options).maxRecordBytes();
+        if (record.value != null && record.value.length > max) {
+            // Refused here, whatever the decoder does, so no decoder ever reads more than this.
+            return dead(
+                    record,
+                    decoder.getClass().getSimpleName(),
+                    new DecodeException(
+                            DecodeException.Reason.TOO_LARGE,
+                            "record of " + record.value.length + " bytes exceeds " + max),
+                    now);
+        }
         SecurityEvent event;
         try {
             event = decoder.decode(record);

@@ -88,42 +88,42 @@ final class SshdMessages {
     static void parse(String msg, SecurityEvent e) {
         SecurityEvent.Event ev = e.ensureEvent();
         Matcher m;
-        if ((m = FAILED.matcher(msg)).find()) {
+        if ((m = FAILED.matcher(msg)).lookingAt()) {
             auth(e, "ssh_login", "failure", m.group(3), m.group(4), m.group(5));
             e.field("ssh.method", m.group(1));
             if (m.group(2) != null) {
                 e.field("ssh.invalid_user", "true");
             }
-        } else if ((m = ACCEPTED.matcher(msg)).find()) {
+        } else if ((m = ACCEPTED.matcher(msg)).lookingAt()) {
             auth(e, "ssh_login", "success", m.group(2), m.group(3), m.group(4));
             e.field("ssh.method", m.group(1));
-        } else if ((m = MAX_AUTH.matcher(msg)).find()) {
+        } else if ((m = MAX_AUTH.matcher(msg)).lookingAt()) {
             auth(e, "ssh_max_auth_attempts", "failure", m.group(2), m.group(3), m.group(4));
             if (m.group(1) != null) {
                 e.field("ssh.invalid_user", "true");
             }
-        } else if ((m = INVALID_USER.matcher(msg)).find()
-                || (m = POSTPONED_INVALID.matcher(msg)).find()) {
+        } else if ((m = INVALID_USER.matcher(msg)).lookingAt()
+                || (m = POSTPONED_INVALID.matcher(msg)).lookingAt()) {
             invalidUser(e, m.group(1), m.group(2), m.group(3));
-        } else if ((m = PAM_AUTH_ERROR_ILLEGAL.matcher(msg)).find()) {
+        } else if ((m = PAM_AUTH_ERROR_ILLEGAL.matcher(msg)).lookingAt()) {
             auth(e, "ssh_login", "failure", m.group(2), m.group(3), null);
             e.field("pam.error", m.group(1));
             e.field("ssh.invalid_user", "true");
-        } else if ((m = ILLEGAL_USER.matcher(msg)).find()) {
+        } else if ((m = ILLEGAL_USER.matcher(msg)).lookingAt()) {
             invalidUser(e, m.group(1), m.group(2), null);
-        } else if ((m = INPUT_USERAUTH_INVALID.matcher(msg)).find()) {
+        } else if ((m = INPUT_USERAUTH_INVALID.matcher(msg)).lookingAt()) {
             invalidUser(e, m.group(1), null, null);
-        } else if ((m = PAM_ERROR_USER.matcher(msg)).find()) {
+        } else if ((m = PAM_ERROR_USER.matcher(msg)).lookingAt()) {
             auth(e, "ssh_login", "failure", m.group(2), m.group(3), null);
             e.field("pam.error", m.group(1));
-        } else if ((m = NOT_ALLOWED.matcher(msg)).find()) {
+        } else if ((m = NOT_ALLOWED.matcher(msg)).lookingAt()) {
             auth(e, "ssh_login_denied", "failure", m.group(1), m.group(2), null);
             e.field("ssh.denied_because", m.group(3));
-        } else if ((m = PAM_FAILURE.matcher(msg)).find()) {
+        } else if ((m = PAM_FAILURE.matcher(msg)).lookingAt()) {
             auth(e, "pam_auth_failure", "failure", m.group(2), emptyToNull(m.group(1)), null);
-        } else if ((m = DISCONNECTING_INVALID.matcher(msg)).find()) {
+        } else if ((m = DISCONNECTING_INVALID.matcher(msg)).lookingAt()) {
             disconnect(e, m.group(1), true, m.group(2), m.group(3), msg);
-        } else if ((m = DISCONNECT.matcher(msg)).find()) {
+        } else if ((m = DISCONNECT.matcher(msg)).lookingAt()) {
             String user =
                     m.group(2) != null ? m.group(2) : m.group(4) != null ? m.group(4) : m.group(6);
             String qualifier =
@@ -135,19 +135,19 @@ final class SshdMessages {
                     m.group(7),
                     m.group(8),
                     msg);
-        } else if ((m = NO_IDENT.matcher(msg)).find()) {
+        } else if ((m = NO_IDENT.matcher(msg)).lookingAt()) {
             network(e, "ssh_no_identification", m.group(1), m.group(2));
-        } else if ((m = BAD_PROTOCOL.matcher(msg)).find()) {
+        } else if ((m = BAD_PROTOCOL.matcher(msg)).lookingAt()) {
             network(e, "ssh_bad_protocol_version", m.group(2), m.group(3));
             e.field("ssh.client_banner", m.group(1));
-        } else if ((m = NEGOTIATE.matcher(msg)).find()) {
+        } else if ((m = NEGOTIATE.matcher(msg)).lookingAt()) {
             network(e, "ssh_negotiation_failed", m.group(1), m.group(2));
-        } else if ((m = READ_ERROR.matcher(msg)).find()) {
+        } else if ((m = READ_ERROR.matcher(msg)).lookingAt()) {
             network(e, "ssh_read_error", m.group(1), m.group(2));
-        } else if ((m = REVERSE_MAPPING.matcher(msg)).find()) {
+        } else if ((m = REVERSE_MAPPING.matcher(msg)).lookingAt()) {
             network(e, "ssh_reverse_mapping_failed", m.group(2), null);
             e.ensureSource().domain = m.group(1);
-        } else if ((m = ADDRESS_MAPS.matcher(msg)).find()) {
+        } else if ((m = ADDRESS_MAPS.matcher(msg)).lookingAt()) {
             network(e, "ssh_reverse_mapping_failed", m.group(1), null);
             e.ensureSource().domain = m.group(2);
         } else if (msg.startsWith("pam_")) {

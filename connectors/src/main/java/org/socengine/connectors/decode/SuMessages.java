@@ -27,17 +27,17 @@ final class SuMessages {
             return;
         }
         Matcher m;
-        if ((m = UTIL_LINUX.matcher(msg)).find()) {
+        if ((m = UTIL_LINUX.matcher(msg)).lookingAt()) {
             su(e, m.group(1) == null, m.group(3), m.group(2));
             e.field("su.tty", m.group(4));
-        } else if ((m = SHADOW_OK.matcher(msg)).find()) {
+        } else if ((m = SHADOW_OK.matcher(msg)).lookingAt()) {
             su(e, true, m.group(2), m.group(1));
-        } else if ((m = SHADOW_FAIL.matcher(msg)).find()) {
+        } else if ((m = SHADOW_FAIL.matcher(msg)).lookingAt()) {
             su(e, false, m.group(2), m.group(1));
-        } else if ((m = SHADOW_SHORT.matcher(msg)).find()) {
+        } else if ((m = SHADOW_SHORT.matcher(msg)).lookingAt()) {
             su(e, m.group(1).equals("+"), m.group(3), m.group(4));
             e.field("su.tty", m.group(2));
-        } else if (AUTH_FAILURE.matcher(msg).find()) {
+        } else if (AUTH_FAILURE.matcher(msg).lookingAt()) {
             ev.category = "authentication";
             ev.action = "su";
             ev.outcome = "failure";

@@ -31,7 +31,7 @@ final class SudoMessages {
         for (String part : m.group(2).split(" ; ")) {
             int eq = part.indexOf('=');
             String key = eq < 0 ? null : part.substring(0, eq).strip();
-            boolean isKey = key != null && key.matches("[A-Z_]+");
+            boolean isKey = key != null && Scan.upperKey(key);
             if (!isKey) {
                 reason = reason == null ? part.strip() : reason;
                 continue;

@@ -42,7 +42,7 @@ public class SuricataEveDecoder implements Decoder {
                     "JSON without event_type: not Suricata EVE");
         }
         type = type.toLowerCase(Locale.ROOT);
-        if (!type.matches("[a-z0-9_]{1,32}")) {
+        if (!Scan.lowerWord(type, 32)) {
             throw new DecodeException(DecodeException.Reason.MALFORMED, "bad event_type");
         }
         SecurityEvent e = DecoderSupport.newEvent(SOURCE, line, options);

@@ -57,7 +57,7 @@ public record SyslogHeader(
         String rest = line;
         int priority = -1;
         Matcher pri = PRI.matcher(rest);
-        if (pri.find()) {
+        if (pri.lookingAt()) {
             priority = Integer.parseInt(pri.group(1));
             if (priority > 191) {
                 throw new DecodeException(

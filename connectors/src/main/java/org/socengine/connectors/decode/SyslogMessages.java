@@ -19,7 +19,7 @@ final class SyslogMessages {
     static void parse(String program, String message, SecurityEvent event, DecoderOptions options)
             throws DecodeException {
         Matcher sid = SOLARIS_ID.matcher(message);
-        if (sid.find()) {
+        if (sid.lookingAt()) {
             event.field("syslog.solaris_msgid", sid.group(1));
             message = message.substring(sid.end());
         }

@@ -157,7 +157,7 @@ public class WindowsEventDecoder implements Decoder {
                     DecodeException.Reason.WRONG_FORMAT,
                     "JSON without winlog.event_id, Event.System or EventID: not a Windows event");
         }
-        if (id == null || !id.matches("\\d{1,5}")) {
+        if (id == null || !Scan.digits(id, 1, 5)) {
             throw new DecodeException(
                     DecodeException.Reason.MALFORMED,
                     "Windows event id '" + DecoderSupport.cap(id, 16) + "'");
@@ -182,9 +182,7 @@ public class WindowsEventDecoder implements Decoder {
         ev.dataset =
                 SOURCE
                         + "."
-                        + (sysmon
-                                ? "sysmon"
-                                : ch.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_"));
+                        + (sysmon ? "sysmon" : Scan.runsToUnderscore(ch.toLowerCase(Locale.ROOT)));
         if (computer != null) {
             SecurityEvent.Host h = e.ensureHost();
             h.name = computer;

@@ -430,7 +430,7 @@ public class ZeekDecoder implements Decoder {
             }
             default -> {
                 ev.type = "info";
-                ev.action = path.replaceAll("[^a-z0-9_]", "_") + "_log";
+                ev.action = Scan.underscore(path, true) + "_log";
                 int n = 0;
                 for (Map.Entry<String, String> x : f.entrySet()) {
                     if (n++ > 64) {
