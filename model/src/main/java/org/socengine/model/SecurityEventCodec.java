@@ -879,16 +879,41 @@ public final class SecurityEventCodec {
             int n = length(h >>> 1);
             // new String copies the bytes, so short strings decode from a reused buffer and save
             // an array per string: about a tenth of the read time of a typical event.
-            byte[] utf8 = n <= SCRATCH_BYTES ? SCRATCH.get() : new byte[n];
-            in.readFully(utf8, 0, n);
+            if (n <= SCRATCH_BYTES) {
+                byte[] utf8 = SCRATCH.get();
+                in.readFully(utf8, 0, n);
+                return new String(utf8, 0, n, UTF_8);
+            }
+            byte[] utf8 = readLarge(in, n);
             return new String(utf8, 0, n, UTF_8);
         }
         int n = length((h >>> 1) - 1);
-        char[] chars = new char[n];
+        // Grown as the chars arrive, for the same reason as readLarge.
+        StringBuilder chars = new StringBuilder(Math.min(n, LARGE_CHUNK));
         for (int i = 0; i < n; i++) {
-            chars[i] = in.readChar();
+            chars.append(in.readChar());
         }
-        return new String(chars);
+        return chars.toString();
+    }
+
+    private static final int LARGE_CHUNK = 64 * 1024;
+
+    /**
+     * Reads {@code n} bytes into an array grown as they arrive: a corrupt length of 2 GB in a few
+     * bytes of input must end at the end of the input, not in an out-of-memory error (found by
+     * AlertCodecFuzzTest).
+     */
+    private static byte[] readLarge(DataInput in, int n) throws IOException {
+        byte[] buf = new byte[Math.min(n, LARGE_CHUNK)];
+        int got = 0;
+        while (true) {
+            in.readFully(buf, got, buf.length - got);
+            got = buf.length;
+            if (got == n) {
+                return buf;
+            }
+            buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * got));
+        }
     }
 
     private static int length(long n) throws IOException {

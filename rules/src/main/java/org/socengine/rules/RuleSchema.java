@@ -59,6 +59,11 @@ public final class RuleSchema {
 
     public List<RuleProblem> validate(String file, Node root) {
         List<RuleProblem> out = new ArrayList<>();
+        if (root == null) {
+            // An empty file or one of comments alone composes to no node (found by RuleFuzzTest).
+            out.add(new RuleProblem(file, 1, "the rule file is empty: it must be a YAML mapping"));
+            return out;
+        }
         validate(file, root, schema, "", out);
         return out;
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.socengine.connectors.local.WorkDirs;
 import org.socengine.jobs.bench.BenchRun;
+import org.socengine.jobs.bench.FuzzRun;
 import org.socengine.jobs.bench.MeasuredAlertSink;
 import org.socengine.jobs.bench.RuleVariants;
 import org.socengine.jobs.internal.RuleSets;
@@ -24,7 +25,14 @@ import picocli.CommandLine.Option;
             "in Elasticsearch) and prints sustained events/s, CPU seconds per million",
             "events, detection latency, peak heap and RSS, and alerts. With --rate,",
             "events are produced at that rate while the job runs (latency mode).",
-            "See docs/benchmarks.md. Leaves no process behind."
+            "See docs/benchmarks.md. Leaves no process behind.",
+            "",
+            "With --fuzz: no services, no job. N hostile records of every source (bit",
+            "flips, truncation, splicing, huge fields, invalid UTF-8, deep nesting,",
+            "control characters) go through the job's decode path in this process;",
+            "one NDJSON line gives received, decoded, dead-lettered by reason, skipped,",
+            "internal errors, escaped exceptions, peak and retained heap, time. Exits",
+            "4 when decoded + dead-lettered + skipped != received or anything escaped."
         })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -38,6 +46,25 @@ public final class BenchCommand implements Callable<Integer> {
                 "event of heap (./soc bench gives itself 6 GiB; more with SOC_JAVA_OPTS=-Xmx...)."
             })
     long events;
+
+    @Option(
+            names = "--fuzz",
+            description = "Fuzz run of the decode path instead of the end-to-end benchmark.")
+    boolean fuzz;
+
+    @Option(
+            names = "--records",
+            defaultValue = "1000000",
+            description = "With --fuzz: hostile records to decode. Default: ${DEFAULT-VALUE}.")
+    long records;
+
+    @Option(
+            names = "--max-field-bytes",
+            defaultValue = "1048592",
+            description =
+                    "With --fuzz: the most bytes one mutation adds (huge fields, delimiter storms,"
+                            + " deep nesting). Default: ${DEFAULT-VALUE}, just over the 1 MiB record limit.")
+    int maxFieldBytes;
 
     @Option(
             names = "--rules",
@@ -110,6 +137,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (fuzz) {
+            return fuzz();
+        }
         if (events < 1_000) {
             throw new CliFailure("--events must be at least 1000");
         }
@@ -220,6 +250,21 @@ public final class BenchCommand implements Callable<Integer> {
                     "soc bench: %d alerts sent, %d in Elasticsearch, %d duplicate ids%n",
                     r.alertsCreated(), r.alertsInElasticsearch(), r.duplicates());
             return 3;
+        }
+        return 0;
+    }
+
+    private int fuzz() {
+        if (records < 1) {
+            throw new CliFailure("--records must be at least 1");
+        }
+        FuzzRun.Result r = new FuzzRun(records, seed, maxFieldBytes, System.err).run();
+        System.out.println(r.toJson());
+        if (!r.ok()) {
+            System.err.printf(
+                    "soc bench --fuzz: %d received, %d decoded + %d dead-lettered + %d skipped, %d escaped%n",
+                    r.received(), r.decoded(), r.deadLettered(), r.skipped(), r.escaped());
+            return 4;
         }
         return 0;
     }
