@@ -54,6 +54,12 @@ public final class DetectionEngine implements AutoCloseable {
                     "^\\s*(@\\w+\\s*(\\([^)]*\\))?\\s*)*(insert\\s+into|on\\s)",
                     java.util.regex.Pattern.CASE_INSENSITIVE);
 
+    /** Timer steps one clock advance takes one scheduled time at a time, per runtime. */
+    public static final int EXACT_CLOCK_STEPS = 10_000;
+
+    /** Steps the rest of a longer jump of the clock is cut into, per runtime. */
+    public static final int COARSE_CLOCK_STEPS = 1_000;
+
     /** The department key of events without {@code organization.id}. */
     static final String UNATTRIBUTED = "";
 
@@ -71,6 +77,8 @@ public final class DetectionEngine implements AutoCloseable {
     private final Map<String, Predicate<SecurityEvent>> departmentStreams = new LinkedHashMap<>();
     private final Map<String, Predicate<SecurityEvent>> provinceStreams = new LinkedHashMap<>();
     private long partitionDeployFailures;
+    private long clockSteps;
+    private long coarseAdvances;
     private long horizonMillis;
     private final Map<String, Suppression> suppressions = new HashMap<>();
     private final List<Alert> pending = new ArrayList<>();
@@ -162,6 +170,39 @@ public final class DetectionEngine implements AutoCloseable {
             if (id != null) {
                 undeployQuietly(runtime, id);
             }
+        }
+
+        /**
+         * Moves this runtime's clock to {@code target} with a bounded number of timer steps. Up to
+         * {@link #EXACT_CLOCK_STEPS} steps go through the scheduled times one by one, so that each
+         * timer fires at its own time and an alert raised by a timer (an absence, an output
+         * interval) carries the time it was due. What is left of a longer jump (a device whose
+         * clock was ten years off, a replay across a gap) is covered in at most {@link
+         * #COARSE_CLOCK_STEPS} equal steps, each firing what is due once: a one-second timer across
+         * ten years would otherwise fire 315 million times and hold the detector.
+         */
+        void advanceTo(long target) {
+            long steps = 0;
+            Long next = events.getNextScheduledTime();
+            while (next != null && next <= target && steps < EXACT_CLOCK_STEPS) {
+                events.advanceTime(next);
+                steps++;
+                next = events.getNextScheduledTime();
+            }
+            clockSteps += steps;
+            if (next == null || next > target) {
+                // Nothing due before the target: one jump.
+                if (events.getCurrentTime() < target) {
+                    events.advanceTime(target);
+                }
+                return;
+            }
+            long from = events.getCurrentTime();
+            long span = target - from;
+            long resolution = Math.max(1, (span + COARSE_CLOCK_STEPS - 1) / COARSE_CLOCK_STEPS);
+            events.advanceTimeSpan(target, resolution);
+            clockSteps += (span + resolution - 1) / resolution;
+            coarseAdvances++;
         }
 
         /** Whether this runtime holds (or must now hold) the rule. */
@@ -461,6 +502,19 @@ public final class DetectionEngine implements AutoCloseable {
         return partitionDeployFailures;
     }
 
+    /** Timer steps taken by clock advances, over every runtime. */
+    public long clockSteps() {
+        return clockSteps;
+    }
+
+    /**
+     * Clock advances whose scheduled firings were more than {@link #EXACT_CLOCK_STEPS}: the rest of
+     * the jump went in coarse steps.
+     */
+    public long coarseClockAdvances() {
+        return coarseAdvances;
+    }
+
     /** The departments with a runtime of their own ({@code ""}: events without a department). */
     public Set<String> departmentsSeen() {
         return new java.util.TreeSet<>(departments.keySet());
@@ -493,9 +547,7 @@ public final class DetectionEngine implements AutoCloseable {
                     // The runtime starts at the wall clock; the first event time resets it.
                     p.events.advanceTime(time);
                 } else {
-                    // Span, not jump: each timer fires at its own time, so an alert raised by a
-                    // timer (an absence, an output interval) carries the time it was due.
-                    p.events.advanceTimeSpan(time);
+                    p.advanceTo(time);
                 }
             }
             expireSuppressions();
