@@ -11,6 +11,7 @@ import java.util.Map;
  *
  * @param file where the rule came from, for messages ({@code soc.rules} records use a virtual name)
  * @param lines the line of each top-level key, and of {@code epl.body} (the first EPL line)
+ * @param limits the rule's own {@code limits:} (each null one: the engine's default)
  * @param scope {@code department} (the default: the rule sees one department's events at a time and
  *     its alerts belong to that department) or {@code province} (the rule sees every department's
  *     events together, for campaigns across departments)
@@ -35,7 +36,8 @@ public record RuleDefinition(
         List<RuleTestCase> tests,
         String file,
         Map<String, Integer> lines,
-        String scope)
+        String scope,
+        RuleLimits limits)
         implements Serializable {
 
     public static final String SCOPE_DEPARTMENT = "department";
@@ -45,6 +47,53 @@ public record RuleDefinition(
 
     public RuleDefinition {
         scope = scope == null ? SCOPE_DEPARTMENT : scope;
+        limits = limits == null ? RuleLimits.NONE : limits;
+    }
+
+    /** A rule without a {@code limits:} block: the engine's defaults apply. */
+    public RuleDefinition(
+            String id,
+            String name,
+            String description,
+            int version,
+            String severity,
+            int riskScore,
+            String status,
+            boolean enabled,
+            List<String> tags,
+            List<String> reads,
+            List<String> groupBy,
+            Duration suppressFor,
+            String epl,
+            String triage,
+            List<String> falsePositives,
+            List<String> references,
+            List<RuleTestCase> tests,
+            String file,
+            Map<String, Integer> lines,
+            String scope) {
+        this(
+                id,
+                name,
+                description,
+                version,
+                severity,
+                riskScore,
+                status,
+                enabled,
+                tags,
+                reads,
+                groupBy,
+                suppressFor,
+                epl,
+                triage,
+                falsePositives,
+                references,
+                tests,
+                file,
+                lines,
+                scope,
+                RuleLimits.NONE);
     }
 
     /** A department-scoped rule, as every rule was before {@code scope} existed. */

@@ -41,6 +41,7 @@ public final class RuleParser {
                     "reads",
                     "group_by",
                     "scope",
+                    "limits",
                     "suppress",
                     "epl",
                     "triage",
@@ -234,6 +235,7 @@ public final class RuleParser {
         } else if (suppress != null) {
             f.problem("suppress", "'suppress' must be a mapping such as {for: 10m}");
         }
+        RuleLimits limits = parseLimits(f, nodes.get("limits"));
         String epl = f.string("epl", true);
         Node eplNode = nodes.get("epl");
         if (eplNode != null) {
@@ -271,7 +273,75 @@ public final class RuleParser {
                 tests,
                 file,
                 lines,
-                scope);
+                scope,
+                limits);
+    }
+
+    private static final Map<String, Integer> LIMIT_CAPS =
+            Map.of(
+                    "max_groups", RuleLimits.MAX_STATE,
+                    "max_rows", RuleLimits.MAX_STATE,
+                    "cpu_ms_per_minute", RuleLimits.MAX_CPU_MS_PER_MINUTE);
+
+    /**
+     * The optional {@code limits:} block: positive whole numbers no larger than the engine allows
+     * any rule, each reported at its own line.
+     */
+    private static RuleLimits parseLimits(Fields f, Node node) {
+        if (node == null) {
+            return RuleLimits.NONE;
+        }
+        if (!(node instanceof MappingNode m)) {
+            f.problem(
+                    "limits",
+                    "'limits' must be a mapping such as {max_groups: 10000, max_rows: 50000,"
+                            + " cpu_ms_per_minute: 2000}");
+            return RuleLimits.NONE;
+        }
+        Map<String, Integer> values = new HashMap<>();
+        for (NodeTuple t : m.getValue()) {
+            String key = scalar(t.getKeyNode());
+            int line = t.getKeyNode().getStartMark().getLine() + 1;
+            Integer cap = key == null ? null : LIMIT_CAPS.get(key);
+            if (cap == null) {
+                f.problems.add(
+                        new RuleProblem(
+                                f.file,
+                                line,
+                                "unknown key 'limits."
+                                        + key
+                                        + "' (max_groups, max_rows, cpu_ms_per_minute)"));
+                continue;
+            }
+            String text = scalar(t.getValueNode());
+            long v;
+            try {
+                v = Long.parseLong(text == null ? "" : text.trim().replace("_", ""));
+            } catch (NumberFormatException e) {
+                f.problems.add(
+                        new RuleProblem(
+                                f.file,
+                                line,
+                                "'limits." + key + "' must be a whole number, not '" + text + "'"));
+                continue;
+            }
+            if (v < 1 || v > cap) {
+                f.problems.add(
+                        new RuleProblem(
+                                f.file,
+                                line,
+                                "'limits."
+                                        + key
+                                        + "' must be between 1 and "
+                                        + cap
+                                        + ", not "
+                                        + v));
+                continue;
+            }
+            values.put(key, (int) v);
+        }
+        return new RuleLimits(
+                values.get("max_groups"), values.get("max_rows"), values.get("cpu_ms_per_minute"));
     }
 
     private static List<RuleTestCase> parseTests(Fields f, Node node) {

@@ -151,7 +151,8 @@ public final class RuleVariants {
                 List.of(),
                 r.file() + "#variant-" + k,
                 lines,
-                r.scope());
+                r.scope(),
+                r.limits());
     }
 
     /**

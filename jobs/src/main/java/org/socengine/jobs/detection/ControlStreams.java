@@ -100,7 +100,7 @@ public final class ControlStreams {
         return compiled.union(statusControls);
     }
 
-    private static Sink<RuleStatus> statusSink(KafkaSettings kafka) {
+    static Sink<RuleStatus> statusSink(KafkaSettings kafka) {
         KafkaRecordSerializationSchema<RuleStatus> schema =
                 (s, ctx, ts) ->
                         new ProducerRecord<>(

@@ -16,6 +16,7 @@ import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.engine.DetectionEngine;
 
 /**
  * The detection job: raw records → decode (bad records to the dead-letter sink), with event time
@@ -35,7 +36,8 @@ public final class DetectionJob {
     public record Streams(
             DataStream<SecurityEvent> events,
             DataStream<Alert> alerts,
-            DataStream<DeadLetter> deadLetters) {}
+            DataStream<DeadLetter> deadLetters,
+            DataStream<RuleStatus> ruleStatuses) {}
 
     /** Sends a routed record to the detection subtask the router chose for it. */
     static final class RoutedTarget implements Partitioner<Integer>, KeySelector<Routed, Integer> {
@@ -133,14 +135,19 @@ public final class DetectionJob {
                 options.parallelism() == 1
                         ? routed
                         : routed.partitionCustom(new RoutedTarget(), new RoutedTarget());
-        DataStream<Alert> alerts =
+        SingleOutputStreamOperator<Alert> detected =
                 toDetect.transform(
                                 "detect (Esper, " + families.ruleCount() + " rules)",
                                 SerializerTypeInfo.alerts(),
-                                new EsperDetectionOperator(rules, Integer.MAX_VALUE))
+                                new EsperDetectionOperator(
+                                        rules,
+                                        Integer.MAX_VALUE,
+                                        options.ruleLimits(),
+                                        DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY))
                         .uid("detect")
-                        .setParallelism(options.parallelism())
-                        .keyBy(AlertBudgetFunction::keyOf)
+                        .setParallelism(options.parallelism());
+        DataStream<Alert> alerts =
+                detected.keyBy(AlertBudgetFunction::keyOf)
                         .process(new AlertBudgetFunction(options.alertBudgetPerHour()))
                         .returns(SerializerTypeInfo.alerts())
                         .name("alert budget per rule and department")
@@ -156,6 +163,7 @@ public final class DetectionJob {
         if (deadLetterSink != null) {
             dead.sinkTo(deadLetterSink).name("dead letters → soc.dlq").uid("dlq-sink");
         }
-        return new Streams(decoded, alerts, dead);
+        return new Streams(
+                decoded, alerts, dead, detected.getSideOutput(EsperDetectionOperator.RULE_STATUS));
     }
 }

@@ -11,6 +11,7 @@ import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.jobs.internal.RuleSets;
+import org.socengine.rules.RuleLimits;
 
 /**
  * Entry point for a Flink cluster: {@code flink run -c
@@ -41,7 +42,16 @@ public final class DetectionJobMain {
                         Path.of(params.get("rules", RuleSets.defaultDirectory().toString()))),
                 DetectionJobOptions.defaults()
                         .withParallelism(parallelism)
-                        .withAlertBudgetPerHour(params.getInt("alert-budget", 200)),
+                        .withAlertBudgetPerHour(params.getInt("alert-budget", 200))
+                        .withRuleLimits(
+                                new RuleLimits(
+                                        params.getInt(
+                                                "rule-max-groups", RuleLimits.DEFAULTS.maxGroups()),
+                                        params.getInt(
+                                                "rule-max-rows", RuleLimits.DEFAULTS.maxRows()),
+                                        params.getInt(
+                                                "rule-cpu-ms-per-minute",
+                                                RuleLimits.DEFAULTS.cpuMsPerMinute()))),
                 params.getInt("retention-months", 0));
         env.execute("soc-detection");
     }

@@ -16,6 +16,8 @@ import java.time.Duration;
  *     others before it pauses that partition (Flink's watermark alignment; zero: never pause)
  * @param parallelism parallelism of the decode and detect stages
  * @param alertBudgetPerHour alerts one rule may raise per department and hour
+ * @param ruleLimits the limits (groups, rows, CPU per minute of event time) of rules whose file
+ *     sets none; a rule over its limits is quarantined
  */
 public record DetectionJobOptions(
         Duration allowedLateness,
@@ -23,7 +25,8 @@ public record DetectionJobOptions(
         Duration maxClockSkew,
         Duration maxPartitionDrift,
         int parallelism,
-        int alertBudgetPerHour)
+        int alertBudgetPerHour,
+        org.socengine.rules.RuleLimits ruleLimits)
         implements Serializable {
 
     public static DetectionJobOptions defaults() {
@@ -33,17 +36,30 @@ public record DetectionJobOptions(
                 Duration.ofHours(1),
                 Duration.ofMinutes(1),
                 1,
-                org.socengine.rules.engine.AlertBudget.DEFAULT_PER_HOUR);
+                org.socengine.rules.engine.AlertBudget.DEFAULT_PER_HOUR,
+                org.socengine.rules.RuleLimits.DEFAULTS);
     }
 
     public DetectionJobOptions withParallelism(int p) {
         return new DetectionJobOptions(
-                allowedLateness, idleness, maxClockSkew, maxPartitionDrift, p, alertBudgetPerHour);
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                maxPartitionDrift,
+                p,
+                alertBudgetPerHour,
+                ruleLimits);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
         return new DetectionJobOptions(
-                d, idleness, maxClockSkew, maxPartitionDrift, parallelism, alertBudgetPerHour);
+                d,
+                idleness,
+                maxClockSkew,
+                maxPartitionDrift,
+                parallelism,
+                alertBudgetPerHour,
+                ruleLimits);
     }
 
     public DetectionJobOptions withIdleness(Duration d) {
@@ -53,22 +69,53 @@ public record DetectionJobOptions(
                 maxClockSkew,
                 maxPartitionDrift,
                 parallelism,
-                alertBudgetPerHour);
+                alertBudgetPerHour,
+                ruleLimits);
     }
 
     public DetectionJobOptions withMaxClockSkew(Duration d) {
         return new DetectionJobOptions(
-                allowedLateness, idleness, d, maxPartitionDrift, parallelism, alertBudgetPerHour);
+                allowedLateness,
+                idleness,
+                d,
+                maxPartitionDrift,
+                parallelism,
+                alertBudgetPerHour,
+                ruleLimits);
     }
 
     public DetectionJobOptions withMaxPartitionDrift(Duration d) {
         return new DetectionJobOptions(
-                allowedLateness, idleness, maxClockSkew, d, parallelism, alertBudgetPerHour);
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                d,
+                parallelism,
+                alertBudgetPerHour,
+                ruleLimits);
     }
 
     /** How many alerts one rule may raise per department and hour before it is throttled. */
     public DetectionJobOptions withAlertBudgetPerHour(int n) {
         return new DetectionJobOptions(
-                allowedLateness, idleness, maxClockSkew, maxPartitionDrift, parallelism, n);
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                maxPartitionDrift,
+                parallelism,
+                n,
+                ruleLimits);
+    }
+
+    /** The limits of rules whose file sets none. */
+    public DetectionJobOptions withRuleLimits(org.socengine.rules.RuleLimits limits) {
+        return new DetectionJobOptions(
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                maxPartitionDrift,
+                parallelism,
+                alertBudgetPerHour,
+                limits.orElse(org.socengine.rules.RuleLimits.DEFAULTS));
     }
 }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -22,11 +23,14 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.model.Alert;
+import org.socengine.rules.RuleLimits;
 import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.DetectionEngine;
+import org.socengine.rules.engine.RuleQuarantine;
 
 /**
  * Runs the rules in Esper on event time. Events wait in a buffer until the watermark passes them,
@@ -56,8 +60,14 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
 
     private static final Logger LOG = LoggerFactory.getLogger(EsperDetectionOperator.class);
 
+    /** Rules this operator quarantined, for {@code soc.rules.status}. */
+    public static final OutputTag<RuleStatus> RULE_STATUS =
+            new OutputTag<>("detector-rule-status", TypeInformation.of(RuleStatus.class));
+
     private final List<CompiledRule> initialRules;
     private final int alertBudgetPerHour;
+    private final RuleLimits ruleLimits;
+    private final int cpuSampleEvery;
 
     private transient String runtimeUri;
     private transient Map<String, CompiledRule> rules;
@@ -72,6 +82,10 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient ListState<byte[]> historyState;
     private transient ListState<byte[]> engineState;
     private transient ListState<Long> clockState;
+    private transient ListState<byte[]> quarantineState;
+    private transient Map<String, RuleQuarantine> quarantines;
+    private transient List<Alert> restoredRuleHealth;
+    private transient Counter rulesQuarantined;
     private transient Counter eventsEvaluated;
     private transient Counter lateEvents;
     private transient Counter alertsRaised;
@@ -80,8 +94,26 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private record Pending(long seq, Routed routed) {}
 
     public EsperDetectionOperator(Collection<CompiledRule> initialRules, int alertBudgetPerHour) {
+        this(
+                initialRules,
+                alertBudgetPerHour,
+                RuleLimits.DEFAULTS,
+                DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY);
+    }
+
+    /**
+     * @param ruleLimits the limits of rules whose file sets none
+     * @param cpuSampleEvery one event in so many is timed per rule (1: every event)
+     */
+    public EsperDetectionOperator(
+            Collection<CompiledRule> initialRules,
+            int alertBudgetPerHour,
+            RuleLimits ruleLimits,
+            int cpuSampleEvery) {
         this.initialRules = List.copyOf(initialRules);
         this.alertBudgetPerHour = alertBudgetPerHour;
+        this.ruleLimits = ruleLimits;
+        this.cpuSampleEvery = cpuSampleEvery;
     }
 
     @Override
@@ -117,6 +149,23 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                                 "engine-state",
                                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         clockState = store.getUnionListState(new ListStateDescriptor<>("event-clock", Types.LONG));
+        // Union: a rule one subtask quarantined is held out by every subtask after a restore.
+        quarantineState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                "quarantined-rules",
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        quarantines = new LinkedHashMap<>();
+        restoredRuleHealth = new ArrayList<>();
+        if (context.isRestored()) {
+            for (byte[] b : quarantineState.get()) {
+                RuleQuarantine q = JavaSerialization.read(b, RuleQuarantine.class);
+                RuleQuarantine other = quarantines.get(q.ruleId());
+                if (other == null || q.version() > other.version()) {
+                    quarantines.put(q.ruleId(), q);
+                }
+            }
+        }
 
         List<CompiledRule> start = new ArrayList<>();
         if (context.isRestored()) {
@@ -130,7 +179,10 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             start.addAll(initialRules);
         }
         for (CompiledRule r : start) {
-            deploy(r);
+            RuleQuarantine q = quarantines.get(r.id());
+            if (q == null || q.releasedBy(r.definition())) {
+                deploy(r);
+            }
         }
         if (context.isRestored()) {
             restore();
@@ -186,8 +238,13 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             if (clock != Long.MIN_VALUE) {
                 e.getValue().advanceTime(clock);
             }
-            // Alerts of the replayed events were emitted before the checkpoint.
-            e.getValue().drainAlerts();
+            // Alerts of the replayed events were emitted before the checkpoint; a quarantine the
+            // replay caused afresh was not.
+            for (Alert a : e.getValue().drainAlerts()) {
+                if (DetectionEngine.RULE_HEALTH_RULE_ID.equals(a.ruleId)) {
+                    restoredRuleHealth.add(a);
+                }
+            }
             DetectionEngine.State st = states.get(e.getKey());
             if (st != null) {
                 e.getValue().importState(st);
@@ -210,6 +267,8 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         lateEvents = getMetricGroup().counter("lateEvents");
         alertsRaised = getMetricGroup().counter("alertsRaised");
         ruleDeployFailures = getMetricGroup().counter("ruleDeployFailures");
+        rulesQuarantined = getMetricGroup().counter("rulesQuarantined");
+        getMetricGroup().gauge("rulesInQuarantine", () -> quarantines.size());
         getMetricGroup().gauge("rulesDeployed", () -> rules.size());
     }
 
@@ -234,11 +293,28 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         switch (c.kind) {
             case Control.DEPLOY -> {
                 CompiledRule r = c.rule();
+                RuleQuarantine q = quarantines.get(r.id());
+                if (q != null && !q.releasedBy(r.definition())) {
+                    // The file that was quarantined, again: only a newer one deploys.
+                    LOG.info(
+                            "rule {} version {} stays quarantined: {}",
+                            r.id(),
+                            r.definition().version(),
+                            q.reason());
+                    return;
+                }
+                if (q != null) {
+                    release(r.id());
+                }
                 if (!deploy(r)) {
                     ruleDeployFailures.inc();
                 }
             }
-            case Control.REMOVE -> undeploy(c.ruleId);
+            case Control.REMOVE -> {
+                // A removed rule has nothing left to hold out: a file published afterwards is new.
+                release(c.ruleId);
+                undeploy(c.ruleId);
+            }
             case Control.ALERT_STATUS -> {
                 if ("false_positive".equals(c.disposition) && c.alertId != null) {
                     engines.values().forEach(e -> e.closedAsFalsePositive(c.alertId));
@@ -282,6 +358,12 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         return true;
     }
 
+    private void release(String ruleId) {
+        if (quarantines.remove(ruleId) != null) {
+            engines.values().forEach(e -> e.releaseQuarantine(ruleId));
+        }
+    }
+
     private void undeploy(String ruleId) {
         String family = familyOfRule.remove(ruleId);
         if (family != null) {
@@ -295,6 +377,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         if (e == null) {
             e = new DetectionEngine(runtimeUri + "-" + engines.size(), List.of());
             e.setAlertBudget(alertBudgetPerHour);
+            e.setRuleLimits(ruleLimits, cpuSampleEvery);
             if (watermark != Long.MIN_VALUE) {
                 e.advanceTime(watermark);
             }
@@ -353,12 +436,48 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     private void emitAlerts() {
+        for (Alert a : restoredRuleHealth) {
+            alertsRaised.inc();
+            output.collect(new StreamRecord<>(a, a.timestamp));
+        }
+        restoredRuleHealth.clear();
         for (DetectionEngine engine : engines.values()) {
+            for (RuleQuarantine q : engine.drainQuarantines()) {
+                quarantined(q);
+            }
             for (Alert a : engine.drainAlerts()) {
                 alertsRaised.inc();
                 output.collect(new StreamRecord<>(a, a.timestamp));
             }
         }
+    }
+
+    /**
+     * An engine took a rule out for going over its limits: it stays out of this operator (and,
+     * through the union state, of every subtask after a restore), and {@code soc.rules.status} says
+     * so.
+     */
+    private void quarantined(RuleQuarantine q) {
+        quarantines.put(q.ruleId(), q);
+        rules.remove(q.ruleId());
+        familyOfRule.remove(q.ruleId());
+        rulesQuarantined.inc();
+        LOG.warn(
+                "rule {} ({}) version {} quarantined: {}",
+                q.ruleId(),
+                q.ruleName(),
+                q.version(),
+                q.reason());
+        output.collect(
+                RULE_STATUS,
+                new StreamRecord<>(
+                        RuleStatus.of(
+                                q.ruleId(),
+                                q.version(),
+                                RuleStatus.QUARANTINED,
+                                q.reason(),
+                                q.at()),
+                        q.at()));
     }
 
     @Override
@@ -382,6 +501,16 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
         engineState.update(states);
         clockState.update(List.of(watermark));
+        List<byte[]> held = new ArrayList<>();
+        for (RuleQuarantine q : quarantines.values()) {
+            held.add(JavaSerialization.write(q));
+        }
+        quarantineState.update(held);
+    }
+
+    /** Rules held out for going over their limits, for tests. */
+    java.util.Set<String> quarantinedRuleIds() {
+        return new java.util.TreeSet<>(quarantines.keySet());
     }
 
     private static byte[] engineStateBytes(String family, DetectionEngine engine)

@@ -13,6 +13,12 @@ public class RuleStatus {
     public static final String REMOVED = "removed";
     public static final String STALE = "stale";
 
+    /**
+     * Taken out by the detectors for going over its limits ({@code error} says which); a newer
+     * version of the file deploys again.
+     */
+    public static final String QUARANTINED = "quarantined";
+
     public String ruleId;
     public int version;
     public String status;

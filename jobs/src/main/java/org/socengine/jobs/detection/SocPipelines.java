@@ -34,21 +34,27 @@ public final class SocPipelines {
             List<CompiledRule> rules,
             DetectionJobOptions options,
             int retentionMonths) {
-        DetectionJob.build(
-                env,
-                SocKafka.rawSource(kafka, rawTopics, groupId, start),
-                decoder,
-                rules,
-                ControlStreams.fromKafka(env, kafka, groupId),
-                List.of(
-                        AlertIndexer.builder()
-                                .settings(es)
-                                .deadLetters(kafka)
-                                .retentionMonths(retentionMonths)
-                                .build(),
-                        SocKafka.alertSink(kafka)),
-                SocKafka.deadLetterSink(kafka),
-                options);
+        DetectionJob.Streams streams =
+                DetectionJob.build(
+                        env,
+                        SocKafka.rawSource(kafka, rawTopics, groupId, start),
+                        decoder,
+                        rules,
+                        ControlStreams.fromKafka(env, kafka, groupId),
+                        List.of(
+                                AlertIndexer.builder()
+                                        .settings(es)
+                                        .deadLetters(kafka)
+                                        .retentionMonths(retentionMonths)
+                                        .build(),
+                                SocKafka.alertSink(kafka)),
+                        SocKafka.deadLetterSink(kafka),
+                        options);
+        // Rules the detectors quarantined, beside what the rule compiler reports.
+        streams.ruleStatuses()
+                .sinkTo(ControlStreams.statusSink(kafka))
+                .name("quarantined rules → soc.rules.status")
+                .uid("detector-rule-status-sink");
         // Changes published by other tools reach the documents too; the CLI's own are no-ops here.
         env.fromSource(
                         SocKafka.alertStatusSource(

@@ -3,6 +3,7 @@ package org.socengine.rules.engine;
 import com.espertech.esper.common.client.EventBean;
 import com.espertech.esper.common.client.util.StatementProperty;
 import com.espertech.esper.common.client.util.StatementType;
+import com.espertech.esper.common.internal.metrics.stmtmetrics.StatementMetricHandle;
 import com.espertech.esper.runtime.client.DeploymentOptions;
 import com.espertech.esper.runtime.client.EPDeployException;
 import com.espertech.esper.runtime.client.EPDeployPreconditionException;
@@ -12,6 +13,7 @@ import com.espertech.esper.runtime.client.EPRuntime;
 import com.espertech.esper.runtime.client.EPRuntimeProvider;
 import com.espertech.esper.runtime.client.EPStatement;
 import com.espertech.esper.runtime.client.EPUndeployException;
+import com.espertech.esper.runtime.internal.kernel.statement.EPStatementSPI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +27,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
+import org.socengine.rules.RuleLimits;
 
 /**
  * Runs compiled rules on Esper runtimes, in event time. The caller feeds events in timestamp order
@@ -54,6 +57,21 @@ public final class DetectionEngine implements AutoCloseable {
                     "^\\s*(@\\w+\\s*(\\([^)]*\\))?\\s*)*(insert\\s+into|on\\s)",
                     java.util.regex.Pattern.CASE_INSENSITIVE);
 
+    /** Timer steps one clock advance takes one scheduled time at a time, per runtime. */
+    public static final int EXACT_CLOCK_STEPS = 10_000;
+
+    /** Steps the rest of a longer jump of the clock is cut into, per runtime. */
+    public static final int COARSE_CLOCK_STEPS = 1_000;
+
+    /** Event time over which a rule's use is measured against its limits. */
+    public static final long BUDGET_PERIOD_MILLIS = 60_000;
+
+    /** One event in so many is timed per statement: the timing costs two clock reads a rule. */
+    public static final int DEFAULT_CPU_SAMPLE_EVERY = 32;
+
+    /** The meta-rule of {@code rule_health} alerts: a rule quarantined for its cost. */
+    public static final String RULE_HEALTH_RULE_ID = "soc-engine-rule-health";
+
     /** The department key of events without {@code organization.id}. */
     static final String UNATTRIBUTED = "";
 
@@ -71,6 +89,13 @@ public final class DetectionEngine implements AutoCloseable {
     private final Map<String, Predicate<SecurityEvent>> departmentStreams = new LinkedHashMap<>();
     private final Map<String, Predicate<SecurityEvent>> provinceStreams = new LinkedHashMap<>();
     private long partitionDeployFailures;
+    private long clockSteps;
+    private long coarseAdvances;
+    private RuleLimits limitDefaults = RuleLimits.DEFAULTS;
+    private int cpuSampleEvery = DEFAULT_CPU_SAMPLE_EVERY;
+    private long budgetPeriodStart = Long.MIN_VALUE;
+    private final Map<String, RuleQuarantine> quarantined = new LinkedHashMap<>();
+    private final List<RuleQuarantine> newlyQuarantined = new ArrayList<>();
     private long horizonMillis;
     private final Map<String, Suppression> suppressions = new HashMap<>();
     private final List<Alert> pending = new ArrayList<>();
@@ -88,6 +113,14 @@ public final class DetectionEngine implements AutoCloseable {
         final EPRuntime runtime;
         final EPEventService events;
         final Map<String, String> deploymentIds = new HashMap<>();
+
+        /** Statement CPU time already counted, by deployment: Esper's figures are cumulative. */
+        final Map<String, Long> cpuCounted = new HashMap<>();
+
+        /** Esper's per-statement timing switches, on only while a sampled event is evaluated. */
+        private List<StatementMetricHandle> timers;
+
+        private long sent;
 
         /**
          * The streams this runtime has had events of, or null when it holds every rule from the
@@ -152,8 +185,18 @@ public final class DetectionEngine implements AutoCloseable {
                 }
             }
             deploymentIds.put(rule.id(), d.getDeploymentId());
+            for (EPStatement s : d.getStatements()) {
+                // Esper times every statement of a runtime with metrics on; only sampled events
+                // are timed here.
+                StatementMetricHandle h = timerOf(s);
+                if (h != null) {
+                    h.setEnabled(false);
+                }
+            }
+            timers = null;
             if (previous != null) {
                 undeployQuietly(runtime, previous);
+                cpuCounted.remove(previous);
             }
         }
 
@@ -161,7 +204,107 @@ public final class DetectionEngine implements AutoCloseable {
             String id = deploymentIds.remove(ruleId);
             if (id != null) {
                 undeployQuietly(runtime, id);
+                cpuCounted.remove(id);
+                timers = null;
             }
+        }
+
+        private void time(boolean on) {
+            if (timers == null) {
+                timers = new ArrayList<>();
+                for (String id : deploymentIds.values()) {
+                    EPDeployment d = runtime.getDeploymentService().getDeployment(id);
+                    if (d != null) {
+                        for (EPStatement s : d.getStatements()) {
+                            StatementMetricHandle h = timerOf(s);
+                            if (h != null) {
+                                timers.add(h);
+                            }
+                        }
+                    }
+                }
+            }
+            for (StatementMetricHandle h : timers) {
+                h.setEnabled(on);
+            }
+        }
+
+        /**
+         * Adds this runtime's use since the last call to {@code usage}: per rule, CPU nanoseconds
+         * (scaled up from the sampled events), rows of its named windows and tables, groups of its
+         * grouped aggregations. Counting rows stops past {@code rowCap}: the check costs no more
+         * than the limit.
+         */
+        void measure(Map<String, long[]> usage, Map<String, Long> rowCaps) {
+            Map<String, Long> cpu = new HashMap<>();
+            runtime.getMetricsService()
+                    .iterateStatementGroups(
+                            g ->
+                                    g.iterateStatements(
+                                            st -> {
+                                                var m = st.getMetric();
+                                                if (m != null && m.getDeploymentId() != null) {
+                                                    cpu.merge(
+                                                            m.getDeploymentId(),
+                                                            m.getCpuTime(),
+                                                            Long::sum);
+                                                }
+                                            }));
+            for (Map.Entry<String, String> e : deploymentIds.entrySet()) {
+                long[] u = usage.computeIfAbsent(e.getKey(), k -> new long[3]);
+                long total = cpu.getOrDefault(e.getValue(), 0L);
+                Long before = cpuCounted.put(e.getValue(), total);
+                long delta = total - (before == null ? 0 : before);
+                if (delta > 0) {
+                    u[0] += delta * Math.max(1, cpuSampleEvery);
+                }
+                EPDeployment d = runtime.getDeploymentService().getDeployment(e.getValue());
+                if (d == null) {
+                    continue;
+                }
+                for (EPStatement st : d.getStatements()) {
+                    Object type = st.getProperty(StatementProperty.STATEMENTTYPE);
+                    if (type == StatementType.CREATE_WINDOW || type == StatementType.CREATE_TABLE) {
+                        long cap = rowCaps.getOrDefault(e.getKey(), Long.MAX_VALUE);
+                        u[1] += rowsOf(st, cap - u[1]);
+                    } else {
+                        u[2] += groupsOf(st);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Moves this runtime's clock to {@code target} with a bounded number of timer steps. Up to
+         * {@link #EXACT_CLOCK_STEPS} steps go through the scheduled times one by one, so that each
+         * timer fires at its own time and an alert raised by a timer (an absence, an output
+         * interval) carries the time it was due. What is left of a longer jump (a device whose
+         * clock was ten years off, a replay across a gap) is covered in at most {@link
+         * #COARSE_CLOCK_STEPS} equal steps, each firing what is due once: a one-second timer across
+         * ten years would otherwise fire 315 million times and hold the detector.
+         */
+        void advanceTo(long target) {
+            long steps = 0;
+            Long next = events.getNextScheduledTime();
+            while (next != null && next <= target && steps < EXACT_CLOCK_STEPS) {
+                events.advanceTime(next);
+                steps++;
+                next = events.getNextScheduledTime();
+            }
+            clockSteps += steps;
+            if (next == null || next > target) {
+                // Nothing due before the target: one jump.
+                if (events.getCurrentTime() < target) {
+                    events.advanceTime(target);
+                }
+                return;
+            }
+            long from = events.getCurrentTime();
+            long span = target - from;
+            long resolution = Math.max(1, (span + COARSE_CLOCK_STEPS - 1) / COARSE_CLOCK_STEPS);
+            events.advanceTimeSpan(target, resolution);
+            clockSteps += (span + resolution - 1) / resolution;
+            coarseAdvances++;
         }
 
         /** Whether this runtime holds (or must now hold) the rule. */
@@ -178,12 +321,22 @@ public final class DetectionEngine implements AutoCloseable {
         }
 
         void send(SecurityEvent event, Map<String, Predicate<SecurityEvent>> streams) {
+            boolean timed = cpuSampleEvery > 0 && sent++ % cpuSampleEvery == 0;
             for (Map.Entry<String, Predicate<SecurityEvent>> s : streams.entrySet()) {
                 if (s.getValue().test(event)) {
                     if (streamsSeen != null && streamsSeen.add(s.getKey())) {
                         deployReadersOf(this, s.getKey());
                     }
-                    events.sendEventBean(event, s.getKey());
+                    if (timed) {
+                        time(true);
+                        try {
+                            events.sendEventBean(event, s.getKey());
+                        } finally {
+                            time(false);
+                        }
+                    } else {
+                        events.sendEventBean(event, s.getKey());
+                    }
                 }
             }
         }
@@ -338,6 +491,14 @@ public final class DetectionEngine implements AutoCloseable {
      * deployed: a rule that fails to deploy leaves the previous version running.
      */
     public void deploy(CompiledRule rule) throws EPDeployException {
+        RuleQuarantine q = quarantined.get(rule.id());
+        if (q != null) {
+            if (!q.releasedBy(rule.definition())) {
+                // The file that went over its limits, again: it stays out.
+                return;
+            }
+            quarantined.remove(rule.id());
+        }
         if (!rule.definition().enabled()) {
             undeploy(rule.id());
             return;
@@ -461,6 +622,19 @@ public final class DetectionEngine implements AutoCloseable {
         return partitionDeployFailures;
     }
 
+    /** Timer steps taken by clock advances, over every runtime. */
+    public long clockSteps() {
+        return clockSteps;
+    }
+
+    /**
+     * Clock advances whose scheduled firings were more than {@link #EXACT_CLOCK_STEPS}: the rest of
+     * the jump went in coarse steps.
+     */
+    public long coarseClockAdvances() {
+        return coarseAdvances;
+    }
+
     /** The departments with a runtime of their own ({@code ""}: events without a department). */
     public Set<String> departmentsSeen() {
         return new java.util.TreeSet<>(departments.keySet());
@@ -493,13 +667,177 @@ public final class DetectionEngine implements AutoCloseable {
                     // The runtime starts at the wall clock; the first event time resets it.
                     p.events.advanceTime(time);
                 } else {
-                    // Span, not jump: each timer fires at its own time, so an alert raised by a
-                    // timer (an absence, an output interval) carries the time it was due.
-                    p.events.advanceTimeSpan(time);
+                    p.advanceTo(time);
                 }
             }
             expireSuppressions();
+            if (first || budgetPeriodStart == Long.MIN_VALUE) {
+                budgetPeriodStart = time;
+            } else if (time - budgetPeriodStart >= BUDGET_PERIOD_MILLIS) {
+                checkBudgets();
+            }
         }
+    }
+
+    /**
+     * Sets the limits of rules whose file names none ({@link RuleLimits#DEFAULTS} until then), and
+     * how often an event is timed per statement (1: every event; 0: never, which switches the CPU
+     * limit off).
+     */
+    public void setRuleLimits(RuleLimits defaults, int cpuSampleEvery) {
+        this.limitDefaults = defaults.orElse(RuleLimits.DEFAULTS);
+        this.cpuSampleEvery = Math.max(0, cpuSampleEvery);
+    }
+
+    /** The limits a deployed rule is held to. */
+    public RuleLimits limitsOf(CompiledRule rule) {
+        return rule.definition().limits().orElse(limitDefaults);
+    }
+
+    /**
+     * Measures every deployed rule's use since the last check, over every department's runtime, and
+     * quarantines those over a limit. Runs by itself once a minute of event time; public for
+     * callers that want a check now (a test, the end of a replay).
+     */
+    public void checkBudgets() {
+        long now = currentTime == Long.MIN_VALUE ? 0 : currentTime;
+        long start = budgetPeriodStart == Long.MIN_VALUE ? now : budgetPeriodStart;
+        budgetPeriodStart = now;
+        if (deployed.isEmpty()) {
+            return;
+        }
+        Map<String, Long> rowCaps = new HashMap<>();
+        for (CompiledRule r : deployed.values()) {
+            rowCaps.put(r.id(), (long) limitsOf(r).maxRows() + 1);
+        }
+        Map<String, long[]> usage = new HashMap<>();
+        for (Partition p : allPartitions()) {
+            p.measure(usage, rowCaps);
+        }
+        // A jump of the clock does not buy a rule hours of CPU: at most ten minutes' worth.
+        long minutes = Math.max(1, Math.min(10, (now - start) / BUDGET_PERIOD_MILLIS));
+        for (CompiledRule r : new ArrayList<>(deployed.values())) {
+            long[] u = usage.get(r.id());
+            if (u == null) {
+                continue;
+            }
+            RuleLimits limits = limitsOf(r);
+            long cpuMs = u[0] / 1_000_000;
+            if (cpuSampleEvery > 0 && cpuMs > (long) limits.cpuMsPerMinute() * minutes) {
+                quarantine(
+                        r,
+                        RuleQuarantine.CPU,
+                        cpuMs,
+                        (long) limits.cpuMsPerMinute() * minutes,
+                        start);
+            } else if (u[1] > limits.maxRows()) {
+                quarantine(r, RuleQuarantine.ROWS, u[1], limits.maxRows(), start);
+            } else if (u[2] > limits.maxGroups()) {
+                quarantine(r, RuleQuarantine.GROUPS, u[2], limits.maxGroups(), start);
+            }
+        }
+    }
+
+    /**
+     * Takes a rule out of every department's runtime and raises one {@code rule_health} alert; the
+     * other rules run on.
+     */
+    private void quarantine(
+            CompiledRule rule, String limit, long measured, long allowed, long periodStart) {
+        List<String> ranIn = new ArrayList<>();
+        for (Partition p : departmentPartitions()) {
+            if (p.deploymentIds.containsKey(rule.id()) && !p.department.isEmpty()) {
+                ranIn.add(p.department);
+            }
+        }
+        java.util.Collections.sort(ranIn);
+        RuleQuarantine q =
+                new RuleQuarantine(
+                        rule.id(),
+                        rule.definition().name(),
+                        rule.definition().version(),
+                        RuleQuarantine.fingerprintOf(rule.definition()),
+                        limit,
+                        measured,
+                        allowed,
+                        currentTime);
+        undeploy(rule.id());
+        quarantined.put(rule.id(), q);
+        newlyQuarantined.add(q);
+        pending.add(ruleHealthAlert(q, limitsOf(rule), periodStart, ranIn));
+    }
+
+    /**
+     * The {@code rule_health} meta-alert of a quarantine: province scope (a rule admin's concern,
+     * not one department's), one per rule file whatever the subtask or replay that raised it.
+     */
+    static Alert ruleHealthAlert(
+            RuleQuarantine q, RuleLimits limits, long periodStart, List<String> departments) {
+        Alert m = new Alert();
+        m.meta = true;
+        m.ruleId = RULE_HEALTH_RULE_ID;
+        m.ruleName = "Rule quarantined: " + q.ruleName();
+        m.ruleVersion = 1;
+        m.severity = "high";
+        m.riskScore = 60;
+        m.ruleStatus = "stable";
+        m.tags.add("rule_health");
+        m.timestamp = q.at();
+        m.lastSeen = q.at();
+        m.province = true;
+        m.departments = new ArrayList<>(departments);
+        m.entity.put("rule.id", q.ruleId());
+        m.details.put("quarantined_rule_id", q.ruleId());
+        m.details.put("quarantined_rule", q.ruleName());
+        m.details.put("quarantined_rule_version", Integer.toString(q.version()));
+        m.details.put("limit", q.limit());
+        m.details.put("measured", Long.toString(q.measured()));
+        m.details.put("allowed", Long.toString(q.allowed()));
+        m.details.put("reason", q.reason());
+        m.details.put("limits", limits.toString());
+        m.windowStart = Math.min(periodStart, q.at());
+        m.windowEnd = q.at();
+        m.count = 1;
+        m.id =
+                org.socengine.model.AlertIds.of(
+                        RULE_HEALTH_RULE_ID,
+                        1,
+                        q.ruleId() + "|" + q.version() + "|" + q.fingerprint(),
+                        0);
+        return m;
+    }
+
+    /** Rules quarantined and not released by a newer file since. */
+    public Map<String, RuleQuarantine> quarantined() {
+        return new LinkedHashMap<>(quarantined);
+    }
+
+    /** The quarantines since the last call, for the caller to report. */
+    public List<RuleQuarantine> drainQuarantines() {
+        if (newlyQuarantined.isEmpty()) {
+            return List.of();
+        }
+        List<RuleQuarantine> out = new ArrayList<>(newlyQuarantined);
+        newlyQuarantined.clear();
+        return out;
+    }
+
+    /**
+     * Holds a rule out as a restored quarantine says (taking it out if it runs): no alert, no
+     * report, those went out when it was quarantined.
+     */
+    public void restoreQuarantine(RuleQuarantine q) {
+        CompiledRule running = deployed.get(q.ruleId());
+        if (running != null && q.releasedBy(running.definition())) {
+            return;
+        }
+        undeploy(q.ruleId());
+        quarantined.put(q.ruleId(), q);
+    }
+
+    /** Forgets a quarantine (the rule was removed). */
+    public void releaseQuarantine(String ruleId) {
+        quarantined.remove(ruleId);
     }
 
     /**
@@ -799,6 +1137,67 @@ public final class DetectionEngine implements AutoCloseable {
                         provinceStreams.put(name, predicate);
                     }
                 });
+    }
+
+    /** Esper's timing switch of a statement; null where the runtime keeps none. */
+    private static StatementMetricHandle timerOf(EPStatement s) {
+        if (s instanceof EPStatementSPI spi
+                && spi.getStatementContext() != null
+                && spi.getStatementContext().getEpStatementHandle() != null) {
+            return spi.getStatementContext().getEpStatementHandle().getMetricsHandle();
+        }
+        return null;
+    }
+
+    /** Rows of a named window or table, counted up to {@code cap}. */
+    private static long rowsOf(EPStatement s, long cap) {
+        long n = 0;
+        try {
+            Iterator<EventBean> it = s.iterator();
+            while (n < cap && it.hasNext()) {
+                it.next();
+                n++;
+            }
+        } catch (RuntimeException e) {
+            // A statement Esper cannot iterate holds nothing to count.
+        }
+        return n;
+    }
+
+    /** Groups of a statement's grouped aggregation; 0 for a statement without one. */
+    private static long groupsOf(EPStatement s) {
+        if (!(s instanceof EPStatementSPI spi) || spi.getStatementContext() == null) {
+            return 0;
+        }
+        try {
+            var resources =
+                    spi.getStatementContext()
+                            .getStatementCPCacheService()
+                            .getStatementResourceService();
+            long n = 0;
+            if (resources.getUnpartitioned() != null) {
+                n += groupsOf(resources.getUnpartitioned().getAggregationService());
+            }
+            if (resources.getResourcesPartitioned() != null) {
+                // A statement in a context: one aggregation per context partition.
+                for (var holder : resources.getResourcesPartitioned().values()) {
+                    n += groupsOf(holder.getAggregationService());
+                }
+            }
+            return n;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long groupsOf(
+            com.espertech.esper.common.internal.epl.agg.core.AggregationService agg) {
+        if (agg == null || !agg.isGrouped()) {
+            return 0;
+        }
+        long[] n = new long[1];
+        agg.accept((groups, state) -> n[0] += groups);
+        return n[0];
     }
 
     private static void undeployQuietly(EPRuntime runtime, String deploymentId) {

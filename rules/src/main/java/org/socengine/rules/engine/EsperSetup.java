@@ -79,6 +79,12 @@ public final class EsperSetup {
         c.getRuntime().getThreading().setInternalTimerEnabled(false);
         c.getRuntime().getExecution().setPrioritized(false);
         c.getRuntime().getLogging().setEnableExecutionDebug(false);
+        // Per-statement timing for rule budgets. No reports: the engine reads the figures itself
+        // once a minute of event time, and switches timing on only for sampled events.
+        c.getRuntime().getMetricsReporting().setEnableMetricsReporting(true);
+        c.getRuntime().getMetricsReporting().setThreading(false);
+        c.getRuntime().getMetricsReporting().setRuntimeInterval(-1);
+        c.getRuntime().getMetricsReporting().setStatementInterval(-1);
         c.getRuntime().getPatterns().setMaxSubexpressions(MAX_PATTERN_SUBEXPRESSIONS);
         c.getRuntime().getPatterns().setMaxSubexpressionPreventStart(true);
         c.getRuntime().getMatchRecognize().setMaxStates(MAX_MATCH_RECOGNIZE_STATES);
