@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.socengine.connectors.local.WorkDirs;
 import org.socengine.jobs.bench.BenchRun;
+import org.socengine.jobs.bench.ChaosRun;
 import org.socengine.jobs.bench.MeasuredAlertSink;
 import org.socengine.jobs.bench.RuleVariants;
 import org.socengine.jobs.internal.RuleSets;
@@ -24,20 +25,43 @@ import picocli.CommandLine.Option;
             "in Elasticsearch) and prints sustained events/s, CPU seconds per million",
             "events, detection latency, peak heap and RSS, and alerts. With --rate,",
             "events are produced at that rate while the job runs (latency mode).",
+            "",
+            "With --chaos: a reference run with no kills, then the same events with",
+            "the job killed --kills times at seeded random points (one in the middle",
+            "of an attack) and restored from its checkpoints each time; prints one",
+            "NDJSON line accounting for every alert (expected = found, no duplicate",
+            "ids, kills performed) and exits 3 on any mismatch.",
             "See docs/benchmarks.md. Leaves no process behind."
         })
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--events",
-            defaultValue = "5000000",
             description = {
-                "Raw events to load. Default: ${DEFAULT-VALUE} (about 6 min on 2 cores).",
+                "Raw events to load. Default: 5000000 (about 6 min on 2 cores); 1000000 with --chaos.",
                 "The replay horizon keeps two hours of flow records (compressed) and the",
                 "rules' windows up to 15 minutes of everything: about 0.5 GiB plus 1 KiB an",
                 "event of heap (./soc bench gives itself 6 GiB; more with SOC_JAVA_OPTS=-Xmx...)."
             })
-    long events;
+    Long events;
+
+    @Option(
+            names = "--chaos",
+            description =
+                    "Kill and restore the job --kills times over --events (default 1,000,000) and account for every alert.")
+    boolean chaos;
+
+    @Option(
+            names = "--kills",
+            defaultValue = "20",
+            description = "Chaos run: kills of the job. Default: ${DEFAULT-VALUE}.")
+    int kills;
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "1s",
+            description = "Chaos run: checkpoint interval. Default: ${DEFAULT-VALUE}.")
+    String checkpointInterval;
 
     @Option(
             names = "--rules",
@@ -110,6 +134,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (events == null) {
+            events = chaos ? 1_000_000L : 5_000_000L;
+        }
+        if (chaos) {
+            return chaos();
+        }
         if (events < 1_000) {
             throw new CliFailure("--events must be at least 1000");
         }
@@ -146,10 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
                     "soc bench: warning: %,d events may need about %d MiB of heap, the JVM has %d MiB (SOC_JAVA_OPTS=-Xmx...)%n",
                     events, needed >> 20, Runtime.getRuntime().maxMemory() >> 20);
         }
-        Path work =
-                workDir != null
-                        ? workDir.toAbsolutePath()
-                        : WorkDirs.defaultWorkDir().resolveSibling("soc-bench");
+        Path work = workDir();
         BenchRun.Result r =
                 new BenchRun(
                                 new BenchRun.Options(
@@ -222,5 +249,74 @@ public final class BenchCommand implements Callable<Integer> {
             return 3;
         }
         return 0;
+    }
+
+    private Path workDir() {
+        return workDir != null
+                ? workDir.toAbsolutePath()
+                : WorkDirs.defaultWorkDir().resolveSibling("soc-bench");
+    }
+
+    private int chaos() throws Exception {
+        if (events < 1_000) {
+            throw new CliFailure("--events must be at least 1000");
+        }
+        if (kills < 1 || kills > 1_000) {
+            throw new CliFailure("--kills must be between 1 and 1000");
+        }
+        if (parallelism < 1 || parallelism > 64) {
+            throw new CliFailure("--parallelism must be between 1 and 64");
+        }
+        if (eventRate <= 0) {
+            throw new CliFailure("--event-rate must be positive");
+        }
+        Duration interval;
+        try {
+            interval = org.socengine.rules.Durations.parse(checkpointInterval);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(e.getMessage());
+        }
+        if (interval.toMillis() < 100) {
+            throw new CliFailure("--checkpoint-interval must be at least 100ms");
+        }
+        Path work = workDir();
+        // A clean broker and node: every alert document in the run's month must be this run's.
+        for (String d : new String[] {"kafka", "elasticsearch"}) {
+            Path data = work.resolve(d).resolve("data");
+            if (java.nio.file.Files.exists(data)) {
+                try (var walk = java.nio.file.Files.walk(data)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(p);
+                    }
+                }
+            }
+        }
+        Path rules = rulesDir != null ? rulesDir : RuleSets.defaultDirectory();
+        try (org.socengine.connectors.local.LocalServices services =
+                org.socengine.connectors.local.LocalServices.start(work, parallelism)) {
+            ChaosRun.Result r =
+                    new ChaosRun(
+                                    new ChaosRun.Options(
+                                            events,
+                                            kills,
+                                            seed,
+                                            parallelism,
+                                            eventRate,
+                                            interval,
+                                            Duration.ZERO,
+                                            java.time.Instant.parse("2026-02-02T00:00:00Z")
+                                                    .toEpochMilli(),
+                                            RuleSets.compileAll(rules),
+                                            work.resolve("chaos-checkpoints")),
+                                    System.err)
+                            .run(services.kafka(), services.elasticsearch().url());
+            System.out.println(r.toJson());
+            if (!r.ok()) {
+                System.err.println(
+                        "soc bench --chaos: the alerts do not add up (see the summary line)");
+                return 3;
+            }
+            return 0;
+        }
     }
 }
