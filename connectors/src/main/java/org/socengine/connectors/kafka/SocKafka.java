@@ -47,13 +47,19 @@ public final class SocKafka {
     /** Bounded variant: reads what is in the topics now, then ends (replays, benchmarks, tests). */
     public static KafkaSource<RawRecord> boundedRawSource(
             KafkaSettings settings, List<String> topics, String groupId) {
+        return boundedRawSource(settings, topics, groupId, OffsetsInitializer.latest());
+    }
+
+    /** Bounded variant that ends where {@code end} says, which may be offsets not written yet. */
+    public static KafkaSource<RawRecord> boundedRawSource(
+            KafkaSettings settings, List<String> topics, String groupId, OffsetsInitializer end) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(settings.bootstrapServers())
                 .setProperties(settings.toProperties())
                 .setGroupId(groupId)
                 .setTopics(topics)
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(OffsetsInitializer.latest())
+                .setBounded(end)
                 .setDeserializer(new RawRecordDeserializer())
                 .build();
     }

@@ -205,6 +205,16 @@ public final class LocalElasticsearch implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the node with SIGKILL (no shutdown, no flush), as a crash would; {@link #restart}
+     * brings it back and it recovers its shards from the translog.
+     */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
     /** Starts the stopped node again (or stops and starts a running one), keeping its data. */
     public synchronized void restart(Duration timeout) throws IOException {
         stop();

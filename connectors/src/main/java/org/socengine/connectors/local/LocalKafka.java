@@ -82,14 +82,25 @@ public final class LocalKafka implements AutoCloseable {
 
     private final Path dir;
     private final int port;
-    private final ManagedProcess process;
     private final Security security;
+    private final List<String> serveCommand;
+    private final Path logFile;
+    private final Path pidFile;
+    private ManagedProcess process;
 
-    private LocalKafka(Path dir, int port, ManagedProcess process, Security security) {
+    private LocalKafka(
+            Path dir,
+            int port,
+            Security security,
+            List<String> serveCommand,
+            Path logFile,
+            Path pidFile) {
         this.dir = dir;
         this.port = port;
-        this.process = process;
         this.security = security;
+        this.serveCommand = List.copyOf(serveCommand);
+        this.logFile = logFile;
+        this.pidFile = pidFile;
     }
 
     /**
@@ -211,16 +222,52 @@ public final class LocalKafka implements AutoCloseable {
         List<String> serve = new ArrayList<>(jvm);
         serve.add("kafka.Kafka");
         serve.add(props.toString());
-        ManagedProcess mp = ManagedProcess.start("kafka", serve, dir, logFile, pidFile, Map.of());
-        LocalKafka kafka = new LocalKafka(dir, port, mp, security);
-        try {
-            kafka.awaitReady(timeout, logFile);
-        } catch (IOException | RuntimeException e) {
-            kafka.close();
-            throw e;
-        }
+        LocalKafka kafka = new LocalKafka(dir, port, security, serve, logFile, pidFile);
+        kafka.launch(timeout);
         LOG.info("Kafka broker ready at {}", kafka.bootstrapServers());
         return kafka;
+    }
+
+    private void launch(Duration timeout) throws IOException {
+        process = ManagedProcess.start("kafka", serveCommand, dir, logFile, pidFile, Map.of());
+        try {
+            awaitReady(timeout, logFile);
+        } catch (IOException | RuntimeException e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops the broker the way an operator's restart does (SIGTERM, a controlled shutdown that
+     * flushes its logs) and keeps its data: {@link #restart} brings it back on the same port with
+     * the same topics, offsets and committed consumer groups.
+     */
+    public synchronized void stop() {
+        if (process != null) {
+            process.close();
+        }
+    }
+
+    /**
+     * Kills the broker with SIGKILL, as a crash or the OOM killer would: no controlled shutdown,
+     * whatever the page cache holds survives; {@link #restart} recovers its logs.
+     */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+        }
+    }
+
+    /** Starts the stopped broker again (stopping a running one first), on its port and data. */
+    public synchronized void restart(Duration timeout) throws IOException {
+        stop();
+        launch(timeout);
+        LOG.info("Kafka broker restarted at {}", bootstrapServers());
+    }
+
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
     }
 
     private static String serverProperties(Path data, int port, int controllerPort) {
@@ -480,8 +527,10 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        process.close();
+    public synchronized void close() {
+        if (process != null) {
+            process.close();
+        }
     }
 
     static String javaBinary() {

@@ -25,7 +25,9 @@ import org.socengine.model.Alert;
 
 /**
  * Issue 5, test 2: Elasticsearch is stopped for 60 s in the middle of a stream of alerts and
- * started again; the Flink job holds the stream meanwhile and ends with every alert indexed once. A
+ * started again; the Flink job holds the stream meanwhile and ends with every alert indexed once.
+ * Issue 11: the node is killed (SIGKILL, no shutdown) in the middle of bulk writes and restarted;
+ * the bulk it was answering is sent again and every alert still ends up indexed exactly once. A
  * node of its own, so the shared one stays up for the other tests.
  */
 class ElasticsearchOutageITCase {
@@ -41,6 +43,7 @@ class ElasticsearchOutageITCase {
 
     private static final Duration OUTAGE = Duration.ofSeconds(60);
     private static final String DEPARTMENT = "it-outage";
+    private static final String CRASH_DEPARTMENT = "it-crash";
 
     private static LocalElasticsearch es;
     private static ElasticsearchClient client;
@@ -72,19 +75,27 @@ class ElasticsearchOutageITCase {
     static final class ToAlert implements MapFunction<Long, Alert> {
         private static final long T0 = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
 
-        static Alert alert(long i) {
+        private final String department;
+        private final long pauseMillis;
+
+        ToAlert(String department, long pauseMillis) {
+            this.department = department;
+            this.pauseMillis = pauseMillis;
+        }
+
+        static Alert alert(String department, long i) {
             String ip = "10." + ((i >> 16) & 255) + "." + ((i >> 8) & 255) + "." + (i & 255);
-            return TestAlerts.alert(DEPARTMENT, ip, T0 + i * 1000);
+            return TestAlerts.alert(department, ip, T0 + i * 1000);
         }
 
         @Override
         public Alert map(Long i) throws Exception {
-            Thread.sleep(25);
+            Thread.sleep(pauseMillis);
             if (i % 5 == 4) {
-                Alert original = alert(i - 1);
+                Alert original = alert(department, i - 1);
                 return TestAlerts.update(original, 2, original.timestamp + 500);
             }
-            return alert(i);
+            return alert(department, i);
         }
     }
 
@@ -94,7 +105,7 @@ class ElasticsearchOutageITCase {
         env.setParallelism(1);
         env.enableCheckpointing(1000);
         env.fromSequence(0, ELEMENTS - 1)
-                .map(new ToAlert())
+                .map(new ToAlert(DEPARTMENT, 25))
                 .returns(Alert.class)
                 .sinkTo(
                         AlertIndexer.builder()
@@ -136,10 +147,66 @@ class ElasticsearchOutageITCase {
                         .count();
         assertThat(updated).isEqualTo(UPDATES);
         for (long i : new long[] {0, 3, 998, ELEMENTS - 2}) {
-            Alert a = ToAlert.alert(i);
+            Alert a = ToAlert.alert(DEPARTMENT, i);
             assertThat(TestAlerts.get(client, AlertIndices.indexFor(a), a.id))
                     .as("alert " + i)
                     .isNotNull();
+        }
+    }
+
+    @Test
+    void aNodeKilledInTheMiddleOfBulkWritesLosesAndDuplicatesNothing() throws Exception {
+        int elements = 1500;
+        long updates = elements / 5;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.enableCheckpointing(1000);
+        env.fromSequence(0, elements - 1)
+                .map(new ToAlert(CRASH_DEPARTMENT, 5))
+                .returns(Alert.class)
+                .sinkTo(
+                        AlertIndexer.builder()
+                                .settings(ElasticsearchSettings.of(es.url()))
+                                .maxBatch(25)
+                                .flushInterval(Duration.ofMillis(50))
+                                .maxBackoff(Duration.ofSeconds(2))
+                                .build());
+        JobClient job = env.executeAsync("alert sink through an Elasticsearch crash");
+
+        String alias = AlertIndices.departmentAlias(CRASH_DEPARTMENT);
+        long before = awaitCount(alias, 150, Duration.ofMinutes(3));
+        es.kill();
+        assertThat(es.isAlive()).isFalse();
+        LOG.info("{} alerts indexed when the node was killed", before);
+        // Bulk requests go on failing until the node is back; the job holds, it does not fail.
+        assertThat(job.getJobStatus().get(30, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
+        es.restart(Duration.ofSeconds(240));
+        LOG.info("Elasticsearch is back after the kill");
+        job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
+
+        assertThat(before).isLessThan(elements - updates);
+        assertThat(TestAlerts.count(client, alias)).isEqualTo(elements - updates);
+        long updated =
+                client.count(
+                                c ->
+                                        c.index(alias)
+                                                .query(
+                                                        q ->
+                                                                q.term(
+                                                                        t ->
+                                                                                t.field(
+                                                                                                "alert.count")
+                                                                                        .value(2))))
+                        .count();
+        assertThat(updated).isEqualTo(updates);
+        // Ids are the alerts' own: a bulk sent twice wrote the same documents.
+        for (long i = 0; i < elements; i++) {
+            if (i % 5 != 4) {
+                Alert a = ToAlert.alert(CRASH_DEPARTMENT, i);
+                assertThat(TestAlerts.get(client, AlertIndices.indexFor(a), a.id))
+                        .as("alert " + i)
+                        .isNotNull();
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.socengine.connectors.local.WorkDirs;
 import org.socengine.jobs.bench.BenchRun;
 import org.socengine.jobs.bench.FuzzRun;
+import org.socengine.jobs.bench.ChaosRun;
 import org.socengine.jobs.bench.MeasuredAlertSink;
 import org.socengine.jobs.bench.RuleVariants;
 import org.socengine.jobs.internal.RuleSets;
@@ -25,27 +26,50 @@ import picocli.CommandLine.Option;
             "in Elasticsearch) and prints sustained events/s, CPU seconds per million",
             "events, detection latency, peak heap and RSS, and alerts. With --rate,",
             "events are produced at that rate while the job runs (latency mode).",
-            "See docs/benchmarks.md. Leaves no process behind.",
             "",
             "With --fuzz: no services, no job. N hostile records of every source (bit",
             "flips, truncation, splicing, huge fields, invalid UTF-8, deep nesting,",
             "control characters) go through the job's decode path in this process;",
             "one NDJSON line gives received, decoded, dead-lettered by reason, skipped,",
             "internal errors, escaped exceptions, peak and retained heap, time. Exits",
-            "4 when decoded + dead-lettered + skipped != received or anything escaped."
+            "4 when decoded + dead-lettered + skipped != received or anything escaped.",
+            "",
+            "With --chaos: a reference run with no kills, then the same events with",
+            "the job killed --kills times at seeded random points (one in the middle",
+            "of an attack) and restored from its checkpoints each time; prints one",
+            "NDJSON line accounting for every alert (expected = found, no duplicate",
+            "ids, kills performed) and exits 3 on any mismatch.",
+            "See docs/benchmarks.md. Leaves no process behind."
         })
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--events",
-            defaultValue = "5000000",
             description = {
-                "Raw events to load. Default: ${DEFAULT-VALUE} (about 6 min on 2 cores).",
+                "Raw events to load. Default: 5000000 (about 6 min on 2 cores); 1000000 with --chaos.",
                 "The replay horizon keeps two hours of flow records (compressed) and the",
                 "rules' windows up to 15 minutes of everything: about 0.5 GiB plus 1 KiB an",
                 "event of heap (./soc bench gives itself 6 GiB; more with SOC_JAVA_OPTS=-Xmx...)."
             })
-    long events;
+    Long events;
+
+    @Option(
+            names = "--chaos",
+            description =
+                    "Kill and restore the job --kills times over --events (default 1,000,000) and account for every alert.")
+    boolean chaos;
+
+    @Option(
+            names = "--kills",
+            defaultValue = "20",
+            description = "Chaos run: kills of the job. Default: ${DEFAULT-VALUE}.")
+    int kills;
+
+    @Option(
+            names = "--checkpoint-interval",
+            defaultValue = "1s",
+            description = "Chaos run: checkpoint interval. Default: ${DEFAULT-VALUE}.")
+    String checkpointInterval;
 
     @Option(
             names = "--fuzz",
@@ -140,6 +164,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (fuzz) {
             return fuzz();
         }
+        if (events == null) {
+            events = chaos ? 1_000_000L : 5_000_000L;
+        }
+        if (chaos) {
+            return chaos();
+        }
         if (events < 1_000) {
             throw new CliFailure("--events must be at least 1000");
         }
@@ -176,10 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
                     "soc bench: warning: %,d events may need about %d MiB of heap, the JVM has %d MiB (SOC_JAVA_OPTS=-Xmx...)%n",
                     events, needed >> 20, Runtime.getRuntime().maxMemory() >> 20);
         }
-        Path work =
-                workDir != null
-                        ? workDir.toAbsolutePath()
-                        : WorkDirs.defaultWorkDir().resolveSibling("soc-bench");
+        Path work = workDir();
         BenchRun.Result r =
                 new BenchRun(
                                 new BenchRun.Options(
@@ -267,5 +294,74 @@ public final class BenchCommand implements Callable<Integer> {
             return 4;
         }
         return 0;
+    }
+
+    private Path workDir() {
+        return workDir != null
+                ? workDir.toAbsolutePath()
+                : WorkDirs.defaultWorkDir().resolveSibling("soc-bench");
+    }
+
+    private int chaos() throws Exception {
+        if (events < 1_000) {
+            throw new CliFailure("--events must be at least 1000");
+        }
+        if (kills < 1 || kills > 1_000) {
+            throw new CliFailure("--kills must be between 1 and 1000");
+        }
+        if (parallelism < 1 || parallelism > 64) {
+            throw new CliFailure("--parallelism must be between 1 and 64");
+        }
+        if (eventRate <= 0) {
+            throw new CliFailure("--event-rate must be positive");
+        }
+        Duration interval;
+        try {
+            interval = org.socengine.rules.Durations.parse(checkpointInterval);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(e.getMessage());
+        }
+        if (interval.toMillis() < 100) {
+            throw new CliFailure("--checkpoint-interval must be at least 100ms");
+        }
+        Path work = workDir();
+        // A clean broker and node: every alert document in the run's month must be this run's.
+        for (String d : new String[] {"kafka", "elasticsearch"}) {
+            Path data = work.resolve(d).resolve("data");
+            if (java.nio.file.Files.exists(data)) {
+                try (var walk = java.nio.file.Files.walk(data)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(p);
+                    }
+                }
+            }
+        }
+        Path rules = rulesDir != null ? rulesDir : RuleSets.defaultDirectory();
+        try (org.socengine.connectors.local.LocalServices services =
+                org.socengine.connectors.local.LocalServices.start(work, parallelism)) {
+            ChaosRun.Result r =
+                    new ChaosRun(
+                                    new ChaosRun.Options(
+                                            events,
+                                            kills,
+                                            seed,
+                                            parallelism,
+                                            eventRate,
+                                            interval,
+                                            Duration.ZERO,
+                                            java.time.Instant.parse("2026-02-02T00:00:00Z")
+                                                    .toEpochMilli(),
+                                            RuleSets.compileAll(rules),
+                                            work.resolve("chaos-checkpoints")),
+                                    System.err)
+                            .run(services.kafka(), services.elasticsearch().url());
+            System.out.println(r.toJson());
+            if (!r.ok()) {
+                System.err.println(
+                        "soc bench --chaos: the alerts do not add up (see the summary line)");
+                return 3;
+            }
+            return 0;
+        }
     }
 }
