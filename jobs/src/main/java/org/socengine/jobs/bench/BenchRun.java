@@ -28,9 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.RawRecord;
-import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.elasticsearch.AlertSearch;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
@@ -41,6 +39,8 @@ import org.socengine.connectors.local.LocalServices;
 import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
 import org.socengine.jobs.internal.FlinkEnvironments;
+import org.socengine.jobs.internal.RuleSets;
+import org.socengine.model.SocTopics;
 import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.engine.CompiledRule;
 
@@ -206,7 +206,7 @@ public final class BenchRun {
                             .uid("bench-progress");
             DetectionJob.build(
                     raw,
-                    new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults()),
+                    RuleSets.defaultDecoder(),
                     rules,
                     null,
                     List.of(new MeasuredAlertSink(es, o.flushInterval())),
@@ -285,7 +285,7 @@ public final class BenchRun {
             // department. Live: append time, latency starts when Kafka has the line. Backlog: the
             // line's own time, as if each had been appended when it happened, which is what a
             // backlog after an outage looks like and what the reader's pace goes by.
-            String t = "soc.raw." + s + ".bench";
+            String t = SocTopics.raw(s, "bench");
             topics.add(t);
             create.add(
                     new NewTopic(t, o.parallelism(), (short) 1)
@@ -324,7 +324,7 @@ public final class BenchRun {
                 String text = line.text();
                 producer.send(
                         new ProducerRecord<>(
-                                "soc.raw." + line.source() + ".bench",
+                                SocTopics.raw(line.source(), "bench"),
                                 null,
                                 paced ? null : line.timestamp(),
                                 line.department().getBytes(StandardCharsets.UTF_8),

@@ -10,8 +10,8 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.socengine.connectors.elasticsearch.AlertIndexer;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.AlertIndexer;
 import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
 

@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
 import org.socengine.connectors.enrich.Department;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.rules.RuleDefinition;
-import org.socengine.rules.RuleRepository;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.EventStreams;
 import org.socengine.rules.engine.RuleCompiler;
+import org.socengine.rules.library.RuleRepository;
 
 /**
  * Rule sets of any size made from the library: the library's rules first, then variants of them,

@@ -3,15 +3,11 @@ package org.socengine.jobs.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.enrich.AssetInventory;
-import org.socengine.connectors.enrich.DepartmentDirectory;
-import org.socengine.connectors.enrich.DepartmentTrustPolicy;
 import picocli.CommandLine.Option;
 
 /**
@@ -56,8 +52,9 @@ final class DecodingOptions {
 
     @Option(
             names = "--time-zone",
-            defaultValue = "UTC",
-            description = "Zone of timestamps without one. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "Zone of timestamps without one. Default: the configuration's"
+                            + " decode.time_zone, else UTC.")
     String timeZone;
 
     @Option(
@@ -120,11 +117,6 @@ final class DecodingOptions {
                             + String.join(", ", Decoders.sources())
                             + ")");
         }
-        try {
-            java.time.ZoneId.of(timeZone);
-        } catch (java.time.DateTimeException e) {
-            throw new CliFailure("unknown time zone '" + timeZone + "'");
-        }
         if (maxRecordBytes <= 0 || maxOriginalBytes <= 0) {
             throw new CliFailure("--max-record-bytes and --max-original-bytes must be positive");
         }
@@ -143,50 +135,25 @@ final class DecodingOptions {
                                 + ".<department>)");
             }
         }
-        SocConfig cfg;
+        for (Path file : new Path[] {departmentsFile, assetsFile}) {
+            if (file != null && !Files.isRegularFile(file)) {
+                throw new CliFailure("no such file: " + file);
+            }
+        }
         try {
-            cfg = SocConfig.load(config);
-        } catch (IOException e) {
+            return SocConfig.load(config)
+                    .with(
+                            "departments.file",
+                            departmentsFile == null ? null : departmentsFile.toString())
+                    .with("assets.file", assetsFile == null ? null : assetsFile.toString())
+                    .with("decode.time_zone." + source, timeZone)
+                    .with("decode.year", year == 0 ? null : Integer.toString(year))
+                    .with("decode.max_record_bytes", Integer.toString(maxRecordBytes))
+                    .with("decode.max_original_bytes", Integer.toString(maxOriginalBytes))
+                    .recordDecoder();
+        } catch (IOException | IllegalArgumentException e) {
             throw new CliFailure(e.getMessage());
         }
-        DepartmentDirectory dirs;
-        if (departmentsFile == null) {
-            try {
-                dirs = cfg.departments();
-            } catch (IOException e) {
-                throw new CliFailure(e.getMessage());
-            }
-        } else {
-            if (!Files.isRegularFile(departmentsFile)) {
-                throw new CliFailure("no such file: " + departmentsFile);
-            }
-            try {
-                dirs = DepartmentDirectory.load(departmentsFile);
-            } catch (IOException e) {
-                throw new CliFailure(departmentsFile + ": " + e.getMessage());
-            }
-        }
-        AssetInventory assets = null;
-        if (assetsFile != null) {
-            if (!Files.isRegularFile(assetsFile)) {
-                throw new CliFailure("no such file: " + assetsFile);
-            }
-            try {
-                assets = AssetInventory.load(assetsFile, dirs);
-            } catch (AssetInventory.InvalidInventoryException e) {
-                throw new CliFailure("invalid asset inventory: " + String.join("; ", e.problems()));
-            }
-        }
-        DepartmentTrustPolicy trust;
-        try {
-            trust = cfg.departmentTrust(dirs);
-        } catch (IllegalArgumentException e) {
-            throw new CliFailure(e.getMessage());
-        }
-        DecoderOptions options =
-                new DecoderOptions(timeZone, maxRecordBytes, maxOriginalBytes, year);
-        return new RecordDecoder(
-                DecoderOptions.defaults(), Map.of(source, options), dirs, trust, assets);
     }
 
     static final class SourceNames implements Iterable<String> {

@@ -24,13 +24,13 @@ import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.kafka.KafkaAcls;
 import org.socengine.connectors.kafka.KafkaConnections;
 import org.socengine.connectors.kafka.KafkaSettings;
-import org.socengine.jobs.detection.ControlStreams;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.model.Json;
-import org.socengine.rules.RuleLinter;
+import org.socengine.model.SocTopics;
 import org.socengine.rules.RuleProblem;
-import org.socengine.rules.RuleRepository;
-import org.socengine.rules.RuleTestRunner;
+import org.socengine.rules.library.RuleLinter;
+import org.socengine.rules.library.RuleRepository;
+import org.socengine.rules.library.RuleTestRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -116,9 +116,7 @@ final class RulesDeployCommand implements Callable<Integer> {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             for (RuleRepository.Entry e : loaded.entries()) {
                 String yaml = Files.readString(e.file(), StandardCharsets.UTF_8);
-                producer.send(
-                                new ProducerRecord<>(
-                                        ControlStreams.RULES_TOPIC, e.definition().id(), yaml))
+                producer.send(new ProducerRecord<>(SocTopics.RULES, e.definition().id(), yaml))
                         .get(30, TimeUnit.SECONDS);
                 published.put(e.definition().id(), e.definition().version());
             }
@@ -128,8 +126,7 @@ final class RulesDeployCommand implements Callable<Integer> {
         } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
             throw new CliFailure("not deployed: " + KafkaConnections.describe(e, settings));
         }
-        System.err.println(
-                "published " + published.size() + " rules to " + ControlStreams.RULES_TOPIC);
+        System.err.println("published " + published.size() + " rules to " + SocTopics.RULES);
         Duration wait = org.socengine.rules.Durations.parse(waitFor.equals("0") ? "0s" : waitFor);
         if (wait.isZero()) {
             return 0;
@@ -149,7 +146,7 @@ final class RulesDeployCommand implements Callable<Integer> {
         Map<String, JsonNode> verdicts = new LinkedHashMap<>();
         long deadline = System.currentTimeMillis() + wait.toMillis();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
-            consumer.subscribe(List.of(ControlStreams.RULES_STATUS_TOPIC));
+            consumer.subscribe(List.of(SocTopics.RULES_STATUS));
             while (System.currentTimeMillis() < deadline && verdicts.size() < published.size()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     Integer v = published.get(r.key());

@@ -2,16 +2,15 @@ package org.socengine.jobs.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.socengine.connectors.config.SocConfig;
-import org.socengine.connectors.decode.DecoderOptions;
-import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.enrich.DepartmentDirectory;
-import org.socengine.jobs.detection.DetectionJobOptions;
+import org.socengine.jobs.detection.DetectionJobSettings;
 import org.socengine.jobs.detection.SocPipelines;
 import org.socengine.jobs.internal.FlinkEnvironments;
 import org.socengine.jobs.internal.RuleSets;
@@ -46,15 +45,13 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--group",
-            defaultValue = "soc-detection",
-            description = "Kafka consumer group. Default: ${DEFAULT-VALUE}.")
+            description = "Kafka consumer group (job.group). Default: soc-detection.")
     String group;
 
     @Option(
             names = "--parallelism",
-            defaultValue = "2",
-            description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
-    int parallelism;
+            description = "Flink parallelism (job.parallelism). Default: 2.")
+    String parallelism;
 
     @Option(
             names = "--checkpoints",
@@ -63,17 +60,20 @@ public final class RunCommand implements Callable<Integer> {
     Path checkpoints;
 
     @Option(
+            names = "--checkpoint-interval",
+            description = "How often the job checkpoints (job.checkpoint_interval). Default: 10s.")
+    String checkpointInterval;
+
+    @Option(
             names = "--retention-months",
-            defaultValue = "0",
             description = "Drop monthly alert indices older than this (0: keep all).")
-    int retentionMonths;
+    String retentionMonths;
 
     @Option(
             names = "--alert-budget",
-            defaultValue = "200",
             description =
-                    "Alerts one rule may raise per department and hour. Default: ${DEFAULT-VALUE}.")
-    int alertBudget;
+                    "Alerts one rule may raise per department and hour (job.alert_budget). Default: 200.")
+    String alertBudget;
 
     @Option(
             names = "--watch-rules",
@@ -114,34 +114,30 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--allowed-lateness",
-            defaultValue = "5s",
             description =
                     "How far behind a partition's newest event an event may arrive and still be"
-                            + " evaluated in order. Default: ${DEFAULT-VALUE}.")
+                            + " evaluated in order (job.allowed_lateness). Default: 5s.")
     String allowedLateness;
 
     @Option(
             names = "--idle-timeout",
-            defaultValue = "30s",
             description =
                     "After how long a Kafka partition without events, or with a wrong clock, stops"
-                            + " holding event time back. Default: ${DEFAULT-VALUE}.")
+                            + " holding event time back (job.idle_timeout). Default: 30s.")
     String idleTimeout;
 
     @Option(
             names = "--max-clock-skew",
-            defaultValue = "1h",
             description =
                     "How far an event's time may be from its Kafka timestamp before its partition"
-                            + " counts as having a wrong clock (0: never). Default: ${DEFAULT-VALUE}.")
+                            + " counts as having a wrong clock (job.max_clock_skew; 0: never). Default: 1h.")
     String maxClockSkew;
 
     @Option(
             names = "--max-partition-drift",
-            defaultValue = "1m",
             description =
                     "How far ahead in Kafka time one partition may be read of the others before"
-                            + " it waits (0: never). Default: ${DEFAULT-VALUE}.")
+                            + " it waits (job.max_partition_drift; 0: never). Default: 1m.")
     String maxPartitionDrift;
 
     @Option(
@@ -156,67 +152,39 @@ public final class RunCommand implements Callable<Integer> {
             description = "Asset inventory CSV (match,department,asset,owner,criticality).")
     Path assetsFile;
 
-    private RecordDecoder recordDecoder(SocConfig cfg) throws java.io.IOException {
-        DepartmentDirectory dirs;
-        try {
-            dirs =
-                    departmentsFile == null
-                            ? cfg.departments()
-                            : DepartmentDirectory.load(departmentsFile);
-        } catch (java.io.IOException e) {
-            throw new CliFailure("department directory: " + e.getMessage());
-        }
-        org.socengine.connectors.enrich.DepartmentTrustPolicy trust;
-        try {
-            trust = cfg.departmentTrust(dirs);
-        } catch (IllegalArgumentException e) {
-            throw new CliFailure(e.getMessage());
-        }
-        java.util.Map<String, DecoderOptions> perSource = new java.util.HashMap<>();
-        timeZones.forEach(
-                (source, zone) -> {
-                    try {
-                        java.time.ZoneId.of(zone);
-                    } catch (java.time.DateTimeException e) {
-                        throw new CliFailure(
-                                "unknown time zone '" + zone + "' for source " + source);
-                    }
-                    perSource.put(source, DecoderOptions.defaults().withTimeZone(zone));
-                });
-        org.socengine.connectors.enrich.AssetInventory assets = null;
-        if (assetsFile != null) {
-            try {
-                assets = org.socengine.connectors.enrich.AssetInventory.load(assetsFile, dirs);
-            } catch (org.socengine.connectors.enrich.AssetInventory.InvalidInventoryException e) {
-                throw new CliFailure("invalid asset inventory: " + String.join("; ", e.problems()));
-            }
-        }
-        return new RecordDecoder(DecoderOptions.defaults(), perSource, dirs, trust, assets);
+    /** The options given on the command line, by {@link DetectionJobSettings#OPTIONS} name. */
+    Map<String, String> given() {
+        Map<String, String> g = new LinkedHashMap<>();
+        g.put("--group", group);
+        g.put("--parallelism", parallelism);
+        g.put("--checkpoint-interval", checkpointInterval);
+        g.put("--rules", rules == null ? null : rules.toString());
+        g.put("--retention-months", retentionMonths);
+        g.put("--alert-budget", alertBudget);
+        g.put("--allowed-lateness", allowedLateness);
+        g.put("--idle-timeout", idleTimeout);
+        g.put("--max-clock-skew", maxClockSkew);
+        g.put("--max-partition-drift", maxPartitionDrift);
+        g.put("--departments", departmentsFile == null ? null : departmentsFile.toString());
+        g.put("--assets", assetsFile == null ? null : assetsFile.toString());
+        return g;
     }
 
-    private static Duration duration(String option, String text) {
-        if ("0".equals(text.trim())) {
-            return Duration.ZERO;
-        }
-        try {
-            return org.socengine.rules.Durations.parse(text);
-        } catch (RuntimeException e) {
-            throw new CliFailure(option + ": not a duration: '" + text + "' (e.g. 5s, 200ms, 1h)");
-        }
+    /** The configuration file and environment with this command's options laid over them. */
+    SocConfig config(Map<String, String> env) throws java.io.IOException {
+        return DetectionJobSettings.withOptions(SocConfig.load(config, env), given(), timeZones);
     }
 
     @Override
     public Integer call() throws Exception {
-        Duration lateness = duration("--allowed-lateness", allowedLateness);
-        Duration idle = duration("--idle-timeout", idleTimeout);
-        Duration skew = duration("--max-clock-skew", maxClockSkew);
-        Duration drift = duration("--max-partition-drift", maxPartitionDrift);
         SocConfig cfg;
         org.socengine.connectors.kafka.KafkaSettings kafka;
         org.socengine.connectors.elasticsearch.ElasticsearchSettings es;
+        DetectionJobSettings settings;
         try {
-            cfg = SocConfig.load(config);
+            cfg = config(System.getenv());
             cfg.warnings().forEach(w -> System.err.println("soc: warning: " + w));
+            settings = DetectionJobSettings.from(cfg);
             if (!cfg.hasKafka()) {
                 throw new CliFailure(
                         "no Kafka configured: set SOC_KAFKA or kafka.bootstrap in --config");
@@ -227,10 +195,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliFailure("cannot read the configuration: " + e.getMessage());
         }
         checkKafka(kafka);
-        RecordDecoder decoder = recordDecoder(cfg);
+        Path rulesDir =
+                settings.rulesDirectory() != null
+                        ? settings.rulesDirectory()
+                        : RuleSets.defaultDirectory();
         List<CompiledRule> compiled;
         try {
-            compiled = RuleSets.compileAll(rules != null ? rules : RuleSets.defaultDirectory());
+            compiled = RuleSets.compileAll(rulesDir);
         } catch (RuleValidationException e) {
             e.problems().forEach(p -> System.err.println(p));
             throw new CliFailure(e.problems().size() + " rule problem(s); fix them first");
@@ -245,6 +216,7 @@ public final class RunCommand implements Callable<Integer> {
                             + "; "
                             + es
                             + "; connections ok");
+            System.err.println("soc run --check: " + settings.describe());
             return 0;
         }
         Path cp =
@@ -253,26 +225,20 @@ public final class RunCommand implements Callable<Integer> {
                         : org.socengine.connectors.local.WorkDirs.defaultWorkDir()
                                 .resolve("checkpoints");
         StreamExecutionEnvironment env =
-                FlinkEnvironments.local(parallelism, cp, Duration.ofSeconds(10));
+                FlinkEnvironments.local(
+                        settings.options().parallelism(), cp, settings.checkpointInterval());
         SocPipelines.detection(
                 env,
                 kafka,
                 es,
                 List.of(),
-                group,
+                settings.group(),
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
-                decoder,
+                settings.decoder(),
                 compiled,
-                DetectionJobOptions.defaults()
-                        .withParallelism(parallelism)
-                        .withAlertBudgetPerHour(alertBudget)
-                        .withAllowedLateness(lateness)
-                        .withIdleness(idle)
-                        .withMaxClockSkew(skew)
-                        .withMaxPartitionDrift(drift),
-                retentionMonths);
+                settings.options(),
+                settings.retentionMonths());
         System.err.println("soc run: " + compiled.size() + " rules; " + kafka + ", " + es);
-        Path rulesDir = rules != null ? rules : RuleSets.defaultDirectory();
         com.sun.net.httpserver.HttpServer metrics = null;
         if (metricsPort > 0) {
             metrics = org.socengine.jobs.internal.SocMetrics.serve(metricsBind, metricsPort);

@@ -41,7 +41,7 @@ public final class SocCommand implements Runnable {
                     String msg =
                             ex.getMessage() == null
                                     ? ex.getClass().getSimpleName()
-                                    : org.socengine.connectors.config.Redaction.text(
+                                    : org.socengine.connectors.secrets.Redaction.text(
                                             ex.getMessage());
                     cmd.getErr()
                             .println(
@@ -54,7 +54,7 @@ public final class SocCommand implements Runnable {
                         ex.printStackTrace(new java.io.PrintWriter(trace));
                         cmd.getErr()
                                 .print(
-                                        org.socengine.connectors.config.Redaction.text(
+                                        org.socengine.connectors.secrets.Redaction.text(
                                                 trace.toString()));
                     }
                     return ex instanceof CliFailure f ? f.exitCode() : 1;

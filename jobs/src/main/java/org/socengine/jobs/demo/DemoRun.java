@@ -19,22 +19,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.socengine.connectors.decode.DecoderOptions;
-import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.elasticsearch.AlertIndices;
 import org.socengine.connectors.elasticsearch.AlertSearch;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.connectors.kafka.KafkaSettings;
-import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.local.LocalServices;
-import org.socengine.jobs.detection.DetectionJobOptions;
+import org.socengine.jobs.detection.DetectionJobSettings;
 import org.socengine.jobs.detection.SocPipelines;
 import org.socengine.jobs.internal.FlinkEnvironments;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.jobs.sim.DepartmentTrafficSimulator;
 import org.socengine.jobs.sim.SimulatorProducer;
+import org.socengine.model.SocTopics;
 import org.socengine.rules.engine.CompiledRule;
 
 /**
@@ -122,20 +121,28 @@ public final class DemoRun {
                     "soc demo: Kafka at %s, Elasticsearch at %s%n",
                     kafka.bootstrapServers(), es.url());
 
+            // The demo runs the job as ./soc run and a cluster would, from the same settings.
+            DetectionJobSettings settings =
+                    DetectionJobSettings.from(
+                            SocConfig.empty()
+                                    .with("job.group", "soc-detection-demo")
+                                    .with("job.parallelism", Integer.toString(parallelism)));
             StreamExecutionEnvironment env =
                     FlinkEnvironments.local(
-                            parallelism, workDir.resolve("checkpoints"), Duration.ofSeconds(10));
+                            settings.options().parallelism(),
+                            workDir.resolve("checkpoints"),
+                            settings.checkpointInterval());
             SocPipelines.detection(
                     env,
                     kafka,
                     es,
                     List.of(SimulatorProducer.TOPIC),
-                    "soc-detection-demo",
+                    settings.group(),
                     OffsetsInitializer.earliest(),
-                    new RecordDecoder(DecoderOptions.defaults(), departments),
+                    settings.decoder(),
                     rules,
-                    DetectionJobOptions.defaults().withParallelism(parallelism),
-                    0);
+                    settings.options(),
+                    settings.retentionMonths());
             job = env.executeAsync("soc-detection");
             var metrics = org.socengine.jobs.internal.SocMetrics.serve("127.0.0.1", 0);
             err.printf(
@@ -264,7 +271,7 @@ public final class DemoRun {
         err.println("soc demo summary");
         err.printf(
                 "  events sent:            %d (%d malformed on purpose, see topic %s)%n",
-                eventsSent, plan.malformed(), SocKafka.DLQ_TOPIC);
+                eventsSent, plan.malformed(), SocTopics.DLQ);
         err.printf("  alerts:                 %d%n", seen.size());
         byRule.forEach((rule, n) -> err.printf("    %-40s %d%n", rule, n));
         err.printf("  injected attacks found: %d of %d%n", detected, plan.attacks().size());
@@ -280,7 +287,7 @@ public final class DemoRun {
         err.printf("  benign sources alerted: %d of %d%n", falseAlarms, plan.nearMisses().size());
         err.printf(
                 "  where to look:          Elasticsearch %s, index alias %s (indices %s-<department>-<yyyy.MM>); Kafka topic %s%n",
-                elasticsearchUrl, AlertIndices.ALIAS, AlertIndices.ALIAS, SocKafka.ALERTS_TOPIC);
+                elasticsearchUrl, AlertIndices.ALIAS, AlertIndices.ALIAS, SocTopics.ALERTS);
         err.println(
                 "                          (the demo's services stop with it; point ./soc at your own cluster to keep alerts)");
         err.printf("  data:                   %s (removed at the next start)%n", workDir);

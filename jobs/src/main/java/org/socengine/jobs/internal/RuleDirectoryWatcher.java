@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.connectors.kafka.KafkaSettings;
-import org.socengine.jobs.detection.ControlStreams;
-import org.socengine.rules.RuleRepository;
+import org.socengine.model.SocTopics;
+import org.socengine.rules.library.RuleRepository;
 
 /**
  * Watches a rules folder and publishes every new or changed rule file to {@code soc.rules}, and a
@@ -91,12 +91,8 @@ public final class RuleDirectoryWatcher implements AutoCloseable {
                 seen.put(f, entry);
                 String[] before = known.get(f);
                 if (publish && (before == null || !before[1].equals(entry[1]))) {
-                    producer.send(new ProducerRecord<>(ControlStreams.RULES_TOPIC, entry[0], yaml));
-                    LOG.info(
-                            "published {} (rule {}) to {}",
-                            f,
-                            entry[0],
-                            ControlStreams.RULES_TOPIC);
+                    producer.send(new ProducerRecord<>(SocTopics.RULES, entry[0], yaml));
+                    LOG.info("published {} (rule {}) to {}", f, entry[0], SocTopics.RULES);
                 }
             } catch (IOException e) {
                 LOG.warn("cannot read {}: {}", f, e.getMessage());
@@ -104,8 +100,7 @@ public final class RuleDirectoryWatcher implements AutoCloseable {
         }
         for (Map.Entry<Path, String[]> gone : known.entrySet()) {
             if (publish && !seen.containsKey(gone.getKey())) {
-                producer.send(
-                        new ProducerRecord<>(ControlStreams.RULES_TOPIC, gone.getValue()[0], null));
+                producer.send(new ProducerRecord<>(SocTopics.RULES, gone.getValue()[0], null));
                 LOG.info(
                         "rule file {} removed: rule {} withdrawn",
                         gone.getKey(),

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.model.SocTopics;
 
 /**
  * Writes simulated lines to {@code soc.raw.syslog}, keyed by department, with the event time as the
@@ -18,7 +19,7 @@ import org.socengine.connectors.kafka.KafkaSettings;
  */
 public final class SimulatorProducer implements AutoCloseable {
 
-    public static final String TOPIC = "soc.raw.syslog";
+    public static final String TOPIC = SocTopics.raw("syslog");
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;

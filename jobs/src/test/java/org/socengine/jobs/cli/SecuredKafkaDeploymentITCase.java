@@ -49,6 +49,7 @@ import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.model.Json;
+import org.socengine.model.SocTopics;
 
 /**
  * The engine on a Kafka that asks for TLS and SCRAM-SHA-512 and enforces ACLs (the secured local
@@ -175,7 +176,7 @@ class SecuredKafkaDeploymentITCase {
 
         // One alert: its first record when the threshold is crossed, then updates under the same
         // key as the attack goes on (consumers keep the last per key).
-        List<ConsumerRecord<String, String>> alerts = readAll(SocKafka.ALERTS_TOPIC);
+        List<ConsumerRecord<String, String>> alerts = readAll(SocTopics.ALERTS);
         assertThat(alerts).isNotEmpty();
         assertThat(alerts).extracting(ConsumerRecord::key).containsOnly(alerts.get(0).key());
         JsonNode alert = Json.mapper().readTree(alerts.get(alerts.size() - 1).value());
@@ -185,7 +186,7 @@ class SecuredKafkaDeploymentITCase {
         assertThat(alert.path("alert").path("count").asLong()).isEqualTo(10);
         assertThat(alerts.get(0).key()).isEqualTo(alert.path("alert").path("id").asText());
 
-        List<ConsumerRecord<String, String>> dead = readAll(SocKafka.DLQ_TOPIC);
+        List<ConsumerRecord<String, String>> dead = readAll(SocTopics.DLQ);
         assertThat(dead).hasSize(1);
         assertThat(Json.mapper().readTree(dead.get(0).value()).path("reason_code").asText())
                 .isEqualTo("wrong_format");

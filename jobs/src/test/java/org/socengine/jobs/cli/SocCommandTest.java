@@ -32,7 +32,8 @@ class SocCommandTest {
         CommandRun r = CommandRun.of("run", "--max-clock-skew", "an hour");
         assertThat(r.code()).isNotZero();
         assertThat(r.err().strip().lines()).hasSize(1);
-        assertThat(r.err()).contains("--max-clock-skew: not a duration: 'an hour'");
+        assertThat(r.err())
+                .contains("--max-clock-skew / job.max_clock_skew: not a duration: 'an hour'");
     }
 
     @Test

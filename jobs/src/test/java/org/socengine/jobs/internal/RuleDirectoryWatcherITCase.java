@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.testing.LocalServicesExtension;
-import org.socengine.jobs.detection.ControlStreams;
+import org.socengine.model.SocTopics;
 
 /** A rules folder watched into {@code soc.rules}: changes published, removals as tombstones. */
 class RuleDirectoryWatcherITCase {
@@ -52,7 +52,7 @@ class RuleDirectoryWatcherITCase {
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
-            consumer.subscribe(List.of(ControlStreams.RULES_TOPIC));
+            consumer.subscribe(List.of(SocTopics.RULES));
             long deadline = System.currentTimeMillis() + 30_000;
             while (records.size() < 2 && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {

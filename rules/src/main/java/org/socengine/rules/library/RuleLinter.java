@@ -1,4 +1,4 @@
-package org.socengine.rules;
+package org.socengine.rules.library;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +15,14 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.socengine.model.AttackTags;
 import org.socengine.model.EventJson;
+import org.socengine.rules.AttackCatalog;
+import org.socengine.rules.Durations;
+import org.socengine.rules.RuleDefinition;
+import org.socengine.rules.RuleParser;
+import org.socengine.rules.RuleProblem;
+import org.socengine.rules.RuleSchema;
+import org.socengine.rules.RuleTestCase;
+import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.DetectionEngine;
 import org.socengine.rules.engine.EplSandbox;
 import org.socengine.rules.engine.RuleCompiler;

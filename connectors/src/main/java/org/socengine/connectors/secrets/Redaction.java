@@ -1,4 +1,4 @@
-package org.socengine.connectors.config;
+package org.socengine.connectors.secrets;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package org.socengine.connectors.elasticsearch.internal;
+package org.socengine.connectors.elasticsearch.sink.internal;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
@@ -8,12 +8,12 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.socengine.connectors.elasticsearch.AlertStatusChange;
 import org.socengine.connectors.elasticsearch.AlertStatusRefused;
-import org.socengine.connectors.elasticsearch.AlertStatusSink;
 import org.socengine.connectors.elasticsearch.AlertStatusWriter;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.AlertStatusSink;
+import org.socengine.model.AlertStatusChange;
 
 /** The writer of {@link AlertStatusSink}. */
 public final class AlertStatusSinkWriter implements SinkWriter<AlertStatusChange> {

@@ -1,4 +1,4 @@
-package org.socengine.rules;
+package org.socengine.rules.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.socengine.rules.RuleDefinition;
+import org.socengine.rules.RuleParser;
+import org.socengine.rules.RuleProblem;
 
 class RuleLinterTest {
 

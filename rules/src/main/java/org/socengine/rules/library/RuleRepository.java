@@ -1,4 +1,4 @@
-package org.socengine.rules;
+package org.socengine.rules.library;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.socengine.rules.RuleDefinition;
+import org.socengine.rules.RuleParser;
+import org.socengine.rules.RuleProblem;
+import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.RuleCompiler;
 

@@ -1,14 +1,15 @@
-package org.socengine.connectors.elasticsearch;
+package org.socengine.connectors.elasticsearch.sink;
 
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.socengine.connectors.elasticsearch.internal.AlertIndexWriter;
+import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
 import org.socengine.connectors.kafka.KafkaSettings;
-import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.model.Alert;
+import org.socengine.model.SocTopics;
 
 /**
  * Writes alerts to Elasticsearch with bulk {@code create} requests under their deterministic ids: a
@@ -69,7 +70,7 @@ public final class AlertIndexer implements Sink<Alert> {
         private Duration flushInterval = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(30);
         private KafkaSettings deadLetters;
-        private String deadLetterTopic = SocKafka.DLQ_TOPIC;
+        private String deadLetterTopic = SocTopics.DLQ;
         private int retentionMonths;
 
         public Builder settings(ElasticsearchSettings settings) {

@@ -1,4 +1,4 @@
-package org.socengine.rules;
+package org.socengine.rules.library;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +14,8 @@ import java.util.function.BiFunction;
 import org.socengine.model.Alert;
 import org.socengine.model.EventJson;
 import org.socengine.model.SecurityEvent;
+import org.socengine.rules.RuleDefinition;
+import org.socengine.rules.RuleTestCase;
 import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.DetectionEngine;
 

@@ -1,4 +1,4 @@
-package org.socengine.connectors.elasticsearch;
+package org.socengine.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.socengine.model.Json;
-import org.socengine.model.Timestamps;
 
 /**
  * An analyst's decision about one alert, as published on {@code soc.alert-status} (key: the alert

@@ -1,11 +1,13 @@
-package org.socengine.connectors.elasticsearch;
+package org.socengine.connectors.elasticsearch.sink;
 
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.socengine.connectors.elasticsearch.internal.AlertStatusSinkWriter;
+import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.internal.AlertStatusSinkWriter;
+import org.socengine.model.AlertStatusChange;
 
 /**
  * Applies the analysts' status changes from {@code soc.alert-status} to the alert documents, one at

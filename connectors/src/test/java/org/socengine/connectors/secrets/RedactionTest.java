@@ -1,9 +1,10 @@
-package org.socengine.connectors.config;
+package org.socengine.connectors.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
 import org.socengine.connectors.kafka.KafkaSettings;
 

@@ -1,4 +1,4 @@
-package org.socengine.rules;
+package org.socengine.rules.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.socengine.rules.RuleProblem;
+import org.socengine.rules.RuleSchema;
 
 /** The shipped rule library: every rule lints clean and every fixture gives what its test says. */
 class RuleLibraryTest {

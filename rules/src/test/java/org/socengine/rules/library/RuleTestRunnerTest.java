@@ -1,4 +1,4 @@
-package org.socengine.rules;
+package org.socengine.rules.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,7 @@ import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.socengine.model.SecurityEvent;
+import org.socengine.rules.RuleParser;
 import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.RuleCompiler;
 

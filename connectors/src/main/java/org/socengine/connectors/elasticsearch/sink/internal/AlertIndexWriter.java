@@ -1,4 +1,4 @@
-package org.socengine.connectors.elasticsearch.internal;
+package org.socengine.connectors.elasticsearch.sink.internal;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
@@ -41,12 +41,13 @@ import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.Json;
+import org.socengine.model.SocTopics;
 import org.socengine.model.Timestamps;
 
 /**
- * The writer of {@link org.socengine.connectors.elasticsearch.AlertIndexer}: new alerts as bulk
- * {@code create} under their deterministic id, suppression updates as bulk {@code update} with a
- * partial document and the full alert as upsert, documents Elasticsearch refuses for good to the
+ * The writer of {@link org.socengine.connectors.elasticsearch.sink.AlertIndexer}: new alerts as
+ * bulk {@code create} under their deterministic id, suppression updates as bulk {@code update} with
+ * a partial document and the full alert as upsert, documents Elasticsearch refuses for good to the
  * dead-letter topic. Everything else is retried until it is written: a down Elasticsearch holds the
  * stream, it never loses an alert.
  */
@@ -426,7 +427,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         d.reason = reason;
         d.decoder = "elasticsearch";
         d.source = "alerts";
-        d.topic = "soc.alerts";
+        d.topic = SocTopics.ALERTS;
         d.partition = -1;
         d.offset = -1;
         d.key = p.id();

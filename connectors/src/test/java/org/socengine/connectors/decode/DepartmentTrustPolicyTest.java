@@ -1,4 +1,4 @@
-package org.socengine.connectors.enrich;
+package org.socengine.connectors.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.socengine.connectors.decode.DecodeException;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.enrich.AssetInventory;
+import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.SecurityEvent;
 
 /**

@@ -1,4 +1,4 @@
-package org.socengine.connectors.enrich;
+package org.socengine.connectors.decode;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -8,11 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.socengine.connectors.decode.DecodeException;
-import org.socengine.connectors.decode.Decoders;
-import org.socengine.connectors.decode.RawRecord;
-import org.socengine.model.Alert;
+import org.socengine.connectors.enrich.AssetInventory;
+import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.SecurityEvent;
+import org.socengine.model.SocTopics;
 
 /**
  * Who may say which department a record belongs to, decided per raw topic (DESIGN.md, "Kafka
@@ -153,7 +152,7 @@ public final class DepartmentTrustPolicy implements Serializable {
                                 + ")");
                 continue;
             }
-            String department = departmentOfTopic(topic);
+            String department = SocTopics.departmentOf(topic);
             if (department != null && directory.get(department) == null) {
                 // soc.raw.<source>.<name> of no department: a shared topic by another name.
                 department = null;
@@ -212,20 +211,6 @@ public final class DepartmentTrustPolicy implements Serializable {
     }
 
     /**
-     * The department a topic names ({@code soc.raw.syslog.so-yt → so-yt}), or null for {@code
-     * soc.raw.syslog} and any other name. Only a department of the directory makes the topic a
-     * department's topic.
-     */
-    public static String departmentOfTopic(String topic) {
-        String source = Decoders.sourceOfTopic(topic);
-        if (source == null) {
-            return null;
-        }
-        String rest = topic.substring(("soc.raw." + source).length());
-        return rest.startsWith(".") && rest.length() > 1 ? rest.substring(1) : null;
-    }
-
-    /**
      * Decides the department of a decoded record.
      *
      * @param assets the asset inventory, or null
@@ -236,10 +221,7 @@ public final class DepartmentTrustPolicy implements Serializable {
             DepartmentDirectory directory,
             AssetInventory assets) {
         // A record read from a file (./soc decode) is judged as if read from its source's topic.
-        String topic =
-                record.topic != null && record.topic.startsWith("soc.raw.")
-                        ? record.topic
-                        : "soc.raw." + record.source;
+        String topic = SocTopics.isRaw(record.topic) ? record.topic : SocTopics.raw(record.source);
         String header = blankToNull(record.departmentHeader);
         String key = blankToNull(record.key);
         String keyDepartment = key != null && directory.get(key) != null ? key : null;
@@ -250,7 +232,7 @@ public final class DepartmentTrustPolicy implements Serializable {
                     header,
                     null);
         }
-        String owner = departmentOfTopic(topic);
+        String owner = SocTopics.departmentOf(topic);
         if (owner != null && directory.get(owner) != null) {
             if (header != null && !header.equals(owner)) {
                 return mismatch("department header", header, owner, "topic " + topic);
@@ -367,11 +349,6 @@ public final class DepartmentTrustPolicy implements Serializable {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
-    }
-
-    /** Department ids the engine reserves: they name indices, never a department. */
-    public static boolean reserved(String id) {
-        return Alert.PROVINCE.equals(id) || "unattributed".equals(id) || "unknown".equals(id);
     }
 
     @Override
