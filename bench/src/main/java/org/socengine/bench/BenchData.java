@@ -2,11 +2,10 @@ package org.socengine.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.cli.bench.TrafficMix;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.enrich.DepartmentDirectory;
-import org.socengine.jobs.bench.TrafficMix;
 import org.socengine.model.SecurityEvent;
 import org.socengine.model.SocTopics;
 

@@ -42,8 +42,8 @@ import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.jobs.internal.RuleSets;
-import org.socengine.jobs.sim.DepartmentTrafficSimulator;
 import org.socengine.jobs.testing.KillSwitch;
+import org.socengine.sim.DepartmentTrafficSimulator;
 
 /**
  * The job is killed at seeded random moments (and once in the middle of a brute force) while a
