@@ -252,7 +252,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (var watcher =
                 watchRules
-                        ? org.socengine.cli.RuleDirectoryWatcher.start(rulesDir, kafka, 5_000)
+                        ? org.socengine.cli.rules.RuleDirectoryWatcher.start(rulesDir, kafka, 5_000)
                         : null) {
             env.execute("soc-detection");
         } finally {

@@ -159,7 +159,8 @@ public final class DemoRun {
 
             // Rule files edited while the demo runs are hot-deployed through soc.rules.
             try (var watcher =
-                            org.socengine.cli.RuleDirectoryWatcher.start(rulesDir, kafka, 3_000);
+                            org.socengine.cli.rules.RuleDirectoryWatcher.start(
+                                    rulesDir, kafka, 3_000);
                     ElasticsearchClient client = ElasticsearchClients.create(es);
                     SimulatorProducer producer =
                             new SimulatorProducer(kafka, SimulatorProducer.TOPIC)) {

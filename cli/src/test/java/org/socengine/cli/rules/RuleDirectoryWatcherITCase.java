@@ -1,4 +1,4 @@
-package org.socengine.cli;
+package org.socengine.cli.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.socengine.cli;
+package org.socengine.cli.rules;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
