@@ -2,12 +2,12 @@ package org.socengine.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.cli.bench.TrafficMix;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.enrich.DepartmentDirectory;
-import org.socengine.jobs.bench.TrafficMix;
 import org.socengine.model.SecurityEvent;
+import org.socengine.model.SocTopics;
 
 /** The traffic the microbenchmarks run on: the same mix {@code ./soc bench} loads into Kafka. */
 final class BenchData {
@@ -46,7 +46,7 @@ final class BenchData {
     }
 
     static RecordDecoder decoder() {
-        return new RecordDecoder(DecoderOptions.defaults(), dir());
+        return org.socengine.jobs.internal.RuleSets.defaultDecoder();
     }
 
     static DepartmentDirectory dir() {
@@ -56,7 +56,7 @@ final class BenchData {
     private static RawRecord record(TrafficMix.Line l) {
         RawRecord r = RawRecord.of(l.source(), l.text());
         r.key = l.department();
-        r.topic = "soc.raw." + l.source();
+        r.topic = SocTopics.raw(l.source());
         r.partition = 0;
         return r;
     }

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.socengine.jobs.bench.RuleVariants;
+import org.socengine.cli.bench.RuleVariants;
 import org.socengine.jobs.detection.RuleFamilies;
 import org.socengine.model.SecurityEvent;
 import org.socengine.rules.engine.CompiledRule;

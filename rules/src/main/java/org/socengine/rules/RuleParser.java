@@ -173,7 +173,7 @@ public final class RuleParser {
      * uses the partial definition to go on checking the rest of a rule that has, say, one unknown
      * key. Throws only when the document is not a YAML mapping at all.
      */
-    static RuleDefinition parse(String file, String yaml, List<RuleProblem> problems)
+    public static RuleDefinition parse(String file, String yaml, List<RuleProblem> problems)
             throws RuleValidationException {
         Node root = compose(file, yaml);
         if (!(root instanceof MappingNode map)) {

@@ -9,10 +9,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.connectors.decode.Decoders;
+import org.socengine.connectors.decode.DepartmentTrustPolicy;
+import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.enrich.AssetInventory;
 import org.socengine.connectors.enrich.DepartmentDirectory;
-import org.socengine.connectors.enrich.DepartmentTrustPolicy;
 import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.connectors.secrets.Redaction;
 
 /**
  * Connection settings from a properties file and the environment: an environment variable wins over
@@ -38,6 +43,12 @@ import org.socengine.connectors.kafka.KafkaSettings;
  * kafka.sasl.password       SOC_KAFKA_SASL_PASSWORD
  * kafka.property.&lt;name&gt;   (file only)                 any other Kafka client property
  * departments.file          SOC_DEPARTMENTS_FILE        department directory (id, name, ranges)
+ * assets.file               SOC_ASSETS_FILE             asset inventory (CSV)
+ * decode.time_zone          SOC_DECODE_TIME_ZONE        zone of timestamps without one (UTC)
+ * decode.time_zone.&lt;source&gt; (file only)              the same for one source
+ * decode.year               SOC_DECODE_YEAR             year of year-less timestamps (0: infer)
+ * decode.max_record_bytes   SOC_DECODE_MAX_RECORD_BYTES larger records are dead-lettered
+ * decode.max_original_bytes SOC_DECODE_MAX_ORIGINAL_BYTES event.original is cut to this
  * department.unattributed   SOC_DEPARTMENT_UNATTRIBUTED keep | dead_letter (default keep)
  * topic.&lt;topic&gt;.&lt;option&gt;  (file only)                 trust policy of a raw topic:
  *                                                       trust_header, unattributed
@@ -229,6 +240,11 @@ public final class SocConfig {
         "kafka.sasl.password",
         "departments.file",
         "department.unattributed",
+        "assets.file",
+        "decode.time_zone",
+        "decode.year",
+        "decode.max_record_bytes",
+        "decode.max_original_bytes",
     };
 
     private static String keyOfVariable(String variable) {
@@ -363,6 +379,90 @@ public final class SocConfig {
      */
     public DepartmentTrustPolicy departmentTrust(DepartmentDirectory directory) {
         return DepartmentTrustPolicy.fromProperties(values, directory);
+    }
+
+    /**
+     * The decode stage as every entry point runs it (the job on a cluster, {@code ./soc run},
+     * {@code decode}, {@code detect}, the demo): decoder options per source, the department
+     * directory, the asset inventory and the trust policy, all from this configuration.
+     *
+     * @throws IllegalArgumentException naming the key whose value is wrong
+     * @throws IOException when a named file cannot be read
+     */
+    public RecordDecoder recordDecoder() throws IOException {
+        DepartmentDirectory directory = departments();
+        AssetInventory assets = null;
+        if (has("assets.file")) {
+            Path file = Path.of(get("assets.file"));
+            if (!Files.isRegularFile(file)) {
+                throw new IOException("assets.file: no such file: " + file);
+            }
+            try {
+                assets = AssetInventory.load(file, directory);
+            } catch (AssetInventory.InvalidInventoryException e) {
+                throw new IllegalArgumentException(
+                        "assets.file "
+                                + file
+                                + ": invalid asset inventory: "
+                                + String.join("; ", e.problems()));
+            }
+        }
+        DecoderOptions defaults =
+                new DecoderOptions(
+                        zone("decode.time_zone", values.getOrDefault("decode.time_zone", "UTC")),
+                        positive(
+                                "decode.max_record_bytes", DecoderOptions.DEFAULT_MAX_RECORD_BYTES),
+                        positive(
+                                "decode.max_original_bytes",
+                                DecoderOptions.DEFAULT_MAX_ORIGINAL_BYTES),
+                        integer("decode.year", 0));
+        Map<String, DecoderOptions> perSource = new TreeMap<>();
+        String prefix = "decode.time_zone.";
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                String source = e.getKey().substring(prefix.length());
+                if (!Decoders.exists(source)) {
+                    throw new IllegalArgumentException(
+                            e.getKey()
+                                    + ": unknown source '"
+                                    + source
+                                    + "' (known: "
+                                    + String.join(", ", Decoders.sources())
+                                    + ")");
+                }
+                perSource.put(source, defaults.withTimeZone(zone(e.getKey(), e.getValue())));
+            }
+        }
+        return new RecordDecoder(
+                defaults, perSource, directory, departmentTrust(directory), assets);
+    }
+
+    private static String zone(String key, String zone) {
+        try {
+            java.time.ZoneId.of(zone);
+            return zone;
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException(key + ": unknown time zone '" + zone + "'");
+        }
+    }
+
+    private int integer(String key, int fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a number: '" + get(key) + "'");
+        }
+    }
+
+    private int positive(String key, int fallback) {
+        int n = integer(key, fallback);
+        if (n <= 0) {
+            throw new IllegalArgumentException(key + ": must be positive, not " + n);
+        }
+        return n;
     }
 
     private static String readable(String path, String what) {

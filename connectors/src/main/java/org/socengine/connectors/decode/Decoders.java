@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.socengine.model.SocTopics;
 
 /**
  * The decoders by source name, as the topic {@code soc.raw.<source>} or the configuration names
@@ -58,11 +59,6 @@ public final class Decoders {
      * syslog.
      */
     public static String sourceOfTopic(String topic) {
-        if (topic == null || !topic.startsWith("soc.raw.")) {
-            return null;
-        }
-        String rest = topic.substring("soc.raw.".length());
-        int dot = rest.indexOf('.');
-        return dot < 0 ? rest : rest.substring(0, dot);
+        return SocTopics.sourceOf(topic);
     }
 }

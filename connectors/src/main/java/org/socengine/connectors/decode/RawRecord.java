@@ -1,6 +1,7 @@
 package org.socengine.connectors.decode;
 
 import java.nio.charset.StandardCharsets;
+import org.socengine.model.SocTopics;
 
 /**
  * One record as a department's shipper sent it, with where it came from. Kept as bytes until a
@@ -40,7 +41,7 @@ public class RawRecord {
     public static RawRecord of(String source, String line) {
         RawRecord r = new RawRecord();
         r.source = source;
-        r.topic = "soc.raw." + source;
+        r.topic = SocTopics.raw(source);
         r.partition = -1;
         r.offset = -1;
         r.value = line.getBytes(StandardCharsets.UTF_8);

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.socengine.connectors.enrich.AssetInventory;
 import org.socengine.connectors.enrich.DepartmentDirectory;
-import org.socengine.connectors.enrich.DepartmentTrustPolicy;
 import org.socengine.model.SecurityEvent;
 
 /**
@@ -31,6 +30,20 @@ public final class RecordDecoder implements Serializable {
     private final DepartmentTrustPolicy trust;
     private final AssetInventory assets;
     private transient Map<String, Decoder> decoders;
+
+    /** What this stage runs with, for logs and for comparing two deployments' settings. */
+    public String describe() {
+        return "options="
+                + options
+                + " perSource="
+                + new java.util.TreeMap<>(perSource)
+                + " departments="
+                + departments.all().stream().map(d -> d.id()).sorted().toList()
+                + " trust="
+                + trust
+                + " assets="
+                + (assets == null ? "none" : assets.size());
+    }
 
     public RecordDecoder(DecoderOptions options, DepartmentDirectory departments) {
         this(options, departments, null);

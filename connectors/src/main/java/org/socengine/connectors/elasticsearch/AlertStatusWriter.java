@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
+import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Json;
 import org.socengine.model.Timestamps;
 

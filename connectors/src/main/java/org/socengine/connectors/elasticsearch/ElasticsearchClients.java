@@ -12,7 +12,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.socengine.connectors.config.Redaction;
+import org.socengine.connectors.secrets.Redaction;
 import org.socengine.model.Json;
 
 /** Creates {@code elasticsearch-java} clients from {@link ElasticsearchSettings}. */

@@ -3,7 +3,7 @@ package org.socengine.connectors.elasticsearch;
 import java.io.Serializable;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import org.socengine.connectors.config.Redaction;
+import org.socengine.connectors.secrets.Redaction;
 
 /**
  * How to reach Elasticsearch: URL, and optionally basic auth or an API key and a CA certificate for

@@ -23,10 +23,10 @@ import org.socengine.model.SecurityEvent;
 
 /**
  * The asset inventory of the departments: which address ranges and host names belong to which
- * department, what the asset is, who owns it and how critical it is. The {@link
- * DepartmentTrustPolicy} reads the department of a record's device from it; {@link #enrich} adds
- * {@code asset.name}, {@code asset.owner}, {@code asset.criticality} and {@code asset.matched} (the
- * event field that matched) to the event's {@code fields}.
+ * department, what the asset is, who owns it and how critical it is. The the department trust
+ * policy reads the department of a record's device from it; {@link #enrich} adds {@code
+ * asset.name}, {@code asset.owner}, {@code asset.criticality} and {@code asset.matched} (the event
+ * field that matched) to the event's {@code fields}.
  *
  * <p>File format (CSV, UTF-8, {@code #} starts a comment line, fields may be double-quoted):
  *

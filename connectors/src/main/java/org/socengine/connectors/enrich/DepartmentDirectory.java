@@ -13,12 +13,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
 
 /**
  * The departments the SOC serves: id, name and address ranges. Which department a record belongs to
- * is decided by the {@link DepartmentTrustPolicy}; this directory says which ids exist (no other id
- * is ever given to an event) and whose ranges hold an address.
+ * is decided by the department trust policy (decode); this directory says which ids exist (no other
+ * id is ever given to an event) and whose ranges hold an address.
  *
  * <p>The file format is one department a line: {@code id<TAB>name<TAB>cidr,cidr}; {@code #} starts
  * a comment.
@@ -82,7 +83,7 @@ public final class DepartmentDirectory implements Serializable {
                                     + id
                                     + "' must be 1-64 lower-case letters, digits, '-' or '_'");
                 }
-                if (DepartmentTrustPolicy.reserved(id)) {
+                if (reserved(id)) {
                     throw new IOException(
                             "line " + n + ": '" + id + "' is reserved and cannot be a department");
                 }
@@ -131,5 +132,10 @@ public final class DepartmentDirectory implements Serializable {
             }
         }
         return null;
+    }
+
+    /** Department ids the engine reserves: they name indices, never a department. */
+    public static boolean reserved(String id) {
+        return Alert.PROVINCE.equals(id) || "unattributed".equals(id) || "unknown".equals(id);
     }
 }

@@ -8,7 +8,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.socengine.connectors.elasticsearch.AlertStatusChange;
+import org.socengine.model.AlertStatusChange;
 
 /**
  * Reads {@code soc.alert-status}: one JSON status change per record, the record key standing in for

@@ -11,7 +11,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.socengine.connectors.elasticsearch.AlertStatusChange;
+import org.socengine.model.AlertStatusChange;
+import org.socengine.model.SocTopics;
 
 /**
  * Publishes analysts' status changes on {@code soc.alert-status} outside Flink (the command line),
@@ -26,7 +27,7 @@ public final class AlertStatusPublisher implements AutoCloseable {
     private final KafkaSettings settings;
 
     public AlertStatusPublisher(KafkaSettings settings) {
-        this(settings, SocKafka.ALERT_STATUS_TOPIC, Duration.ofSeconds(30));
+        this(settings, SocTopics.ALERT_STATUS, Duration.ofSeconds(30));
     }
 
     public AlertStatusPublisher(KafkaSettings settings, String topic, Duration timeout) {

@@ -9,6 +9,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.socengine.model.SocTopics;
 
 /**
  * The least Kafka access each of the engine's principals needs on a broker that enforces ACLs. The
@@ -18,15 +19,12 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public final class KafkaAcls {
 
-    /** The raw topic prefix; a department's topics are {@code soc.raw.<source>.<department>}. */
-    public static final String RAW_PREFIX = "soc.raw.";
-
     /** Topics the detection job reads besides the raw ones. */
-    public static final List<String> JOB_READS = List.of("soc.rules", "soc.alert-status");
+    public static final List<String> JOB_READS = List.of(SocTopics.RULES, SocTopics.ALERT_STATUS);
 
     /** Topics the detection job writes. */
     public static final List<String> JOB_WRITES =
-            List.of("soc.dlq", "soc.alerts", "soc.rules.status");
+            List.of(SocTopics.DLQ, SocTopics.ALERTS, SocTopics.RULES_STATUS);
 
     /** Consumer groups of {@code ./soc rules deploy} start with this. */
     public static final String RULES_DEPLOY_GROUP_PREFIX = "soc-rules-deploy-";
@@ -44,14 +42,14 @@ public final class KafkaAcls {
                 allow(
                         user,
                         ResourceType.TOPIC,
-                        RAW_PREFIX,
+                        SocTopics.RAW_PREFIX,
                         PatternType.PREFIXED,
                         AclOperation.READ));
         acls.add(
                 allow(
                         user,
                         ResourceType.TOPIC,
-                        RAW_PREFIX,
+                        SocTopics.RAW_PREFIX,
                         PatternType.PREFIXED,
                         AclOperation.DESCRIBE));
         for (String t : JOB_READS) {
@@ -83,25 +81,25 @@ public final class KafkaAcls {
                 allow(
                         user,
                         ResourceType.TOPIC,
-                        "soc.rules",
+                        SocTopics.RULES,
                         PatternType.LITERAL,
                         AclOperation.WRITE),
                 allow(
                         user,
                         ResourceType.TOPIC,
-                        "soc.rules",
+                        SocTopics.RULES,
                         PatternType.LITERAL,
                         AclOperation.DESCRIBE),
                 allow(
                         user,
                         ResourceType.TOPIC,
-                        "soc.rules.status",
+                        SocTopics.RULES_STATUS,
                         PatternType.LITERAL,
                         AclOperation.READ),
                 allow(
                         user,
                         ResourceType.TOPIC,
-                        "soc.rules.status",
+                        SocTopics.RULES_STATUS,
                         PatternType.LITERAL,
                         AclOperation.DESCRIBE),
                 allow(
@@ -120,7 +118,7 @@ public final class KafkaAcls {
             String user, String department, List<String> sources) {
         List<AclBinding> acls = new ArrayList<>();
         for (String s : sources) {
-            String topic = RAW_PREFIX + s + "." + department;
+            String topic = SocTopics.RAW_PREFIX + s + "." + department;
             acls.add(
                     allow(
                             user,

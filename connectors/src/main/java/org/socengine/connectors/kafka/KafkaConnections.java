@@ -12,7 +12,7 @@ import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.socengine.connectors.config.Redaction;
+import org.socengine.connectors.secrets.Redaction;
 
 /**
  * Says in one line what went wrong talking to Kafka, in terms an operator can act on (refused

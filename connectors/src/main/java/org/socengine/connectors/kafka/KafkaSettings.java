@@ -7,7 +7,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.socengine.connectors.config.Redaction;
+import org.socengine.connectors.secrets.Redaction;
 
 /**
  * How to reach Kafka: the bootstrap servers and any client properties (TLS, SASL). Secret values

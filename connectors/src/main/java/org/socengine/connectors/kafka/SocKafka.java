@@ -2,7 +2,6 @@ package org.socengine.connectors.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -11,17 +10,13 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.RawRecord;
-import org.socengine.connectors.elasticsearch.AlertStatusChange;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
+import org.socengine.model.AlertStatusChange;
+import org.socengine.model.SocTopics;
 
 /** Builders for the engine's Kafka sources and sinks, on the topics of DESIGN.md. */
 public final class SocKafka {
-
-    public static final String DLQ_TOPIC = "soc.dlq";
-    public static final String ALERTS_TOPIC = "soc.alerts";
-    public static final String ALERT_STATUS_TOPIC = "soc.alert-status";
-    public static final Pattern RAW_TOPICS = Pattern.compile("soc\\.raw\\..+");
 
     private SocKafka() {}
 
@@ -37,7 +32,7 @@ public final class SocKafka {
                         .setDeserializer(new RawRecordDeserializer())
                         .setProperty("partition.discovery.interval.ms", "10000");
         if (topics == null || topics.isEmpty()) {
-            b.setTopicPattern(RAW_TOPICS);
+            b.setTopicPattern(SocTopics.RAW_PATTERN);
         } else {
             b.setTopics(topics);
         }
@@ -68,7 +63,7 @@ public final class SocKafka {
         KafkaRecordSerializationSchema<DeadLetter> schema =
                 (d, ctx, ts) ->
                         new ProducerRecord<>(
-                                DLQ_TOPIC,
+                                SocTopics.DLQ,
                                 null,
                                 d.time,
                                 d.topic == null ? null : d.topic.getBytes(StandardCharsets.UTF_8),
@@ -89,7 +84,7 @@ public final class SocKafka {
         KafkaRecordSerializationSchema<Alert> schema =
                 (a, ctx, ts) ->
                         new ProducerRecord<>(
-                                ALERTS_TOPIC,
+                                SocTopics.ALERTS,
                                 null,
                                 a.timestamp,
                                 a.id.getBytes(StandardCharsets.UTF_8),
@@ -112,7 +107,7 @@ public final class SocKafka {
                 .setBootstrapServers(settings.bootstrapServers())
                 .setProperties(settings.toProperties())
                 .setGroupId(groupId)
-                .setTopics(ALERT_STATUS_TOPIC)
+                .setTopics(SocTopics.ALERT_STATUS)
                 .setStartingOffsets(start)
                 .setDeserializer(new AlertStatusDeserializer())
                 .build();
@@ -123,7 +118,7 @@ public final class SocKafka {
         KafkaRecordSerializationSchema<AlertStatusChange> schema =
                 (c, ctx, ts) ->
                         new ProducerRecord<>(
-                                ALERT_STATUS_TOPIC,
+                                SocTopics.ALERT_STATUS,
                                 null,
                                 c.at,
                                 c.alertId.getBytes(StandardCharsets.UTF_8),

@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.connectors.kafka.KafkaAcls;
 import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.model.SocTopics;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in a child JVM, on free
@@ -39,22 +40,7 @@ public final class LocalKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
 
     /** The topics of DESIGN.md, created at start; compacted ones are marked. */
-    public static final Map<String, Boolean> STANDARD_TOPICS =
-            Map.ofEntries(
-                    Map.entry("soc.raw.syslog", false),
-                    Map.entry("soc.raw.suricata", false),
-                    Map.entry("soc.raw.zeek", false),
-                    Map.entry("soc.raw.netflow", false),
-                    Map.entry("soc.raw.winlog", false),
-                    Map.entry("soc.raw.web", false),
-                    Map.entry("soc.raw.dns", false),
-                    Map.entry("soc.dlq", false),
-                    Map.entry("soc.rules", true),
-                    Map.entry("soc.rules.status", false),
-                    Map.entry("soc.intel", true),
-                    Map.entry("soc.alerts", false),
-                    Map.entry("soc.alert-status", false),
-                    Map.entry("soc.incidents", false));
+    public static final Map<String, Boolean> STANDARD_TOPICS = SocTopics.standard();
 
     /** The secured broker's super user (SCRAM-SHA-512), which the test harness administers with. */
     public static final String ADMIN_USER = "soc-admin";
@@ -382,7 +368,7 @@ public final class LocalKafka implements AutoCloseable {
         }
         List<NewTopic> topics = new ArrayList<>();
         for (String source : STANDARD_SOURCES) {
-            topics.add(new NewTopic("soc.raw." + source + "." + DEPARTMENT, 1, (short) 1));
+            topics.add(new NewTopic(SocTopics.raw(source, DEPARTMENT), 1, (short) 1));
         }
         createTopics(topics);
         createStandardTopics(1);

@@ -24,14 +24,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.socengine.connectors.elasticsearch.internal.AlertIndexWriter;
+import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
 import org.socengine.connectors.kafka.AlertStatusPublisher;
 import org.socengine.connectors.kafka.KafkaSettings;
-import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.connectors.testing.TestAlerts;
 import org.socengine.model.Alert;
+import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Json;
+import org.socengine.model.SocTopics;
 
 /**
  * The alert sink against the real node and broker: refused documents in the dead-letter topic while
@@ -118,7 +119,7 @@ class AlertIndexWriterITCase {
 
         List<ConsumerRecord<String, String>> dead = consume(topic, 1);
         assertThat(dead).hasSize(1);
-        assertThat(dead.get(0).key()).isEqualTo(SocKafka.ALERTS_TOPIC);
+        assertThat(dead.get(0).key()).isEqualTo(SocTopics.ALERTS);
         JsonNode d = Json.mapper().readTree(dead.get(0).value());
         assertThat(d.path("reason_code").asText()).isEqualTo(AlertIndexWriter.REJECTED);
         assertThat(d.path("reason").asText()).contains("source.ip").containsIgnoringCase("pars");

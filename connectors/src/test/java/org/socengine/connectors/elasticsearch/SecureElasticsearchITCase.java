@@ -18,7 +18,7 @@ import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.socengine.connectors.elasticsearch.internal.AlertIndexWriter;
+import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
 import org.socengine.connectors.local.LocalElasticsearch;
 import org.socengine.connectors.local.WorkDirs;
 import org.socengine.connectors.testing.TestAlerts;

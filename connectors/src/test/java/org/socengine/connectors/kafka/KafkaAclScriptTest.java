@@ -136,9 +136,7 @@ class KafkaAclScriptTest {
         for (Acl a : acls) {
             if (a.operations().contains("Write") && a.resource().startsWith("topic:soc.raw.")) {
                 String topic = a.resource().substring("topic:".length());
-                String department =
-                        org.socengine.connectors.enrich.DepartmentTrustPolicy.departmentOfTopic(
-                                topic);
+                String department = org.socengine.model.SocTopics.departmentOf(topic);
                 assertThat(department)
                         .as("%s writes shared topic %s", a.principal(), topic)
                         .isNotNull();

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
+import org.socengine.model.SocTopics;
 
 /**
  * The control stream of the detection job: rules from the compacted topic {@code soc.rules}
@@ -30,10 +31,6 @@ import org.socengine.connectors.kafka.SocKafka;
  * of time, so they never hold back the event clock of the operators they join.
  */
 public final class ControlStreams {
-
-    public static final String RULES_TOPIC = "soc.rules";
-    public static final String RULES_STATUS_TOPIC = "soc.rules.status";
-    public static final String ALERT_STATUS_TOPIC = "soc.alert-status";
 
     private ControlStreams() {}
 
@@ -55,12 +52,12 @@ public final class ControlStreams {
                         .setBootstrapServers(kafka.bootstrapServers())
                         .setProperties(kafka.toProperties())
                         .setGroupId(groupId + "-rules")
-                        .setTopics(RULES_TOPIC)
+                        .setTopics(SocTopics.RULES)
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new RuleRecordDeserializer())
                         .build();
         SingleOutputStreamOperator<Control> compiled =
-                env.fromSource(rules, endOfTime(), "soc.rules")
+                env.fromSource(rules, endOfTime(), SocTopics.RULES)
                         .uid("rules-source")
                         .setParallelism(1)
                         .keyBy(r -> r.ruleId)
@@ -88,7 +85,7 @@ public final class ControlStreams {
                                                 org.apache.kafka.clients.consumer
                                                         .OffsetResetStrategy.LATEST)),
                                 endOfTime(),
-                                "soc.alert-status")
+                                SocTopics.ALERT_STATUS)
                         .uid("alert-status-source")
                         .setParallelism(1)
                         .map(c -> Control.alertStatus(c.alertId, c.status, c.disposition))
@@ -104,7 +101,7 @@ public final class ControlStreams {
         KafkaRecordSerializationSchema<RuleStatus> schema =
                 (s, ctx, ts) ->
                         new ProducerRecord<>(
-                                RULES_STATUS_TOPIC,
+                                SocTopics.RULES_STATUS,
                                 s.ruleId.getBytes(StandardCharsets.UTF_8),
                                 s.toJson().getBytes(StandardCharsets.UTF_8));
         return KafkaSink.<RuleStatus>builder()

@@ -1,68 +1,92 @@
 package org.socengine.jobs.detection;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.socengine.connectors.config.SocConfig;
-import org.socengine.connectors.decode.DecoderOptions;
-import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.jobs.internal.RuleSets;
-import org.socengine.rules.RuleLimits;
 
 /**
  * Entry point for a Flink cluster: {@code flink run -c
  * org.socengine.jobs.detection.DetectionJobMain soc.jar --config soc.properties --rules
- * /etc/soc/rules}. Only wires: connections from the configuration, rules compiled here on the
- * client and shipped with the job graph.
+ * /etc/soc/rules}. Takes the options of {@code ./soc run} ({@link DetectionJobSettings#OPTIONS},
+ * {@code --time-zone SOURCE=ZONE}) over the same configuration file, so a cluster runs with the
+ * settings tried locally. Only wires: rules are compiled here on the client and shipped with the
+ * job graph.
  */
 public final class DetectionJobMain {
 
     private DetectionJobMain() {}
 
     public static void main(String[] args) throws Exception {
-        ParameterTool params = ParameterTool.fromArgs(args);
-        SocConfig cfg = SocConfig.load(params.has("config") ? Path.of(params.get("config")) : null);
-        String group = params.get("group", "soc-detection");
-        int parallelism = params.getInt("parallelism", 2);
+        DetectionJobSettings settings = settings(args, System.getenv());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.enableCheckpointing(params.getLong("checkpoint-interval-ms", 10_000));
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        SocConfig cfg = config(args, System.getenv());
         SocPipelines.detection(
                 env,
                 cfg.kafka(),
                 cfg.elasticsearch(),
                 List.of(),
-                group,
+                settings.group(),
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
-                recordDecoder(cfg),
+                settings.decoder(),
                 RuleSets.compileAll(
-                        Path.of(params.get("rules", RuleSets.defaultDirectory().toString()))),
-                DetectionJobOptions.defaults()
-                        .withParallelism(parallelism)
-                        .withAlertBudgetPerHour(params.getInt("alert-budget", 200))
-                        .withRuleLimits(
-                                new RuleLimits(
-                                        params.getInt(
-                                                "rule-max-groups", RuleLimits.DEFAULTS.maxGroups()),
-                                        params.getInt(
-                                                "rule-max-rows", RuleLimits.DEFAULTS.maxRows()),
-                                        params.getInt(
-                                                "rule-cpu-ms-per-minute",
-                                                RuleLimits.DEFAULTS.cpuMsPerMinute()))),
-                params.getInt("retention-months", 0));
+                        settings.rulesDirectory() != null
+                                ? settings.rulesDirectory()
+                                : RuleSets.defaultDirectory()),
+                settings.options(),
+                settings.retentionMonths());
         env.execute("soc-detection");
     }
 
-    private static RecordDecoder recordDecoder(SocConfig cfg) throws java.io.IOException {
-        DepartmentDirectory departments = cfg.departments();
-        return new RecordDecoder(
-                DecoderOptions.defaults(),
-                java.util.Map.of(),
-                departments,
-                cfg.departmentTrust(departments),
-                null);
+    /** The settings that {@code args} and the environment give, as {@code ./soc run} reads them. */
+    public static DetectionJobSettings settings(String[] args, Map<String, String> env)
+            throws Exception {
+        return DetectionJobSettings.from(config(args, env));
+    }
+
+    public static SocConfig config(String[] args, Map<String, String> env) throws Exception {
+        Path file = null;
+        Map<String, String> given = new LinkedHashMap<>();
+        Map<String, String> timeZones = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            String value;
+            int eq = name.indexOf('=');
+            if (name.startsWith("--") && eq > 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(name + ": missing value");
+            }
+            if (name.equals("--config")) {
+                file = Path.of(value);
+            } else if (name.equals("--time-zone")) {
+                int at = value.indexOf('=');
+                if (at <= 0) {
+                    throw new IllegalArgumentException(
+                            "--time-zone: SOURCE=ZONE expected, not '" + value + "'");
+                }
+                timeZones.put(value.substring(0, at), value.substring(at + 1));
+            } else if (DetectionJobSettings.OPTIONS.containsKey(name)) {
+                given.put(name, value);
+            } else {
+                throw new IllegalArgumentException(
+                        "unknown option "
+                                + name
+                                + " (known: --config, --time-zone, "
+                                + String.join(", ", DetectionJobSettings.OPTIONS.keySet())
+                                + ")");
+            }
+        }
+        return DetectionJobSettings.withOptions(SocConfig.load(file, env), given, timeZones);
     }
 }

@@ -15,6 +15,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.socengine.model.SocTopics;
 import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.RuleParser;
 import org.socengine.rules.RuleProblem;
@@ -67,7 +68,7 @@ public final class RuleUpdateCompiler extends KeyedProcessFunction<String, RuleR
             }
             return;
         }
-        String file = "soc.rules/" + id + "@" + record.offset;
+        String file = SocTopics.RULES + "/" + id + "@" + record.offset;
         RuleDefinition def;
         CompiledRule compiled;
         try {

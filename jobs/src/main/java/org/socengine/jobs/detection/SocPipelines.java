@@ -6,9 +6,9 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.elasticsearch.AlertIndexer;
-import org.socengine.connectors.elasticsearch.AlertStatusSink;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.AlertIndexer;
+import org.socengine.connectors.elasticsearch.sink.AlertStatusSink;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.rules.engine.CompiledRule;

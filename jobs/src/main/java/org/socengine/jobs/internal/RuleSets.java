@@ -6,14 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
-import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.SecurityEvent;
-import org.socengine.rules.RuleRepository;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.library.RuleRepository;
 
 /** Loads the rules of a directory for a job, refusing the set if any rule is bad. */
 public final class RuleSets {
@@ -47,8 +46,7 @@ public final class RuleSets {
 
     /** Decodes the raw lines of rule fixtures with the job's own decoders. */
     public static BiFunction<String, List<String>, List<SecurityEvent>> fixtureDecoder() {
-        RecordDecoder decoder =
-                new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults());
+        RecordDecoder decoder = defaultDecoder();
         return (source, lines) -> {
             List<SecurityEvent> out = new ArrayList<>();
             long n = 0;
@@ -75,5 +73,14 @@ public final class RuleSets {
             }
             return out;
         };
+    }
+
+    /** The decode stage of an unconfigured installation: the shipped departments, no assets. */
+    public static RecordDecoder defaultDecoder() {
+        try {
+            return SocConfig.empty().recordDecoder();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

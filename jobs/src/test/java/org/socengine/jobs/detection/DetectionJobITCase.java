@@ -31,16 +31,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.elasticsearch.AlertIndexer;
 import org.socengine.connectors.elasticsearch.AlertSearch;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.AlertIndexer;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.model.AlertIds;
+import org.socengine.model.SocTopics;
 import org.socengine.rules.engine.CompiledRule;
 
 /**
@@ -235,7 +236,7 @@ class DetectionJobITCase {
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<JsonNode> out = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c)) {
-            consumer.subscribe(List.of(SocKafka.DLQ_TOPIC));
+            consumer.subscribe(List.of(SocTopics.DLQ));
             long deadline = System.currentTimeMillis() + 30_000;
             while (out.size() < expected && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {

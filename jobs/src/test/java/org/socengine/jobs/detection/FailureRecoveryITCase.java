@@ -33,17 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.elasticsearch.AlertIndexer;
 import org.socengine.connectors.elasticsearch.AlertSearch;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.AlertIndexer;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.jobs.internal.RuleSets;
-import org.socengine.jobs.sim.DepartmentTrafficSimulator;
 import org.socengine.jobs.testing.KillSwitch;
+import org.socengine.sim.DepartmentTrafficSimulator;
 
 /**
  * The job is killed at seeded random moments (and once in the middle of a brute force) while a

@@ -54,7 +54,7 @@ import org.socengine.connectors.local.LocalKafka;
 import org.socengine.connectors.local.WorkDirs;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.jobs.internal.RuleSets;
-import org.socengine.jobs.sim.DepartmentTrafficSimulator;
+import org.socengine.sim.DepartmentTrafficSimulator;
 import org.socengine.jobs.testing.CollectingSink;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertIds;

@@ -35,6 +35,7 @@ import org.socengine.jobs.internal.RuleSets;
 import org.socengine.jobs.testing.Await;
 import org.socengine.jobs.testing.CollectingSink;
 import org.socengine.model.Alert;
+import org.socengine.model.SocTopics;
 import org.socengine.rules.engine.CompiledRule;
 
 /**
@@ -123,8 +124,7 @@ class RuleHotReloadITCase {
     }
 
     private void publishRule(String yaml) throws Exception {
-        producer.send(new ProducerRecord<>(ControlStreams.RULES_TOPIC, HOT, yaml))
-                .get(10, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(SocTopics.RULES, HOT, yaml)).get(10, TimeUnit.SECONDS);
     }
 
     private void awaitStatus(int version, String status) {
@@ -199,7 +199,7 @@ class RuleHotReloadITCase {
             failures(T0 + 1_800_000, "203.0.113.204", "hotreload", 5);
             endPhase(T0 + 1_800_000, 3, alerts);
 
-            producer.send(new ProducerRecord<>(ControlStreams.RULES_TOPIC, HOT, null))
+            producer.send(new ProducerRecord<>(SocTopics.RULES, HOT, null))
                     .get(10, TimeUnit.SECONDS);
             awaitStatus(2, "removed");
             failures(T0 + 2_400_000, "203.0.113.205", "hotreload", 5);
@@ -228,7 +228,7 @@ class RuleHotReloadITCase {
                             "198.51.100.214");
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
-            producer.send(new ProducerRecord<>(ControlStreams.RULES_TOPIC, HOT, null))
+            producer.send(new ProducerRecord<>(SocTopics.RULES, HOT, null))
                     .get(10, TimeUnit.SECONDS);
             producer.close();
         }
@@ -236,7 +236,7 @@ class RuleHotReloadITCase {
 
     private void readStatuses() {
         try (KafkaConsumer<String, String> consumer = SERVICES.stringConsumer("latest")) {
-            consumer.subscribe(List.of(ControlStreams.RULES_STATUS_TOPIC));
+            consumer.subscribe(List.of(SocTopics.RULES_STATUS));
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     try {

@@ -24,9 +24,9 @@ import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
-import org.socengine.rules.RuleRepository;
-import org.socengine.rules.RuleTestRunner;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.library.RuleRepository;
+import org.socengine.rules.library.RuleTestRunner;
 
 /**
  * Our rule library against Wazuh's own rule tests (v4.14.7, {@code wazuh/*.ini}): the log lines of

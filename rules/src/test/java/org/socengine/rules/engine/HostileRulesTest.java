@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.socengine.model.SecurityEvent;
 import org.socengine.rules.RuleDefinition;
-import org.socengine.rules.RuleLinter;
 import org.socengine.rules.RuleParser;
 import org.socengine.rules.RuleProblem;
-import org.socengine.rules.RuleRepository;
 import org.socengine.rules.RuleValidationException;
+import org.socengine.rules.library.RuleLinter;
+import org.socengine.rules.library.RuleRepository;
 
 /**
  * Every hostile rule under {@code src/test/resources/hostile/any}, one attack per file. Each file

@@ -1,0 +1,323 @@
+package org.socengine.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.socengine.connectors.config.SocConfig;
+import org.socengine.jobs.detection.DetectionJobSettings;
+import org.socengine.jobs.detection.SocPipelines;
+import org.socengine.jobs.internal.FlinkEnvironments;
+import org.socengine.jobs.internal.RuleSets;
+import org.socengine.rules.RuleValidationException;
+import org.socengine.rules.engine.CompiledRule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the detection job against your own Kafka and Elasticsearch.",
+            "",
+            "Runs the detection job against your own Kafka and Elasticsearch (Flink local mode in this",
+            "process; submit jobs/target/soc.jar with main class org.socengine.jobs.detection.DetectionJobMain",
+            "to a Flink cluster instead). Connections come from --config, then SOC_* variables."
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--config",
+            description =
+                    "Properties file: connections (docs/alerts.md, 'Secure connections') and the"
+                            + " department trust policy of raw topics (docs/sources.md).")
+    Path config;
+
+    @Option(
+            names = "--rules",
+            description = "Rules folder. Default: rules/detections of the installation.")
+    Path rules;
+
+    @Option(
+            names = "--group",
+            description = "Kafka consumer group (job.group). Default: soc-detection.")
+    String group;
+
+    @Option(
+            names = "--parallelism",
+            description = "Flink parallelism (job.parallelism). Default: 2.")
+    String parallelism;
+
+    @Option(
+            names = "--checkpoints",
+            description =
+                    "Checkpoint folder (filesystem storage). Default: $SOC_WORK_DIR/checkpoints.")
+    Path checkpoints;
+
+    @Option(
+            names = "--checkpoint-interval",
+            description = "How often the job checkpoints (job.checkpoint_interval). Default: 10s.")
+    String checkpointInterval;
+
+    @Option(
+            names = "--retention-months",
+            description = "Drop monthly alert indices older than this (0: keep all).")
+    String retentionMonths;
+
+    @Option(
+            names = "--alert-budget",
+            description =
+                    "Alerts one rule may raise per department and hour (job.alert_budget). Default: 200.")
+    String alertBudget;
+
+    @Option(
+            names = "--watch-rules",
+            description =
+                    "Publish changes of the rules folder to soc.rules while running (hot reload).")
+    boolean watchRules;
+
+    @Option(
+            names = "--metrics-port",
+            defaultValue = "9464",
+            description =
+                    "Prometheus scrape endpoint /metrics on this port (0: off). Default: ${DEFAULT-VALUE}.")
+    int metricsPort;
+
+    @Option(
+            names = "--metrics-bind",
+            paramLabel = "ADDRESS",
+            defaultValue = org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND,
+            description =
+                    "Address the metrics endpoint listens on; another than the loopback exposes"
+                            + " it to the network (read-only, no authentication). Default:"
+                            + " ${DEFAULT-VALUE}.")
+    String metricsBind;
+
+    @Option(
+            names = "--check",
+            description =
+                    "Check the rules and the connections to Kafka and Elasticsearch, print what"
+                            + " would run, and exit without running the job.")
+    boolean check;
+
+    @Option(
+            names = "--time-zone",
+            paramLabel = "SOURCE=ZONE",
+            description =
+                    "Zone of a source's timestamps that carry none, e.g. syslog=Asia/Ho_Chi_Minh (repeatable).")
+    java.util.Map<String, String> timeZones = new java.util.HashMap<>();
+
+    @Option(
+            names = "--allowed-lateness",
+            description =
+                    "How far behind a partition's newest event an event may arrive and still be"
+                            + " evaluated in order (job.allowed_lateness). Default: 5s.")
+    String allowedLateness;
+
+    @Option(
+            names = "--idle-timeout",
+            description =
+                    "After how long a Kafka partition without events, or with a wrong clock, stops"
+                            + " holding event time back (job.idle_timeout). Default: 30s.")
+    String idleTimeout;
+
+    @Option(
+            names = "--max-clock-skew",
+            description =
+                    "How far an event's time may be from its Kafka timestamp before its partition"
+                            + " counts as having a wrong clock (job.max_clock_skew; 0: never). Default: 1h.")
+    String maxClockSkew;
+
+    @Option(
+            names = "--max-partition-drift",
+            description =
+                    "How far ahead in Kafka time one partition may be read of the others before"
+                            + " it waits (job.max_partition_drift; 0: never). Default: 1m.")
+    String maxPartitionDrift;
+
+    @Option(
+            names = "--departments",
+            paramLabel = "FILE",
+            description = "Department directory file (id<TAB>name<TAB>cidrs).")
+    Path departmentsFile;
+
+    @Option(
+            names = "--rule-max-groups",
+            description =
+                    "Groups a rule may hold over all departments before it is quarantined"
+                            + " (rules.max_groups; a rule's limits: block wins). Default: 50000.")
+    String ruleMaxGroups;
+
+    @Option(
+            names = "--rule-max-rows",
+            description =
+                    "Rows a rule's named windows and tables may hold (rules.max_rows). Default:"
+                            + " 100000.")
+    String ruleMaxRows;
+
+    @Option(
+            names = "--rule-cpu-ms-per-minute",
+            description =
+                    "CPU a rule may use per minute of event time (rules.cpu_ms_per_minute)."
+                            + " Default: 2000.")
+    String ruleCpuMsPerMinute;
+
+    @Option(
+            names = "--assets",
+            paramLabel = "FILE",
+            description = "Asset inventory CSV (match,department,asset,owner,criticality).")
+    Path assetsFile;
+
+    /** The options given on the command line, by {@link DetectionJobSettings#OPTIONS} name. */
+    Map<String, String> given() {
+        Map<String, String> g = new LinkedHashMap<>();
+        g.put("--group", group);
+        g.put("--parallelism", parallelism);
+        g.put("--checkpoint-interval", checkpointInterval);
+        g.put("--rules", rules == null ? null : rules.toString());
+        g.put("--retention-months", retentionMonths);
+        g.put("--alert-budget", alertBudget);
+        g.put("--allowed-lateness", allowedLateness);
+        g.put("--idle-timeout", idleTimeout);
+        g.put("--max-clock-skew", maxClockSkew);
+        g.put("--max-partition-drift", maxPartitionDrift);
+        g.put("--departments", departmentsFile == null ? null : departmentsFile.toString());
+        g.put("--assets", assetsFile == null ? null : assetsFile.toString());
+        g.put("--rule-max-groups", ruleMaxGroups);
+        g.put("--rule-max-rows", ruleMaxRows);
+        g.put("--rule-cpu-ms-per-minute", ruleCpuMsPerMinute);
+        return g;
+    }
+
+    /** The configuration file and environment with this command's options laid over them. */
+    SocConfig config(Map<String, String> env) throws java.io.IOException {
+        return DetectionJobSettings.withOptions(SocConfig.load(config, env), given(), timeZones);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        SocConfig cfg;
+        org.socengine.connectors.kafka.KafkaSettings kafka;
+        org.socengine.connectors.elasticsearch.ElasticsearchSettings es;
+        DetectionJobSettings settings;
+        try {
+            cfg = config(System.getenv());
+            cfg.warnings().forEach(w -> System.err.println("soc: warning: " + w));
+            settings = DetectionJobSettings.from(cfg);
+            if (!cfg.hasKafka()) {
+                throw new CliFailure(
+                        "no Kafka configured: set SOC_KAFKA or kafka.bootstrap in --config");
+            }
+            kafka = cfg.kafka();
+            es = cfg.elasticsearch();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new CliFailure("cannot read the configuration: " + e.getMessage());
+        }
+        checkKafka(kafka);
+        Path rulesDir =
+                settings.rulesDirectory() != null
+                        ? settings.rulesDirectory()
+                        : RuleSets.defaultDirectory();
+        List<CompiledRule> compiled;
+        try {
+            compiled = RuleSets.compileAll(rulesDir);
+        } catch (RuleValidationException e) {
+            e.problems().forEach(p -> System.err.println(p));
+            throw new CliFailure(e.problems().size() + " rule problem(s); fix them first");
+        }
+        if (check) {
+            checkElasticsearch(es);
+            System.err.println(
+                    "soc run --check: "
+                            + compiled.size()
+                            + " rules; "
+                            + kafka
+                            + "; "
+                            + es
+                            + "; connections ok");
+            System.err.println("soc run --check: " + settings.describe());
+            return 0;
+        }
+        Path cp =
+                checkpoints != null
+                        ? checkpoints
+                        : org.socengine.connectors.local.WorkDirs.defaultWorkDir()
+                                .resolve("checkpoints");
+        StreamExecutionEnvironment env =
+                FlinkEnvironments.local(
+                        settings.options().parallelism(), cp, settings.checkpointInterval());
+        SocPipelines.detection(
+                env,
+                kafka,
+                es,
+                List.of(),
+                settings.group(),
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+                settings.decoder(),
+                compiled,
+                settings.options(),
+                settings.retentionMonths());
+        System.err.println("soc run: " + compiled.size() + " rules; " + kafka + ", " + es);
+        com.sun.net.httpserver.HttpServer metrics = null;
+        if (metricsPort > 0) {
+            metrics = org.socengine.jobs.internal.SocMetrics.serve(metricsBind, metricsPort);
+            System.err.println(
+                    "soc run: metrics at http://"
+                            + hostForUrl(metrics.getAddress())
+                            + "/metrics"
+                            + (metrics.getAddress().getAddress().isLoopbackAddress()
+                                    ? ""
+                                    : " (reachable from the network)"));
+        }
+        try (var watcher =
+                watchRules
+                        ? org.socengine.cli.rules.RuleDirectoryWatcher.start(rulesDir, kafka, 5_000)
+                        : null) {
+            env.execute("soc-detection");
+        } finally {
+            if (metrics != null) {
+                metrics.stop(0);
+            }
+        }
+        return 0;
+    }
+
+    private static String hostForUrl(java.net.InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /**
+     * Refuses to start on a Kafka that rejects the credentials or whose certificate is not trusted
+     * (Flink would restart the job forever); a Kafka that does not answer yet is waited for by the
+     * job itself.
+     */
+    private void checkKafka(org.socengine.connectors.kafka.KafkaSettings kafka) {
+        try {
+            org.socengine.connectors.kafka.KafkaConnections.check(kafka, Duration.ofSeconds(15));
+        } catch (java.io.IOException e) {
+            if (check
+                    || org.socengine.connectors.kafka.KafkaConnections.isConfigurationError(
+                            e.getCause())) {
+                throw new CliFailure(e.getMessage());
+            }
+            System.err.println("soc: warning: " + e.getMessage() + "; starting anyway");
+        }
+    }
+
+    private static void checkElasticsearch(
+            org.socengine.connectors.elasticsearch.ElasticsearchSettings es) {
+        try (var client = org.socengine.connectors.elasticsearch.ElasticsearchClients.create(es)) {
+            // Needs only the engine role's cluster privilege 'monitor'.
+            client.cluster().health();
+        } catch (Exception e) {
+            throw new CliFailure(
+                    org.socengine.connectors.elasticsearch.ElasticsearchClients.describe(e, es));
+        }
+    }
+}

@@ -1,0 +1,529 @@
+package org.socengine.cli.bench;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.socengine.connectors.decode.DecoderOptions;
+import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.elasticsearch.AlertIndexer;
+import org.socengine.connectors.elasticsearch.AlertIndices;
+import org.socengine.connectors.elasticsearch.ElasticsearchClients;
+import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.connectors.kafka.SocKafka;
+import org.socengine.connectors.local.LocalKafka;
+import org.socengine.jobs.detection.DetectionJob;
+import org.socengine.jobs.detection.DetectionJobOptions;
+import org.socengine.jobs.internal.FlinkEnvironments;
+import org.socengine.model.Alert;
+import org.socengine.model.Json;
+import org.socengine.model.SecurityEvent;
+import org.socengine.rules.engine.CompiledRule;
+
+/**
+ * The chaos run of {@code ./soc bench --chaos}: the detection job is killed and restored from its
+ * checkpoints many times over a generated stream with attacks, and every alert is accounted for.
+ *
+ * <p>The traffic ({@link TrafficMix}) goes into Kafka once. A reference run of the same job with no
+ * kills collects what the job alerts on when nothing breaks: every alert id and its final count.
+ * Then the chaos run reads the same records with failures injected by {@link ChaosSwitch} at seeded
+ * random record counts, and once at a line in the middle of an attack the reference alerted on;
+ * Flink restarts the tasks from the last completed checkpoint each time, replaying what came after
+ * it, and the alerts go to Elasticsearch through the real sink. Accounting: the alert ids in
+ * Elasticsearch (documents in this run's event-time range) against the reference's: expected =
+ * found, none missing, none unexpected, no id in two documents, each document's final count the
+ * reference's, and the planned kills performed.
+ */
+public final class ChaosRun {
+
+    /** Everything a run needs; see {@code ./soc bench --help}. */
+    public record Options(
+            long events,
+            int kills,
+            long seed,
+            int parallelism,
+            double eventRate,
+            Duration checkpointInterval,
+            Duration pacePerRecord,
+            long start,
+            List<CompiledRule> rules,
+            Path checkpointDir) {}
+
+    /** What the run found; {@link #ok} when every alert is accounted for. */
+    public record Result(
+            long events,
+            int killsPlanned,
+            long killsPerformed,
+            long midAttackKills,
+            long expected,
+            long found,
+            List<String> missing,
+            List<String> unexpected,
+            long duplicates,
+            List<String> countMismatches,
+            double loadSeconds,
+            double referenceSeconds,
+            double chaosSeconds,
+            double wallSeconds) {
+
+        public boolean ok() {
+            return expected > 0
+                    && expected == found
+                    && missing.isEmpty()
+                    && unexpected.isEmpty()
+                    && duplicates == 0
+                    && countMismatches.isEmpty()
+                    && killsPerformed >= killsPlanned
+                    && midAttackKills >= 1;
+        }
+
+        /** One line of NDJSON. */
+        public String toJson() {
+            ObjectNode n = Json.mapper().createObjectNode();
+            n.put("run", "chaos");
+            n.put("ok", ok());
+            n.put("events", events);
+            n.put("kills_planned", killsPlanned);
+            n.put("kills_performed", killsPerformed);
+            n.put("mid_attack_kills", midAttackKills);
+            n.put("expected", expected);
+            n.put("found", found);
+            n.put("missing", missing.size());
+            n.put("unexpected", unexpected.size());
+            n.put("duplicate_ids", duplicates);
+            n.put("count_mismatches", countMismatches.size());
+            var examples = n.putObject("examples");
+            missing.stream().limit(5).forEach(examples.withArray("missing")::add);
+            unexpected.stream().limit(5).forEach(examples.withArray("unexpected")::add);
+            countMismatches.stream().limit(5).forEach(examples.withArray("count_mismatches")::add);
+            n.put("load_seconds", round(loadSeconds));
+            n.put("reference_seconds", round(referenceSeconds));
+            n.put("chaos_seconds", round(chaosSeconds));
+            n.put("wall_seconds", round(wallSeconds));
+            return n.toString();
+        }
+
+        private static double round(double s) {
+            return Math.round(s * 10) / 10.0;
+        }
+    }
+
+    private final Options o;
+    private final PrintStream err;
+
+    public ChaosRun(Options options, PrintStream err) {
+        this.o = options;
+        this.err = err;
+    }
+
+    /**
+     * Runs on a broker and node that may be shared: the run's topics are its own, and its alerts
+     * are told apart by their event time, so {@code start} must be a month no one else writes.
+     */
+    public Result run(LocalKafka broker, String elasticsearchUrl) throws Exception {
+        long t0 = System.nanoTime();
+        String run = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
+        List<String> topics = createTopics(broker, run);
+        long end = produce(kafka, run);
+        double load = (System.nanoTime() - t0) / 1e9;
+        err.printf("soc bench --chaos: %,d events loaded into Kafka in %.1f s%n", o.events(), load);
+
+        // The reference: nothing breaks.
+        long r0 = System.nanoTime();
+        String referenceId = run + "-reference";
+        Map<String, Alert> reference = ReferenceSink.open(referenceId);
+        try {
+            StreamExecutionEnvironment env = environment(o.checkpointDir().resolve("reference"));
+            build(env, kafka, topics, run + "-reference", null, new ReferenceSink(referenceId));
+            env.execute("soc-bench-chaos-reference");
+        } finally {
+            ReferenceSink.close(referenceId);
+        }
+        double referenceSeconds = (System.nanoTime() - r0) / 1e9;
+        err.printf(
+                "soc bench --chaos: reference run, no kills: %d alerts in %.1f s%n",
+                reference.size(), referenceSeconds);
+
+        // The kills: seeded record counts over the first 90 % of the input, and one in the
+        // middle of an attack the reference alerted on.
+        Random rnd = new Random(o.seed());
+        Set<Long> positions = new TreeSet<>();
+        int planned = o.kills() - 1;
+        while (positions.size() < planned) {
+            positions.add(1 + (long) (rnd.nextDouble() * o.events() * 0.9));
+        }
+        // Past the middle: by then the attempt has checkpointed, whatever the kills before it did.
+        Set<String> triggers =
+                midAttackLines(reference.values(), o.start() + (end - o.start()) * 6 / 10);
+        err.printf(
+                "soc bench --chaos: %d kills planned at seeded record counts, one at the first of"
+                        + " %d lines in the middle of an attack%n",
+                positions.size(), triggers.size());
+        String switchId = run + "-switch";
+        ChaosSwitch.Run kills = ChaosSwitch.plan(switchId, positions, triggers);
+        long c0 = System.nanoTime();
+        try {
+            StreamExecutionEnvironment env = environment(o.checkpointDir().resolve("chaos"));
+            build(
+                    env,
+                    kafka,
+                    topics,
+                    run,
+                    new ChaosSwitch(switchId, o.pacePerRecord().toNanos()),
+                    AlertIndexer.builder()
+                            .settings(ElasticsearchSettings.of(elasticsearchUrl))
+                            .build());
+            env.execute("soc-bench-chaos");
+        } finally {
+            ChaosSwitch.forget(switchId);
+        }
+        double chaosSeconds = (System.nanoTime() - c0) / 1e9;
+        err.printf(
+                "soc bench --chaos: chaos run, %d kills (%d mid-attack) in %.1f s%n",
+                kills.kills(), kills.midAttackKills(), chaosSeconds);
+
+        // Accounting.
+        Map<String, List<Long>> found = documents(elasticsearchUrl, o.start(), end);
+        List<String> missing = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        List<String> countMismatches = new ArrayList<>();
+        long duplicates = 0;
+        for (Map.Entry<String, List<Long>> e : found.entrySet()) {
+            duplicates += e.getValue().size() - 1;
+            Alert expected = reference.get(e.getKey());
+            if (expected == null) {
+                unexpected.add(e.getKey());
+            } else if (e.getValue().get(0) != expected.count) {
+                countMismatches.add(
+                        e.getKey()
+                                + " count "
+                                + e.getValue().get(0)
+                                + " expected "
+                                + expected.count);
+            }
+        }
+        for (String id : reference.keySet()) {
+            if (!found.containsKey(id)) {
+                missing.add(id);
+            }
+        }
+        return new Result(
+                o.events(),
+                o.kills(),
+                kills.kills(),
+                kills.midAttackKills(),
+                reference.size(),
+                found.size(),
+                missing,
+                unexpected,
+                duplicates,
+                countMismatches,
+                load,
+                referenceSeconds,
+                chaosSeconds,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private StreamExecutionEnvironment environment(Path checkpoints) throws IOException {
+        deleteTree(checkpoints);
+        Files.createDirectories(checkpoints);
+        StreamExecutionEnvironment env =
+                FlinkEnvironments.local(o.parallelism(), checkpoints, o.checkpointInterval());
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                Math.max(10, o.kills() * 3));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        env.configure(conf);
+        return env;
+    }
+
+    private void build(
+            StreamExecutionEnvironment env,
+            KafkaSettings kafka,
+            List<String> topics,
+            String group,
+            ChaosSwitch chaos,
+            Sink<Alert> alerts) {
+        KafkaSettings consumer =
+                KafkaSettings.builder(kafka.bootstrapServers())
+                        .properties(kafka.properties())
+                        // As the benchmark: small fetches keep the topics close in event time.
+                        .property("max.partition.fetch.bytes", "32768")
+                        .build();
+        DetectionJobOptions options =
+                DetectionJobOptions.defaults().withParallelism(o.parallelism());
+        DataStream<RawRecord> raw =
+                env.fromSource(
+                                SocKafka.boundedRawSource(consumer, topics, group),
+                                DetectionJob.readingPace(options),
+                                "raw records")
+                        .uid("raw-source");
+        if (chaos != null) {
+            raw = raw.map(chaos).name("chaos switch").uid("chaos-switch");
+        }
+        DetectionJob.build(
+                raw,
+                new RecordDecoder(DecoderOptions.defaults(), DepartmentDirectory.defaults()),
+                o.rules(),
+                null,
+                List.of(alerts),
+                null,
+                options);
+    }
+
+    private List<String> createTopics(LocalKafka broker, String run) throws IOException {
+        List<String> topics = new ArrayList<>();
+        List<NewTopic> create = new ArrayList<>();
+        List<String> sources = new ArrayList<>(List.of(TrafficMix.SOURCES));
+        sources.add("syslog");
+        for (String s : sources) {
+            // A relay's topic (no department in its name): the key names the department.
+            String t = "soc.raw." + s + "." + run;
+            topics.add(t);
+            create.add(
+                    new NewTopic(t, o.parallelism(), (short) 1)
+                            .configs(
+                                    Map.of(
+                                            "message.timestamp.type",
+                                            "CreateTime",
+                                            "retention.ms",
+                                            "-1")));
+        }
+        broker.createTopics(create);
+        return topics;
+    }
+
+    /** Loads the traffic; returns the event time of its last line. */
+    private long produce(KafkaSettings kafka, String run) {
+        Properties p = kafka.toProperties();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "50");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        TrafficMix mix =
+                new TrafficMix(
+                        o.seed(),
+                        o.start(),
+                        o.eventRate(),
+                        o.events(),
+                        DepartmentDirectory.defaults());
+        long last = o.start();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            while (mix.hasNext() && failure.get() == null) {
+                TrafficMix.Line line = mix.next();
+                last = Math.max(last, line.timestamp());
+                producer.send(
+                        new ProducerRecord<>(
+                                "soc.raw." + line.source() + "." + run,
+                                null,
+                                line.timestamp(),
+                                line.department().getBytes(StandardCharsets.UTF_8),
+                                line.text().getBytes(StandardCharsets.UTF_8)),
+                        (md, ex) -> {
+                            if (ex != null) {
+                                failure.compareAndSet(null, ex);
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException(
+                    "cannot produce to Kafka: " + failure.get().getMessage(), failure.get());
+        }
+        return last;
+    }
+
+    /**
+     * Lines in the middle of an attack: the evidence, without its first and last events, of the
+     * reference's alert (three evidence events or more) nearest the given time, so that the job has
+     * checkpointed before it and still has work after it. The first of them the job meets after a
+     * checkpoint kills it, between the attack's first events and its alert.
+     */
+    static Set<String> midAttackLines(java.util.Collection<Alert> alerts, long middle) {
+        Alert chosen =
+                alerts.stream()
+                        .filter(a -> a.evidence != null && a.evidence.size() >= 3)
+                        .min(
+                                Comparator.<Alert>comparingLong(
+                                                a ->
+                                                        Math.abs(
+                                                                a.evidence.get(
+                                                                                        a.evidence
+                                                                                                        .size()
+                                                                                                / 2)
+                                                                                .timestamp
+                                                                        - middle))
+                                        .thenComparing(a -> a.id))
+                        .orElse(null);
+        Set<String> out = new LinkedHashSet<>();
+        if (chosen == null) {
+            return out;
+        }
+        List<SecurityEvent> ev = chosen.evidence;
+        for (int i = 1; i < ev.size() - 1; i++) {
+            SecurityEvent e = ev.get(i);
+            if (e.event != null && e.event.original != null) {
+                out.add(e.event.original);
+            }
+        }
+        return out;
+    }
+
+    /** Alert id → the alert counts of its documents, over every alert index in the time range. */
+    private static Map<String, List<Long>> documents(String url, long from, long to)
+            throws IOException {
+        Map<String, List<Long>> out = new LinkedHashMap<>();
+        try (ElasticsearchClient client =
+                ElasticsearchClients.create(ElasticsearchSettings.of(url))) {
+            client.indices().refresh(r -> r.index(AlertIndices.ALIAS + "*"));
+            List<FieldValue> after = null;
+            while (true) {
+                List<FieldValue> searchAfter = after;
+                SearchResponse<ObjectNode> r =
+                        client.search(
+                                s -> {
+                                    s.index(AlertIndices.ALIAS + "*")
+                                            .size(1000)
+                                            .ignoreUnavailable(true)
+                                            .allowNoIndices(true)
+                                            .query(
+                                                    q ->
+                                                            q.range(
+                                                                    g ->
+                                                                            g.date(
+                                                                                    d ->
+                                                                                            d.field(
+                                                                                                            "@timestamp")
+                                                                                                    .gte(
+                                                                                                            Instant
+                                                                                                                    .ofEpochMilli(
+                                                                                                                            from)
+                                                                                                                    .toString())
+                                                                                                    .lte(
+                                                                                                            Instant
+                                                                                                                    .ofEpochMilli(
+                                                                                                                            to
+                                                                                                                                    + 86_400_000L)
+                                                                                                                    .toString()))))
+                                            .sort(so -> so.field(f -> f.field("_doc")))
+                                            .source(
+                                                    src ->
+                                                            src.filter(
+                                                                    f ->
+                                                                            f.includes(
+                                                                                    "alert.id",
+                                                                                    "alert.count")));
+                                    if (searchAfter != null) {
+                                        s.searchAfter(searchAfter);
+                                    }
+                                    return s;
+                                },
+                                ObjectNode.class);
+                List<Hit<ObjectNode>> hits = r.hits().hits();
+                for (Hit<ObjectNode> h : hits) {
+                    ObjectNode alert = (ObjectNode) h.source().path("alert");
+                    out.computeIfAbsent(alert.path("id").asText(), k -> new ArrayList<>())
+                            .add(alert.path("count").asLong());
+                }
+                if (hits.size() < 1000) {
+                    return out;
+                }
+                after = hits.get(hits.size() - 1).sort();
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /**
+     * Keeps the last version of every alert the reference run emitted (an update carries the
+     * totals): in local mode, in this JVM's memory.
+     */
+    static final class ReferenceSink implements Sink<Alert> {
+        private static final Map<String, Map<String, Alert>> RUNS = new ConcurrentHashMap<>();
+        private final String id;
+
+        ReferenceSink(String id) {
+            this.id = id;
+        }
+
+        static Map<String, Alert> open(String id) {
+            Map<String, Alert> m = new ConcurrentHashMap<>();
+            RUNS.put(id, m);
+            return m;
+        }
+
+        static void close(String id) {
+            RUNS.remove(id);
+        }
+
+        @Override
+        public SinkWriter<Alert> createWriter(WriterInitContext context) {
+            Map<String, Alert> target = RUNS.get(id);
+            return new SinkWriter<>() {
+                @Override
+                public void write(Alert a, Context ctx) {
+                    target.merge(a.id, a, (old, neu) -> neu.count >= old.count ? neu : old);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.socengine.cli.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.socengine.connectors.decode.RawRecord;
+
+/**
+ * The chaos run's injected failures: throws at planned record counts (counted over all subtasks and
+ * every attempt, replays included, each position once) and once at the first of a set of trigger
+ * lines (the middle of an attack), so that Flink kills the job's tasks and restores them from the
+ * last completed checkpoint. A kill waits until the current attempt has completed a checkpoint:
+ * otherwise two kills in a row would restore the same checkpoint and test nothing new. State is
+ * static and found by run id: the job runs in this JVM (Flink local mode).
+ */
+public final class ChaosSwitch implements MapFunction<RawRecord, RawRecord>, CheckpointListener {
+
+    private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
+
+    /** What a run planned and what happened. */
+    public static final class Run {
+        final AtomicLong seen = new AtomicLong();
+        final Set<Long> pending = ConcurrentHashMap.newKeySet();
+        final Set<String> triggers;
+        final AtomicBoolean triggerFired = new AtomicBoolean();
+        final AtomicLong kills = new AtomicLong();
+        final AtomicLong triggerKills = new AtomicLong();
+
+        Run(Set<Long> positions, Set<String> triggers) {
+            pending.addAll(positions);
+            this.triggers = Set.copyOf(triggers);
+        }
+
+        public long kills() {
+            return kills.get();
+        }
+
+        public long midAttackKills() {
+            return triggerKills.get();
+        }
+
+        public long seen() {
+            return seen.get();
+        }
+
+        public int notReached() {
+            return pending.size();
+        }
+    }
+
+    private final String id;
+    private final long pauseNanos;
+
+    // Reset by every restore: a new attempt makes new instances.
+    private transient volatile boolean checkpointed;
+
+    /**
+     * @param pauseNanos a pause per record, so that a short test stream lasts several checkpoint
+     *     intervals (0 for none)
+     */
+    public ChaosSwitch(String id, long pauseNanos) {
+        this.id = id;
+        this.pauseNanos = pauseNanos;
+    }
+
+    /** Plans a run: kills at these record counts and at the first trigger line seen armed. */
+    public static Run plan(String id, Set<Long> positions, Set<String> triggerLines) {
+        Run run = new Run(positions, triggerLines);
+        RUNS.put(id, run);
+        return run;
+    }
+
+    public static void forget(String id) {
+        RUNS.remove(id);
+    }
+
+    @Override
+    public RawRecord map(RawRecord r) {
+        Run run = RUNS.get(id);
+        long n = run.seen.incrementAndGet();
+        if (pauseNanos > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+        }
+        if (!checkpointed) {
+            return r;
+        }
+        if (!run.triggers.isEmpty()
+                && !run.triggerFired.get()
+                && r.value != null
+                && run.triggers.contains(new String(r.value, StandardCharsets.UTF_8))
+                && run.triggerFired.compareAndSet(false, true)) {
+            run.kills.incrementAndGet();
+            run.triggerKills.incrementAndGet();
+            throw new ChaosKill("injected failure in the middle of an attack, at record " + n);
+        }
+        for (Long position : run.pending) {
+            if (position <= n && run.pending.remove(position)) {
+                run.kills.incrementAndGet();
+                throw new ChaosKill(
+                        "injected failure at record " + n + " (planned at " + position + ")");
+            }
+        }
+        return r;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        checkpointed = true;
+    }
+
+    /** The failure the switch throws; its name says it was planned. */
+    static final class ChaosKill extends RuntimeException {
+        ChaosKill(String message) {
+            super("chaos: " + message, null, false, false);
+        }
+    }
+}

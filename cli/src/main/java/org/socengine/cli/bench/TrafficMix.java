@@ -1,0 +1,447 @@
+package org.socengine.cli.bench;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import org.socengine.connectors.enrich.Department;
+import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.sim.DepartmentTrafficSimulator;
+
+/**
+ * Raw traffic of the province's departments across every source the engine decodes, in event-time
+ * order and deterministic for a seed: what the benchmarks load into Kafka and feed the decoders.
+ *
+ * <p>Syslog comes from {@link DepartmentTrafficSimulator} (logins, typos, cron, sudo, injected SSH
+ * brute forces), generated one minute at a time so that millions of lines never sit in memory at
+ * once. The other sources follow the formats of the decoders' test samples with department
+ * addresses, ports, users and hosts drawn at random, and a share of hostile bursts (firewall deny
+ * storms, web scans, Windows logon failures, IDS alerts, port sweeps) so that rules of every source
+ * have something to find.
+ */
+public final class TrafficMix implements Iterator<TrafficMix.Line> {
+
+    /** One raw line for topic {@code soc.raw.<source>}, keyed by its department. */
+    public record Line(String source, String department, long timestamp, String text) {}
+
+    /** The sources besides syslog, and their share of the mix in percent; syslog takes the rest. */
+    public static final String[] SOURCES = {
+        "cef", "leef", "asa", "web", "suricata", "zeek", "netflow", "winlog", "dns"
+    };
+
+    static final int[] SHARE = {3, 2, 12, 12, 5, 8, 12, 10, 8};
+
+    private static final int SHARES_TOTAL = java.util.Arrays.stream(SHARE).sum();
+
+    private static final DateTimeFormatter BSD_YEAR =
+            DateTimeFormatter.ofPattern("MMM dd yyyy HH:mm:ss", Locale.ENGLISH)
+                    .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLF =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss '+0000'", Locale.ENGLISH)
+                    .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter EVE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'+0000'", Locale.ENGLISH)
+                    .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter PMACCT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ENGLISH)
+                    .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WINLOG =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ENGLISH)
+                    .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter BIND =
+            DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss.SSS", Locale.ENGLISH)
+                    .withZone(ZoneOffset.UTC);
+
+    private static final String[] USERS = {
+        "nguyenvana", "tranthib", "lethic", "phamvand", "hoangthie", "vuvanf", "dangthig", "admin"
+    };
+    private static final String[] PATHS = {
+        "/",
+        "/dich-vu-cong/ho-so",
+        "/tra-cuu?ma=HS2026",
+        "/static/app.js",
+        "/login",
+        "/api/v1/thu-tuc"
+    };
+    private static final String[] DOMAINS = {
+        "dichvucong.gov.vn", "mail.google.com", "update.microsoft.com", "zalo.me", "vnexpress.net"
+    };
+    private static final String[] AGENTS = {
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0", "Mozilla/5.0 (Linux; Android 14)",
+    };
+
+    private final Random rnd;
+    private final List<Department> departments;
+    private final DepartmentDirectory directory;
+    private final long seed;
+    private final double rate;
+    private final long limit;
+    private final ArrayDeque<Line> syslog = new ArrayDeque<>();
+    private final ArrayDeque<Line> burst = new ArrayDeque<>();
+    private long chunkStart;
+    private long produced;
+
+    /**
+     * Event time of the mix, with its fraction of a millisecond: at 10,000 events/s the mean gap is
+     * 0.1 ms, which rounded per event to whole milliseconds almost never moved the clock (600,000
+     * events spanned 4 s instead of 60), and at 2,000 events/s ran it 14 % slow.
+     */
+    private double clock;
+
+    private int chunk;
+
+    /**
+     * @param start event time of the first line, epoch milliseconds
+     * @param eventsPerSecond lines per second of event time, all sources together
+     * @param count how many lines in all
+     */
+    public TrafficMix(
+            long seed, long start, double eventsPerSecond, long count, DepartmentDirectory dir) {
+        this.seed = seed;
+        this.rnd = new Random(seed);
+        this.directory = dir;
+        this.departments = dir.all();
+        this.rate = eventsPerSecond;
+        this.limit = count;
+        this.chunkStart = start;
+        this.clock = start;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return produced < limit;
+    }
+
+    @Override
+    public Line next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        produced++;
+        clock += -Math.log(1 - rnd.nextDouble()) * 1000.0 / rate;
+        long now = clock();
+        if (!burst.isEmpty() && burst.peekFirst().timestamp() <= now) {
+            return burst.pollFirst();
+        }
+        // Syslog lines come from the department simulator a minute at a time, with their own
+        // times: each goes out when the clock reaches it, never ahead of the other sources. (They
+        // used to go out at every syslog pick, drifting up to a minute ahead of the clock; a live
+        // run paced by the lines' times then stalled the other sources behind them.)
+        Line due = dueSyslog(now);
+        if (due != null) {
+            return due;
+        }
+        int pick = rnd.nextInt(SHARES_TOTAL);
+        int acc = 0;
+        for (int i = 0; i < SOURCES.length; i++) {
+            acc += SHARE[i];
+            if (pick < acc) {
+                return line(SOURCES[i], now);
+            }
+        }
+        throw new IllegalStateException("shares do not add up");
+    }
+
+    /** The generator's clock: no line returned so far is later than it. */
+    long clock() {
+        return (long) clock;
+    }
+
+    /** The next syslog line if its time has come, refilling a minute ahead; else null. */
+    private Line dueSyslog(long now) {
+        while (chunkStart <= now + 60_000) {
+            double syslogShare = 100 - SHARES_TOTAL;
+            DepartmentTrafficSimulator sim =
+                    new DepartmentTrafficSimulator(
+                            seed * 1_000 + chunk++,
+                            chunkStart,
+                            60_000,
+                            Math.max(1, rate * syslogShare / 100),
+                            1,
+                            directory);
+            List<Line> lines = new ArrayList<>();
+            for (DepartmentTrafficSimulator.SimEvent e : sim.events()) {
+                lines.add(new Line("syslog", e.department(), e.timestamp(), e.line()));
+            }
+            lines.sort(java.util.Comparator.comparingLong(Line::timestamp));
+            syslog.addAll(lines);
+            chunkStart += 60_000;
+        }
+        if (!syslog.isEmpty() && syslog.peekFirst().timestamp() <= now) {
+            return syslog.pollFirst();
+        }
+        return null;
+    }
+
+    /** One line of a source at time t: benign mostly, now and then the start of a burst. */
+    Line line(String source, long t) {
+        Department d = departments.get(rnd.nextInt(departments.size()));
+        String text =
+                switch (source) {
+                    case "cef" -> cef(d, t);
+                    case "leef" -> leef(d, t);
+                    case "asa" -> asa(d, t, rnd.nextInt(4) == 0, external());
+                    case "web" ->
+                            web(d, t, external(), pick(PATHS), rnd.nextInt(20) == 0 ? 404 : 200);
+                    case "suricata" -> suricata(d, t, external(), rnd.nextInt(10) == 0);
+                    case "zeek" -> zeek(d, t);
+                    case "netflow" -> netflow(d, t, ip(d), ip(d), 443);
+                    case "winlog" -> winlog(d, t, rnd.nextInt(8) == 0 ? 4625 : 4624, ip(d));
+                    case "dns" -> dns(d, t);
+                    default -> throw new IllegalArgumentException(source);
+                };
+        if (rnd.nextInt(4_000) == 0) {
+            plantBurst(source, d, t);
+        }
+        return new Line(source, d.id(), t, text);
+    }
+
+    /** A hostile burst starting at t, from one address: what the rules of the source look for. */
+    private void plantBurst(String source, Department d, long t) {
+        String attacker = external();
+        int n = 40 + rnd.nextInt(40);
+        for (int i = 0; i < n; i++) {
+            long at = t + 1 + i * 500L;
+            String text =
+                    switch (source) {
+                        case "asa" -> asa(d, at, true, attacker);
+                        case "web" -> web(d, at, attacker, "/admin/" + i + ".php", 404);
+                        case "suricata" -> suricata(d, at, attacker, true);
+                        case "netflow" -> netflow(d, at, attacker, ip(d), 1 + i);
+                        case "winlog" -> winlog(d, at, 4625, attacker);
+                        default -> null;
+                    };
+            if (text != null) {
+                burst.add(new Line(source, d.id(), at, text));
+            }
+        }
+    }
+
+    private String cef(Department d, long t) {
+        return "CEF:0|Fortinet|FortiGate|7.2|13|traffic forward|5|src="
+                + ip(d)
+                + " dst="
+                + external()
+                + " spt="
+                + port()
+                + " dpt=443 proto=6 act=accept rt="
+                + t;
+    }
+
+    private String leef(Department d, long t) {
+        return "LEEF:1.0|Microsoft|MSExchange|2016|15345|src="
+                + ip(d)
+                + "\tdst="
+                + ip(d)
+                + "\tsev=3\tcat=login\tsrcPort="
+                + port()
+                + "\tdstPort=443\tusrName="
+                + pick(USERS)
+                + "\tdevTime="
+                + t;
+    }
+
+    private String asa(Department d, long t, boolean deny, String outside) {
+        String ts = BSD_YEAR.format(Instant.ofEpochMilli(t));
+        if (deny) {
+            return "<164>"
+                    + ts
+                    + ": %ASA-4-106023: Deny tcp src outside:"
+                    + outside
+                    + "/"
+                    + port()
+                    + " dst inside:"
+                    + ip(d)
+                    + "/"
+                    + (rnd.nextBoolean() ? 3389 : 445)
+                    + " by access-group \"outside_in\" [0x0, 0x0]";
+        }
+        String inside = ip(d);
+        int p = port();
+        return "<166>"
+                + ts
+                + ": %ASA-6-302013: Built outbound TCP connection "
+                + rnd.nextInt(1_000_000)
+                + " for outside:"
+                + outside
+                + "/443 ("
+                + outside
+                + "/443) to inside:"
+                + inside
+                + "/"
+                + p
+                + " ("
+                + inside
+                + "/"
+                + p
+                + ")";
+    }
+
+    private String web(Department d, long t, String client, String path, int status) {
+        return client
+                + " - - ["
+                + CLF.format(Instant.ofEpochMilli(t))
+                + "] \"GET "
+                + path
+                + " HTTP/1.1\" "
+                + status
+                + " "
+                + (200 + rnd.nextInt(20_000))
+                + " \"-\" \""
+                + pick(AGENTS)
+                + "\"";
+    }
+
+    private String suricata(Department d, long t, String attacker, boolean alert) {
+        String head =
+                "{\"timestamp\":\""
+                        + EVE.format(Instant.ofEpochMilli(t))
+                        + "\",\"flow_id\":"
+                        + rnd.nextInt(Integer.MAX_VALUE)
+                        + ",\"src_ip\":\""
+                        + attacker
+                        + "\",\"src_port\":"
+                        + port()
+                        + ",\"dest_ip\":\""
+                        + ip(d)
+                        + "\",\"dest_port\":80,\"proto\":\"TCP\",";
+        if (alert) {
+            int sid = 2_010_000 + rnd.nextInt(50);
+            return head
+                    + "\"event_type\":\"alert\",\"alert\":{\"action\":\"allowed\",\"signature_id\":"
+                    + sid
+                    + ",\"signature\":\"ET SCAN Suspicious inbound "
+                    + sid
+                    + "\",\"category\":\"Attempted Information Leak\",\"severity\":2}}";
+        }
+        return head
+                + "\"event_type\":\"flow\",\"flow\":{\"pkts_toserver\":"
+                + (1 + rnd.nextInt(40))
+                + ",\"bytes_toserver\":"
+                + rnd.nextInt(50_000)
+                + ",\"state\":\"closed\"}}";
+    }
+
+    private String zeek(Department d, long t) {
+        return "{\"ts\":"
+                + (t / 1000)
+                + "."
+                + String.format(Locale.ROOT, "%03d", t % 1000)
+                + ",\"uid\":\"C"
+                + Long.toString(rnd.nextLong() & Long.MAX_VALUE, 36)
+                + "\",\"id.orig_h\":\""
+                + ip(d)
+                + "\",\"id.orig_p\":"
+                + port()
+                + ",\"id.resp_h\":\""
+                + external()
+                + "\",\"id.resp_p\":443,\"proto\":\"tcp\",\"service\":\"ssl\",\"duration\":"
+                + rnd.nextInt(30)
+                + ".5,\"orig_bytes\":"
+                + rnd.nextInt(20_000)
+                + ",\"resp_bytes\":"
+                + rnd.nextInt(200_000)
+                + ",\"conn_state\":\"SF\",\"orig_pkts\":10,\"resp_pkts\":12}";
+    }
+
+    private String netflow(Department d, long t, String src, String dst, int dstPort) {
+        String start = PMACCT.format(Instant.ofEpochMilli(t));
+        return "{\"event_type\": \"purge\", \"ip_src\": \""
+                + src
+                + "\", \"ip_dst\": \""
+                + dst
+                + "\", \"port_src\": "
+                + port()
+                + ", \"port_dst\": "
+                + dstPort
+                + ", \"ip_proto\": \"tcp\", \"tos\": 0, \"timestamp_start\": \""
+                + start
+                + "\", \"timestamp_end\": \""
+                + start
+                + "\", \"packets\": "
+                + (1 + rnd.nextInt(50))
+                + ", \"bytes\": "
+                + (60 + rnd.nextInt(100_000))
+                + ", \"writer_id\": \"nf/13628\"}";
+    }
+
+    private String winlog(Department d, long t, int id, String from) {
+        return "{\"EventTime\":\""
+                + WINLOG.format(Instant.ofEpochMilli(t))
+                + "\",\"Hostname\":\"PC-"
+                + d.id().toUpperCase(Locale.ROOT)
+                + "-"
+                + rnd.nextInt(40)
+                + "\",\"EventID\":"
+                + id
+                + ",\"Channel\":\"Security\",\"TargetUserName\":\""
+                + pick(USERS)
+                + "\",\"TargetDomainName\":\"SO\",\"LogonType\":"
+                + (rnd.nextBoolean() ? 3 : 2)
+                + ",\"IpAddress\":\""
+                + from
+                + "\"}";
+    }
+
+    private String dns(Department d, long t) {
+        String client = ip(d);
+        String name =
+                rnd.nextInt(50) == 0
+                        ? Long.toString(rnd.nextLong() & Long.MAX_VALUE, 36) + ".xyz"
+                        : pick(DOMAINS);
+        return BIND.format(Instant.ofEpochMilli(t))
+                + " queries: info: client @0x7f1 "
+                + client
+                + "#"
+                + port()
+                + " ("
+                + name
+                + "): query: "
+                + name
+                + " IN A + ("
+                + ip(d)
+                + ")";
+    }
+
+    private String ip(Department d) {
+        if (d.cidrs().isEmpty()) {
+            return "10." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + (1 + rnd.nextInt(254));
+        }
+        String cidr = d.cidrs().get(0);
+        String[] o = cidr.substring(0, cidr.indexOf('/')).split("\\.");
+        int len = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+        if (len <= 16) {
+            return o[0] + "." + o[1] + "." + rnd.nextInt(256) + "." + (1 + rnd.nextInt(254));
+        }
+        return o[0] + "." + o[1] + "." + o[2] + "." + (1 + rnd.nextInt(254));
+    }
+
+    private String external() {
+        return switch (rnd.nextInt(3)) {
+            case 0 -> "203.0.113." + (1 + rnd.nextInt(254));
+            case 1 -> "198.51.100." + (1 + rnd.nextInt(254));
+            default ->
+                    (11 + rnd.nextInt(180))
+                            + "."
+                            + rnd.nextInt(256)
+                            + "."
+                            + rnd.nextInt(256)
+                            + "."
+                            + (1 + rnd.nextInt(254));
+        };
+    }
+
+    private int port() {
+        return 1024 + rnd.nextInt(64_000);
+    }
+
+    private String pick(String[] a) {
+        return a[rnd.nextInt(a.length)];
+    }
+}

@@ -1,0 +1,46 @@
+package org.socengine.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * One run of {@code ./soc} in this JVM, exactly as {@link SocCommand#execute} runs it, with its
+ * output.
+ */
+record CommandRun(int code, String out, String err) {
+
+    static CommandRun of(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = SocCommand.execute(args);
+            return new CommandRun(
+                    code,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    List<String> outLines() {
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    List<String> errLines() {
+        return err.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** The last line on stderr: the summary of decode, detect and the rules commands. */
+    String summary() {
+        List<String> l = errLines();
+        return l.isEmpty() ? "" : l.get(l.size() - 1);
+    }
+}

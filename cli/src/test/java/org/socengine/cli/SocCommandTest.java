@@ -1,0 +1,76 @@
+package org.socengine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's contract: help everywhere, one-line failures with a non-zero exit. */
+class SocCommandTest {
+
+    @Test
+    void everySubcommandPrintsHelp() {
+        for (String sub : new String[] {"demo", "decode", "detect"}) {
+            CommandRun r = CommandRun.of(sub, "--help");
+            assertThat(r.code()).as(sub).isZero();
+            assertThat(r.out()).as(sub).contains("Usage: soc " + sub);
+        }
+    }
+
+    @Test
+    void unknownSourceFailsWithOneLine() {
+        CommandRun r = CommandRun.of("decode", "--source", "nosuch", "/dev/null");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("unknown source 'nosuch'");
+    }
+
+    @Test
+    void runRefusesAClockSkewThatIsNotADurationBeforeTouchingKafka() {
+        CommandRun r = CommandRun.of("run", "--max-clock-skew", "an hour");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err())
+                .contains("--max-clock-skew / job.max_clock_skew: not a duration: 'an hour'");
+    }
+
+    @Test
+    void demoRefusesADurationItCannotRun() {
+        CommandRun r = CommandRun.of("demo", "--duration", "10s");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("at least 60s");
+    }
+
+    @Test
+    void detectReplaysAFileAndPrintsTheAlertAsJson(@TempDir Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            sb.append("<38>Nov 20 01:00:")
+                    .append(String.format("%02d", i * 3))
+                    .append(
+                            " yt-portal-01 sshd[42]: Failed password for root from 203.0.113.200 port ")
+                    .append(40000 + i)
+                    .append(" ssh2\n");
+        }
+        Path log = dir.resolve("auth.log");
+        Files.writeString(log, sb.toString());
+        CommandRun r =
+                CommandRun.of(
+                        "detect",
+                        "--source",
+                        "syslog",
+                        "--year",
+                        "2026",
+                        "--department",
+                        "so-yt",
+                        "--rules",
+                        "../rules/detections",
+                        log.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().filter(l -> l.contains("\"203.0.113.200\"")).count())
+                .isEqualTo(1);
+        assertThat(r.err()).contains("replayed 9 records, 1 alerts");
+    }
+}

@@ -1,0 +1,98 @@
+package org.socengine.cli.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering of docs/architecture.md, checked on the compiled classes so that it stays true: no
+ * package cycle anywhere, and each layer depends only on the layers below it. Maven already refuses
+ * module cycles; these rules hold inside the modules, where nothing else would notice.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes =
+                new ClassFileImporter()
+                        // Test classes come from test-classes folders and, for the modules
+                        // below, their -tests.jar: neither is part of the layering.
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .withImportOption(location -> !location.contains("-tests.jar"))
+                        .importPackages("org.socengine");
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("org.socengine.(**)")
+                .should()
+                .beFreeOfCycles()
+                .because("one home per concern: a package that needs another's callers is two")
+                .check(classes);
+    }
+
+    @Test
+    void theModelDependsOnNothingOfTheEngine() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.socengine.model..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.socengine.rules..",
+                        "org.socengine.connectors..",
+                        "org.socengine.jobs..",
+                        "org.socengine.sim..",
+                        "org.socengine.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void rulesAndConnectorsDoNotReachTheJobs() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("org.socengine.rules..", "org.socengine.connectors..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.socengine.jobs..", "org.socengine.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void theJobsNeedNoToolOfTheCommandLine() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.socengine.jobs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.socengine.cli..",
+                        "org.socengine.sim..",
+                        "org.socengine.connectors.local..",
+                        "picocli..")
+                .check(classes);
+    }
+
+    @Test
+    void decodersDoNotWriteToKafkaOrElasticsearch() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "org.socengine.connectors.decode..", "org.socengine.connectors.enrich..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.socengine.connectors.kafka..",
+                        "org.socengine.connectors.elasticsearch..",
+                        "org.apache.kafka..",
+                        "co.elastic..")
+                .check(classes);
+    }
+}

@@ -1,0 +1,142 @@
+package org.socengine.connectors.elasticsearch.sink;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
+import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.model.Alert;
+import org.socengine.model.SocTopics;
+
+/**
+ * Writes alerts to Elasticsearch with bulk {@code create} requests under their deterministic ids: a
+ * replayed alert meets a version conflict and counts as written, so a restore never duplicates.
+ * Alerts marked {@link Alert#update} (suppressed repeats) become partial updates of the existing
+ * document (count, suppressed count, last seen, window end), with the whole alert as upsert.
+ * Buffered alerts are flushed when the batch fills, every flush interval, and on every checkpoint,
+ * so a completed checkpoint means its alerts are in Elasticsearch. While Elasticsearch is
+ * unreachable or overloaded the writer retries with backoff and holds the stream (backpressure),
+ * never dropping an alert. An alert Elasticsearch refuses for good (a mapping error) goes to the
+ * dead-letter topic when one is configured; the rest of the batch still indexes.
+ */
+public final class AlertIndexer implements Sink<Alert> {
+
+    private final ElasticsearchSettings settings;
+    private final int maxBatch;
+    private final Duration flushInterval;
+    private final Duration maxBackoff;
+    private final KafkaSettings deadLetters;
+    private final String deadLetterTopic;
+    private final int retentionMonths;
+
+    private AlertIndexer(Builder b) {
+        this.settings = b.settings;
+        this.maxBatch = b.maxBatch;
+        this.flushInterval = b.flushInterval;
+        this.maxBackoff = b.maxBackoff;
+        this.deadLetters = b.deadLetters;
+        this.deadLetterTopic = b.deadLetterTopic;
+        this.retentionMonths = b.retentionMonths;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public SinkWriter<Alert> createWriter(WriterInitContext context) throws IOException {
+        return new AlertIndexWriter(
+                new AlertIndexWriter.Options(
+                        settings,
+                        maxBatch,
+                        flushInterval.toMillis(),
+                        maxBackoff.toMillis(),
+                        deadLetters,
+                        deadLetterTopic,
+                        retentionMonths,
+                        // One writer is enough to drop old indices.
+                        context.getTaskInfo().getIndexOfThisSubtask() == 0),
+                context.getProcessingTimeService(),
+                context.metricGroup());
+    }
+
+    /** Validating builder. */
+    public static final class Builder {
+        private ElasticsearchSettings settings;
+        private int maxBatch = 500;
+        private Duration flushInterval = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofSeconds(30);
+        private KafkaSettings deadLetters;
+        private String deadLetterTopic = SocTopics.DLQ;
+        private int retentionMonths;
+
+        public Builder settings(ElasticsearchSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        public Builder maxBatch(int maxBatch) {
+            this.maxBatch = maxBatch;
+            return this;
+        }
+
+        public Builder flushInterval(Duration flushInterval) {
+            this.flushInterval = flushInterval;
+            return this;
+        }
+
+        public Builder maxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+            return this;
+        }
+
+        /**
+         * Where alerts Elasticsearch refuses for good go ({@code soc.dlq}); without it they are
+         * only logged and counted.
+         */
+        public Builder deadLetters(KafkaSettings kafka) {
+            this.deadLetters = kafka;
+            return this;
+        }
+
+        public Builder deadLetters(KafkaSettings kafka, String topic) {
+            this.deadLetters = kafka;
+            this.deadLetterTopic = topic;
+            return this;
+        }
+
+        /**
+         * Keep the current month and this many months before it (0: keep everything). With ILM the
+         * policy deletes old indices; without it the first writer drops them daily.
+         */
+        public Builder retentionMonths(int months) {
+            this.retentionMonths = months;
+            return this;
+        }
+
+        public AlertIndexer build() {
+            if (settings == null) {
+                throw new IllegalArgumentException("Elasticsearch settings are required");
+            }
+            if (maxBatch < 1 || maxBatch > 10_000) {
+                throw new IllegalArgumentException("maxBatch must be between 1 and 10000");
+            }
+            if (flushInterval == null || flushInterval.isNegative() || flushInterval.isZero()) {
+                throw new IllegalArgumentException("flushInterval must be positive");
+            }
+            if (maxBackoff == null || maxBackoff.toMillis() < 100) {
+                throw new IllegalArgumentException("maxBackoff must be at least 100 ms");
+            }
+            if (retentionMonths < 0) {
+                throw new IllegalArgumentException("retentionMonths must be 0 (keep) or more");
+            }
+            if (deadLetters != null && (deadLetterTopic == null || deadLetterTopic.isBlank())) {
+                throw new IllegalArgumentException("dead-letter topic must be named");
+            }
+            return new AlertIndexer(this);
+        }
+    }
+}

@@ -1,0 +1,485 @@
+package org.socengine.connectors.elasticsearch.sink.internal;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.ErrorCause;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.socengine.connectors.decode.DeadLetter;
+import org.socengine.connectors.elasticsearch.AlertIndices;
+import org.socengine.connectors.elasticsearch.AlertRetention;
+import org.socengine.connectors.elasticsearch.ElasticsearchClients;
+import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.model.Alert;
+import org.socengine.model.AlertJson;
+import org.socengine.model.Json;
+import org.socengine.model.SocTopics;
+import org.socengine.model.Timestamps;
+
+/**
+ * The writer of {@link org.socengine.connectors.elasticsearch.sink.AlertIndexer}: new alerts as
+ * bulk {@code create} under their deterministic id, suppression updates as bulk {@code update} with
+ * a partial document and the full alert as upsert, documents Elasticsearch refuses for good to the
+ * dead-letter topic. Everything else is retried until it is written: a down Elasticsearch holds the
+ * stream, it never loses an alert.
+ */
+public final class AlertIndexWriter implements SinkWriter<Alert> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertIndexWriter.class);
+
+    /** Reason code of an alert Elasticsearch refused, in {@code soc.dlq}. */
+    public static final String REJECTED = "alert_rejected";
+
+    /** What the writer needs besides Flink's context. */
+    public record Options(
+            ElasticsearchSettings settings,
+            int maxBatch,
+            long flushIntervalMillis,
+            long maxBackoffMillis,
+            KafkaSettings deadLetters,
+            String deadLetterTopic,
+            int retentionMonths,
+            boolean applyRetention) {}
+
+    /**
+     * One bulk action, built when the alert arrives so later changes to the object can't leak in.
+     */
+    private record Pending(
+            String id,
+            String index,
+            String department,
+            String ruleId,
+            boolean update,
+            long timestamp,
+            ObjectNode document,
+            ObjectNode partial) {}
+
+    private final Options options;
+    private final ElasticsearchClient client;
+    private final ProcessingTimeService timers;
+    private final List<Pending> buffer = new ArrayList<>();
+    private final Map<String, Integer> bufferedUpdates = new HashMap<>();
+    private final Set<String> readyIndices = new HashSet<>();
+    private final KafkaProducer<byte[], byte[]> dlq;
+    private final AtomicReference<Exception> dlqFailure = new AtomicReference<>();
+    private final Counter indexed;
+    private final Counter updated;
+    private final Counter coalesced;
+    private final Counter duplicates;
+    private final Counter rejected;
+    private final Counter deadLettered;
+    private final Counter retries;
+    private boolean setUp;
+    private boolean ilm;
+    private long nextRetention;
+    private volatile boolean closed;
+
+    public AlertIndexWriter(
+            Options options, ProcessingTimeService timers, SinkWriterMetricGroup metrics)
+            throws IOException {
+        this.options = options;
+        this.client = ElasticsearchClients.create(options.settings());
+        this.timers = timers;
+        this.indexed = metrics.counter("alertsIndexed");
+        this.updated = metrics.counter("alertsUpdated");
+        this.coalesced = metrics.counter("alertUpdatesCoalesced");
+        this.duplicates = metrics.counter("alertsAlreadyIndexed");
+        this.rejected = metrics.counter("alertsRejected");
+        this.deadLettered = metrics.counter("alertsDeadLettered");
+        this.retries = metrics.counter("bulkRetries");
+        this.dlq = options.deadLetters() == null ? null : producer(options.deadLetters());
+        try {
+            setUp();
+        } catch (IOException | ElasticsearchException e) {
+            if (ElasticsearchClients.isConfigurationError(e)) {
+                // Waiting will not fix a wrong CA or wrong credentials: say so at once.
+                closeQuietly();
+                throw new IOException(ElasticsearchClients.describe(e, options.settings()), e);
+            }
+            // Unreachable for now: the first flush sets up, retrying, and holds the stream.
+            LOG.warn(
+                    "Elasticsearch not ready at start ({}); will retry",
+                    ElasticsearchClients.describe(e, options.settings()));
+        }
+        scheduleFlush();
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(KafkaSettings settings) {
+        Properties p = settings.toProperties();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "soc-alert-indexer-dlq");
+        return new KafkaProducer<>(p);
+    }
+
+    /** Template (and ILM policy where the cluster has ILM); idempotent, so every start does it. */
+    private void setUp() throws IOException {
+        if (setUp) {
+            return;
+        }
+        ilm = AlertIndices.ilmAvailable(client);
+        if (ilm) {
+            AlertIndices.installIlmPolicy(client, options.retentionMonths());
+        }
+        AlertIndices.installTemplate(client, ilm);
+        setUp = true;
+        LOG.info(
+                "alert index template installed{}",
+                ilm ? " with ILM policy " + AlertIndices.ILM_POLICY : " (no ILM on this cluster)");
+    }
+
+    private void scheduleFlush() {
+        timers.registerTimer(
+                timers.getCurrentProcessingTime() + options.flushIntervalMillis(),
+                t -> {
+                    if (!closed) {
+                        flushBuffer();
+                        retention();
+                        scheduleFlush();
+                    }
+                });
+    }
+
+    /**
+     * Without ILM, one writer drops monthly indices past the retention, at start and daily; a
+     * failure is only logged, the next day tries again.
+     */
+    private void retention() {
+        if (!options.applyRetention() || options.retentionMonths() < 1 || ilm || !setUp) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now < nextRetention) {
+            return;
+        }
+        nextRetention = now + 24 * 3600_000L;
+        try {
+            AlertRetention.Outcome o =
+                    new AlertRetention(client)
+                            .apply(options.retentionMonths(), YearMonth.now(ZoneOffset.UTC), false);
+            if (!o.dropped().isEmpty()) {
+                LOG.info("retention dropped {}", o.dropped());
+            }
+        } catch (IOException | ElasticsearchException e) {
+            LOG.warn("alert retention failed; next try in a day: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void write(Alert alert, Context context) throws IOException, InterruptedException {
+        ObjectNode doc = AlertJson.toTree(alert);
+        ObjectNode partial = null;
+        if (alert.update) {
+            partial = Json.mapper().createObjectNode();
+            ObjectNode a = partial.putObject("alert");
+            a.put("count", alert.count);
+            a.put("suppressed_count", alert.suppressedCount);
+            a.put(
+                    "last_seen",
+                    Timestamps.format(alert.lastSeen > 0 ? alert.lastSeen : alert.timestamp));
+            a.putObject("window").put("end", Timestamps.format(alert.windowEnd));
+            // The evidence grows with the repeats up to its cap; arrays replace, they do not merge.
+            a.set("evidence", doc.path("alert").path("evidence"));
+            if (alert.province && doc.path("alert").has("departments")) {
+                // A province alert's repeats may come from departments it had not seen yet.
+                a.set("departments", doc.path("alert").path("departments"));
+            }
+        }
+        Pending p =
+                new Pending(
+                        alert.id,
+                        AlertIndices.indexFor(alert),
+                        alert.departmentId,
+                        alert.ruleId,
+                        alert.update,
+                        alert.timestamp,
+                        doc,
+                        partial);
+        Integer earlier = alert.update ? bufferedUpdates.get(alert.id) : null;
+        if (earlier != null) {
+            // An update carries the alert's totals, so a newer one supersedes an unsent older one:
+            // a busy key sends one update per bulk instead of one per watermark.
+            buffer.set(earlier, p);
+            coalesced.inc();
+            return;
+        }
+        if (alert.update) {
+            bufferedUpdates.put(alert.id, buffer.size());
+        }
+        buffer.add(p);
+        if (buffer.size() >= options.maxBatch()) {
+            flushBuffer();
+        }
+    }
+
+    /** Updates dropped because a newer one of the same alert replaced them before a bulk. */
+    public long updatesCoalesced() {
+        return coalesced.getCount();
+    }
+
+    /**
+     * Called on every checkpoint and at end of input: blocks until every buffered alert is in
+     * Elasticsearch (or, refused for good, in the dead-letter topic).
+     */
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        flushBuffer();
+        if (dlq != null) {
+            dlq.flush();
+            Exception e = dlqFailure.getAndSet(null);
+            if (e != null) {
+                throw new IOException("cannot write refused alerts to the dead-letter topic", e);
+            }
+        }
+    }
+
+    private void flushBuffer() throws IOException, InterruptedException {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        List<Pending> pending = new ArrayList<>(buffer);
+        buffer.clear();
+        bufferedUpdates.clear();
+        long backoff = 100;
+        while (!pending.isEmpty()) {
+            if (closed) {
+                throw new IOException("writer closed with " + pending.size() + " alerts unwritten");
+            }
+            BulkResponse response;
+            try {
+                setUp();
+                ensureIndices(pending);
+                List<BulkOperation> ops = new ArrayList<>(pending.size());
+                for (Pending p : pending) {
+                    ops.add(operation(p));
+                }
+                response = client.bulk(b -> b.operations(ops));
+            } catch (IOException | ElasticsearchException | UncheckedIOException e) {
+                backoff =
+                        backoff(
+                                backoff,
+                                "bulk of "
+                                        + pending.size()
+                                        + " failed: "
+                                        + ElasticsearchClients.describe(e, options.settings()));
+                continue;
+            }
+            List<Pending> again = new ArrayList<>();
+            List<BulkResponseItem> items = response.items();
+            for (int i = 0; i < items.size(); i++) {
+                BulkResponseItem item = items.get(i);
+                Pending p = pending.get(i);
+                int status = item.status();
+                if (status == 200 || status == 201) {
+                    (p.update() ? updated : indexed).inc();
+                } else if (status == 409 && !p.update()) {
+                    // Written before a restore: the same id means the same alert.
+                    duplicates.inc();
+                } else if (status == 409 || status == 429 || status >= 500) {
+                    // An update that lost a race with another writer of the same document
+                    // (after its own conflict retries) is tried again, like an overload.
+                    again.add(p);
+                } else {
+                    refused(p, status, item.error());
+                }
+            }
+            pending = again;
+            if (!pending.isEmpty()) {
+                backoff = backoff(backoff, pending.size() + " alerts answered 409/429/5xx");
+            }
+        }
+    }
+
+    private static BulkOperation operation(Pending p) {
+        if (p.update()) {
+            return BulkOperation.of(
+                    o ->
+                            o.update(
+                                    u ->
+                                            u.index(p.index())
+                                                    .id(p.id())
+                                                    .retryOnConflict(3)
+                                                    .action(
+                                                            a ->
+                                                                    a.doc(p.partial())
+                                                                            .upsert(
+                                                                                    p
+                                                                                            .document()))));
+        }
+        return BulkOperation.of(
+                o -> o.create(c -> c.index(p.index()).id(p.id()).document(p.document())));
+    }
+
+    /**
+     * Creates each new monthly index with the department alias (the template cannot name an alias
+     * after the index), once per writer; an index someone else created just gets the alias, which
+     * is idempotent.
+     */
+    private void ensureIndices(List<Pending> pending) throws IOException {
+        Map<String, Pending> fresh = new LinkedHashMap<>();
+        for (Pending p : pending) {
+            if (!readyIndices.contains(p.index())) {
+                fresh.putIfAbsent(p.index(), p);
+            }
+        }
+        for (Pending p : fresh.values()) {
+            String index = p.index();
+            String deptAlias =
+                    AlertIndices.parse(index)
+                            .map(AlertIndices.IndexName::departmentAlias)
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalStateException(
+                                                    "not an alert index: " + index));
+            ObjectNode body = Json.mapper().createObjectNode();
+            ObjectNode aliases = body.putObject("aliases");
+            aliases.putObject(AlertIndices.ALIAS);
+            aliases.putObject(deptAlias);
+            if (ilm) {
+                body.putObject("settings")
+                        .put("index.lifecycle.origination_date", monthStart(p.timestamp()));
+            }
+            String json = body.toString();
+            try {
+                client.indices().create(c -> c.index(index).withJson(new StringReader(json)));
+                LOG.info(
+                        "created alert index {} (aliases {}, {})",
+                        index,
+                        AlertIndices.ALIAS,
+                        deptAlias);
+            } catch (ElasticsearchException e) {
+                if (!"resource_already_exists_exception".equals(e.error().type())) {
+                    throw e;
+                }
+                client.indices().putAlias(a -> a.index(index).name(deptAlias));
+            }
+            readyIndices.add(index);
+        }
+    }
+
+    private static long monthStart(long timestamp) {
+        return YearMonth.from(java.time.Instant.ofEpochMilli(timestamp).atZone(ZoneOffset.UTC))
+                .atDay(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant()
+                .toEpochMilli();
+    }
+
+    private void refused(Pending p, int status, ErrorCause error) {
+        rejected.inc();
+        String reason =
+                error == null
+                        ? "status " + status
+                        : error.type()
+                                + ": "
+                                + error.reason()
+                                + (error.causedBy() != null
+                                        ? " (" + error.causedBy().reason() + ")"
+                                        : "");
+        if (dlq == null) {
+            LOG.error(
+                    "Elasticsearch refused alert {} of rule {} for good ({}) and no dead-letter topic is set: {}",
+                    p.id(),
+                    p.ruleId(),
+                    status,
+                    reason);
+            return;
+        }
+        LOG.warn(
+                "Elasticsearch refused alert {} of rule {} for good ({}); sent to {}: {}",
+                p.id(),
+                p.ruleId(),
+                status,
+                options.deadLetterTopic(),
+                reason);
+        DeadLetter d = new DeadLetter();
+        d.reasonCode = REJECTED;
+        d.reason = reason;
+        d.decoder = "elasticsearch";
+        d.source = "alerts";
+        d.topic = SocTopics.ALERTS;
+        d.partition = -1;
+        d.offset = -1;
+        d.key = p.id();
+        d.department = p.department();
+        d.raw = p.document().toString().getBytes(StandardCharsets.UTF_8);
+        d.time = System.currentTimeMillis();
+        ObjectNode tree = d.toTree();
+        tree.put("alert_id", p.id());
+        tree.put("index", p.index());
+        tree.put("status", status);
+        tree.put("operation", p.update() ? "update" : "create");
+        dlq.send(
+                new ProducerRecord<>(
+                        options.deadLetterTopic(),
+                        null,
+                        d.time,
+                        // Keyed by the stream it came from, like the decoders' dead letters.
+                        d.topic.getBytes(StandardCharsets.UTF_8),
+                        tree.toString().getBytes(StandardCharsets.UTF_8)),
+                (md, e) -> {
+                    if (e != null) {
+                        dlqFailure.compareAndSet(null, e);
+                    } else {
+                        deadLettered.inc();
+                    }
+                });
+    }
+
+    private long backoff(long current, String why) throws InterruptedException {
+        retries.inc();
+        LOG.warn("Elasticsearch unavailable ({}); retrying in {} ms", why, current);
+        Thread.sleep(current);
+        return Math.min(current * 2, options.maxBackoffMillis());
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (Exception e) {
+            LOG.debug("closing after a failed start", e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        closed = true;
+        try {
+            if (dlq != null) {
+                dlq.close(java.time.Duration.ofSeconds(10));
+            }
+        } finally {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.socengine.jobs.detection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job jar that a Flink cluster runs holds the jobs and what they need, and nothing of the
+ * command line, the simulator, the benchmark harness or the local Kafka and Elasticsearch
+ * launchers. Runs after {@code package}, on the jar the build just made.
+ */
+class JobJarContentsITCase {
+
+    private static final List<String> FORBIDDEN =
+            List.of(
+                    "org/socengine/cli/",
+                    "org/socengine/sim/",
+                    "org/socengine/bench/",
+                    "org/socengine/connectors/local/",
+                    "picocli/",
+                    "org/openjdk/jmh/");
+
+    @Test
+    void theJobJarHoldsTheJobAndNoToolOfTheCommandLine() throws Exception {
+        Path jar = Path.of("target", "soc-jobs.jar");
+        assertThat(jar).exists();
+        try (JarFile j = new JarFile(jar.toFile())) {
+            List<String> names = j.stream().map(e -> e.getName()).toList();
+            assertThat(names)
+                    .contains(
+                            "org/socengine/jobs/detection/DetectionJobMain.class",
+                            "org/socengine/connectors/decode/RecordDecoder.class",
+                            "org/socengine/rules/engine/DetectionEngine.class")
+                    .noneMatch(n -> FORBIDDEN.stream().anyMatch(n::startsWith));
+            assertThat(j.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo(DetectionJobMain.class.getName());
+        }
+        assertThat(Files.size(jar)).isPositive();
+    }
+}

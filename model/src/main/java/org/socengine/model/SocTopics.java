@@ -1,0 +1,103 @@
+package org.socengine.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Every Kafka topic of DESIGN.md, named in this one place: producers, consumers, ACLs, the local
+ * broker and the documentation's samples all take their names from here, so that renaming a topic
+ * is one edit and no component listens on a name another never writes.
+ */
+public final class SocTopics {
+
+    /** Raw records: {@code soc.raw.<source>} (shared) or {@code soc.raw.<source>.<department>}. */
+    public static final String RAW_PREFIX = "soc.raw.";
+
+    /** Every raw topic, shared or a department's. */
+    public static final Pattern RAW_PATTERN = Pattern.compile("soc\\.raw\\..+");
+
+    /** Records that could not be decoded or attributed, with reason and origin. */
+    public static final String DLQ = "soc.dlq";
+
+    /** Rule files by rule id (compacted); a tombstone removes the rule. */
+    public static final String RULES = "soc.rules";
+
+    /** The running job's verdict on each rule it was given: deployed, refused, quarantined. */
+    public static final String RULES_STATUS = "soc.rules.status";
+
+    /** Indicators of compromise by indicator (compacted). */
+    public static final String INTEL = "soc.intel";
+
+    /** Every alert the detection job raises. */
+    public static final String ALERTS = "soc.alerts";
+
+    /** Analysts' acknowledgements and closes of alerts and incidents. */
+    public static final String ALERT_STATUS = "soc.alert-status";
+
+    /** Incidents of the escalation job. */
+    public static final String INCIDENTS = "soc.incidents";
+
+    /** The sources that have a shared raw topic of their own. */
+    public static final List<String> RAW_SOURCES =
+            List.of("syslog", "suricata", "zeek", "netflow", "winlog", "web", "dns");
+
+    private SocTopics() {}
+
+    /** The shared raw topic of a source. */
+    public static String raw(String source) {
+        return RAW_PREFIX + source;
+    }
+
+    /** A department's own raw topic of a source, which only that department's principal writes. */
+    public static String raw(String source, String department) {
+        return RAW_PREFIX + source + "." + department;
+    }
+
+    public static boolean isRaw(String topic) {
+        return topic != null
+                && topic.startsWith(RAW_PREFIX)
+                && topic.length() > RAW_PREFIX.length();
+    }
+
+    /**
+     * The source a raw topic carries ({@code soc.raw.syslog} and {@code soc.raw.syslog.so-yt} are
+     * syslog), or null for a topic that is not a raw one.
+     */
+    public static String sourceOf(String topic) {
+        if (!isRaw(topic)) {
+            return null;
+        }
+        String rest = topic.substring(RAW_PREFIX.length());
+        int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
+    }
+
+    /**
+     * The department a raw topic names ({@code so-yt} of {@code soc.raw.syslog.so-yt}), or null for
+     * a shared raw topic or any other topic.
+     */
+    public static String departmentOf(String topic) {
+        String source = sourceOf(topic);
+        if (source == null) {
+            return null;
+        }
+        String rest = topic.substring(RAW_PREFIX.length() + source.length());
+        return rest.length() > 1 && rest.charAt(0) == '.' ? rest.substring(1) : null;
+    }
+
+    /** Every standard topic, in DESIGN.md's order, each marked compacted or not. */
+    public static Map<String, Boolean> standard() {
+        Map<String, Boolean> topics = new LinkedHashMap<>();
+        RAW_SOURCES.forEach(source -> topics.put(raw(source), false));
+        topics.put(DLQ, false);
+        topics.put(RULES, true);
+        topics.put(RULES_STATUS, false);
+        topics.put(INTEL, true);
+        topics.put(ALERTS, false);
+        topics.put(ALERT_STATUS, false);
+        topics.put(INCIDENTS, false);
+        return topics;
+    }
+}
