@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.socengine.rules.library.RuleLinter;
 
 /**
  * Rule files as a rule admin (or an attacker with an admin's access) could write them: whatever the

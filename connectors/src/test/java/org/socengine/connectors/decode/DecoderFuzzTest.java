@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.socengine.connectors.enrich.DepartmentDirectory;
-import org.socengine.connectors.enrich.DepartmentTrustPolicy;
 import org.socengine.model.SecurityEvent;
 import org.socengine.model.SecurityEventCodec;
 

@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
 import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
-import org.socengine.connectors.elasticsearch.AlertIndexer;
 import org.socengine.connectors.elasticsearch.AlertSearch;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.AlertIndexer;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
@@ -54,12 +54,13 @@ import org.socengine.connectors.local.LocalKafka;
 import org.socengine.connectors.local.WorkDirs;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.jobs.internal.RuleSets;
-import org.socengine.sim.DepartmentTrafficSimulator;
 import org.socengine.jobs.testing.CollectingSink;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertIds;
 import org.socengine.model.AlertJson;
+import org.socengine.model.SocTopics;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.sim.DepartmentTrafficSimulator;
 
 /**
  * The Kafka broker the job reads from and writes alerts to is stopped in the middle of the stream
@@ -323,7 +324,7 @@ class KafkaBrokerRestartITCase {
     }
 
     private static long awaitAlerts(long atLeast, Duration timeout) throws InterruptedException {
-        TopicPartition tp = new TopicPartition(SocKafka.ALERTS_TOPIC, 0);
+        TopicPartition tp = new TopicPartition(SocTopics.ALERTS, 0);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, String> c = consumer()) {
             while (true) {
@@ -342,7 +343,7 @@ class KafkaBrokerRestartITCase {
 
     /** Every record of soc.alerts, from the first offset to the end. */
     private static List<Alert> readAlerts() throws Exception {
-        TopicPartition tp = new TopicPartition(SocKafka.ALERTS_TOPIC, 0);
+        TopicPartition tp = new TopicPartition(SocTopics.ALERTS, 0);
         List<Alert> out = new ArrayList<>();
         try (KafkaConsumer<String, String> c = consumer()) {
             c.assign(List.of(tp));
