@@ -232,6 +232,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (check) {
             checkElasticsearch(es);
+            // The settings first: the last line is the verdict that scripts read.
+            System.err.println("soc run --check: " + settings.describe());
             System.err.println(
                     "soc run --check: "
                             + compiled.size()
@@ -240,7 +242,6 @@ public final class RunCommand implements Callable<Integer> {
                             + "; "
                             + es
                             + "; connections ok");
-            System.err.println("soc run --check: " + settings.describe());
             return 0;
         }
         Path cp =
