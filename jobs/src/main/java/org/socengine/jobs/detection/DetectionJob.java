@@ -141,7 +141,9 @@ public final class DetectionJob {
                                 SerializerTypeInfo.alerts(),
                                 new EsperDetectionOperator(
                                         rules,
-                                        Integer.MAX_VALUE,
+                                        // The budget is AlertBudgetFunction's, below; the
+                                        // detector keeps none, so its checkpoints hold none.
+                                        0,
                                         options.ruleLimits(),
                                         DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY))
                         .uid("detect")

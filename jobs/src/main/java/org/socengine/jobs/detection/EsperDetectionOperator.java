@@ -102,6 +102,8 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     /**
+     * @param alertBudgetPerHour alerts a rule may raise per department and hour in the engine; 0
+     *     for none (the job's budget is {@link AlertBudgetFunction}, after the detector)
      * @param ruleLimits the limits of rules whose file sets none
      * @param cpuSampleEvery one event in so many is timed per rule (1: every event)
      */
@@ -376,7 +378,11 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         DetectionEngine e = engines.get(family);
         if (e == null) {
             e = new DetectionEngine(runtimeUri + "-" + engines.size(), List.of());
-            e.setAlertBudget(alertBudgetPerHour);
+            if (alertBudgetPerHour > 0) {
+                e.setAlertBudget(alertBudgetPerHour);
+            } else {
+                e.withoutAlertBudget();
+            }
             e.setRuleLimits(ruleLimits, cpuSampleEvery);
             if (watermark != Long.MIN_VALUE) {
                 e.advanceTime(watermark);

@@ -886,6 +886,16 @@ public final class DetectionEngine implements AutoCloseable {
         this.budget = new AlertBudget(perHour);
     }
 
+    /**
+     * No alert budget in the engine: the streaming job budgets alerts in a Flink function after the
+     * detector (one budget across every detector subtask), so the detector keeps none and writes
+     * nothing of one into its checkpoints.
+     */
+    public void withoutAlertBudget() {
+        this.budget = null;
+    }
+
+    /** The engine's alert budget, or null when it keeps none. */
     public AlertBudget alertBudget() {
         return budget;
     }
@@ -919,7 +929,9 @@ public final class DetectionEngine implements AutoCloseable {
     public void importState(State st) {
         suppressions.clear();
         suppressions.putAll(st.suppressions);
-        if (st.budget != null) {
+        // A checkpoint of an engine that kept a budget does not give one to an engine that keeps
+        // none.
+        if (st.budget != null && budget != null) {
             budget = st.budget;
         }
     }
@@ -1005,7 +1017,7 @@ public final class DetectionEngine implements AutoCloseable {
                             ? DEFAULT_SUPPRESSION
                             : rule.definition().suppressFor();
             alert.lastSeen = alert.windowEnd;
-            Alert admitted = budget.admit(alert);
+            Alert admitted = budget == null ? alert : budget.admit(alert);
             if (admitted == null) {
                 continue;
             }
@@ -1105,11 +1117,13 @@ public final class DetectionEngine implements AutoCloseable {
                 it.remove();
             }
         }
-        budget.expire(currentTime);
+        if (budget != null) {
+            budget.expire(currentTime);
+        }
     }
 
     private void expireSuppressions() {
-        if (suppressions.size() >= 1024 || budget.size() >= 1024) {
+        if (suppressions.size() >= 1024 || (budget != null && budget.size() >= 1024)) {
             expire();
         }
     }

@@ -217,4 +217,29 @@ class DetectionEngineTest {
     private static java.util.List<org.socengine.model.Alert> raised(DetectionEngine engine) {
         return engine.drainAlerts().stream().filter(a -> !a.update).toList();
     }
+
+    @Test
+    void anEngineWithoutABudgetLetsEveryAlertThroughAndCheckpointsNone() throws Exception {
+        // What the streaming job does: its budget is a Flink function after the detector.
+        DetectionEngine engine = engine(burst("no-budget", 1, 1));
+        engine.withoutAlertBudget();
+        // More than the 200 an hour an engine with a budget would let one rule raise.
+        for (int ip = 0; ip < 250; ip++) {
+            engine.send(failure(ip, "10.20." + (ip / 200) + "." + (ip % 200 + 1)));
+        }
+        assertThat(engine.drainAlerts())
+                .hasSize(250)
+                .noneMatch(a -> AlertBudget.META_RULE_ID.equals(a.ruleId));
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        DetectionEngine.State state = engine.exportState();
+        state.writeTo(new java.io.DataOutputStream(bytes));
+        assertThat(state.budget).isNull();
+        DetectionEngine.State back =
+                DetectionEngine.State.readFrom(
+                        new java.io.DataInputStream(
+                                new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(back.budget).isNull();
+        assertThat(back.suppressions).hasSize(250);
+    }
 }
