@@ -275,6 +275,12 @@ public final class RunCommand implements Callable<Integer> {
                                     ? ""
                                     : " (reachable from the network)"));
         }
+        // Retention is this command's, not the sink's: it drops whole monthly indices past the
+        // retention at start and daily (where the cluster has ILM, the policy does it too).
+        java.util.concurrent.ScheduledExecutorService retention = null;
+        if (settings.retentionMonths() > 0) {
+            retention = retention(es, settings.retentionMonths());
+        }
         try (var watcher =
                 watchRules
                         ? org.socengine.cli.rules.RuleDirectoryWatcher.start(rulesDir, kafka, 5_000)
@@ -284,8 +290,46 @@ public final class RunCommand implements Callable<Integer> {
             if (metrics != null) {
                 metrics.stop(0);
             }
+            if (retention != null) {
+                retention.shutdownNow();
+            }
         }
         return 0;
+    }
+
+    private static java.util.concurrent.ScheduledExecutorService retention(
+            org.socengine.connectors.elasticsearch.ElasticsearchSettings es, int months) {
+        java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "soc-alert-retention");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try (var client =
+                            org.socengine.connectors.elasticsearch.ElasticsearchClients.create(
+                                    es)) {
+                        var o =
+                                new org.socengine.connectors.elasticsearch.AlertRetention(client)
+                                        .apply(
+                                                months,
+                                                java.time.YearMonth.now(java.time.ZoneOffset.UTC),
+                                                false);
+                        if (!o.dropped().isEmpty()) {
+                            System.err.println("soc run: retention dropped " + o.dropped());
+                        }
+                    } catch (Exception e) {
+                        System.err.println(
+                                "soc: warning: alert retention failed, next try in a day: "
+                                        + e.getMessage());
+                    }
+                },
+                0,
+                1,
+                java.util.concurrent.TimeUnit.DAYS);
+        return timer;
     }
 
     private static String hostForUrl(java.net.InetSocketAddress a) {

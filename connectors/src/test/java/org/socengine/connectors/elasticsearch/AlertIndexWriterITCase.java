@@ -79,14 +79,7 @@ class AlertIndexWriterITCase {
     private static AlertIndexWriter writer(String dlqTopic) throws Exception {
         return new AlertIndexWriter(
                 new AlertIndexWriter.Options(
-                        settings,
-                        100,
-                        1000,
-                        1000,
-                        dlqTopic == null ? null : kafka,
-                        dlqTopic,
-                        0,
-                        false),
+                        settings, 100, 1000, 1000, dlqTopic == null ? null : kafka, dlqTopic, 0),
                 TestAlerts.manualTime(),
                 UnregisteredMetricsGroup.createSinkWriterMetricGroup());
     }

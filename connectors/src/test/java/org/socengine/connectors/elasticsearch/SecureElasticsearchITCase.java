@@ -178,7 +178,7 @@ class SecureElasticsearchITCase {
 
     private static AlertIndexWriter writer(ElasticsearchSettings s) throws Exception {
         return new AlertIndexWriter(
-                new AlertIndexWriter.Options(s, 100, 1000, 1000, null, null, 0, false),
+                new AlertIndexWriter.Options(s, 100, 1000, 1000, null, null, 0),
                 TestAlerts.manualTime(),
                 UnregisteredMetricsGroup.createSinkWriterMetricGroup());
     }

@@ -56,9 +56,7 @@ public final class AlertIndexer implements Sink<Alert> {
                         maxBackoff.toMillis(),
                         deadLetters,
                         deadLetterTopic,
-                        retentionMonths,
-                        // One writer is enough to drop old indices.
-                        context.getTaskInfo().getIndexOfThisSubtask() == 0),
+                        retentionMonths),
                 context.getProcessingTimeService(),
                 context.metricGroup());
     }

@@ -34,7 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.elasticsearch.AlertIndices;
-import org.socengine.connectors.elasticsearch.AlertRetention;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
 import org.socengine.connectors.kafka.KafkaSettings;
@@ -66,8 +65,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             long maxBackoffMillis,
             KafkaSettings deadLetters,
             String deadLetterTopic,
-            int retentionMonths,
-            boolean applyRetention) {}
+            int retentionMonths) {}
 
     /**
      * One bulk action, built when the alert arrives so later changes to the object can't leak in.
@@ -99,7 +97,6 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     private final Counter retries;
     private boolean setUp;
     private boolean ilm;
-    private long nextRetention;
     private volatile boolean closed;
 
     public AlertIndexWriter(
@@ -164,35 +161,9 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 t -> {
                     if (!closed) {
                         flushBuffer();
-                        retention();
                         scheduleFlush();
                     }
                 });
-    }
-
-    /**
-     * Without ILM, one writer drops monthly indices past the retention, at start and daily; a
-     * failure is only logged, the next day tries again.
-     */
-    private void retention() {
-        if (!options.applyRetention() || options.retentionMonths() < 1 || ilm || !setUp) {
-            return;
-        }
-        long now = System.currentTimeMillis();
-        if (now < nextRetention) {
-            return;
-        }
-        nextRetention = now + 24 * 3600_000L;
-        try {
-            AlertRetention.Outcome o =
-                    new AlertRetention(client)
-                            .apply(options.retentionMonths(), YearMonth.now(ZoneOffset.UTC), false);
-            if (!o.dropped().isEmpty()) {
-                LOG.info("retention dropped {}", o.dropped());
-            }
-        } catch (IOException | ElasticsearchException e) {
-            LOG.warn("alert retention failed; next try in a day: {}", e.getMessage());
-        }
     }
 
     @Override
