@@ -447,20 +447,34 @@ public final class SocConfig {
     }
 
     private int integer(String key, int fallback) {
+        return integer(key, key, fallback);
+    }
+
+    private int positive(String key, int fallback) {
+        return positive(key, key, fallback);
+    }
+
+    /**
+     * A whole number, or {@code fallback} when the key is not set.
+     *
+     * @param label how errors name the setting (the key, or the option and the key)
+     */
+    public int integer(String key, String label, int fallback) {
         if (!has(key)) {
             return fallback;
         }
         try {
             return Integer.parseInt(get(key).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a number: '" + get(key) + "'");
+            throw new IllegalArgumentException(label + ": not a number: '" + get(key) + "'");
         }
     }
 
-    private int positive(String key, int fallback) {
-        int n = integer(key, fallback);
+    /** A whole number above zero, or {@code fallback} when the key is not set. */
+    public int positive(String key, String label, int fallback) {
+        int n = integer(key, label, fallback);
         if (n <= 0) {
-            throw new IllegalArgumentException(key + ": must be positive, not " + n);
+            throw new IllegalArgumentException(label + ": must be positive, not " + n);
         }
         return n;
     }

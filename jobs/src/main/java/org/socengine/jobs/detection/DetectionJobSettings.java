@@ -180,22 +180,10 @@ public record DetectionJobSettings(
     }
 
     private static int integer(SocConfig cfg, String key, int fallback) {
-        if (!cfg.has(key)) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(cfg.get(key).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    named(key) + ": not a number: '" + cfg.get(key) + "'");
-        }
+        return cfg.integer(key, named(key), fallback);
     }
 
     private static int positive(SocConfig cfg, String key, int fallback) {
-        int n = integer(cfg, key, fallback);
-        if (n <= 0) {
-            throw new IllegalArgumentException(named(key) + ": must be positive, not " + n);
-        }
-        return n;
+        return cfg.positive(key, named(key), fallback);
     }
 }
