@@ -48,6 +48,12 @@ public class Notification implements Serializable {
     /** The channel's name in the escalation policy. */
     public String channel;
 
+    /**
+     * The tier's channels after this one, in order: tried when this one still fails after its
+     * retries, so that a tier reaches someone.
+     */
+    public List<String> fallbackChannels = new ArrayList<>();
+
     /** Event time of the step that caused this message (epoch ms). */
     public long at;
 
