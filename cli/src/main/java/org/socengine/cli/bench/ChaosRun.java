@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -220,7 +221,15 @@ public final class ChaosRun {
                 kills.kills(), kills.midAttackKills(), chaosSeconds);
 
         // Accounting.
-        Map<String, List<Long>> found = documents(elasticsearchUrl, o.start(), end);
+        Map<String, List<ObjectNode>> docs = documents(elasticsearchUrl, o.start(), end);
+        Map<String, List<Long>> found = new LinkedHashMap<>();
+        docs.forEach(
+                (id, list) ->
+                        found.put(
+                                id,
+                                list.stream()
+                                        .map(d -> d.path("alert").path("count").asLong())
+                                        .toList()));
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         List<String> countMismatches = new ArrayList<>();
@@ -244,6 +253,7 @@ public final class ChaosRun {
                 missing.add(id);
             }
         }
+        writeDifferences(reference, docs, missing, unexpected, countMismatches);
         return new Result(
                 o.events(),
                 o.kills(),
@@ -412,10 +422,88 @@ public final class ChaosRun {
         return out;
     }
 
-    /** Alert id → the alert counts of its documents, over every alert index in the time range. */
-    private static Map<String, List<Long>> documents(String url, long from, long to)
+    /**
+     * What did not add up, one NDJSON line per alert (the reference's alert, or the document
+     * found), into {@code differences.ndjson} beside the checkpoints: the rule, group, window and
+     * counts are what tell a lost event from a window that began elsewhere.
+     */
+    private void writeDifferences(
+            Map<String, Alert> reference,
+            Map<String, List<ObjectNode>> docs,
+            List<String> missing,
+            List<String> unexpected,
+            List<String> countMismatches)
             throws IOException {
-        Map<String, List<Long>> out = new LinkedHashMap<>();
+        Path file = o.checkpointDir().resolve("differences.ndjson");
+        try (var w = Files.newBufferedWriter(file)) {
+            for (String id : missing) {
+                Alert a = reference.get(id);
+                w.write(
+                        difference(
+                                "missing",
+                                id,
+                                a.ruleId,
+                                a.groupKey(),
+                                a.windowStart,
+                                a.count,
+                                a.late));
+            }
+            for (String id : unexpected) {
+                ObjectNode d = docs.get(id).get(0);
+                w.write(documentDifference("unexpected", id, d, -1));
+            }
+            for (String line : countMismatches) {
+                String id = line.substring(0, line.indexOf(' '));
+                w.write(
+                        documentDifference(
+                                "count", id, docs.get(id).get(0), reference.get(id).count));
+            }
+        }
+        err.printf("soc bench --chaos: differences written to %s%n", file);
+    }
+
+    private static String documentDifference(String kind, String id, ObjectNode d, long expected) {
+        JsonNode alert = d.path("alert");
+        ObjectNode n =
+                (ObjectNode)
+                        Json.mapper()
+                                .valueToTree(
+                                        Map.of(
+                                                "kind", kind,
+                                                "id", id,
+                                                "rule", d.path("rule").path("id").asText(),
+                                                "group", alert.path("group_key").asText(),
+                                                "window_start",
+                                                        alert.path("window").path("start").asText(),
+                                                "count", alert.path("count").asLong(),
+                                                "late", alert.path("late").asBoolean()));
+        if (expected >= 0) {
+            n.put("expected", expected);
+        }
+        return n + "\n";
+    }
+
+    private static String difference(
+            String kind,
+            String id,
+            String rule,
+            String group,
+            long windowStart,
+            long count,
+            boolean late) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("kind", kind).put("id", id).put("rule", rule).put("group", group);
+        n.put("window_start", Instant.ofEpochMilli(windowStart).toString());
+        n.put("count", count).put("late", late);
+        return n + "\n";
+    }
+
+    /**
+     * Alert id → its documents (rule and alert fields), over every alert index in the time range.
+     */
+    private static Map<String, List<ObjectNode>> documents(String url, long from, long to)
+            throws IOException {
+        Map<String, List<ObjectNode>> out = new LinkedHashMap<>();
         try (ElasticsearchClient client =
                 ElasticsearchClients.create(ElasticsearchSettings.of(url))) {
             client.indices().refresh(r -> r.index(AlertIndices.ALIAS + "*"));
@@ -454,8 +542,8 @@ public final class ChaosRun {
                                                             src.filter(
                                                                     f ->
                                                                             f.includes(
-                                                                                    "alert.id",
-                                                                                    "alert.count")));
+                                                                                    "alert.*",
+                                                                                    "rule.id")));
                                     if (searchAfter != null) {
                                         s.searchAfter(searchAfter);
                                     }
@@ -464,9 +552,10 @@ public final class ChaosRun {
                                 ObjectNode.class);
                 List<Hit<ObjectNode>> hits = r.hits().hits();
                 for (Hit<ObjectNode> h : hits) {
-                    ObjectNode alert = (ObjectNode) h.source().path("alert");
-                    out.computeIfAbsent(alert.path("id").asText(), k -> new ArrayList<>())
-                            .add(alert.path("count").asLong());
+                    ObjectNode doc = h.source();
+                    out.computeIfAbsent(
+                                    doc.path("alert").path("id").asText(), k -> new ArrayList<>())
+                            .add(doc);
                 }
                 if (hits.size() < 1000) {
                     return out;

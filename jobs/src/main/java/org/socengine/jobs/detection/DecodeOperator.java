@@ -1,11 +1,17 @@
 package org.socengine.jobs.detection;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.util.PausableRelativeClock;
@@ -69,6 +75,15 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
 
     private transient long tickNow;
 
+    /** Each partition's newest event time, as of the last checkpoint. */
+    private transient ListState<PartitionTime> partitionState;
+
+    private transient List<PartitionTime> restoredPartitions;
+
+    /** A partition's event time in a checkpoint. */
+    public record PartitionTime(String topic, int partition, long maxTimestamp)
+            implements java.io.Serializable {}
+
     /**
      * @param allowedLateness how far a partition's watermark trails its newest event
      * @param idleness after how long an idle or wrong-clock partition stops holding the others
@@ -92,6 +107,35 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        // Split state: Kafka partitions stay with their subtask at an unchanged parallelism, and
+        // after a rescale a partition this subtask no longer reads only holds it back until idle.
+        partitionState =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "partition-event-time",
+                                        TypeInformation.of(PartitionTime.class)));
+        restoredPartitions = new ArrayList<>();
+        if (context.isRestored()) {
+            partitionState.get().forEach(restoredPartitions::add);
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<PartitionTime> out = new ArrayList<>();
+        for (PartitionWatermarks.Partition p : watermarks.partitions()) {
+            if (p.maxTimestamp != Long.MIN_VALUE) {
+                out.add(new PartitionTime(p.topic, p.partition, p.maxTimestamp));
+            }
+        }
+        partitionState.update(out);
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
         counters = new HashMap<>();
@@ -102,6 +146,9 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
         activityNow = activity.relativeTimeMillis();
         tickNow = getProcessingTimeService().getCurrentProcessingTime();
         watermarks = new PartitionWatermarks(latenessMillis, idleMillis, maxSkewMillis, tickNow);
+        for (PartitionTime p : restoredPartitions) {
+            watermarks.restore(p.topic(), p.partition(), p.maxTimestamp(), activityNow);
+        }
         getMetricGroup()
                 .gauge(
                         "wrongClockPartitions",

@@ -224,11 +224,24 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         for (Long t : clockState.get()) {
             clock = Math.max(clock, t);
         }
-        List<Routed> replay = new ArrayList<>();
-        forEachOwned(historyState, replay::add);
-        replay.sort(Comparator.comparingLong(r -> r.event.timestamp));
-        for (Routed r : replay) {
-            send(r, clock);
+        List<RestoreHorizon.Kept> replay = new ArrayList<>();
+        for (byte[] segment : historyState.get()) {
+            history.forEachKept(
+                    segment,
+                    k -> {
+                        Routed mine = owned(k.routed());
+                        if (mine != null) {
+                            replay.add(
+                                    new RestoreHorizon.Kept(k.sequence(), k.evaluatedAt(), mine));
+                        }
+                    });
+        }
+        // The order of evaluation; a checkpoint without it, the events' own times.
+        replay.sort(
+                Comparator.comparingLong(RestoreHorizon.Kept::sequence)
+                        .thenComparingLong(k -> k.routed().event.timestamp));
+        for (RestoreHorizon.Kept k : replay) {
+            send(k.routed(), clock, k.evaluatedAt());
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
         for (byte[] b : engineState.get()) {
@@ -416,28 +429,43 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     private void evaluate(Routed r) {
-        send(r, Long.MIN_VALUE);
+        send(r, Long.MIN_VALUE, Long.MIN_VALUE);
         eventsEvaluated.inc();
     }
 
     /**
      * Sends the event to its families' engines and keeps it for the longest of their horizons. A
-     * replay passes its clock: a family whose windows are already past the event (it was kept for a
-     * longer horizon of another family) does not get it.
+     * replay passes its clock and the time the event was first evaluated at: a family whose windows
+     * are already past the event (it was kept for a longer horizon of another family) does not get
+     * it.
      */
-    private void send(Routed r, long clock) {
+    private void send(Routed r, long clock, long evaluatedAt) {
         long keep = 0;
+        long at = evaluatedAt;
+        if (clock == Long.MIN_VALUE) {
+            // Live: the engines' time when they get it, which is later than its own when late.
+            at = r.event.timestamp;
+            for (String family : r.families) {
+                DetectionEngine engine = engines.get(family);
+                if (engine != null) {
+                    at = Math.max(at, engine.currentTime());
+                }
+            }
+        }
         for (String family : r.families) {
             DetectionEngine engine = engines.get(family);
             if (engine != null
-                    && (clock == Long.MIN_VALUE
-                            || r.event.timestamp >= clock - engine.horizonMillis())) {
+                    && (clock == Long.MIN_VALUE || at >= clock - engine.horizonMillis())) {
+                if (clock != Long.MIN_VALUE && at > engine.currentTime()) {
+                    // A replay: late as it was, at the time it was.
+                    engine.advanceTime(at);
+                }
                 engine.send(r.event);
                 keep = Math.max(keep, engine.horizonMillis());
             }
         }
         if (keep > 0) {
-            history.add(keep, r);
+            history.add(keep, r, at);
         }
     }
 

@@ -246,4 +246,23 @@ final class PartitionWatermarks {
     long watermark() {
         return emitted;
     }
+
+    /**
+     * A partition as a checkpoint left it: known from the start, holding the watermark at its
+     * newest event time until it sends again or goes idle. Without it, a restored subtask learnt
+     * its partitions afresh from the first records it read, and the first partition to answer after
+     * the start-up hold moved the watermark past where the others' replayed records resumed, which
+     * made their events late: alerts of the uninterrupted run went missing or came out short after
+     * a restore.
+     */
+    void restore(String topic, int partition, long maxTimestamp, long activeNow) {
+        Partition p = partition(topic, partition);
+        p.maxTimestamp = Math.max(p.maxTimestamp, maxTimestamp);
+        p.lastTimedAt = activeNow;
+    }
+
+    /** The partitions seen so far, for a checkpoint. */
+    List<Partition> partitions() {
+        return all;
+    }
 }

@@ -33,6 +33,11 @@ final class RestoreHorizon {
     private static final int SEGMENT_BYTES = 64 * 1024;
     private static final byte RAW = 0;
     private static final byte LZ4 = 1;
+
+    /** Horizon segments whose events carry their evaluation order and time (see {@link Kept}). */
+    private static final byte KEPT_RAW = 2;
+
+    private static final byte KEPT_LZ4 = 3;
     private static final LZ4Factory LZ4_FACTORY = LZ4Factory.fastestInstance();
 
     private final LZ4Compressor compressor = LZ4_FACTORY.fastCompressor();
@@ -51,18 +56,36 @@ final class RestoreHorizon {
 
     private record Segment(long newest, int count, byte[] bytes) {}
 
-    /** Keeps a routed event for {@code horizonMillis} of event time. */
-    void add(long horizonMillis, Routed r) {
+    /**
+     * An event as the engines got it: its place in the order of evaluation, and the engines' time
+     * when they got it. A late event entered its windows at the engines' time, not at its own, and
+     * stayed until that time plus the window; a replay in the order of the events' own times put it
+     * into the windows earlier and let it expire earlier, and the restored detector then counted
+     * other events than the one that never stopped (alerts short by one, or a window that began at
+     * another event). The replay follows {@code sequence} and moves the engines to {@code
+     * evaluatedAt} first, so that every event is evaluated as it was.
+     *
+     * @param sequence order of evaluation; -1 for events of a checkpoint older than this record,
+     *     which replay in the order of their own times
+     */
+    record Kept(long sequence, long evaluatedAt, Routed routed) {}
+
+    private long nextSequence;
+
+    /** Keeps a routed event, evaluated at {@code evaluatedAt}, for {@code horizonMillis}. */
+    void add(long horizonMillis, Routed r, long evaluatedAt) {
         Bucket b = buckets.computeIfAbsent(horizonMillis, h -> new Bucket());
         try {
+            b.open.writeLong(nextSequence++);
+            b.open.writeLong(evaluatedAt);
             serializer.serialize(r, b.open);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize a routed event", e);
         }
-        b.openNewest = Math.max(b.openNewest, r.event.timestamp);
+        b.openNewest = Math.max(b.openNewest, evaluatedAt);
         b.openCount++;
         if (b.open.length() >= SEGMENT_BYTES) {
-            b.sealed.addLast(new Segment(b.openNewest, b.openCount, seal(b.open)));
+            b.sealed.addLast(new Segment(b.openNewest, b.openCount, seal(b.open, true)));
             b.open.clear();
             b.openNewest = Long.MIN_VALUE;
             b.openCount = 0;
@@ -92,7 +115,7 @@ final class RestoreHorizon {
         for (Bucket b : buckets.values()) {
             b.sealed.forEach(s -> out.add(s.bytes()));
             if (b.openCount > 0) {
-                out.add(seal(b.open));
+                out.add(seal(b.open, true));
             }
         }
         return out;
@@ -109,7 +132,7 @@ final class RestoreHorizon {
             for (Routed r : records) {
                 serializer.serialize(r, buffer);
                 if (buffer.length() >= SEGMENT_BYTES) {
-                    out.add(seal(buffer));
+                    out.add(seal(buffer, false));
                     buffer.clear();
                 }
             }
@@ -117,24 +140,24 @@ final class RestoreHorizon {
             throw new IllegalStateException("cannot serialize a routed event", e);
         }
         if (buffer.length() > 0) {
-            out.add(seal(buffer));
+            out.add(seal(buffer, false));
         }
         return out;
     }
 
     /** The buffer's events as a stored segment: LZ4 with the raw length, or raw if no smaller. */
-    private byte[] seal(DataOutputSerializer buffer) {
+    private byte[] seal(DataOutputSerializer buffer, boolean kept) {
         int rawLength = buffer.length();
         byte[] raw = buffer.getSharedBuffer();
         byte[] packed = new byte[5 + compressor.maxCompressedLength(rawLength)];
         int n = compressor.compress(raw, 0, rawLength, packed, 5, packed.length - 5);
         if (n + 5 >= rawLength + 1) {
             byte[] out = new byte[rawLength + 1];
-            out[0] = RAW;
+            out[0] = kept ? KEPT_RAW : RAW;
             System.arraycopy(raw, 0, out, 1, rawLength);
             return out;
         }
-        packed[0] = LZ4;
+        packed[0] = kept ? KEPT_LZ4 : LZ4;
         packed[1] = (byte) (rawLength >>> 24);
         packed[2] = (byte) (rawLength >>> 16);
         packed[3] = (byte) (rawLength >>> 8);
@@ -147,10 +170,10 @@ final class RestoreHorizon {
         if (segment.length == 0) {
             return new DataInputDeserializer(segment);
         }
-        if (segment[0] == RAW) {
+        if (segment[0] == RAW || segment[0] == KEPT_RAW) {
             return new DataInputDeserializer(segment, 1, segment.length - 1);
         }
-        if (segment[0] != LZ4 || segment.length < 5) {
+        if ((segment[0] != LZ4 && segment[0] != KEPT_LZ4) || segment.length < 5) {
             throw new IllegalStateException("unknown horizon segment format " + segment[0]);
         }
         int rawLength =
@@ -165,10 +188,28 @@ final class RestoreHorizon {
 
     /** The routed events of one checkpointed segment, in the order they were added. */
     void forEachIn(byte[] segment, Consumer<Routed> action) {
+        forEachKept(segment, k -> action.accept(k.routed()));
+    }
+
+    /**
+     * The events of one checkpointed segment with their evaluation order and time; events of a
+     * segment without them (pending events, older checkpoints) have sequence -1 and their own time.
+     * Later {@link #add} calls continue after the largest sequence read.
+     */
+    void forEachKept(byte[] segment, Consumer<Kept> action) {
+        boolean kept = segment.length > 0 && (segment[0] == KEPT_RAW || segment[0] == KEPT_LZ4);
         DataInputDeserializer in = open(segment);
         try {
             while (in.available() > 0) {
-                action.accept(serializer.deserialize(in));
+                if (kept) {
+                    long sequence = in.readLong();
+                    long evaluatedAt = in.readLong();
+                    nextSequence = Math.max(nextSequence, sequence + 1);
+                    action.accept(new Kept(sequence, evaluatedAt, serializer.deserialize(in)));
+                } else {
+                    Routed r = serializer.deserialize(in);
+                    action.accept(new Kept(-1, r.event.timestamp, r));
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read a horizon segment", e);

@@ -23,6 +23,11 @@ class DecodeOperatorTest {
 
     private static OneInputStreamOperatorTestHarness<RawRecord, SecurityEvent> harness()
             throws Exception {
+        return harness(null);
+    }
+
+    private static OneInputStreamOperatorTestHarness<RawRecord, SecurityEvent> harness(
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState restored) throws Exception {
         var h =
                 new OneInputStreamOperatorTestHarness<>(
                         new DecodeOperator(
@@ -33,6 +38,9 @@ class DecodeOperatorTest {
                                 Duration.ofHours(1)));
         h.getExecutionConfig().setAutoWatermarkInterval(200);
         h.setProcessingTime(0);
+        if (restored != null) {
+            h.initializeState(restored);
+        }
         h.open();
         return h;
     }
@@ -87,6 +95,29 @@ class DecodeOperatorTest {
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 610)));
             h.setProcessingTime(30_200);
             assertThat(watermarks(h)).last().isEqualTo(T0 + 610_000 - 5_000 - 1);
+        }
+    }
+
+    @Test
+    void aRestoredSubtaskHoldsTheWatermarkForThePartitionsItHadBeforeTheyAnswer() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 600)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 10)));
+            h.setProcessingTime(30_000);
+            assertThat(watermarks(h)).containsExactly(T0 + 10_000 - 5_000 - 1);
+            snapshot = h.snapshot(1, 30_000);
+        }
+        try (var h = harness(snapshot)) {
+            // The busy partition answers first after the restore; the quiet one's replayed records
+            // are still to come, so the watermark stays where the quiet one left it.
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 620)));
+            h.setProcessingTime(10_000);
+            assertThat(watermarks(h)).allMatch(w -> w <= T0 + 10_000 - 5_000 - 1);
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 12)));
+            h.setProcessingTime(10_200);
+            assertThat(h.extractOutputStreamRecords()).hasSize(2);
+            assertThat(watermarks(h)).last().isEqualTo(T0 + 12_000 - 5_000 - 1);
         }
     }
 

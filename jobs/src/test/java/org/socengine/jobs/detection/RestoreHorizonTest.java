@@ -44,7 +44,7 @@ class RestoreHorizonTest {
         List<Long> sent = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             Routed r = flow(i);
-            h.add(3_600_000, r);
+            h.add(3_600_000, r, r.event.timestamp);
             sent.add(r.event.timestamp);
         }
         List<byte[]> segments = h.segments();

@@ -94,6 +94,18 @@ public final class DetectionEngine implements AutoCloseable {
     private RuleLimits limitDefaults = RuleLimits.DEFAULTS;
     private int cpuSampleEvery = DEFAULT_CPU_SAMPLE_EVERY;
     private long budgetPeriodStart = Long.MIN_VALUE;
+
+    /**
+     * Consecutive budget periods each rule has been over its CPU limit. CPU is the one measure that
+     * depends on the machine, not on the events: the first minutes after a start or a restore run
+     * in the interpreter, a collection or a neighbour's build slows everything; one period over
+     * quarantined the library's log-source-silence rule in a cold start. Only a rule over its limit
+     * for {@link #CPU_STRIKES} periods in a row is quarantined; rows and groups, which the events
+     * alone decide, count at once.
+     */
+    private final Map<String, Integer> cpuStrikes = new HashMap<>();
+
+    static final int CPU_STRIKES = 3;
     private final Map<String, RuleQuarantine> quarantined = new LinkedHashMap<>();
     private final List<RuleQuarantine> newlyQuarantined = new ArrayList<>();
     private long horizonMillis;
@@ -723,7 +735,14 @@ public final class DetectionEngine implements AutoCloseable {
             }
             RuleLimits limits = limitsOf(r);
             long cpuMs = u[0] / 1_000_000;
-            if (cpuSampleEvery > 0 && cpuMs > (long) limits.cpuMsPerMinute() * minutes) {
+            boolean overCpu =
+                    cpuSampleEvery > 0 && cpuMs > (long) limits.cpuMsPerMinute() * minutes;
+            int strikes = overCpu ? cpuStrikes.merge(r.id(), 1, Integer::sum) : 0;
+            if (!overCpu) {
+                cpuStrikes.remove(r.id());
+            }
+            if (strikes >= CPU_STRIKES) {
+                cpuStrikes.remove(r.id());
                 quarantine(
                         r,
                         RuleQuarantine.CPU,
