@@ -198,7 +198,12 @@ public final class ChaosRun {
                         + " %d lines in the middle of an attack%n",
                 positions.size(), triggers.size());
         String switchId = run + "-switch";
-        ChaosSwitch.Run kills = ChaosSwitch.plan(switchId, positions, triggers);
+        ChaosSwitch.Run kills =
+                ChaosSwitch.plan(
+                        switchId,
+                        positions,
+                        triggers,
+                        midAttack(reference.values(), o.start() + (end - o.start()) * 6 / 10));
         long c0 = System.nanoTime();
         try {
             StreamExecutionEnvironment env = environment(o.checkpointDir().resolve("chaos"));
@@ -393,21 +398,7 @@ public final class ChaosRun {
      * checkpoint kills it, between the attack's first events and its alert.
      */
     static Set<String> midAttackLines(java.util.Collection<Alert> alerts, long middle) {
-        Alert chosen =
-                alerts.stream()
-                        .filter(a -> a.evidence != null && a.evidence.size() >= 3)
-                        .min(
-                                Comparator.<Alert>comparingLong(
-                                                a ->
-                                                        Math.abs(
-                                                                a.evidence.get(
-                                                                                        a.evidence
-                                                                                                        .size()
-                                                                                                / 2)
-                                                                                .timestamp
-                                                                        - middle))
-                                        .thenComparing(a -> a.id))
-                        .orElse(null);
+        Alert chosen = attackNear(alerts, middle);
         Set<String> out = new LinkedHashSet<>();
         if (chosen == null) {
             return out;
@@ -420,6 +411,35 @@ public final class ChaosRun {
             }
         }
         return out;
+    }
+
+    /**
+     * The same attack as times and the attacker's value: between its second and its last but one
+     * event, a line that names the first value of its entity (the source address of a brute force).
+     */
+    static ChaosSwitch.MidAttack midAttack(java.util.Collection<Alert> alerts, long middle) {
+        Alert chosen = attackNear(alerts, middle);
+        if (chosen == null || chosen.entity.isEmpty()) {
+            return null;
+        }
+        List<SecurityEvent> ev = chosen.evidence;
+        String text = chosen.entity.values().iterator().next();
+        return new ChaosSwitch.MidAttack(
+                ev.get(1).timestamp, ev.get(ev.size() - 2).timestamp, text);
+    }
+
+    private static Alert attackNear(java.util.Collection<Alert> alerts, long middle) {
+        return alerts.stream()
+                .filter(a -> a.evidence != null && a.evidence.size() >= 3)
+                .min(
+                        Comparator.<Alert>comparingLong(
+                                        a ->
+                                                Math.abs(
+                                                        a.evidence.get(a.evidence.size() / 2)
+                                                                        .timestamp
+                                                                - middle))
+                                .thenComparing(a -> a.id))
+                .orElse(null);
     }
 
     /**

@@ -27,13 +27,15 @@ public final class ChaosSwitch implements MapFunction<RawRecord, RawRecord>, Che
         final AtomicLong seen = new AtomicLong();
         final Set<Long> pending = ConcurrentHashMap.newKeySet();
         final Set<String> triggers;
+        final MidAttack attack;
         final AtomicBoolean triggerFired = new AtomicBoolean();
         final AtomicLong kills = new AtomicLong();
         final AtomicLong triggerKills = new AtomicLong();
 
-        Run(Set<Long> positions, Set<String> triggers) {
+        Run(Set<Long> positions, Set<String> triggers, MidAttack attack) {
             pending.addAll(positions);
             this.triggers = Set.copyOf(triggers);
+            this.attack = attack;
         }
 
         public long kills() {
@@ -68,9 +70,30 @@ public final class ChaosSwitch implements MapFunction<RawRecord, RawRecord>, Che
         this.pauseNanos = pauseNanos;
     }
 
+    /**
+     * The middle of an attack as the raw records show it: Kafka time within its span and the
+     * attacker's value in the line. A decoded event's {@code event.original} is not always the line
+     * the sender wrote (a structured record is stored re-serialized), so lines alone missed the
+     * attack in some runs and the mid-attack kill never fired.
+     */
+    public record MidAttack(long from, long to, String text) implements java.io.Serializable {
+        boolean matches(RawRecord r, String line) {
+            return text != null
+                    && r.kafkaTimestamp >= from
+                    && r.kafkaTimestamp <= to
+                    && line.contains(text);
+        }
+    }
+
     /** Plans a run: kills at these record counts and at the first trigger line seen armed. */
     public static Run plan(String id, Set<Long> positions, Set<String> triggerLines) {
-        Run run = new Run(positions, triggerLines);
+        return plan(id, positions, triggerLines, null);
+    }
+
+    /** Also kills at the first record of the attack's middle seen armed. */
+    public static Run plan(
+            String id, Set<Long> positions, Set<String> triggerLines, MidAttack attack) {
+        Run run = new Run(positions, triggerLines, attack);
         RUNS.put(id, run);
         return run;
     }
@@ -89,10 +112,10 @@ public final class ChaosSwitch implements MapFunction<RawRecord, RawRecord>, Che
         if (!checkpointed) {
             return r;
         }
-        if (!run.triggers.isEmpty()
+        if ((!run.triggers.isEmpty() || run.attack != null)
                 && !run.triggerFired.get()
                 && r.value != null
-                && run.triggers.contains(new String(r.value, StandardCharsets.UTF_8))
+                && isTrigger(run, r)
                 && run.triggerFired.compareAndSet(false, true)) {
             run.kills.incrementAndGet();
             run.triggerKills.incrementAndGet();
@@ -106,6 +129,11 @@ public final class ChaosSwitch implements MapFunction<RawRecord, RawRecord>, Che
             }
         }
         return r;
+    }
+
+    private static boolean isTrigger(Run run, RawRecord r) {
+        String line = new String(r.value, StandardCharsets.UTF_8);
+        return run.triggers.contains(line) || (run.attack != null && run.attack.matches(r, line));
     }
 
     @Override
