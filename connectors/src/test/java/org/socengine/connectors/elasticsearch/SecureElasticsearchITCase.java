@@ -19,9 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
-import org.socengine.connectors.local.LocalElasticsearch;
-import org.socengine.connectors.local.WorkDirs;
 import org.socengine.connectors.testing.TestAlerts;
+import org.socengine.local.LocalElasticsearch;
+import org.socengine.local.WorkDirs;
 
 /**
  * Issue 5, test 5: a node with TLS on HTTP (certificates made here with openssl) and the file

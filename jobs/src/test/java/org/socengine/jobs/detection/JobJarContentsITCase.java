@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job jar that a Flink cluster runs holds the jobs and what they need, and nothing of the
- * command line, the simulator, the benchmark harness or the local Kafka and Elasticsearch
- * launchers. Runs after {@code package}, on the jar the build just made.
+ * command line, the simulator, the benchmark harness or the local Kafka and Elasticsearch launchers
+ * (module {@code local}, a test dependency of the jobs) and the Kafka broker they start. Runs after
+ * {@code package}, on the jar the build just made.
  */
 class JobJarContentsITCase {
 
@@ -20,7 +21,9 @@ class JobJarContentsITCase {
                     "org/socengine/cli/",
                     "org/socengine/sim/",
                     "org/socengine/bench/",
-                    "org/socengine/connectors/local/",
+                    "org/socengine/local/",
+                    // The broker's own classes (package kafka, Scala): the job is a client.
+                    "kafka/",
                     "picocli/",
                     "org/openjdk/jmh/");
 
