@@ -112,6 +112,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void theElasticsearchSinksKnowNoKafka() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.socengine.connectors.elasticsearch..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.socengine.connectors.kafka..",
+                        "org.apache.kafka..",
+                        "org.apache.flink.connector.kafka..")
+                .because(
+                        "each sink does one job: refused alerts leave through the dead-letter"
+                                + " sink the job gives the alert sink")
+                .check(classes);
+    }
+
+    @Test
     void decodersDoNotWriteToKafkaOrElasticsearch() {
         noClasses()
                 .that()

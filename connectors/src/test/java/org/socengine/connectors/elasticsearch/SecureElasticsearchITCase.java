@@ -178,9 +178,10 @@ class SecureElasticsearchITCase {
 
     private static AlertIndexWriter writer(ElasticsearchSettings s) throws Exception {
         return new AlertIndexWriter(
-                new AlertIndexWriter.Options(s, 100, 1000, 1000, null, null, 0),
+                new AlertIndexWriter.Options(s, 100, 1000, 1000, 0),
                 TestAlerts.manualTime(),
-                UnregisteredMetricsGroup.createSinkWriterMetricGroup());
+                UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                null);
     }
 
     private static final SinkWriter.Context NO_CONTEXT =
