@@ -102,7 +102,13 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             throws IOException {
         this.options = options;
         this.refusedAlerts = refusedAlerts;
-        this.client = ElasticsearchClients.create(options.settings());
+        try {
+            this.client = ElasticsearchClients.create(options.settings());
+        } catch (IOException | RuntimeException e) {
+            // This writer owns the dead-letter writer from here on: its producer must not leak.
+            closeQuietly(refusedAlerts);
+            throw e;
+        }
         this.timers = timers;
         this.indexed = metrics.counter("alertsIndexed");
         this.updated = metrics.counter("alertsUpdated");
@@ -427,6 +433,17 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         LOG.warn("Elasticsearch unavailable ({}); retrying in {} ms", why, current);
         Thread.sleep(current);
         return Math.min(current * 2, options.maxBackoffMillis());
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing after a failed start", e);
+        }
     }
 
     private void closeQuietly() {
