@@ -9,8 +9,8 @@ import org.socengine.cli.bench.ChaosRun;
 import org.socengine.cli.bench.FuzzRun;
 import org.socengine.cli.bench.MeasuredAlertSink;
 import org.socengine.cli.bench.RuleVariants;
-import org.socengine.connectors.local.WorkDirs;
 import org.socengine.jobs.internal.RuleSets;
+import org.socengine.local.WorkDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -337,8 +337,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Path rules = rulesDir != null ? rulesDir : RuleSets.defaultDirectory();
-        try (org.socengine.connectors.local.LocalServices services =
-                org.socengine.connectors.local.LocalServices.start(work, parallelism)) {
+        try (org.socengine.local.LocalServices services =
+                org.socengine.local.LocalServices.start(work, parallelism)) {
             ChaosRun.Result r =
                     new ChaosRun(
                                     new ChaosRun.Options(

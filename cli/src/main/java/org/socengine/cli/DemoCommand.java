@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.socengine.cli.demo.DemoRun;
-import org.socengine.connectors.local.WorkDirs;
+import org.socengine.local.WorkDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -247,8 +247,7 @@ public final class RunCommand implements Callable<Integer> {
         Path cp =
                 checkpoints != null
                         ? checkpoints
-                        : org.socengine.connectors.local.WorkDirs.defaultWorkDir()
-                                .resolve("checkpoints");
+                        : org.socengine.local.WorkDirs.defaultWorkDir().resolve("checkpoints");
         StreamExecutionEnvironment env =
                 FlinkEnvironments.local(
                         settings.options().parallelism(), cp, settings.checkpointInterval());

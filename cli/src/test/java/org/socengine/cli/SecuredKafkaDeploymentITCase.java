@@ -41,13 +41,14 @@ import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
-import org.socengine.connectors.local.LocalCertificateAuthority;
-import org.socengine.connectors.local.LocalKafka;
-import org.socengine.connectors.local.WorkDirs;
 import org.socengine.connectors.testing.LocalServicesExtension;
+import org.socengine.connectors.testing.SecuredLocalBroker;
 import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
 import org.socengine.jobs.internal.RuleSets;
+import org.socengine.local.LocalCertificateAuthority;
+import org.socengine.local.LocalKafka;
+import org.socengine.local.WorkDirs;
 import org.socengine.model.Json;
 import org.socengine.model.SocTopics;
 
@@ -92,7 +93,7 @@ class SecuredKafkaDeploymentITCase {
     static void startSecuredBroker() throws Exception {
         logs = CapturedLogs.start();
         work = WorkDirs.defaultWorkDir().resolve("secured-deployment-it");
-        kafka = LocalKafka.startSecured(work);
+        kafka = SecuredLocalBroker.start(work);
         rules = work.resolve("rules");
         Path syslog = rules.resolve("syslog");
         Files.createDirectories(syslog.resolve("fixtures"));
@@ -128,7 +129,7 @@ class SecuredKafkaDeploymentITCase {
     void theDetectionJobReadsRawRecordsAndWritesAlertsThroughTheSecuredListener() throws Exception {
         String topic = "soc.raw.syslog." + LocalKafka.DEPARTMENT;
         try (KafkaProducer<String, String> p =
-                producer(kafka.clientSettings(LocalKafka.DEPARTMENT_USER))) {
+                producer(SecuredLocalBroker.clientSettings(kafka, LocalKafka.DEPARTMENT_USER))) {
             for (int i = 0; i < 10; i++) {
                 long t = T0 + i * 2_000;
                 p.send(
@@ -155,7 +156,7 @@ class SecuredKafkaDeploymentITCase {
                     .get(30, TimeUnit.SECONDS);
         }
 
-        KafkaSettings job = kafka.clientSettings(LocalKafka.JOB_USER);
+        KafkaSettings job = SecuredLocalBroker.clientSettings(kafka, LocalKafka.JOB_USER);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         DetectionJob.build(
@@ -429,7 +430,8 @@ class SecuredKafkaDeploymentITCase {
 
     /** Every record of a one-partition topic up to its end, read as the admin. */
     private static List<ConsumerRecord<String, String>> readAll(String topic) {
-        Properties c = kafka.clientSettings(LocalKafka.ADMIN_USER).toProperties();
+        Properties c =
+                SecuredLocalBroker.clientSettings(kafka, LocalKafka.ADMIN_USER).toProperties();
         c.put("key.deserializer", StringDeserializer.class.getName());
         c.put("value.deserializer", StringDeserializer.class.getName());
         List<ConsumerRecord<String, String>> out = new ArrayList<>();

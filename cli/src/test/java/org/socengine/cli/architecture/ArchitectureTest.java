@@ -48,9 +48,44 @@ class ArchitectureTest {
                 .resideInAnyPackage(
                         "org.socengine.rules..",
                         "org.socengine.connectors..",
+                        "org.socengine.local..",
                         "org.socengine.jobs..",
                         "org.socengine.sim..",
                         "org.socengine.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void theLaunchersNeedNothingOfTheEngineButTheTopicNames() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.socengine.local..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.socengine.rules..",
+                        "org.socengine.connectors..",
+                        "org.socengine.jobs..",
+                        "org.socengine.sim..",
+                        "org.socengine.cli..")
+                .because("the connectors and the jobs use the launchers in their tests")
+                .check(classes);
+    }
+
+    @Test
+    void theJobAndItsConnectorsRunWithoutTheLocalLaunchers() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "org.socengine.connectors..",
+                        "org.socengine.rules..",
+                        "org.socengine.jobs..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.socengine.local..")
+                .because(
+                        "the local broker and node are test and demo tools, never on the job's"
+                                + " class path")
                 .check(classes);
     }
 
@@ -72,11 +107,24 @@ class ArchitectureTest {
                 .resideInAPackage("org.socengine.jobs..")
                 .should()
                 .dependOnClassesThat()
+                .resideInAnyPackage("org.socengine.cli..", "org.socengine.sim..", "picocli..")
+                .check(classes);
+    }
+
+    @Test
+    void theElasticsearchSinksKnowNoKafka() {
+        noClasses()
+                .that()
+                .resideInAPackage("org.socengine.connectors.elasticsearch..")
+                .should()
+                .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "org.socengine.cli..",
-                        "org.socengine.sim..",
-                        "org.socengine.connectors.local..",
-                        "picocli..")
+                        "org.socengine.connectors.kafka..",
+                        "org.apache.kafka..",
+                        "org.apache.flink.connector.kafka..")
+                .because(
+                        "each sink does one job: refused alerts leave through the dead-letter"
+                                + " sink the job gives the alert sink")
                 .check(classes);
     }
 

@@ -59,11 +59,20 @@ public final class SocKafka {
                 .build();
     }
 
+    /**
+     * Dead letters to {@code soc.dlq}, keyed by the stream they came from (the raw topic, or {@code
+     * soc.alerts} for alerts Elasticsearch refused), with reason and origin in the value.
+     */
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings) {
+        return deadLetterSink(settings, SocTopics.DLQ);
+    }
+
+    /** {@link #deadLetterSink(KafkaSettings)} to another topic (tests keep theirs apart). */
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings, String topic) {
         KafkaRecordSerializationSchema<DeadLetter> schema =
                 (d, ctx, ts) ->
                         new ProducerRecord<>(
-                                SocTopics.DLQ,
+                                topic,
                                 null,
                                 d.time,
                                 d.topic == null ? null : d.topic.getBytes(StandardCharsets.UTF_8),

@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,11 +26,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.socengine.connectors.elasticsearch.sink.AlertIndexer;
 import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
 import org.socengine.connectors.kafka.AlertStatusPublisher;
 import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.connectors.testing.TestAlerts;
+import org.socengine.connectors.testing.TestWriterContext;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Json;
@@ -36,12 +41,15 @@ import org.socengine.model.SocTopics;
 
 /**
  * The alert sink against the real node and broker: refused documents in the dead-letter topic while
- * the rest of the batch indexes, suppression updates folding into one document, department aliases,
- * the analyst lifecycle, retention by monthly index.
+ * the rest of the batch indexes (through the job's dead-letter sink, also inside a Flink job),
+ * suppression updates folding into one document, department aliases, the analyst lifecycle,
+ * retention by monthly index.
  */
 class AlertIndexWriterITCase {
 
     @RegisterExtension static final LocalServicesExtension SERVICES = new LocalServicesExtension();
+
+    @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension();
 
     private static final SinkWriter.Context NO_CONTEXT =
             new SinkWriter.Context() {
@@ -76,12 +84,19 @@ class AlertIndexWriterITCase {
         return "it-" + what + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * The writer as the job wires it: refused alerts go to the job's dead-letter sink ({@link
+     * SocKafka#deadLetterSink}, here to a topic of the test's own), opened as Flink would.
+     */
     private static AlertIndexWriter writer(String dlqTopic) throws Exception {
+        TestWriterContext context = TestWriterContext.create();
         return new AlertIndexWriter(
-                new AlertIndexWriter.Options(
-                        settings, 100, 1000, 1000, dlqTopic == null ? null : kafka, dlqTopic, 0),
-                TestAlerts.manualTime(),
-                UnregisteredMetricsGroup.createSinkWriterMetricGroup());
+                new AlertIndexWriter.Options(settings, 100, 1000, 1000, 0),
+                context.getProcessingTimeService(),
+                context.metricGroup(),
+                dlqTopic == null
+                        ? null
+                        : SocKafka.deadLetterSink(kafka, dlqTopic).createWriter(context));
     }
 
     private static long now() {
@@ -102,6 +117,8 @@ class AlertIndexWriterITCase {
             w.write(bad, NO_CONTEXT);
             w.write(good2, NO_CONTEXT);
             w.flush(false);
+            assertThat(w.alertsRejected()).isEqualTo(1);
+            assertThat(w.alertsDeadLettered()).isEqualTo(1);
         }
         String alias = AlertIndices.departmentAlias(dept);
         assertThat(TestAlerts.count(client, alias)).isEqualTo(2);
@@ -119,9 +136,43 @@ class AlertIndexWriterITCase {
         assertThat(d.path("alert_id").asText()).isEqualTo(bad.id);
         assertThat(d.path("index").asText()).isEqualTo(index);
         assertThat(d.path("status").asInt()).isEqualTo(400);
+        assertThat(d.path("operation").asText()).isEqualTo("create");
+        assertThat(d.path("topic").asText()).isEqualTo(SocTopics.ALERTS);
+        assertThat(d.path("department").asText()).isEqualTo(dept);
         JsonNode raw = Json.mapper().readTree(d.path("raw").asText());
         assertThat(raw.path("source").path("ip").asText()).isEqualTo("not-an-ip");
         assertThat(raw.path("alert").path("id").asText()).isEqualTo(bad.id);
+    }
+
+    @Test
+    void inAJobARefusedAlertLeavesThroughTheDeadLetterSinkTheJobGaveTheIndexer() throws Exception {
+        String dept = department("jobdlq");
+        String topic = "it.dlq." + dept;
+        SERVICES.kafka().createTopic(topic, 1);
+        long t = now();
+        Alert good = TestAlerts.alert(dept, "203.0.113.20", t);
+        Alert bad = TestAlerts.alert(dept, "not-an-ip", t);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(List.of(good, bad), TypeInformation.of(Alert.class))
+                .sinkTo(
+                        AlertIndexer.builder()
+                                .settings(settings)
+                                .refusedAlertsTo(SocKafka.deadLetterSink(kafka, topic))
+                                .build())
+                .name("alerts → Elasticsearch")
+                .uid("alert-sink");
+        env.execute("refused alert through the dead-letter sink");
+
+        assertThat(TestAlerts.get(client, AlertIndices.indexFor(good), good.id)).isNotNull();
+        List<ConsumerRecord<String, String>> dead = consume(topic, 1);
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).key()).isEqualTo(SocTopics.ALERTS);
+        JsonNode d = Json.mapper().readTree(dead.get(0).value());
+        assertThat(d.path("reason_code").asText()).isEqualTo(AlertIndexWriter.REJECTED);
+        assertThat(d.path("reason").asText()).contains("source.ip");
+        assertThat(d.path("topic").asText()).isEqualTo(SocTopics.ALERTS);
+        assertThat(d.path("alert_id").asText()).isEqualTo(bad.id);
     }
 
     @Test

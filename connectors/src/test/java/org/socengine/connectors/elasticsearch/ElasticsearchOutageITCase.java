@@ -19,9 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.connectors.elasticsearch.sink.AlertIndexer;
-import org.socengine.connectors.local.LocalElasticsearch;
-import org.socengine.connectors.local.WorkDirs;
 import org.socengine.connectors.testing.TestAlerts;
+import org.socengine.local.LocalElasticsearch;
+import org.socengine.local.WorkDirs;
 import org.socengine.model.Alert;
 
 /**

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
-import org.socengine.connectors.local.LocalElasticsearch;
-import org.socengine.connectors.local.WorkDirs;
 import org.socengine.connectors.testing.TestAlerts;
+import org.socengine.local.LocalElasticsearch;
+import org.socengine.local.WorkDirs;
 
 /**
  * Issue 5, test 5: a node with TLS on HTTP (certificates made here with openssl) and the file
@@ -178,9 +178,10 @@ class SecureElasticsearchITCase {
 
     private static AlertIndexWriter writer(ElasticsearchSettings s) throws Exception {
         return new AlertIndexWriter(
-                new AlertIndexWriter.Options(s, 100, 1000, 1000, null, null, 0),
+                new AlertIndexWriter.Options(s, 100, 1000, 1000, 0),
                 TestAlerts.manualTime(),
-                UnregisteredMetricsGroup.createSinkWriterMetricGroup());
+                UnregisteredMetricsGroup.createSinkWriterMetricGroup(),
+                null);
     }
 
     private static final SinkWriter.Context NO_CONTEXT =

@@ -21,9 +21,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.socengine.connectors.local.LocalCertificateAuthority;
-import org.socengine.connectors.local.LocalKafka;
-import org.socengine.connectors.local.WorkDirs;
+import org.socengine.connectors.testing.SecuredLocalBroker;
+import org.socengine.local.LocalCertificateAuthority;
+import org.socengine.local.LocalKafka;
+import org.socengine.local.WorkDirs;
 
 /**
  * The secured local broker (TLS with a CA made at run time, SCRAM-SHA-512 users, ACLs enforced):
@@ -39,7 +40,7 @@ class SecuredKafkaITCase {
     static void startSecuredBroker() throws IOException {
         work = WorkDirs.defaultWorkDir().resolve("secured-kafka-it");
         long t0 = System.nanoTime();
-        kafka = LocalKafka.startSecured(work);
+        kafka = SecuredLocalBroker.start(work);
         System.out.printf(
                 "secured Kafka broker ready in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
@@ -56,14 +57,14 @@ class SecuredKafkaITCase {
         String topic = "soc.raw.syslog." + LocalKafka.DEPARTMENT;
         String line = "<38>Nov 20 01:00:00 h sshd[1]: hello over TLS " + UUID.randomUUID();
         try (KafkaProducer<String, String> p =
-                producer(kafka.clientSettings(LocalKafka.DEPARTMENT_USER))) {
+                producer(SecuredLocalBroker.clientSettings(kafka, LocalKafka.DEPARTMENT_USER))) {
             p.send(new ProducerRecord<>(topic, LocalKafka.DEPARTMENT, line))
                     .get(30, TimeUnit.SECONDS);
         }
         List<String> read = new ArrayList<>();
         try (KafkaConsumer<String, String> c =
                 consumer(
-                        kafka.clientSettings(LocalKafka.JOB_USER),
+                        SecuredLocalBroker.clientSettings(kafka, LocalKafka.JOB_USER),
                         LocalKafka.JOB_GROUP_PREFIX + "-it-" + UUID.randomUUID())) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -146,7 +147,7 @@ class SecuredKafkaITCase {
 
     @Test
     void aDepartmentCannotWriteRulesNorAnotherDepartmentsTopic() {
-        KafkaSettings dept = kafka.clientSettings(LocalKafka.DEPARTMENT_USER);
+        KafkaSettings dept = SecuredLocalBroker.clientSettings(kafka, LocalKafka.DEPARTMENT_USER);
         for (String topic : List.of("soc.rules", "soc.raw.syslog.so-tc", "soc.alerts")) {
             try (KafkaProducer<String, String> p = producer(dept)) {
                 assertThatThrownBy(
@@ -170,7 +171,7 @@ class SecuredKafkaITCase {
 
     @Test
     void theJobCannotPublishRules() {
-        KafkaSettings job = kafka.clientSettings(LocalKafka.JOB_USER);
+        KafkaSettings job = SecuredLocalBroker.clientSettings(kafka, LocalKafka.JOB_USER);
         try (KafkaProducer<String, String> p = producer(job)) {
             assertThatThrownBy(
                             () ->
@@ -183,7 +184,7 @@ class SecuredKafkaITCase {
 
     @Test
     void settingsNeverShowThePasswords() {
-        KafkaSettings job = kafka.clientSettings(LocalKafka.JOB_USER);
+        KafkaSettings job = SecuredLocalBroker.clientSettings(kafka, LocalKafka.JOB_USER);
         String shown = job.toString();
         assertThat(shown)
                 .doesNotContain(kafka.password(LocalKafka.JOB_USER))

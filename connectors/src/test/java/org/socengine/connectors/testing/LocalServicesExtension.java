@@ -3,10 +3,10 @@ package org.socengine.connectors.testing;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.socengine.connectors.local.LocalElasticsearch;
-import org.socengine.connectors.local.LocalKafka;
-import org.socengine.connectors.local.LocalServices;
-import org.socengine.connectors.local.WorkDirs;
+import org.socengine.local.LocalElasticsearch;
+import org.socengine.local.LocalKafka;
+import org.socengine.local.LocalServices;
+import org.socengine.local.WorkDirs;
 
 /**
  * Starts the real Kafka broker and Elasticsearch node once per test JVM (one Failsafe run) and

@@ -44,7 +44,8 @@ public final class SocPipelines {
                         List.of(
                                 AlertIndexer.builder()
                                         .settings(es)
-                                        .deadLetters(kafka)
+                                        // Refused alerts take the decoders' dead-letter path.
+                                        .refusedAlertsTo(SocKafka.deadLetterSink(kafka))
                                         .retentionMonths(retentionMonths)
                                         .build(),
                                 SocKafka.alertSink(kafka)),

@@ -5,11 +5,10 @@ import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
 import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
-import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.model.Alert;
-import org.socengine.model.SocTopics;
 
 /**
  * Writes alerts to Elasticsearch with bulk {@code create} requests under their deterministic ids: a
@@ -19,8 +18,10 @@ import org.socengine.model.SocTopics;
  * Buffered alerts are flushed when the batch fills, every flush interval, and on every checkpoint,
  * so a completed checkpoint means its alerts are in Elasticsearch. While Elasticsearch is
  * unreachable or overloaded the writer retries with backoff and holds the stream (backpressure),
- * never dropping an alert. An alert Elasticsearch refuses for good (a mapping error) goes to the
- * dead-letter topic when one is configured; the rest of the batch still indexes.
+ * never dropping an alert. An alert Elasticsearch refuses for good (a mapping error) leaves through
+ * the dead-letter path the job gives it ({@link Builder#refusedAlertsTo}: the job's dead-letter
+ * sink, {@code soc.dlq}); the rest of the batch still indexes. This sink writes documents and
+ * nothing else: it knows no Kafka.
  */
 public final class AlertIndexer implements Sink<Alert> {
 
@@ -28,8 +29,7 @@ public final class AlertIndexer implements Sink<Alert> {
     private final int maxBatch;
     private final Duration flushInterval;
     private final Duration maxBackoff;
-    private final KafkaSettings deadLetters;
-    private final String deadLetterTopic;
+    private final Sink<DeadLetter> refusedAlerts;
     private final int retentionMonths;
 
     private AlertIndexer(Builder b) {
@@ -37,8 +37,7 @@ public final class AlertIndexer implements Sink<Alert> {
         this.maxBatch = b.maxBatch;
         this.flushInterval = b.flushInterval;
         this.maxBackoff = b.maxBackoff;
-        this.deadLetters = b.deadLetters;
-        this.deadLetterTopic = b.deadLetterTopic;
+        this.refusedAlerts = b.refusedAlerts;
         this.retentionMonths = b.retentionMonths;
     }
 
@@ -54,11 +53,12 @@ public final class AlertIndexer implements Sink<Alert> {
                         maxBatch,
                         flushInterval.toMillis(),
                         maxBackoff.toMillis(),
-                        deadLetters,
-                        deadLetterTopic,
                         retentionMonths),
                 context.getProcessingTimeService(),
-                context.metricGroup());
+                context.metricGroup(),
+                // Opened inside this writer, so the refused alerts of a checkpoint are delivered
+                // when this writer's flush returns.
+                refusedAlerts == null ? null : refusedAlerts.createWriter(context));
     }
 
     /** Validating builder. */
@@ -67,8 +67,7 @@ public final class AlertIndexer implements Sink<Alert> {
         private int maxBatch = 500;
         private Duration flushInterval = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofSeconds(30);
-        private KafkaSettings deadLetters;
-        private String deadLetterTopic = SocTopics.DLQ;
+        private Sink<DeadLetter> refusedAlerts;
         private int retentionMonths;
 
         public Builder settings(ElasticsearchSettings settings) {
@@ -92,17 +91,12 @@ public final class AlertIndexer implements Sink<Alert> {
         }
 
         /**
-         * Where alerts Elasticsearch refuses for good go ({@code soc.dlq}); without it they are
-         * only logged and counted.
+         * Where alerts Elasticsearch refuses for good go, as dead letters with reason {@code
+         * alert_rejected} and origin {@code soc.alerts}: the job's dead-letter sink. Without it
+         * they are only logged and counted.
          */
-        public Builder deadLetters(KafkaSettings kafka) {
-            this.deadLetters = kafka;
-            return this;
-        }
-
-        public Builder deadLetters(KafkaSettings kafka, String topic) {
-            this.deadLetters = kafka;
-            this.deadLetterTopic = topic;
+        public Builder refusedAlertsTo(Sink<DeadLetter> deadLetters) {
+            this.refusedAlerts = deadLetters;
             return this;
         }
 
@@ -130,9 +124,6 @@ public final class AlertIndexer implements Sink<Alert> {
             }
             if (retentionMonths < 0) {
                 throw new IllegalArgumentException("retentionMonths must be 0 (keep) or more");
-            }
-            if (deadLetters != null && (deadLetterTopic == null || deadLetterTopic.isBlank())) {
-                throw new IllegalArgumentException("dead-letter topic must be named");
             }
             return new AlertIndexer(this);
         }

@@ -19,24 +19,17 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.elasticsearch.AlertIndices;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
-import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.Json;
@@ -47,8 +40,8 @@ import org.socengine.model.Timestamps;
  * The writer of {@link org.socengine.connectors.elasticsearch.sink.AlertIndexer}: new alerts as
  * bulk {@code create} under their deterministic id, suppression updates as bulk {@code update} with
  * a partial document and the full alert as upsert, documents Elasticsearch refuses for good to the
- * dead-letter topic. Everything else is retried until it is written: a down Elasticsearch holds the
- * stream, it never loses an alert.
+ * dead-letter writer it was given (the job's dead-letter path, {@code soc.dlq}). Everything else is
+ * retried until it is written: a down Elasticsearch holds the stream, it never loses an alert.
  */
 public final class AlertIndexWriter implements SinkWriter<Alert> {
 
@@ -63,8 +56,6 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             int maxBatch,
             long flushIntervalMillis,
             long maxBackoffMillis,
-            KafkaSettings deadLetters,
-            String deadLetterTopic,
             int retentionMonths) {}
 
     /**
@@ -86,8 +77,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     private final List<Pending> buffer = new ArrayList<>();
     private final Map<String, Integer> bufferedUpdates = new HashMap<>();
     private final Set<String> readyIndices = new HashSet<>();
-    private final KafkaProducer<byte[], byte[]> dlq;
-    private final AtomicReference<Exception> dlqFailure = new AtomicReference<>();
+    private final SinkWriter<DeadLetter> refusedAlerts;
     private final Counter indexed;
     private final Counter updated;
     private final Counter coalesced;
@@ -99,11 +89,26 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     private boolean ilm;
     private volatile boolean closed;
 
+    /**
+     * @param refusedAlerts where alerts Elasticsearch refuses for good go, as dead letters (reason
+     *     {@link #REJECTED}, origin {@code soc.alerts}); this writer flushes it on every flush and
+     *     closes it. Null: they are only logged and counted.
+     */
     public AlertIndexWriter(
-            Options options, ProcessingTimeService timers, SinkWriterMetricGroup metrics)
+            Options options,
+            ProcessingTimeService timers,
+            SinkWriterMetricGroup metrics,
+            SinkWriter<DeadLetter> refusedAlerts)
             throws IOException {
         this.options = options;
-        this.client = ElasticsearchClients.create(options.settings());
+        this.refusedAlerts = refusedAlerts;
+        try {
+            this.client = ElasticsearchClients.create(options.settings());
+        } catch (IOException | RuntimeException e) {
+            // This writer owns the dead-letter writer from here on: its producer must not leak.
+            closeQuietly(refusedAlerts);
+            throw e;
+        }
         this.timers = timers;
         this.indexed = metrics.counter("alertsIndexed");
         this.updated = metrics.counter("alertsUpdated");
@@ -112,7 +117,6 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         this.rejected = metrics.counter("alertsRejected");
         this.deadLettered = metrics.counter("alertsDeadLettered");
         this.retries = metrics.counter("bulkRetries");
-        this.dlq = options.deadLetters() == null ? null : producer(options.deadLetters());
         try {
             setUp();
         } catch (IOException | ElasticsearchException e) {
@@ -127,16 +131,6 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                     ElasticsearchClients.describe(e, options.settings()));
         }
         scheduleFlush();
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(KafkaSettings settings) {
-        Properties p = settings.toProperties();
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
-        p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "soc-alert-indexer-dlq");
-        return new KafkaProducer<>(p);
     }
 
     /** Template (and ILM policy where the cluster has ILM); idempotent, so every start does it. */
@@ -218,19 +212,26 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         return coalesced.getCount();
     }
 
+    /** Alerts Elasticsearch refused for good. */
+    public long alertsRejected() {
+        return rejected.getCount();
+    }
+
+    /** Refused alerts handed to the dead-letter writer. */
+    public long alertsDeadLettered() {
+        return deadLettered.getCount();
+    }
+
     /**
      * Called on every checkpoint and at end of input: blocks until every buffered alert is in
-     * Elasticsearch (or, refused for good, in the dead-letter topic).
+     * Elasticsearch or, refused for good, delivered by the dead-letter writer (whose flush fails
+     * the checkpoint if it cannot deliver).
      */
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         flushBuffer();
-        if (dlq != null) {
-            dlq.flush();
-            Exception e = dlqFailure.getAndSet(null);
-            if (e != null) {
-                throw new IOException("cannot write refused alerts to the dead-letter topic", e);
-            }
+        if (refusedAlerts != null) {
+            refusedAlerts.flush(endOfInput);
         }
     }
 
@@ -366,7 +367,8 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 .toEpochMilli();
     }
 
-    private void refused(Pending p, int status, ErrorCause error) {
+    private void refused(Pending p, int status, ErrorCause error)
+            throws IOException, InterruptedException {
         rejected.inc();
         String reason =
                 error == null
@@ -377,9 +379,9 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                                 + (error.causedBy() != null
                                         ? " (" + error.causedBy().reason() + ")"
                                         : "");
-        if (dlq == null) {
+        if (refusedAlerts == null) {
             LOG.error(
-                    "Elasticsearch refused alert {} of rule {} for good ({}) and no dead-letter topic is set: {}",
+                    "Elasticsearch refused alert {} of rule {} for good ({}) and no dead-letter path is set: {}",
                     p.id(),
                     p.ruleId(),
                     status,
@@ -387,13 +389,12 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             return;
         }
         LOG.warn(
-                "Elasticsearch refused alert {} of rule {} for good ({}); sent to {}: {}",
+                "Elasticsearch refused alert {} of rule {} for good ({}); sent to the dead letters: {}",
                 p.id(),
                 p.ruleId(),
                 status,
-                options.deadLetterTopic(),
                 reason);
-        DeadLetter d = new DeadLetter();
+        RefusedAlert d = new RefusedAlert();
         d.reasonCode = REJECTED;
         d.reason = reason;
         d.decoder = "elasticsearch";
@@ -405,26 +406,26 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         d.department = p.department();
         d.raw = p.document().toString().getBytes(StandardCharsets.UTF_8);
         d.time = System.currentTimeMillis();
-        ObjectNode tree = d.toTree();
-        tree.put("alert_id", p.id());
-        tree.put("index", p.index());
-        tree.put("status", status);
-        tree.put("operation", p.update() ? "update" : "create");
-        dlq.send(
-                new ProducerRecord<>(
-                        options.deadLetterTopic(),
-                        null,
-                        d.time,
-                        // Keyed by the stream it came from, like the decoders' dead letters.
-                        d.topic.getBytes(StandardCharsets.UTF_8),
-                        tree.toString().getBytes(StandardCharsets.UTF_8)),
-                (md, e) -> {
-                    if (e != null) {
-                        dlqFailure.compareAndSet(null, e);
-                    } else {
-                        deadLettered.inc();
-                    }
-                });
+        d.alertId = p.id();
+        d.index = p.index();
+        d.status = status;
+        d.operation = p.update() ? "update" : "create";
+        refusedAlerts.write(d, new At(d.time));
+        // Handed over: the next flush delivers it or fails the checkpoint, so it is not lost.
+        deadLettered.inc();
+    }
+
+    /** The write context of a dead letter: it happened now, outside any input record. */
+    private record At(long time) implements SinkWriter.Context {
+        @Override
+        public long currentWatermark() {
+            return Long.MIN_VALUE;
+        }
+
+        @Override
+        public Long timestamp() {
+            return time;
+        }
     }
 
     private long backoff(long current, String why) throws InterruptedException {
@@ -432,6 +433,17 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         LOG.warn("Elasticsearch unavailable ({}); retrying in {} ms", why, current);
         Thread.sleep(current);
         return Math.min(current * 2, options.maxBackoffMillis());
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("closing after a failed start", e);
+        }
     }
 
     private void closeQuietly() {
@@ -446,8 +458,8 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     public void close() throws Exception {
         closed = true;
         try {
-            if (dlq != null) {
-                dlq.close(java.time.Duration.ofSeconds(10));
+            if (refusedAlerts != null) {
+                refusedAlerts.close();
             }
         } finally {
             client.close();

@@ -1,4 +1,4 @@
-package org.socengine.connectors.local;
+package org.socengine.local;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -249,9 +249,7 @@ public final class LocalElasticsearch implements AutoCloseable {
             if (options.caCertificate == null) {
                 throw new IOException("an https node needs the CA certificate to check readiness");
             }
-            hb.sslContext(
-                    org.socengine.connectors.elasticsearch.ElasticsearchClients.sslContext(
-                            options.caCertificate));
+            hb.sslContext(LocalCertificateAuthority.trusting(options.caCertificate));
         }
         HttpClient http = hb.build();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,4 +1,4 @@
-package org.socengine.connectors.local;
+package org.socengine.local;
 
 import java.io.IOException;
 import java.nio.file.Files;

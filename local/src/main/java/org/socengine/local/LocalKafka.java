@@ -1,4 +1,4 @@
-package org.socengine.connectors.local;
+package org.socengine.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,18 +23,22 @@ import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.socengine.connectors.kafka.KafkaAcls;
-import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.model.SocTopics;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) in a child JVM, on free
  * loopback ports, with its data under the working directory. Started from the Kafka jars on this
  * JVM's class path, so it needs nothing but what the build fetched from Maven Central.
+ *
+ * <p>A test and demo tool: it knows the topic names ({@link SocTopics}) and nothing else of the
+ * engine. The secured broker's grants and the engine's client settings are the caller's (the
+ * connectors' test helpers build them from {@code KafkaAcls} and {@code KafkaSettings}).
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -45,21 +50,21 @@ public final class LocalKafka implements AutoCloseable {
     /** The secured broker's super user (SCRAM-SHA-512), which the test harness administers with. */
     public static final String ADMIN_USER = "soc-admin";
 
-    /** The secured broker's user for the detection job, with {@link KafkaAcls#detectionJob}. */
+    /** The secured broker's user for the detection job. */
     public static final String JOB_USER = "soc-job";
 
     /** The job user's consumer groups start with this. */
     public static final String JOB_GROUP_PREFIX = "soc-detection";
 
-    /** The secured broker's user for rule admins, with {@link KafkaAcls#ruleAdmin}. */
+    /** The secured broker's user for rule admins. */
     public static final String RULE_ADMIN_USER = "soc-rule-admin";
 
     /** The department whose shipper the secured broker knows. */
     public static final String DEPARTMENT = "so-yt";
 
     /**
-     * The secured broker's user for that department's log shipper, with {@link
-     * KafkaAcls#department} on {@code soc.raw.<source>.so-yt} for every standard source.
+     * The secured broker's user for that department's log shipper, which writes {@code
+     * soc.raw.<source>.so-yt} for every standard source.
      */
     public static final String DEPARTMENT_USER = "dept-so-yt";
 
@@ -90,11 +95,14 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /**
-     * The secured mode's material: the test CA that signed the broker's certificate and the SCRAM
-     * users with their random passwords.
+     * The secured mode's material: the test CA that signed the broker's certificate, the SCRAM
+     * users with their random passwords, and what the users may do.
      */
     private record Security(
-            LocalCertificateAuthority ca, Path keystore, Map<String, String> passwords) {}
+            LocalCertificateAuthority ca,
+            Path keystore,
+            Map<String, String> passwords,
+            List<AclBinding> acls) {}
 
     public static LocalKafka start(Path workDir) throws IOException {
         return start(workDir, Duration.ofSeconds(90));
@@ -110,14 +118,17 @@ public final class LocalKafka implements AutoCloseable {
      * it only on a SASL_SSL listener (TLS with a certificate from a CA made now, SCRAM-SHA-512
      * users {@link #ADMIN_USER}, {@link #JOB_USER}, {@link #RULE_ADMIN_USER}, {@link
      * #DEPARTMENT_USER} with random passwords); the controller listener takes only the broker's own
-     * certificate (mutual TLS); ACLs are enforced ({@link KafkaAcls}), the admin is the only super
-     * user. The standard topics and {@code soc.raw.<source>.so-yt} exist with one partition.
+     * certificate (mutual TLS); ACLs are enforced, {@code acls} are all the users may do, the admin
+     * is the only super user. The standard topics and {@code soc.raw.<source>.so-yt} exist with one
+     * partition.
      */
-    public static LocalKafka startSecured(Path workDir) throws IOException {
-        return startSecured(workDir, Duration.ofSeconds(90));
+    public static LocalKafka startSecured(Path workDir, Collection<AclBinding> acls)
+            throws IOException {
+        return startSecured(workDir, Duration.ofSeconds(90), acls);
     }
 
-    public static LocalKafka startSecured(Path workDir, Duration timeout) throws IOException {
+    public static LocalKafka startSecured(
+            Path workDir, Duration timeout, Collection<AclBinding> acls) throws IOException {
         Path dir = WorkDirs.ensure(workDir.resolve("kafka-secured"));
         LocalCertificateAuthority ca =
                 LocalCertificateAuthority.create(dir.resolve("ca"), "SOC local Kafka test CA");
@@ -127,7 +138,11 @@ public final class LocalKafka implements AutoCloseable {
         for (String u : List.of(ADMIN_USER, JOB_USER, RULE_ADMIN_USER, DEPARTMENT_USER)) {
             passwords.put(u, LocalCertificateAuthority.randomSecret());
         }
-        LocalKafka kafka = start(dir, timeout, new Security(ca, keystore, Map.copyOf(passwords)));
+        LocalKafka kafka =
+                start(
+                        dir,
+                        timeout,
+                        new Security(ca, keystore, Map.copyOf(passwords), List.copyOf(acls)));
         try {
             kafka.createUsersAndAcls();
         } catch (IOException | RuntimeException e) {
@@ -305,12 +320,7 @@ public final class LocalKafka implements AutoCloseable {
             }
             sb.append(line).append('\n');
         }
-        String jaas =
-                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + ADMIN_USER
-                        + "\" password=\""
-                        + admin
-                        + "\";";
+        String jaas = scramLogin(ADMIN_USER, admin);
         return sb
                 + String.join(
                         "\n",
@@ -353,13 +363,11 @@ public final class LocalKafka implements AutoCloseable {
                                                 password));
                             }
                         });
-        List<AclBinding> acls = new ArrayList<>();
-        acls.addAll(KafkaAcls.detectionJob(JOB_USER, JOB_GROUP_PREFIX));
-        acls.addAll(KafkaAcls.ruleAdmin(RULE_ADMIN_USER));
-        acls.addAll(KafkaAcls.department(DEPARTMENT_USER, DEPARTMENT, STANDARD_SOURCES));
         try (Admin admin = admin()) {
             admin.alterUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
-            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            if (!security.acls().isEmpty()) {
+                admin.createAcls(security.acls()).all().get(30, TimeUnit.SECONDS);
+            }
         } catch (ExecutionException e) {
             throw new IOException(
                     "cannot create the secured broker's users and ACLs", e.getCause());
@@ -441,20 +449,35 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     /**
-     * Client settings for this broker: plain ones for the plain broker; for the secured one, TLS
-     * trusting the test CA (PKCS12 trust store) and SCRAM-SHA-512 as the given user.
+     * The client properties that reach this broker as the given user, bootstrap servers aside: none
+     * for the plain broker; for the secured one, TLS trusting the test CA (PKCS12 trust store) and
+     * SCRAM-SHA-512 with the user's password.
      */
-    public KafkaSettings clientSettings(String user) {
+    public Map<String, String> clientProperties(String user) {
         if (security == null) {
-            return KafkaSettings.of(bootstrapServers());
+            return Map.of();
         }
-        return KafkaSettings.builder(bootstrapServers())
-                .truststore(
-                        security.ca().truststore().toString(),
-                        security.ca().storePassword(),
-                        "PKCS12")
-                .saslScram(SCRAM, user, password(user))
-                .build();
+        return Map.of(
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+                "SASL_SSL",
+                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                security.ca().truststore().toString(),
+                SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG,
+                "PKCS12",
+                SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                security.ca().storePassword(),
+                SaslConfigs.SASL_MECHANISM,
+                SCRAM,
+                SaslConfigs.SASL_JAAS_CONFIG,
+                scramLogin(user, password(user)));
+    }
+
+    private static String scramLogin(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user
+                + "\" password=\""
+                + password
+                + "\";";
     }
 
     private void requireSecured() {
@@ -467,7 +490,7 @@ public final class LocalKafka implements AutoCloseable {
     public Admin admin() {
         Properties p = new Properties();
         if (security != null) {
-            p.putAll(clientSettings(ADMIN_USER).toProperties());
+            p.putAll(clientProperties(ADMIN_USER));
         }
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);

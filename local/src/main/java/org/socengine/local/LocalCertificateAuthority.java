@@ -1,4 +1,4 @@
-package org.socengine.connectors.local;
+package org.socengine.local;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,12 +11,15 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throw-away certificate authority for the local services, made at run time with the JDK's {@code
@@ -214,6 +217,32 @@ public final class LocalCertificateAuthority {
             }
         }
         Files.writeString(file, sb, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * A TLS context that trusts the CA certificates of a PEM file: how the launchers check that a
+     * node they started with such a CA is up.
+     */
+    public static SSLContext trusting(Path caPem) throws IOException {
+        try (InputStream in = Files.newInputStream(caPem)) {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IOException("no certificate in " + caPem);
+            }
+            TrustManagerFactory tmf =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use CA certificate " + caPem + ": " + e.getMessage(), e);
+        }
     }
 
     /** 24 random bytes in hex: a password nobody has to type. */

@@ -1,4 +1,4 @@
-package org.socengine.connectors.local;
+package org.socengine.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,19 +19,37 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.socengine.connectors.testing.LocalServicesExtension;
 
+/**
+ * The launchers start a broker that takes and gives back records, with the standard topics, and a
+ * node that answers as Elasticsearch of the pinned version. The other modules' integration tests
+ * share one pair through the connectors' {@code LocalServicesExtension}; this module sits below
+ * them, so it starts its own.
+ */
 class LocalServicesITCase {
 
-    @RegisterExtension static final LocalServicesExtension SERVICES = new LocalServicesExtension();
+    private static LocalServices services;
+
+    @BeforeAll
+    static void start() throws Exception {
+        services = LocalServices.start(WorkDirs.defaultWorkDir(), 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (services != null) {
+            services.close();
+        }
+    }
 
     @Test
     void brokerTakesAndGivesBackRecords() throws Exception {
-        SERVICES.kafka().createTopic("it.local.roundtrip", 1);
+        services.kafka().createTopic("it.local.roundtrip", 1);
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVICES.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
@@ -39,7 +57,7 @@ class LocalServicesITCase {
                     .get(30, TimeUnit.SECONDS);
         }
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SERVICES.bootstrapServers());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-local");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -58,7 +76,7 @@ class LocalServicesITCase {
         assertThat(LocalKafka.STANDARD_TOPICS.keySet())
                 .allSatisfy(
                         t ->
-                                assertThat(SERVICES.kafka().admin().listTopics().names().get())
+                                assertThat(services.kafka().admin().listTopics().names().get())
                                         .contains(t));
     }
 
@@ -69,7 +87,7 @@ class LocalServicesITCase {
                         .send(
                                 HttpRequest.newBuilder(
                                                 URI.create(
-                                                        SERVICES.elasticsearchUrl()
+                                                        services.elasticsearch().url()
                                                                 + "/_nodes/_local/info"))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
