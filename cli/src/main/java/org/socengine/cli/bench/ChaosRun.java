@@ -84,7 +84,8 @@ public final class ChaosRun {
             Duration pacePerRecord,
             long start,
             List<CompiledRule> rules,
-            Path checkpointDir) {}
+            Path checkpointDir,
+            Duration allowedLateness) {}
 
     /** What the run found; {@link #ok} when every alert is accounted for. */
     public record Result(
@@ -304,8 +305,12 @@ public final class ChaosRun {
                         // As the benchmark: small fetches keep the topics close in event time.
                         .property("max.partition.fetch.bytes", "32768")
                         .build();
+        // Lateness above the traffic mix's disorder: an event beyond it is late or not depending on
+        // when the decode step's watermark ticked, which no two runs share.
         DetectionJobOptions options =
-                DetectionJobOptions.defaults().withParallelism(o.parallelism());
+                DetectionJobOptions.defaults()
+                        .withParallelism(o.parallelism())
+                        .withAllowedLateness(o.allowedLateness());
         DataStream<RawRecord> raw =
                 env.fromSource(
                                 SocKafka.boundedRawSource(consumer, topics, group),

@@ -36,7 +36,8 @@ class ChaosRunITCase {
                                         // A month no other test writes alerts for.
                                         Instant.parse("2026-01-05T00:00:00Z").toEpochMilli(),
                                         RuleSets.compileAll(Path.of("..", "rules", "detections")),
-                                        checkpoints),
+                                        checkpoints,
+                                        Duration.ofMinutes(1)),
                                 System.err)
                         .run(SERVICES.kafka(), SERVICES.elasticsearchUrl());
         System.err.println(r.toJson());
