@@ -3,7 +3,7 @@ package org.socengine.bench;
 import java.util.ArrayList;
 import java.util.List;
 import org.socengine.cli.bench.TrafficMix;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.SecurityEvent;

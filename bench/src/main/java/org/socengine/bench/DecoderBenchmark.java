@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
 
 /**
