@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.socengine.connectors.decode.AdversarialRecords;
-import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.decode.core.RawRecord;
 
 /**
  * The decode stage on hostile records of the maximum size ({@link AdversarialRecords}, the same

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.socengine.connectors.config.SocConfig;
-import org.socengine.connectors.decode.DecoderOptions;
 import org.socengine.connectors.decode.Decoders;
-import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.decode.core.DecoderOptions;
+import org.socengine.connectors.decode.core.RawRecord;
 import picocli.CommandLine.Option;
 
 /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.socengine.connectors.decode.core.DecoderOptions;
 
 /**
  * Records of the maximum size built to make a decoder slow: long runs of what its scanners and

@@ -6,6 +6,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.socengine.connectors.decode.core.DecodeException;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.model.Json;
 import org.socengine.model.Timestamps;
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.socengine.connectors.decode.core.RawRecord;
 
 /**
  * Counters of the decode stage, per source and department: records received, decoded, dead-lettered

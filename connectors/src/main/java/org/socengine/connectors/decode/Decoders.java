@@ -4,6 +4,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.socengine.connectors.decode.cef.CefDecoder;
+import org.socengine.connectors.decode.cef.LeefDecoder;
+import org.socengine.connectors.decode.core.Decoder;
+import org.socengine.connectors.decode.core.DecoderOptions;
+import org.socengine.connectors.decode.dns.DnsQueryLogDecoder;
+import org.socengine.connectors.decode.firewall.AsaDecoder;
+import org.socengine.connectors.decode.network.NetflowDecoder;
+import org.socengine.connectors.decode.network.SuricataEveDecoder;
+import org.socengine.connectors.decode.network.ZeekDecoder;
+import org.socengine.connectors.decode.syslog.SyslogDecoder;
+import org.socengine.connectors.decode.web.AccessLogDecoder;
+import org.socengine.connectors.decode.windows.WindowsEventDecoder;
 import org.socengine.model.SocTopics;
 
 /**

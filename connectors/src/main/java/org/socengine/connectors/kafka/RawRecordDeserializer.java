@@ -7,7 +7,7 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.socengine.connectors.decode.Decoders;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 
 /**
  * Wraps each Kafka record with its origin and leaves the bytes undecoded: decoding happens in the

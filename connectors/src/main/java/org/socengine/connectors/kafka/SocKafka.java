@@ -9,7 +9,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.socengine.connectors.decode.DeadLetter;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.AlertStatusChange;

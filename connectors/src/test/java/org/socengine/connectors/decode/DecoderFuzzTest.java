@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.core.DecoderOptions;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.SecurityEvent;
 import org.socengine.model.SecurityEventCodec;

@@ -2,6 +2,7 @@ package org.socengine.connectors.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.core.Decoder;
 
 /**
  * Every java.util.regex pattern of the decoders is one a reviewer found linear, and still the one
@@ -53,7 +55,7 @@ class DecoderPatternAuditTest {
         // [^']+ before a quote), or is bounded, or is a lazy .*? that tests a literal at each
         // step; optional groups at most double the work. The hostile records of
         // AdversarialRecordTest run each of them over a megabyte.
-        reviewed("AccessLogDecoder.STATUS_BYTES", "^ (\\d{3}|-) (\\d+|-)");
+        reviewed("AccessLogFormat.STATUS_BYTES", "^ (\\d{3}|-) (\\d+|-)");
         reviewed("AccessLogDecoder.IIS_START", "^(\\d{4}-\\d{2}-\\d{2}) (\\d{2}:\\d{2}:\\d{2}) ");
         reviewed(
                 "AccountMessages.NEW_USER",
@@ -80,57 +82,57 @@ class DecoderPatternAuditTest {
                 "AccountMessages.PASSWORD",
                 "^(?:password for '?([^'\\s]+)'? changed|password changed for (\\S+))");
         reviewed(
-                "AsaDecoder.BUILT",
+                "AsaFormat.BUILT",
                 "^Built (inbound|outbound)? ?(TCP|UDP|SCTP|GRE|ICMP|ICMPv6) connection (?:(\\d+) )?for (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5}) \\(\\S+\\)(?: ?\\(\\S*\\))? to (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5})");
         reviewed(
-                "AsaDecoder.BUILT_ICMP",
+                "AsaFormat.BUILT_ICMP",
                 "^(Built|Teardown) (inbound |outbound )?(ICMP|ICMPv6) connection for faddr ([0-9a-fA-F:.]*[0-9a-fA-F])/\\d+(?:\\(\\S*\\))? gaddr \\S+ laddr ([0-9a-fA-F:.]*[0-9a-fA-F])");
         reviewed(
-                "AsaDecoder.TEARDOWN",
+                "AsaFormat.TEARDOWN",
                 "^Teardown (TCP|UDP|SCTP|GRE) connection (\\d+) for (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5}) to (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5})(?: duration (\\S+))?(?: bytes (\\d+))?(?: (.*))?$");
         reviewed(
-                "AsaDecoder.DENY_106023",
+                "AsaFormat.DENY_106023",
                 "^Deny (\\S+) src (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5}) dst (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5}).*? by access-group \"([^\"]*)\"");
         reviewed(
-                "AsaDecoder.DENY_106023_ICMP",
+                "AsaFormat.DENY_106023_ICMP",
                 "^Deny (icmp|icmp6) src (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F]) dst (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F]).*? by access-group \"([^\"]*)\"");
         reviewed(
-                "AsaDecoder.DENY_FROM_TO",
+                "AsaFormat.DENY_FROM_TO",
                 "^(?:Inbound (TCP|UDP) connection denied|Deny (?:inbound |outbound )?(\\S+)(?: \\(no connection\\))?|(TCP|UDP) access denied by ACL) from (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5}) to (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5})(?:.*? on interface (\\S+))?");
         reviewed(
-                "AsaDecoder.DENY_106014",
+                "AsaFormat.DENY_106014",
                 "^Deny (inbound|outbound) (icmp|icmp6) src (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F]) dst (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])");
         reviewed(
-                "AsaDecoder.DENY_REVERSE_PATH",
+                "AsaFormat.DENY_REVERSE_PATH",
                 "^Deny (\\S+) reverse path check from ([0-9a-fA-F:.]*[0-9a-fA-F]) to ([0-9a-fA-F:.]*[0-9a-fA-F])");
         reviewed(
-                "AsaDecoder.ACL_106100",
+                "AsaFormat.ACL_106100",
                 "^access-list (\\S+) (permitted|denied|est-allowed) (\\S+) ([\\w.-]+)/([0-9a-fA-F:.]*[0-9a-fA-F])\\((\\d+)\\) -> ([\\w.-]+)/([0-9a-fA-F:.]*[0-9a-fA-F])\\((\\d+)\\)");
         reviewed(
-                "AsaDecoder.DENIED_ICMP",
+                "AsaFormat.DENIED_ICMP",
                 "^Denied ICMP type=(\\d+), code=(\\d+) from ([0-9a-fA-F:.]*[0-9a-fA-F]) on interface (\\S+)");
         reviewed(
-                "AsaDecoder.LOGIN",
+                "AsaFormat.LOGIN",
                 "^Login (denied|permitted) from (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\d{1,5}) to (?:([A-Za-z][\\w.-]*):)?([0-9a-fA-F:.]*[0-9a-fA-F])/(\\S+) for user \"([^\"]*)\"");
         reviewed(
-                "CefDecoder.CEF_TIME",
+                "CefFormat.CEF_TIME",
                 "^([A-Z][a-z]{2}) (\\d{1,2})(?: (\\d{4}))? (\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,3}))?(?: (\\S+))?$");
         reviewed("CronMessages.ENTRY", "^\\(([^)]*)\\) ([A-Z][A-Z ]*?) \\((.*)\\)\\s*$");
         reviewed(
                 "DnsQueryLogDecoder.BIND_TIME",
                 "^(\\d{2})-([A-Za-z]{3})-(\\d{4}) (\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))? (.*)$");
         reviewed(
-                "DnsQueryLogDecoder.BIND_PREFIX",
+                "DnsQueryLogFormat.BIND_PREFIX",
                 "^(?:[\\w-]+: )?(?:info|notice|debug \\d+|warning|error|critical): ");
-        reviewed("DnsQueryLogDecoder.DNSMASQ_EXTRA", "^(\\d+) ([0-9a-fA-F:.]+)/(\\d+) (.*)$");
+        reviewed("DnsQueryLogFormat.DNSMASQ_EXTRA", "^(\\d+) ([0-9a-fA-F:.]+)/(\\d+) (.*)$");
         reviewed(
-                "DnsQueryLogDecoder.DNSMASQ_QUERY",
+                "DnsQueryLogFormat.DNSMASQ_QUERY",
                 "^query\\[(\\w+)\\] (\\S+) from ([0-9a-fA-F:.]+)");
         reviewed(
-                "DnsQueryLogDecoder.DNSMASQ_ANSWER",
+                "DnsQueryLogFormat.DNSMASQ_ANSWER",
                 "^(reply|cached|config|cached-stale|validation|(?:/\\S+)) (\\S+) is (.*)$");
-        reviewed("DnsQueryLogDecoder.DNSMASQ_FORWARDED", "^forwarded (\\S+) to ([0-9a-fA-F:.]+)");
-        reviewed("LeefDecoder.HEX_DELIMITER", "^(?:0?[xX])([0-9a-fA-F]{2,4})$");
+        reviewed("DnsQueryLogFormat.DNSMASQ_FORWARDED", "^forwarded (\\S+) to ([0-9a-fA-F:.]+)");
+        reviewed("LeefFormat.HEX_DELIMITER", "^(?:0?[xX])([0-9a-fA-F]{2,4})$");
         reviewed("NetfilterMessages.UPTIME", "^\\[\\s*\\d+\\.\\d+\\]\\s*");
         reviewed(
                 "PamMessages.AUTH_FAILURE",
@@ -228,38 +230,38 @@ class DecoderPatternAuditTest {
         // CLF: Starts with a literal "[", every repeat bounded: an attempt reads at most ~40
         // characters.
         reviewed(
-                "AccessLogDecoder.CLF",
+                "AccessLogFormat.CLF",
                 "\\[(\\d{1,2})/([A-Za-z]{3})/(\\d{4}):(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,6}))?(?: ?([+-]\\d{4}))?\\] \"");
         // MARK: Starts with a literal "%"; the one unbounded repeat ([a-z]+) stops at the next "-",
         // so attempts at different "%" read disjoint runs.
-        reviewed("AsaDecoder.MARK", "%(ASA|FTD|PIX|FWSM)-(?:[a-z]+-)?([0-7])-(\\d{6}): ?");
+        reviewed("AsaFormat.MARK", "%(ASA|FTD|PIX|FWSM)-(?:[a-z]+-)?([0-7])-(\\d{6}): ?");
         // DENY: Literal words between word boundaries, no repeat: constant work per position.
         reviewed(
-                "CefDecoder.DENY",
+                "CefFormat.DENY",
                 "(?i)\\b(block|blocked|deny|denied|drop|dropped|reject|rejected|prevent|prevented)\\b");
         // ALLOW: Literal words between word boundaries, no repeat: constant work per position.
         reviewed(
-                "CefDecoder.ALLOW",
+                "CefFormat.ALLOW",
                 "(?i)\\b(allow|allowed|accept|accepted|permit|permitted|pass|passed)\\b");
-        // BIND_QUERY: Tried with lookingAt at the first "client " only (DnsQueryLogDecoder.find);
+        // BIND_QUERY: Tried with lookingAt at the first "client " only (DnsQueryLogFormat.find);
         // later matches go to its RE2/J twin.
         reviewed(
-                "DnsQueryLogDecoder.BIND_QUERY",
+                "DnsQueryLogFormat.BIND_QUERY",
                 "client (?:@0x[0-9a-fA-F]+ )?([0-9a-fA-F:.]+)#(\\d+)(?: \\(([^)]*)\\))?: (?:view ([^:]+): )?query: (\\S+) (\\S+) (\\S+) (\\S*)(?: \\(([0-9a-fA-F:.]+)\\))?");
-        // BIND_DENIED: Tried with lookingAt at the first "client " only (DnsQueryLogDecoder.find);
+        // BIND_DENIED: Tried with lookingAt at the first "client " only (DnsQueryLogFormat.find);
         // later matches go to its RE2/J twin.
         reviewed(
-                "DnsQueryLogDecoder.BIND_DENIED",
+                "DnsQueryLogFormat.BIND_DENIED",
                 "client (?:@0x[0-9a-fA-F]+ )?([0-9a-fA-F:.]+)#(\\d+)(?: \\(([^)]*)\\))?: (?:view ([^:]+): )?(query|update|zone transfer|query \\(cache\\)) '([^/']+)/([^/']+)/([^']+)' denied");
         // SPACE_KEY: Starts with a literal space, one bounded repeat: at most 66 characters per
         // attempt.
-        reviewed("LeefDecoder.SPACE_KEY", " [A-Za-z0-9_.-]{1,64}=");
+        reviewed("LeefFormat.SPACE_KEY", " [A-Za-z0-9_.-]{1,64}=");
         // DENY: Literal words between word boundaries, no repeat: constant work per position.
         reviewed(
-                "LeefDecoder.DENY",
+                "LeefFormat.DENY",
                 "(?i)\\b(block|blocked|deny|denied|drop|dropped|reject|rejected)\\b");
         // ALLOW: Literal words between word boundaries, no repeat: constant work per position.
-        reviewed("LeefDecoder.ALLOW", "(?i)\\b(allow|allowed|accept|accepted|permit|permitted)\\b");
+        reviewed("LeefFormat.ALLOW", "(?i)\\b(allow|allowed|accept|accepted|permit|permitted)\\b");
         // FLAG: Literal words between word boundaries, no repeat: constant work per position.
         reviewed("NetfilterMessages.FLAG", "\\b(SYN|ACK|FIN|RST|PSH|URG|CWR|ECE)\\b");
         // DENY: Literal words, no repeat: constant work per position.
@@ -323,12 +325,13 @@ class DecoderPatternAuditTest {
                         "Pattern.quote(delimiter), -1",
                         "\"\\n\"");
         List<String> offenders = new ArrayList<>();
-        try (Stream<Path> files = Files.list(SOURCES)) {
-            for (Path f : files.sorted().toList()) {
+        // The decode package and its sub-packages: the stage, core, formats and source families.
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(f);
                 for (int i = 0; i < lines.size(); i++) {
                     String line = lines.get(i);
-                    String where = f.getFileName() + ":" + (i + 1) + ": " + line.strip();
+                    String where = SOURCES.relativize(f) + ":" + (i + 1) + ": " + line.strip();
                     String code = line.strip();
                     if (code.startsWith("*") || code.startsWith("//") || code.startsWith("/*")) {
                         continue;
@@ -581,9 +584,9 @@ class DecoderPatternAuditTest {
                 Path.of(Decoder.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                         .resolve("org/socengine/connectors/decode");
         Map<String, String> out = new TreeMap<>();
-        try (Stream<Path> files = Files.list(classes)) {
+        try (Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-                String name = f.getFileName().toString();
+                String name = classes.relativize(f).toString().replace(File.separatorChar, '.');
                 Class<?> c;
                 try {
                     c =

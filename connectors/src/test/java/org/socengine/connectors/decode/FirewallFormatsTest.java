@@ -3,6 +3,8 @@ package org.socengine.connectors.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.core.DecodeException;
+import org.socengine.connectors.decode.format.CefFormat;
 import org.socengine.model.SecurityEvent;
 
 /** CEF, LEEF and Cisco ASA, on their own topics and inside syslog. */
@@ -45,7 +47,7 @@ class FirewallFormatsTest {
 
     private static java.util.Map<String, String> assertExtension(String s) {
         try {
-            return CefDecoder.extension(s);
+            return CefFormat.extension(s);
         } catch (DecodeException e) {
             throw new AssertionError(e);
         }

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.socengine.connectors.decode.core.RawRecord;
 
 /**
  * Whatever arrives on a topic, the decode stage ends every record as an event, a dead letter with a

@@ -9,6 +9,8 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.core.Scan;
+import org.socengine.connectors.decode.syslog.NetfilterMessages;
 
 /**
  * The hand-written scanners find exactly what the regular expressions they replaced found, on

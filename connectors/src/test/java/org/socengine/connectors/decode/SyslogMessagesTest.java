@@ -3,6 +3,8 @@ package org.socengine.connectors.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.core.DecoderOptions;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.model.SecurityEvent;
 
 /** Program parsers behind the syslog header: sudo, su and PAM, account management, cron. */

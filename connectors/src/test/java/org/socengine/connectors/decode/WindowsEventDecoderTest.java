@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.core.DecoderOptions;
 import org.socengine.model.SecurityEvent;
 
 class WindowsEventDecoderTest {

@@ -3,6 +3,7 @@ package org.socengine.connectors.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.core.DecoderOptions;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.model.SecurityEvent;
 

@@ -10,9 +10,9 @@ import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.socengine.connectors.decode.DeadLetter;
-import org.socengine.connectors.decode.DecoderOptions;
-import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.decode.core.DecoderOptions;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.model.SecurityEvent;
 
 class AssetInventoryTest {

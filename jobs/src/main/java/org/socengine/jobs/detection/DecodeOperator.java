@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.DecodeMetrics;
-import org.socengine.connectors.decode.RawRecord;
 import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.jobs.internal.SocMetrics;
 import org.socengine.model.SecurityEvent;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkAlignmentParams;
 import org.junit.jupiter.api.Test;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 
 class ReadingPaceTest {
 
