@@ -39,6 +39,15 @@ public final class SocTopics {
     /** Incidents of the escalation job. */
     public static final String INCIDENTS = "soc.incidents";
 
+    /**
+     * The escalation policy (YAML) the running escalation job should use (compacted, key {@code
+     * policy}): the newest valid one wins, a bad one is refused and the running one kept.
+     */
+    public static final String ESCALATION_POLICY = "soc.escalation-policy";
+
+    /** The escalation job's verdict on each policy it was given: accepted or refused, and why. */
+    public static final String ESCALATION_POLICY_STATUS = "soc.escalation-policy.status";
+
     /** The sources that have a shared raw topic of their own. */
     public static final List<String> RAW_SOURCES =
             List.of("syslog", "suricata", "zeek", "netflow", "winlog", "web", "dns");
@@ -98,6 +107,8 @@ public final class SocTopics {
         topics.put(ALERTS, false);
         topics.put(ALERT_STATUS, false);
         topics.put(INCIDENTS, false);
+        topics.put(ESCALATION_POLICY, true);
+        topics.put(ESCALATION_POLICY_STATUS, false);
         return topics;
     }
 }

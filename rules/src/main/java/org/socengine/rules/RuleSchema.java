@@ -32,10 +32,21 @@ public final class RuleSchema {
     private static final RuleSchema BUNDLED = load();
 
     private final JsonNode schema;
+    private final String subject;
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
 
-    private RuleSchema(JsonNode schema) {
+    private RuleSchema(JsonNode schema, String subject) {
         this.schema = schema;
+        this.subject = subject;
+    }
+
+    /**
+     * A validator of another YAML file against its own schema (the escalation policy's), with the
+     * same {@code file:line: message} problems; {@code subject} names the document in messages
+     * about its root ("the policy").
+     */
+    public static RuleSchema of(JsonNode schema, String subject) {
+        return new RuleSchema(schema, subject);
     }
 
     public static RuleSchema bundled() {
@@ -51,7 +62,7 @@ public final class RuleSchema {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + RESOURCE);
             }
-            return new RuleSchema(new ObjectMapper().readTree(in));
+            return new RuleSchema(new ObjectMapper().readTree(in), "the rule");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,7 +72,9 @@ public final class RuleSchema {
         List<RuleProblem> out = new ArrayList<>();
         if (root == null) {
             // An empty file or one of comments alone composes to no node (found by RuleFuzzTest).
-            out.add(new RuleProblem(file, 1, "the rule file is empty: it must be a YAML mapping"));
+            out.add(
+                    new RuleProblem(
+                            file, 1, subject + " file is empty: it must be a YAML mapping"));
             return out;
         }
         validate(file, root, schema, "", out);
@@ -70,7 +83,7 @@ public final class RuleSchema {
 
     private void validate(String file, Node node, JsonNode s, String path, List<RuleProblem> out) {
         int line = node.getStartMark().getLine() + 1;
-        String where = path.isEmpty() ? "the rule" : "'" + path + "'";
+        String where = path.isEmpty() ? subject : "'" + path + "'";
         String type = s.path("type").asText("");
         switch (type) {
             case "object" -> {
@@ -108,8 +121,11 @@ public final class RuleSchema {
             String file, MappingNode map, JsonNode s, String path, List<RuleProblem> out) {
         int line = map.getStartMark().getLine() + 1;
         JsonNode props = s.path("properties");
-        boolean closed =
-                s.has("additionalProperties") && !s.get("additionalProperties").asBoolean();
+        // additionalProperties: false closes the mapping; a schema there validates every key that
+        // properties does not name (a mapping keyed by department id, say).
+        JsonNode additional = s.get("additionalProperties");
+        boolean closed = additional != null && additional.isBoolean() && !additional.asBoolean();
+        JsonNode others = additional != null && additional.isObject() ? additional : null;
         List<String> present = new ArrayList<>();
         for (NodeTuple t : map.getValue()) {
             String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : null;
@@ -122,6 +138,8 @@ public final class RuleSchema {
             String child = path.isEmpty() ? key : path + "." + key;
             if (props.has(key)) {
                 validate(file, t.getValueNode(), props.get(key), child, out);
+            } else if (others != null) {
+                validate(file, t.getValueNode(), others, child, out);
             } else if (closed) {
                 out.add(
                         new RuleProblem(

@@ -13,6 +13,8 @@ import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.AlertStatusChange;
+import org.socengine.model.Incident;
+import org.socengine.model.IncidentJson;
 import org.socengine.model.SocTopics;
 
 /** Builders for the engine's Kafka sources and sinks, on the topics of DESIGN.md. */
@@ -137,6 +139,40 @@ public final class SocKafka {
                 .setKafkaProducerConfig(settings.toProperties())
                 .setRecordSerializer(schema)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /**
+     * Incidents keyed by their deterministic id: every version of one incident goes to the same
+     * partition, in order, so the last record of a key is the incident as it stands.
+     */
+    public static KafkaSink<Incident> incidentSink(KafkaSettings settings) {
+        KafkaRecordSerializationSchema<Incident> schema =
+                (i, ctx, ts) ->
+                        new ProducerRecord<>(
+                                SocTopics.INCIDENTS,
+                                null,
+                                i.lastSeen > 0 ? i.lastSeen : null,
+                                i.id.getBytes(StandardCharsets.UTF_8),
+                                IncidentJson.toJson(i).getBytes(StandardCharsets.UTF_8));
+        return KafkaSink.<Incident>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setKafkaProducerConfig(settings.toProperties())
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** Every record of {@code soc.alerts}, undecoded with its origin, for the escalation job. */
+    public static KafkaSource<RawRecord> alertRecordSource(
+            KafkaSettings settings, String groupId, OffsetsInitializer start) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setProperties(settings.toProperties())
+                .setGroupId(groupId)
+                .setTopics(SocTopics.ALERTS)
+                .setStartingOffsets(start)
+                .setDeserializer(new RawRecordDeserializer())
                 .build();
     }
 }

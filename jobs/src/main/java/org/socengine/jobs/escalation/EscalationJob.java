@@ -1,0 +1,225 @@
+package org.socengine.jobs.escalation;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.socengine.connectors.decode.DeadLetter;
+import org.socengine.connectors.decode.RawRecord;
+import org.socengine.jobs.detection.SerializerTypeInfo;
+import org.socengine.model.Alert;
+import org.socengine.model.AlertStatusChange;
+import org.socengine.model.Incident;
+import org.socengine.model.Notification;
+
+/**
+ * The escalation job: alert records ({@code soc.alerts}) → read (unreadable ones to the dead
+ * letters) → event time from the alerts → incidents per department and entity, escalated by the
+ * policy ({@link IncidentCorrelator}) → incident sinks; notifications to the dispatch; closes of
+ * alerts whose incident was closed to the alert-status sink. Analysts' status changes and policy
+ * updates (validated once, {@link PolicyUpdateValidator}) are broadcast to the correlator.
+ *
+ * <p>Sources and sinks are parameters, so the same topology runs on Kafka and Elasticsearch ({@link
+ * EscalationJobMain}) and on collections and collecting sinks in tests.
+ */
+public final class EscalationJob {
+
+    private EscalationJob() {}
+
+    /**
+     * Where the notifications go. The job hands its stream of notifications to it once; the
+     * delivering operator (retries, fallback channels, exactly once per idempotency key) is
+     * attached there.
+     */
+    @FunctionalInterface
+    public interface Dispatch extends Serializable {
+        void attach(DataStream<Notification> notifications);
+
+        /** Every notification to one sink, as it is (tests, or a topic for another deliverer). */
+        static Dispatch toSink(Sink<Notification> sink) {
+            return notifications ->
+                    notifications
+                            .sinkTo(sink)
+                            .name("notifications → " + sink.getClass().getSimpleName())
+                            .uid("notification-sink");
+        }
+
+        /** Nobody is told (replays that only rebuild incidents). */
+        static Dispatch none() {
+            return notifications -> {};
+        }
+    }
+
+    /**
+     * The job's sinks; any may be null to drop that output (never in production: see {@link
+     * EscalationJobMain}).
+     *
+     * @param incidents every version of every incident (Elasticsearch, {@code soc.incidents})
+     * @param alertStatus closes of the alerts of closed incidents ({@code soc.alert-status})
+     * @param deadLetters unreadable alert records ({@code soc.dlq})
+     * @param policyStatus accepted and refused policies ({@code soc.escalation-policy.status})
+     */
+    public record Sinks(
+            List<Sink<Incident>> incidents,
+            Sink<AlertStatusChange> alertStatus,
+            Sink<DeadLetter> deadLetters,
+            Sink<PolicyStatus> policyStatus) {
+
+        public Sinks {
+            incidents = incidents == null ? List.of() : List.copyOf(incidents);
+        }
+    }
+
+    /** The streams the topology produced, for callers that attach more sinks or assertions. */
+    public record Streams(
+            DataStream<Alert> alerts,
+            DataStream<Incident> incidents,
+            DataStream<Notification> notifications,
+            DataStream<AlertStatusChange> alertCloses,
+            DataStream<DeadLetter> deadLetters,
+            DataStream<PolicyStatus> policyStatuses) {}
+
+    /**
+     * Builds the topology.
+     *
+     * @param alertRecords the records of {@code soc.alerts}, undecoded, with their origin
+     * @param statusChanges analysts' changes from {@code soc.alert-status}; null for none
+     * @param policyUpdates policies published on {@code soc.escalation-policy}; null for none
+     * @param initialPolicy the policy until the topic gives another (validated by the caller)
+     */
+    public static Streams build(
+            DataStream<RawRecord> alertRecords,
+            DataStream<AlertStatusChange> statusChanges,
+            DataStream<PolicyRecord> policyUpdates,
+            EscalationPolicy initialPolicy,
+            Sinks sinks,
+            Dispatch dispatch,
+            EscalationJobOptions options) {
+        Objects.requireNonNull(initialPolicy, "initialPolicy");
+        Objects.requireNonNull(dispatch, "dispatch");
+        var env = alertRecords.getExecutionEnvironment();
+        int p = options.parallelism();
+
+        SingleOutputStreamOperator<Alert> read =
+                alertRecords
+                        .process(new AlertReader())
+                        .returns(SerializerTypeInfo.alerts())
+                        .name("read alerts")
+                        .uid("escalation-read-alerts")
+                        .setParallelism(p);
+        DataStream<Alert> alerts =
+                read.assignTimestampsAndWatermarks(
+                                AlertWatermarks.strategy(
+                                        options.alertDisorder(), options.quietAdvance()))
+                        .name("event time from the alerts")
+                        .uid("escalation-alert-time")
+                        .setParallelism(p);
+
+        DataStream<EscalationControl> controls = null;
+        SingleOutputStreamOperator<EscalationControl> policies = null;
+        if (policyUpdates != null) {
+            policies =
+                    policyUpdates
+                            .process(new PolicyUpdateValidator())
+                            .returns(TypeInformation.of(EscalationControl.class))
+                            .name("validate escalation policies")
+                            .uid("escalation-policy-validator")
+                            .setParallelism(1);
+            controls = policies;
+        }
+        if (statusChanges != null) {
+            DataStream<EscalationControl> statuses =
+                    statusChanges
+                            .map(EscalationControl::status)
+                            .returns(TypeInformation.of(EscalationControl.class))
+                            .name("status changes as control messages")
+                            .uid("escalation-status-control")
+                            .setParallelism(1);
+            controls = controls == null ? statuses : controls.union(statuses);
+        }
+        if (controls == null) {
+            controls =
+                    env.fromSequence(0, 0)
+                            .filter(i -> false)
+                            .map(i -> new EscalationControl())
+                            .returns(TypeInformation.of(EscalationControl.class))
+                            .name("no control messages")
+                            .uid("escalation-control-none")
+                            .setParallelism(1);
+        }
+        // Control messages carry no event time: they must never hold back the alerts' clock.
+        controls =
+                controls.assignTimestampsAndWatermarks(endOfTime())
+                        .name("control messages outside event time")
+                        .uid("escalation-control-time")
+                        .setParallelism(1);
+
+        SingleOutputStreamOperator<Incident> incidents =
+                alerts.keyBy(IncidentKeys::keyOf)
+                        .connect(controls.broadcast(IncidentCorrelator.POLICY_STATE))
+                        .process(
+                                new IncidentCorrelator(
+                                        initialPolicy,
+                                        new IncidentCorrelator.Settings(
+                                                options.linkTemplate(), options.departmentNames())))
+                        .returns(TypeInformation.of(Incident.class))
+                        .name("group alerts into incidents and escalate")
+                        .uid("incident-correlator")
+                        .setParallelism(p);
+
+        for (int i = 0; i < sinks.incidents().size(); i++) {
+            Sink<Incident> sink = sinks.incidents().get(i);
+            incidents
+                    .sinkTo(sink)
+                    .name("incidents → " + sink.getClass().getSimpleName())
+                    .uid("incident-sink-" + i);
+        }
+        DataStream<Notification> notifications =
+                incidents.getSideOutput(IncidentCorrelator.NOTIFICATIONS);
+        dispatch.attach(notifications);
+        DataStream<AlertStatusChange> closes =
+                incidents.getSideOutput(IncidentCorrelator.ALERT_STATUS);
+        if (sinks.alertStatus() != null) {
+            closes.sinkTo(sinks.alertStatus())
+                    .name("alert closes → soc.alert-status")
+                    .uid("escalation-alert-status-sink");
+        }
+        DataStream<DeadLetter> dead = read.getSideOutput(AlertReader.DEAD_LETTERS);
+        if (sinks.deadLetters() != null) {
+            dead.sinkTo(sinks.deadLetters())
+                    .name("unreadable alerts → soc.dlq")
+                    .uid("escalation-dlq-sink");
+        }
+        DataStream<PolicyStatus> statuses =
+                policies == null ? null : policies.getSideOutput(PolicyUpdateValidator.STATUS);
+        if (statuses != null && sinks.policyStatus() != null) {
+            statuses.sinkTo(sinks.policyStatus())
+                    .name("policy status → soc.escalation-policy.status")
+                    .uid("escalation-policy-status-sink")
+                    .setParallelism(1);
+        }
+        return new Streams(alerts, incidents, notifications, closes, dead, statuses);
+    }
+
+    /** A watermark strategy that declares a stream irrelevant to event time. */
+    static <T> WatermarkStrategy<T> endOfTime() {
+        return WatermarkStrategy.<T>forGenerator(
+                ctx ->
+                        new WatermarkGenerator<T>() {
+                            @Override
+                            public void onEvent(T event, long ts, WatermarkOutput out) {}
+
+                            @Override
+                            public void onPeriodicEmit(WatermarkOutput out) {
+                                out.emitWatermark(new Watermark(Long.MAX_VALUE));
+                            }
+                        });
+    }
+}

@@ -1,0 +1,219 @@
+package org.socengine.jobs.escalation;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.socengine.connectors.config.SocConfig;
+import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.elasticsearch.sink.IncidentIndexer;
+import org.socengine.connectors.enrich.Department;
+import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.connectors.kafka.SocKafka;
+import org.socengine.model.AlertStatusChange;
+import org.socengine.model.SocTopics;
+
+/**
+ * Entry point for a Flink cluster: {@code flink run -c
+ * org.socengine.jobs.escalation.EscalationJobMain soc-jobs.jar --config soc.properties --policy
+ * /etc/soc/escalation-policy.yml}. Reads {@code soc.alerts}, {@code soc.alert-status} and {@code
+ * soc.escalation-policy}; writes incidents to Elasticsearch ({@code soc-incidents-*}) and {@code
+ * soc.incidents}, alert closes to {@code soc.alert-status}, unreadable alerts to {@code soc.dlq},
+ * policy verdicts to {@code soc.escalation-policy.status}. Notifications go to the dispatch that
+ * {@link #kafka} is given; this main, until the notifier is wired in, gives {@link
+ * EscalationJob.Dispatch#none()} and says so.
+ */
+public final class EscalationJobMain {
+
+    /** Options of {@link #main}, with what they mean. */
+    public static final Map<String, String> OPTIONS =
+            Map.of(
+                    "--config", "properties file of the connections (SocConfig)",
+                    "--policy", "escalation policy YAML (default: the bundled sample)",
+                    "--group", "Kafka consumer group (default soc-escalation)",
+                    "--parallelism", "operator parallelism (default 1)",
+                    "--link", "incident URL template, {id} for the incident id",
+                    "--checkpoint-interval", "checkpoint interval (default 30s)",
+                    "--quiet-advance",
+                            "event time follows the wall clock after this long without alerts (default 5m)");
+
+    private EscalationJobMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = parse(args);
+        SocConfig cfg =
+                SocConfig.load(o.containsKey("--config") ? Path.of(o.get("--config")) : null);
+        EscalationPolicy policy =
+                o.containsKey("--policy")
+                        ? EscalationPolicy.load(Path.of(o.get("--policy")))
+                        : EscalationPolicy.bundled();
+        Map<String, String> names = new LinkedHashMap<>();
+        for (Department d : cfg.departments().all()) {
+            names.put(d.id(), d.name());
+        }
+        EscalationJobOptions options =
+                EscalationJobOptions.defaults()
+                        .withParallelism(Integer.parseInt(o.getOrDefault("--parallelism", "1")))
+                        .withQuietAdvance(
+                                org.socengine.rules.Durations.parse(
+                                        o.getOrDefault("--quiet-advance", "5m")))
+                        .withLinkTemplate(o.get("--link"))
+                        .withDepartmentNames(names);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(
+                org.socengine.rules.Durations.parse(o.getOrDefault("--checkpoint-interval", "30s"))
+                        .toMillis());
+        kafka(
+                env,
+                cfg.kafka(),
+                cfg.elasticsearch(),
+                o.getOrDefault("--group", "soc-escalation"),
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
+                policy,
+                EscalationJob.Dispatch.none(),
+                options);
+        env.execute("soc-escalation");
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            String value;
+            int eq = name.indexOf('=');
+            if (name.startsWith("--") && eq > 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(name + ": missing value");
+            }
+            if (!OPTIONS.containsKey(name)) {
+                throw new IllegalArgumentException(
+                        "unknown option "
+                                + name
+                                + " (known: "
+                                + String.join(", ", OPTIONS.keySet())
+                                + ")");
+            }
+            o.put(name, value);
+        }
+        return o;
+    }
+
+    /**
+     * The production wiring on Kafka and Elasticsearch.
+     *
+     * @param start where the alerts are read from on a first start (a restore resumes from the
+     *     checkpoint's offsets)
+     */
+    public static EscalationJob.Streams kafka(
+            StreamExecutionEnvironment env,
+            KafkaSettings kafka,
+            ElasticsearchSettings es,
+            String groupId,
+            OffsetsInitializer start,
+            EscalationPolicy policy,
+            EscalationJob.Dispatch dispatch,
+            EscalationJobOptions options) {
+        DataStream<org.socengine.connectors.decode.RawRecord> alerts =
+                env.fromSource(
+                                SocKafka.alertRecordSource(kafka, groupId, start),
+                                WatermarkStrategy.noWatermarks(),
+                                SocTopics.ALERTS)
+                        .uid("escalation-alerts-source")
+                        .setParallelism(options.parallelism());
+        DataStream<AlertStatusChange> statuses =
+                env.fromSource(
+                                SocKafka.alertStatusSource(
+                                        kafka,
+                                        groupId + "-alert-status",
+                                        OffsetsInitializer.committedOffsets(
+                                                OffsetResetStrategy.LATEST)),
+                                WatermarkStrategy.noWatermarks(),
+                                SocTopics.ALERT_STATUS)
+                        .uid("escalation-alert-status-source")
+                        .setParallelism(1);
+        DataStream<PolicyRecord> policies =
+                env.fromSource(
+                                policySource(kafka, groupId + "-policy"),
+                                WatermarkStrategy.noWatermarks(),
+                                SocTopics.ESCALATION_POLICY)
+                        .uid("escalation-policy-source")
+                        .setParallelism(1);
+        return EscalationJob.build(
+                alerts,
+                statuses,
+                policies,
+                policy,
+                new EscalationJob.Sinks(
+                        List.of(new IncidentIndexer(es), SocKafka.incidentSink(kafka)),
+                        SocKafka.alertStatusSink(kafka),
+                        SocKafka.deadLetterSink(kafka),
+                        policyStatusSink(kafka)),
+                dispatch,
+                options);
+    }
+
+    /** The compacted policy topic from its beginning: the newest valid policy wins. */
+    public static KafkaSource<PolicyRecord> policySource(KafkaSettings kafka, String groupId) {
+        return KafkaSource.<PolicyRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setProperties(kafka.toProperties())
+                .setGroupId(groupId)
+                .setTopics(SocTopics.ESCALATION_POLICY)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new PolicyRecordDeserializer())
+                .build();
+    }
+
+    public static Sink<PolicyStatus> policyStatusSink(KafkaSettings kafka) {
+        KafkaRecordSerializationSchema<PolicyStatus> schema =
+                (s, ctx, ts) ->
+                        new ProducerRecord<>(
+                                SocTopics.ESCALATION_POLICY_STATUS,
+                                "policy".getBytes(StandardCharsets.UTF_8),
+                                s.toJson().getBytes(StandardCharsets.UTF_8));
+        return KafkaSink.<PolicyStatus>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(kafka.toProperties())
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    static final class PolicyRecordDeserializer
+            implements KafkaRecordDeserializationSchema<PolicyRecord> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<PolicyRecord> out) {
+            out.collect(
+                    PolicyRecord.of(
+                            r.value() == null
+                                    ? null
+                                    : new String(r.value(), StandardCharsets.UTF_8),
+                            r.topic() + "/" + r.partition() + "@" + r.offset()));
+        }
+
+        @Override
+        public TypeInformation<PolicyRecord> getProducedType() {
+            return TypeInformation.of(PolicyRecord.class);
+        }
+    }
+}
