@@ -92,14 +92,9 @@ final class HttpSender {
         String message = "HTTP " + status + snippet(response.body());
         Duration retryAfter = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
         if (status == 429 || status == 408 || status >= 500) {
-            return throwRetryable(message, status, retryAfter);
+            throw new DeliveryFailure(message, true, status, retryAfter);
         }
         throw DeliveryFailure.permanent(message, status);
-    }
-
-    private static int throwRetryable(String message, int status, Duration retryAfter)
-            throws DeliveryFailure {
-        throw new DeliveryFailure(message, true, status, retryAfter);
     }
 
     private String snippet(String body) {

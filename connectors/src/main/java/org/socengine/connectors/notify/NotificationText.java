@@ -81,7 +81,7 @@ public final class NotificationText {
     public String render(Format f, int maxChars) {
         List<String> head = new ArrayList<>();
         head.add(
-                bold(f, "[" + severity().toUpperCase(Locale.ROOT) + "] " + what())
+                bold(f, "[" + severity().toUpperCase(Locale.ROOT) + "] " + what() + ":")
                         + " "
                         + esc(f, clean(n.title, MAX_TITLE)));
         String entity = entity();

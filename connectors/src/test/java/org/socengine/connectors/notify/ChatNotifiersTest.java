@@ -227,7 +227,7 @@ class ChatNotifiersTest {
                 NotificationText.of(SampleNotifications.ordinary())
                         .render(NotificationText.Format.PLAIN, 4000);
         assertThat(s)
-                .startsWith("[CRITICAL] Escalated to tier 2 Brute force then lateral movement")
+                .startsWith("[CRITICAL] Escalated to tier 2: Brute force then lateral movement")
                 .contains("Where: Health Department (dept-health) · source.ip=10.20.0.5")
                 .contains(
                         "How bad: critical, risk 87 · 14 alerts · tactics: Credential Access, Lateral Movement")

@@ -24,6 +24,7 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.socengine.connectors.notify.ChannelSpec;
@@ -67,10 +68,11 @@ import org.socengine.model.NotificationOutcome;
  * a fallback and a recipient of its own is told once.
  *
  * <p>Without checkpointing (a demo run without checkpoints) use {@link #deliveringAtOnce()}: sends
- * happen when a notification arrives, and the ledger alone prevents repeats.
+ * happen when a notification arrives, and the ledger alone prevents repeats. At the end of a
+ * bounded input everything pending is sent ({@link #endInput()}).
  */
 public final class NotificationDispatcher extends AbstractStreamOperator<NotificationOutcome>
-        implements OneInputStreamOperator<Notification, NotificationOutcome> {
+        implements OneInputStreamOperator<Notification, NotificationOutcome>, BoundedOneInput {
 
     public static final String UID = "notification-dispatcher";
     public static final String NAME = "notify: deliver";
@@ -93,6 +95,7 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
     private transient Map<String, Notifier> notifiers;
     private transient Map<String, String> unavailable;
     private transient DeliveryLedger.Session ledgerSession;
+    private transient java.util.concurrent.ExecutorService sender;
     private transient Set<String> deliveredHere;
     private transient Counter delivered;
     private transient Counter failed;
@@ -209,6 +212,13 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
             }
         }
         ledgerSession = ledger.open();
+        sender =
+                java.util.concurrent.Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "notification-sender");
+                            t.setDaemon(true);
+                            return t;
+                        });
     }
 
     @Override
@@ -264,6 +274,24 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
         }
     }
 
+    /**
+     * The end of a bounded input (a replay, a test, stop-with-savepoint --drain): what is pending
+     * is sent now, as Flink's own sink committer commits at the end of input, because records
+     * emitted after the final checkpoint would not reach the outcome stream. The ledger still stops
+     * a repeat should the job fail before that checkpoint.
+     */
+    @Override
+    public void endInput() {
+        List<Notification> now = new ArrayList<>();
+        awaiting.values().forEach(now::addAll);
+        now.addAll(sinceLastSnapshot);
+        awaiting.clear();
+        sinceLastSnapshot = new ArrayList<>();
+        for (Notification n : now) {
+            send(n);
+        }
+    }
+
     /** Tries the notification's channel, then its fallbacks, until one delivers. */
     private void send(Notification n) {
         List<String> chain = new ArrayList<>();
@@ -286,6 +314,7 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
             Notification toSend =
                     i == 0 ? n : asFallback(n, channel, chain.subList(i + 1, chain.size()), key);
             NotificationOutcome o = outcome(n, key, channel, i == 0 ? null : n.idempotencyKey);
+            o.at = getProcessingTimeService().getCurrentProcessingTime();
             Notifier notifier = notifiers.get(channel);
             if (notifier == null) {
                 o.error =
@@ -293,26 +322,15 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
                                 ? "channel unavailable: " + unavailable.get(channel)
                                 : "no channel named '" + channel + "' in the policy";
             } else {
-                DeliveryResult r = notifier.send(toSend, key);
+                DeliveryResult r = sendAndRecord(notifier, toSend, key, o);
                 o.ok = r.ok();
                 o.attempts = r.attempts();
                 o.statusCode = r.statusCode();
                 o.error = r.error();
             }
-            o.at = getProcessingTimeService().getCurrentProcessingTime();
             if (o.ok) {
                 delivered.inc();
                 deliveredHere.add(key);
-                try {
-                    ledgerSession.record(o);
-                } catch (IOException e) {
-                    // Sent but not recorded: a crash before the next checkpoint would send it
-                    // again, and the receiver's idempotency check is all that stops the repeat.
-                    LOG.error(
-                            "notification {} was sent but the delivery ledger did not record it: {}",
-                            key,
-                            Redaction.text(e.getMessage()));
-                }
             } else {
                 failed.inc();
             }
@@ -321,6 +339,71 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
                 return;
             }
         }
+    }
+
+    /**
+     * Sends and, when the receiver accepted, writes the ledger, on the sender thread, and waits for
+     * both even when the task is being cancelled. A failover interrupts the task thread: an
+     * interrupted HTTP exchange may have reached the receiver without our knowing, and an
+     * interrupted file or Kafka write loses the record, and either would mean a second delivery
+     * after the restore. Waiting is bounded by the channel's timeouts and retries; Flink waits for
+     * a cancelled task far longer by default. Only a process that dies outright (kill -9) can still
+     * leave a sent message unrecorded, and receivers drop that repeat by its key.
+     */
+    private DeliveryResult sendAndRecord(
+            Notifier notifier, Notification n, String key, NotificationOutcome o) {
+        java.util.concurrent.Future<DeliveryResult> f =
+                sender.submit(
+                        () -> {
+                            DeliveryResult r = notifier.send(n, key);
+                            if (r.ok()) {
+                                NotificationOutcome done = copy(o, r);
+                                try {
+                                    ledgerSession.record(done);
+                                } catch (IOException e) {
+                                    // Sent but not recorded: a crash before the next checkpoint
+                                    // would send it again, and the receiver's idempotency check is
+                                    // all that stops the repeat.
+                                    LOG.error(
+                                            "notification {} was sent but the delivery ledger did"
+                                                    + " not record it: {}",
+                                            key,
+                                            Redaction.text(e.getMessage()));
+                                }
+                            }
+                            return r;
+                        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return DeliveryResult.failed(
+                            0, 0, "unexpected " + e.getCause().getClass().getSimpleName());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private NotificationOutcome copy(NotificationOutcome o, DeliveryResult r) {
+        NotificationOutcome c = new NotificationOutcome();
+        c.idempotencyKey = o.idempotencyKey;
+        c.incidentId = o.incidentId;
+        c.tier = o.tier;
+        c.channel = o.channel;
+        c.fallbackFor = o.fallbackFor;
+        c.ok = r.ok();
+        c.attempts = r.attempts();
+        c.statusCode = r.statusCode();
+        c.at = o.at;
+        return c;
     }
 
     /**
@@ -366,6 +449,9 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
 
     @Override
     public void close() throws Exception {
+        if (sender != null) {
+            sender.shutdown();
+        }
         if (notifiers != null) {
             notifiers.values().forEach(Notifier::close);
         }

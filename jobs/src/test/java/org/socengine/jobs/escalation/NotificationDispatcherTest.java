@@ -221,6 +221,21 @@ class NotificationDispatcherTest {
     }
 
     @Test
+    void theEndOfABoundedInputSendsWhatIsPending() throws Exception {
+        try (var h = harness(dispatcher())) {
+            h.open();
+            h.processElement(n("i1", 1, "oncall"), 0);
+            h.snapshot(1, 10);
+            h.processElement(n("i2", 1, "oncall"), 0);
+            h.endInput();
+            assertThat(receiver.acceptedKeys()).containsExactly("i1:1:oncall:1", "i2:1:oncall:1");
+            assertThat(outcomes(h)).hasSize(2);
+            h.notifyOfCompletedCheckpoint(1);
+            assertThat(receiver.acceptedKeys()).hasSize(2);
+        }
+    }
+
+    @Test
     void anUnknownChannelFailsWithAReasonAndFallsBack() throws Exception {
         try (var h = harness(dispatcher().deliveringAtOnce())) {
             h.open();
