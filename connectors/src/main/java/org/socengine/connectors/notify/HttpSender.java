@@ -91,6 +91,9 @@ final class HttpSender {
         }
         String message = "HTTP " + status + snippet(response.body());
         Duration retryAfter = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+        if (retryAfter == null && status == 429) {
+            retryAfter = telegramRetryAfter(response.body());
+        }
         if (status == 429 || status == 408 || status >= 500) {
             throw new DeliveryFailure(message, true, status, retryAfter);
         }
@@ -106,6 +109,23 @@ final class HttpSender {
             s = s.substring(0, SNIPPET) + "...";
         }
         return ": " + scrubber.scrub(s);
+    }
+
+    /** Telegram says how long to wait in its JSON answer: {@code parameters.retry_after}. */
+    static Duration telegramRetryAfter(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n =
+                    org.socengine.model.Json.mapper()
+                            .readTree(body)
+                            .path("parameters")
+                            .path("retry_after");
+            return n.canConvertToLong() && n.asLong() >= 0 ? Duration.ofSeconds(n.asLong()) : null;
+        } catch (IOException notJson) {
+            return null;
+        }
     }
 
     /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */

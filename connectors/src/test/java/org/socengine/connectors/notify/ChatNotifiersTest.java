@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -176,6 +178,31 @@ class ChatNotifiersTest {
                         .isTrue();
             }
         }
+    }
+
+    @Test
+    void telegramsRetryAfterInItsJsonAnswerIsObeyed() throws Exception {
+        List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.respond(
+                Response.of(
+                        429,
+                        "{\"ok\":false,\"error_code\":429,\"description\":\"Too Many Requests:"
+                                + " retry after 9\",\"parameters\":{\"retry_after\":9}}"));
+        Notifier t =
+                Notifiers.create(
+                        new ChannelSpec(
+                                "tg",
+                                "telegram",
+                                Map.of(
+                                        "bot_token", ref("token", TOKEN),
+                                        "chat_id", "42",
+                                        "api_base", server.url(""))),
+                        SecretResolver.environmentAndFiles(),
+                        new Notifiers.Runtime(waits::add, Clock.systemUTC(), () -> 0.5));
+        DeliveryResult r = t.send(SampleNotifications.ordinary());
+        assertThat(r.ok()).isTrue();
+        assertThat(r.attempts()).isEqualTo(2);
+        assertThat(waits).containsExactly(Duration.ofSeconds(9));
     }
 
     @Test
