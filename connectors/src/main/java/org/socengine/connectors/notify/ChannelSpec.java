@@ -35,6 +35,14 @@ public final class ChannelSpec implements Serializable {
         return java.util.Collections.unmodifiableMap(settings);
     }
 
+    /**
+     * What is wrong with this channel's settings for its type, one clear message each (naming the
+     * channel and the setting, never a secret's value); empty when the channel can be built.
+     */
+    public java.util.List<String> problems() {
+        return ChannelChecks.problems(this);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ChannelSpec c
