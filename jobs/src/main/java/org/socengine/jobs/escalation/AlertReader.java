@@ -12,7 +12,7 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.socengine.connectors.decode.DeadLetter;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.Json;

@@ -12,7 +12,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.socengine.connectors.decode.DeadLetter;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.jobs.detection.SerializerTypeInfo;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertStatusChange;

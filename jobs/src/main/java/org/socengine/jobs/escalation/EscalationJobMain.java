@@ -133,7 +133,7 @@ public final class EscalationJobMain {
             EscalationPolicy policy,
             EscalationJob.Dispatch dispatch,
             EscalationJobOptions options) {
-        DataStream<org.socengine.connectors.decode.RawRecord> alerts =
+        DataStream<org.socengine.connectors.decode.core.RawRecord> alerts =
                 env.fromSource(
                                 SocKafka.alertRecordSource(kafka, groupId, start),
                                 WatermarkStrategy.noWatermarks(),

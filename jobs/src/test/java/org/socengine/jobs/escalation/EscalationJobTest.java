@@ -14,7 +14,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.socengine.connectors.decode.DeadLetter;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.jobs.testing.CollectingSink;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;

@@ -12,7 +12,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.socengine.connectors.decode.RawRecord;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.jobs.internal.FlinkEnvironments;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
