@@ -39,6 +39,15 @@ public final class SocTopics {
     /** Incidents of the escalation job. */
     public static final String INCIDENTS = "soc.incidents";
 
+    /** What each notification channel tried did (key: idempotency key; JSON outcome). */
+    public static final String NOTIFICATION_OUTCOMES = "soc.notifications";
+
+    /**
+     * The escalation job's delivery ledger (compacted, key: idempotency key): what was delivered,
+     * read at start so that nothing is delivered twice.
+     */
+    public static final String NOTIFICATIONS_DELIVERED = "soc.notifications.delivered";
+
     /**
      * The escalation policy (YAML) the running escalation job should use (compacted, key {@code
      * policy}): the newest valid one wins, a bad one is refused and the running one kept.

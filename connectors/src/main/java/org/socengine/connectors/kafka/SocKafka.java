@@ -163,6 +163,30 @@ public final class SocKafka {
                 .build();
     }
 
+    /** Notification outcomes to {@code soc.notifications}, keyed by idempotency key. */
+    public static KafkaSink<org.socengine.model.NotificationOutcome> notificationOutcomeSink(
+            KafkaSettings settings) {
+        KafkaRecordSerializationSchema<org.socengine.model.NotificationOutcome> schema =
+                (o, ctx, ts) -> {
+                    try {
+                        return new ProducerRecord<>(
+                                SocTopics.NOTIFICATION_OUTCOMES,
+                                null,
+                                o.at > 0 ? o.at : null,
+                                o.idempotencyKey.getBytes(StandardCharsets.UTF_8),
+                                org.socengine.model.Json.mapper().writeValueAsBytes(o));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+        return KafkaSink.<org.socengine.model.NotificationOutcome>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setKafkaProducerConfig(settings.toProperties())
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
     /** Every record of {@code soc.alerts}, undecoded with its origin, for the escalation job. */
     public static KafkaSource<RawRecord> alertRecordSource(
             KafkaSettings settings, String groupId, OffsetsInitializer start) {

@@ -37,7 +37,8 @@ import org.socengine.model.NotificationOutcome;
 public final class KafkaDeliveryLedger implements DeliveryLedger {
 
     /** The ledger's topic unless configured otherwise. */
-    public static final String DEFAULT_TOPIC = "soc.notifications.delivered";
+    public static final String DEFAULT_TOPIC =
+            org.socengine.model.SocTopics.NOTIFICATIONS_DELIVERED;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

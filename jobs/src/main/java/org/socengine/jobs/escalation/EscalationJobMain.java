@@ -35,9 +35,9 @@ import org.socengine.model.SocTopics;
  * /etc/soc/escalation-policy.yml}. Reads {@code soc.alerts}, {@code soc.alert-status} and {@code
  * soc.escalation-policy}; writes incidents to Elasticsearch ({@code soc-incidents-*}) and {@code
  * soc.incidents}, alert closes to {@code soc.alert-status}, unreadable alerts to {@code soc.dlq},
- * policy verdicts to {@code soc.escalation-policy.status}. Notifications go to the dispatch that
- * {@link #kafka} is given; this main, until the notifier is wired in, gives {@link
- * EscalationJob.Dispatch#none()} and says so.
+ * policy verdicts to {@code soc.escalation-policy.status}. Notifications are delivered through the
+ * policy's channels by {@link NotificationDispatcher} ({@link #dispatch}), exactly once per
+ * idempotency key, and every channel's outcome goes to {@code soc.notifications}.
  */
 public final class EscalationJobMain {
 
@@ -86,9 +86,29 @@ public final class EscalationJobMain {
                 o.getOrDefault("--group", "soc-escalation"),
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
                 policy,
-                EscalationJob.Dispatch.none(),
+                dispatch(policy, cfg.kafka()),
                 options);
         env.execute("soc-escalation");
+    }
+
+    /**
+     * Delivery through the policy's channels, exactly once per idempotency key (the ledger on
+     * Kafka), each channel's outcome on {@code soc.notifications}.
+     */
+    public static EscalationJob.Dispatch dispatch(EscalationPolicy policy, KafkaSettings kafka) {
+        Map<String, org.socengine.connectors.notify.ChannelSpec> channels = policy.channels();
+        return notifications ->
+                NotificationDispatcher.deliver(
+                                notifications,
+                                new NotificationDispatcher(
+                                        channels,
+                                        org.socengine.connectors.notify.SecretResolver
+                                                .environmentAndFiles(),
+                                        org.socengine.connectors.notify.KafkaDeliveryLedger.of(
+                                                kafka)))
+                        .sinkTo(SocKafka.notificationOutcomeSink(kafka))
+                        .name("notification outcomes to Kafka")
+                        .uid("notification-outcome-sink");
     }
 
     static Map<String, String> parse(String[] args) {
