@@ -118,6 +118,8 @@ public final class SocTopics {
         topics.put(INCIDENTS, false);
         topics.put(ESCALATION_POLICY, true);
         topics.put(ESCALATION_POLICY_STATUS, false);
+        topics.put(NOTIFICATION_OUTCOMES, false);
+        topics.put(NOTIFICATIONS_DELIVERED, true);
         return topics;
     }
 }
