@@ -52,6 +52,9 @@ import org.socengine.connectors.secrets.Redaction;
  * department.unattributed   SOC_DEPARTMENT_UNATTRIBUTED keep | dead_letter (default keep)
  * topic.&lt;topic&gt;.&lt;option&gt;  (file only)                 trust policy of a raw topic:
  *                                                       trust_header, unattributed
+ * escalation.ack_token      SOC_ESCALATION_ACK_TOKEN    bearer token of POST /incidents/{id}/ack
+ * escalation.ack_keystore   SOC_ESCALATION_ACK_KEYSTORE key store: the endpoint speaks TLS
+ * escalation.ack_keystore.password SOC_ESCALATION_ACK_KEYSTORE_PASSWORD
  * </pre>
  *
  * The last three are the department trust policy ({@link DepartmentTrustPolicy}, docs/sources.md).
@@ -73,7 +76,9 @@ public final class SocConfig {
                     "kafka.truststore.password",
                     "kafka.keystore.password",
                     "kafka.key.password",
-                    "kafka.sasl.password");
+                    "kafka.sasl.password",
+                    "escalation.ack_token",
+                    "escalation.ack_keystore.password");
 
     private final Map<String, String> values;
     private final java.util.List<String> warnings;
@@ -245,6 +250,9 @@ public final class SocConfig {
         "decode.year",
         "decode.max_record_bytes",
         "decode.max_original_bytes",
+        "escalation.ack_token",
+        "escalation.ack_keystore",
+        "escalation.ack_keystore.password",
     };
 
     private static String keyOfVariable(String variable) {

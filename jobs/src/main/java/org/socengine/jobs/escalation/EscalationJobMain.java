@@ -24,6 +24,7 @@ import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
 import org.socengine.connectors.elasticsearch.sink.IncidentIndexer;
 import org.socengine.connectors.enrich.Department;
+import org.socengine.connectors.kafka.AlertStatusPublisher;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.model.AlertStatusChange;
@@ -51,7 +52,11 @@ public final class EscalationJobMain {
                     "--link", "incident URL template, {id} for the incident id",
                     "--checkpoint-interval", "checkpoint interval (default 30s)",
                     "--quiet-advance",
-                            "event time follows the wall clock after this long without alerts (default 5m)");
+                            "event time follows the wall clock after this long without alerts (default 5m)",
+                    "--ack-port",
+                            "serve POST /incidents/{id}/ack|close on this port (token:"
+                                    + " escalation.ack_token)",
+                    "--ack-bind", "address of the acknowledgement endpoint (default 127.0.0.1)");
 
     private EscalationJobMain() {}
 
@@ -88,7 +93,20 @@ public final class EscalationJobMain {
                 policy,
                 dispatch(policy, cfg.kafka()),
                 options);
-        env.execute("soc-escalation");
+        if (!o.containsKey("--ack-port")) {
+            env.execute("soc-escalation");
+            return;
+        }
+        // The endpoint lives as long as this process waits for the job (attached or local run).
+        try (AlertStatusPublisher publisher = new AlertStatusPublisher(cfg.kafka());
+                IncidentAckEndpoint endpoint =
+                        IncidentAckEndpoint.start(
+                                cfg,
+                                o.getOrDefault("--ack-bind", "127.0.0.1"),
+                                Integer.parseInt(o.get("--ack-port")),
+                                publisher::publish)) {
+            env.execute("soc-escalation");
+        }
     }
 
     /**
