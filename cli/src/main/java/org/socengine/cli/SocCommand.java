@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DetectCommand.class,
             RulesCommand.class,
             AlertsCommand.class,
+            IncidentsCommand.class,
             RunCommand.class,
             CommandLine.HelpCommand.class
         })
