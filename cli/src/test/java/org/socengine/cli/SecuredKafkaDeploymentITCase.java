@@ -41,6 +41,7 @@ import org.socengine.connectors.decode.core.DecoderOptions;
 import org.socengine.connectors.enrich.DepartmentDirectory;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
+import org.socengine.connectors.testing.CapturedLogs;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.connectors.testing.SecuredLocalBroker;
 import org.socengine.jobs.detection.DetectionJob;
