@@ -20,6 +20,12 @@ public class SecurityEvent implements java.io.Serializable {
     /** Event time in epoch milliseconds; serialized as ECS {@code @timestamp}. */
     @JsonIgnore public long timestamp;
 
+    /**
+     * When the record reached the engine's Kafka topic, epoch milliseconds (its Kafka timestamp); 0
+     * when unknown (file replays). For the detection latency metrics; not in the JSON.
+     */
+    @JsonIgnore public long ingested;
+
     public Event event;
     public Organization organization;
     public Observer observer;

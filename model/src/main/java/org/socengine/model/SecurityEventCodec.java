@@ -69,10 +69,12 @@ public final class SecurityEventCodec {
      * long     timestamp
      * varint   mask of the present objects: bit 0 event, 1 organization, 2 observer, 3 source,
      *          4 destination, 5 network, 6 user, 7 host, 8 process, 9 dns, 10 url, 11 http,
-     *          12 user_agent, 13 file, 14 group, 15 rule, 16 threat, 17 fields
+     *          12 user_agent, 13 file, 14 group, 15 rule, 16 threat, 17 fields, 18 ingested
      * objects  each present one in bit order: a varint mask of its present fields (bit i for the
      *          i-th field its write method writes), then those fields in bit order
      * fields   varint count, then the key and value of each entry in iteration order
+     * ingested varlong, when not 0 (bit 18 came later: data without it reads as before, and a
+     *          build without it refuses data with it as unknown bits)
      *
      * string   varint h: 0 null; odd: h &gt;&gt;&gt; 1 UTF-8 bytes follow; even: (h &gt;&gt;&gt; 1) - 1
      *          UTF-16 chars follow (only for a string with a lone surrogate)
@@ -103,7 +105,8 @@ public final class SecurityEventCodec {
     private static final int RULE = 1 << 15;
     private static final int THREAT = 1 << 16;
     private static final int FIELDS = 1 << 17;
-    private static final int TOP_LEVEL_BITS = 18;
+    private static final int INGESTED = 1 << 18;
+    private static final int TOP_LEVEL_BITS = 19;
 
     /** Strings up to this many UTF-8 bytes are read through {@link #SCRATCH}. */
     private static final int SCRATCH_BYTES = 8192;
@@ -139,6 +142,7 @@ public final class SecurityEventCodec {
         if (e.rule != null) m |= RULE;
         if (e.threat != null) m |= THREAT;
         if (e.fields != null) m |= FIELDS;
+        if (e.ingested != 0) m |= INGESTED;
 
         out.writeByte(VERSION);
         out.writeLong(e.timestamp);
@@ -161,6 +165,7 @@ public final class SecurityEventCodec {
         if ((m & RULE) != 0) writeRule(out, e.rule);
         if ((m & THREAT) != 0) writeThreat(out, e.threat);
         if ((m & FIELDS) != 0) writeFields(out, e.fields);
+        if ((m & INGESTED) != 0) writeVarLong(out, e.ingested);
     }
 
     /**
@@ -200,6 +205,7 @@ public final class SecurityEventCodec {
         if ((m & RULE) != 0) e.rule = readRule(in);
         if ((m & THREAT) != 0) e.threat = readThreat(in);
         if ((m & FIELDS) != 0) e.fields = readFields(in);
+        if ((m & INGESTED) != 0) e.ingested = readVarLong(in);
         return e;
     }
 

@@ -62,6 +62,28 @@ class DecodeMetricsTest {
     }
 
     @Test
+    void lastEventTimeIsTheNewestKafkaTimestampPerSourceAndDepartmentInSeconds() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        DecodeMetrics metrics = new DecodeMetrics(registry);
+        RecordDecoder d = Samples.recordDecoder();
+        long[] kafkaTimes = {Samples.NOW - 5_000, Samples.NOW, Samples.NOW - 60_000};
+        for (long t : kafkaTimes) {
+            RawRecord r = Samples.record("syslog", "garbage that still arrived");
+            r.key = "so-yt";
+            r.kafkaTimestamp = t;
+            metrics.record(r, d.decode(r, Samples.NOW));
+        }
+        assertThat(metrics.lastEventMillis("syslog", "so-yt")).isEqualTo(Samples.NOW);
+        assertThat(
+                        registry.get("soc.last_event.timestamp")
+                                .tag("source", "syslog")
+                                .tag("department", "so-yt")
+                                .gauge()
+                                .value())
+                .isEqualTo(Samples.NOW / 1000.0);
+    }
+
+    @Test
     void arbitraryKeysDoNotCreateUnboundedSeries() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         DecodeMetrics metrics = new DecodeMetrics(registry);

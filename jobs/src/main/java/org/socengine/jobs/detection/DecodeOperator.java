@@ -52,7 +52,7 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
     private final long idleMillis;
     private final long maxSkewMillis;
 
-    private transient Map<String, Counter> counters;
+    private transient Map<String, SourceCounters> counters;
     private transient DecodeMetrics decodeMetrics;
     private transient PartitionWatermarks watermarks;
     private transient StreamRecord<SecurityEvent> reuse;
@@ -139,7 +139,7 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
     public void open() throws Exception {
         super.open();
         counters = new HashMap<>();
-        decodeMetrics = new DecodeMetrics(SocMetrics.registry());
+        decodeMetrics = DecodeMetrics.of(SocMetrics.registry());
         reuse = new StreamRecord<>(null);
         activity = new PausableRelativeClock(getProcessingTimeService().getClock());
         ioMetrics().registerBackPressureListener(activity);
@@ -181,13 +181,15 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
     public void processElement(StreamRecord<RawRecord> element) {
         RawRecord record = element.getValue();
         String source = record.source == null ? "unknown" : record.source;
-        count(source, "received");
+        SourceCounters c = counters(source);
+        c.received.inc();
         RecordDecoder.Outcome o =
                 decoder.decode(record, getProcessingTimeService().getCurrentProcessingTime());
         decodeMetrics.record(record, o);
         if (o.event() != null) {
-            count(source, "decoded");
+            c.decoded.inc();
             SecurityEvent e = o.event();
+            e.ingested = record.kafkaTimestamp;
             watermarks.onEvent(
                     record.topic,
                     record.partition,
@@ -197,11 +199,11 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
                     activityNow);
             output.collect(reuse.replace(e, e.timestamp));
         } else if (o.deadLetter() != null) {
-            count(source, "deadLettered");
-            count(source, "deadLettered." + o.deadLetter().reasonCode);
+            c.deadLettered.inc();
+            c.reason(o.deadLetter().reasonCode).inc();
             output.collect(DEAD_LETTERS, new StreamRecord<>(o.deadLetter()));
         } else {
-            count(source, "skipped");
+            c.skipped.inc();
         }
     }
 
@@ -258,10 +260,34 @@ public final class DecodeOperator extends AbstractStreamOperator<SecurityEvent>
         // Idleness is decided here, per partition, not by the source.
     }
 
-    private void count(String source, String what) {
-        counters.computeIfAbsent(
-                        source + "." + what,
-                        k -> getMetricGroup().addGroup("source", source).counter(what))
-                .inc();
+    /** Flink's counters of one source, looked up once: a record costs one lookup. */
+    private final class SourceCounters {
+        final org.apache.flink.metrics.MetricGroup group;
+        final Counter received;
+        final Counter decoded;
+        final Counter deadLettered;
+        final Counter skipped;
+        final Map<String, Counter> reasons = new HashMap<>();
+
+        SourceCounters(String source) {
+            group = getMetricGroup().addGroup("source", source);
+            received = group.counter("received");
+            decoded = group.counter("decoded");
+            deadLettered = group.counter("deadLettered");
+            skipped = group.counter("skipped");
+        }
+
+        Counter reason(String code) {
+            return reasons.computeIfAbsent(code, r -> group.counter("deadLettered." + r));
+        }
+    }
+
+    private SourceCounters counters(String source) {
+        SourceCounters c = counters.get(source);
+        if (c == null) {
+            c = new SourceCounters(source);
+            counters.put(source, c);
+        }
+        return c;
     }
 }

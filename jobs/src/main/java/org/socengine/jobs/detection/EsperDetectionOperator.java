@@ -26,6 +26,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.socengine.jobs.internal.RuleMetrics;
+import org.socengine.jobs.internal.SocMetrics;
 import org.socengine.model.Alert;
 import org.socengine.rules.RuleLimits;
 import org.socengine.rules.engine.CompiledRule;
@@ -90,6 +92,8 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Counter lateEvents;
     private transient Counter alertsRaised;
     private transient Counter ruleDeployFailures;
+    private transient RuleMetrics ruleMetrics;
+    private transient RuleMetrics.Tracker ruleCounts;
 
     private record Pending(long seq, Routed routed) {}
 
@@ -283,6 +287,12 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         alertsRaised = getMetricGroup().counter("alertsRaised");
         ruleDeployFailures = getMetricGroup().counter("ruleDeployFailures");
         rulesQuarantined = getMetricGroup().counter("rulesQuarantined");
+        ruleMetrics = RuleMetrics.of(SocMetrics.registry());
+        ruleCounts = ruleMetrics.tracker();
+        getProcessingTimeService()
+                .registerTimer(
+                        getProcessingTimeService().getCurrentProcessingTime() + 1000,
+                        t -> updateRuleMetrics());
         getMetricGroup().gauge("rulesInQuarantine", () -> quarantines.size());
         getMetricGroup().gauge("rulesDeployed", () -> rules.size());
     }
@@ -323,6 +333,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 }
                 if (!deploy(r)) {
                     ruleDeployFailures.inc();
+                    ruleMetrics.error(r.id(), RuleMetrics.DEPLOY_FAILED);
                 }
             }
             case Control.REMOVE -> {
@@ -424,8 +435,20 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             }
             history.prune(w);
             emitAlerts();
+            if (w == Long.MAX_VALUE) {
+                ruleCounts.update(rules, familyOfRule, engines);
+            }
         }
         output.emitWatermark(mark);
+    }
+
+    /** Per-rule counts of the engines to the engine's metrics, every second and at the end. */
+    private void updateRuleMetrics() {
+        ruleCounts.update(rules, familyOfRule, engines);
+        getProcessingTimeService()
+                .registerTimer(
+                        getProcessingTimeService().getCurrentProcessingTime() + 1000,
+                        t -> updateRuleMetrics());
     }
 
     private void evaluate(Routed r) {
@@ -472,6 +495,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private void emitAlerts() {
         for (Alert a : restoredRuleHealth) {
             alertsRaised.inc();
+            ruleMetrics.alert(a);
             output.collect(new StreamRecord<>(a, a.timestamp));
         }
         restoredRuleHealth.clear();
@@ -481,6 +505,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             }
             for (Alert a : engine.drainAlerts()) {
                 alertsRaised.inc();
+                ruleMetrics.alert(a);
                 output.collect(new StreamRecord<>(a, a.timestamp));
             }
         }
@@ -496,6 +521,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         rules.remove(q.ruleId());
         familyOfRule.remove(q.ruleId());
         rulesQuarantined.inc();
+        ruleMetrics.error(q.ruleId(), RuleMetrics.QUARANTINED);
         LOG.warn(
                 "rule {} ({}) version {} quarantined: {}",
                 q.ruleId(),

@@ -1,5 +1,6 @@
 package org.socengine.jobs.detection;
 
+import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -11,6 +12,7 @@ import org.socengine.connectors.elasticsearch.sink.AlertIndexer;
 import org.socengine.connectors.elasticsearch.sink.AlertStatusSink;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
+import org.socengine.jobs.internal.ConsumerLagProbe;
 import org.socengine.rules.engine.CompiledRule;
 
 /**
@@ -57,14 +59,23 @@ public final class SocPipelines {
                 .name("quarantined rules → soc.rules.status")
                 .uid("detector-rule-status-sink");
         // Changes published by other tools reach the documents too; the CLI's own are no-ops here.
-        env.fromSource(
-                        SocKafka.alertStatusSource(
-                                kafka,
-                                groupId + "-status-writer",
-                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST)),
-                        WatermarkStrategy.noWatermarks(),
-                        "soc.alert-status → documents")
-                .uid("alert-status-writer-source")
+        var statusChanges =
+                env.fromSource(
+                                SocKafka.alertStatusSource(
+                                        kafka,
+                                        groupId + "-status-writer",
+                                        OffsetsInitializer.committedOffsets(
+                                                OffsetResetStrategy.EARLIEST)),
+                                WatermarkStrategy.noWatermarks(),
+                                "soc.alert-status → documents")
+                        .uid("alert-status-writer-source")
+                        .setParallelism(1);
+        // One subtask for the whole job: the raw topics' consumer lag is measured once.
+        statusChanges
+                .map(new ConsumerLagProbe<>(kafka, groupId, rawTopics, Duration.ofSeconds(10)))
+                .returns(statusChanges.getType())
+                .name("consumer lag of " + groupId + " (metrics)")
+                .uid("consumer-lag-probe")
                 .setParallelism(1)
                 .sinkTo(new AlertStatusSink(es))
                 .name("alert status → Elasticsearch")

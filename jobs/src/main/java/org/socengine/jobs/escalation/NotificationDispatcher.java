@@ -33,6 +33,8 @@ import org.socengine.connectors.notify.DeliveryResult;
 import org.socengine.connectors.notify.Notifier;
 import org.socengine.connectors.notify.SecretResolver;
 import org.socengine.connectors.secrets.Redaction;
+import org.socengine.jobs.internal.NotificationMetrics;
+import org.socengine.jobs.internal.SocMetrics;
 import org.socengine.model.Notification;
 import org.socengine.model.NotificationOutcome;
 
@@ -228,6 +230,7 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
             NotificationOutcome o = outcome(n, null, n.channel, null);
             o.error = "notification without an idempotency key: not sent";
             failed.inc();
+            NotificationMetrics.of(SocMetrics.registry()).failed(n.channel);
             output.collect(new StreamRecord<>(o));
             return;
         }
@@ -331,8 +334,10 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
             if (o.ok) {
                 delivered.inc();
                 deliveredHere.add(key);
+                NotificationMetrics.of(SocMetrics.registry()).sent(channel);
             } else {
                 failed.inc();
+                NotificationMetrics.of(SocMetrics.registry()).failed(channel);
             }
             output.collect(new StreamRecord<>(o));
             if (o.ok) {

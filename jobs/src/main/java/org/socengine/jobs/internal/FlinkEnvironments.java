@@ -42,6 +42,14 @@ public final class FlinkEnvironments {
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
         conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        // Checkpoint statistics into the engine's registry (docs/metrics.md); the launcher serves
+        // it.
+        conf.set(
+                org.apache.flink.configuration.ConfigOptions.key(
+                                "metrics.reporter.soc.factory.class")
+                        .stringType()
+                        .noDefaultValue(),
+                SocMetricsReporterFactory.class.getName());
         if (checkpointDir != null) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());

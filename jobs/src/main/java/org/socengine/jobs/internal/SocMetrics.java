@@ -1,6 +1,7 @@
 package org.socengine.jobs.internal;
 
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -10,14 +11,35 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The engine's Micrometer registry, one per JVM (the launcher in local mode, each task manager on a
- * cluster), with an optional Prometheus scrape endpoint at {@code /metrics}.
+ * cluster), with an optional Prometheus scrape endpoint at {@code /metrics}. Meter names and their
+ * labels are listed in {@code docs/metrics.md}; dashboards depend on them.
  */
 public final class SocMetrics {
 
     private static final PrometheusMeterRegistry REGISTRY =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
+    static {
+        // Code that cannot see this class (the connectors' Elasticsearch writer) registers in
+        // Micrometer's global registry; joined to it, its meters are scraped here too.
+        Metrics.addRegistry(REGISTRY);
+    }
+
+    /** The endpoint {@link #serveOnce} started in this JVM, if any. */
+    private static HttpServer served;
+
     private SocMetrics() {}
+
+    /**
+     * Serves {@code /metrics} unless this JVM already does: on a cluster every task manager's
+     * reporter asks, and one endpoint per process is what Prometheus scrapes.
+     */
+    public static synchronized HttpServer serveOnce(String host, int port) throws IOException {
+        if (served == null) {
+            served = serve(host, port);
+        }
+        return served;
+    }
 
     public static PrometheusMeterRegistry registry() {
         return REGISTRY;

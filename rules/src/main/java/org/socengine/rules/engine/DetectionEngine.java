@@ -114,6 +114,19 @@ public final class DetectionEngine implements AutoCloseable {
     private final Map<String, Suppression> pendingUpdates = new LinkedHashMap<>();
     private AlertBudget budget = new AlertBudget(AlertBudget.DEFAULT_PER_HOUR);
     private long suppressedTotal;
+
+    /**
+     * Events each stream carried into the department runtimes, and into the province's: a rule
+     * evaluates the events of the streams it reads, so its evaluations are read off these without a
+     * count per rule and event. Cumulative, for metrics.
+     */
+    private final Map<String, long[]> departmentStreamEvents = new HashMap<>();
+
+    private final Map<String, long[]> provinceStreamEvents = new HashMap<>();
+
+    /** Per rule, cumulative: [0] rows its statements output, [1] CPU nanoseconds (sampled). */
+    private final Map<String, long[]> ruleCounts = new HashMap<>();
+
     private long currentTime = Long.MIN_VALUE;
     private boolean sendingLate;
 
@@ -269,6 +282,8 @@ public final class DetectionEngine implements AutoCloseable {
                 long delta = total - (before == null ? 0 : before);
                 if (delta > 0) {
                     u[0] += delta * Math.max(1, cpuSampleEvery);
+                    ruleCounts.computeIfAbsent(e.getKey(), k -> new long[2])[1] +=
+                            delta * Math.max(1, cpuSampleEvery);
                 }
                 EPDeployment d = runtime.getDeploymentService().getDeployment(e.getValue());
                 if (d == null) {
@@ -334,8 +349,11 @@ public final class DetectionEngine implements AutoCloseable {
 
         void send(SecurityEvent event, Map<String, Predicate<SecurityEvent>> streams) {
             boolean timed = cpuSampleEvery > 0 && sent++ % cpuSampleEvery == 0;
+            Map<String, long[]> carried =
+                    department == null ? provinceStreamEvents : departmentStreamEvents;
             for (Map.Entry<String, Predicate<SecurityEvent>> s : streams.entrySet()) {
                 if (s.getValue().test(event)) {
+                    carried.computeIfAbsent(s.getKey(), k -> new long[1])[0]++;
                     if (streamsSeen != null && streamsSeen.add(s.getKey())) {
                         deployReadersOf(this, s.getKey());
                     }
@@ -885,6 +903,44 @@ public final class DetectionEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Events the rule has evaluated here since this engine started: those of the streams it reads
+     * (every stream, for a rule that names none) in the runtimes of its scope.
+     */
+    public long evaluationsOf(CompiledRule rule) {
+        Map<String, long[]> carried =
+                rule.definition().provinceScope() ? provinceStreamEvents : departmentStreamEvents;
+        long n = 0;
+        if (rule.streams().isEmpty()) {
+            for (long[] c : carried.values()) {
+                n += c[0];
+            }
+            return n;
+        }
+        for (String stream : rule.streams()) {
+            long[] c = carried.get(stream);
+            if (c != null) {
+                n += c[0];
+            }
+        }
+        return n;
+    }
+
+    /** Rows the rule's statements output here (alerts before suppression and budget). */
+    public long matchesOf(String ruleId) {
+        long[] c = ruleCounts.get(ruleId);
+        return c == null ? 0 : c[0];
+    }
+
+    /**
+     * CPU nanoseconds the rule's statements spent here, scaled up from the sampled events; known as
+     * of the last budget check (once a minute of event time).
+     */
+    public long cpuNanosOf(String ruleId) {
+        long[] c = ruleCounts.get(ruleId);
+        return c == null ? 0 : c[1];
+    }
+
     /** The alerts produced since the last call. */
     public List<Alert> drainAlerts() {
         if (pending.isEmpty() && pendingUpdates.isEmpty()) {
@@ -1012,6 +1068,7 @@ public final class DetectionEngine implements AutoCloseable {
             return;
         }
         long now = partition.events.getCurrentTime();
+        ruleCounts.computeIfAbsent(rule.id(), k -> new long[2])[0] += rows.length;
         for (EventBean row : rows) {
             Alert alert =
                     alertFactory.create(

@@ -7,6 +7,7 @@ import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -30,6 +31,7 @@ import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.elasticsearch.AlertIndices;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
+import org.socengine.connectors.metrics.AlertIndexMetrics;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.Json;
@@ -68,6 +70,9 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             String ruleId,
             boolean update,
             long timestamp,
+            String severity,
+            long eventTime,
+            long ingested,
             ObjectNode document,
             ObjectNode partial) {}
 
@@ -85,6 +90,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     private final Counter rejected;
     private final Counter deadLettered;
     private final Counter retries;
+    private final AlertIndexMetrics meters;
     private boolean setUp;
     private boolean ilm;
     private volatile boolean closed;
@@ -100,7 +106,27 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             SinkWriterMetricGroup metrics,
             SinkWriter<DeadLetter> refusedAlerts)
             throws IOException {
+        this(
+                options,
+                timers,
+                metrics,
+                refusedAlerts,
+                new AlertIndexMetrics(Metrics.globalRegistry));
+    }
+
+    /**
+     * @param meters the engine's meters of this writer (Prometheus); the other constructor gives
+     *     Micrometer's global registry, which the engine's registry joins
+     */
+    public AlertIndexWriter(
+            Options options,
+            ProcessingTimeService timers,
+            SinkWriterMetricGroup metrics,
+            SinkWriter<DeadLetter> refusedAlerts,
+            AlertIndexMetrics meters)
+            throws IOException {
         this.options = options;
+        this.meters = meters;
         this.refusedAlerts = refusedAlerts;
         try {
             this.client = ElasticsearchClients.create(options.settings());
@@ -180,6 +206,12 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 a.set("departments", doc.path("alert").path("departments"));
             }
         }
+        long eventTime = 0;
+        long ingested = 0;
+        for (org.socengine.model.SecurityEvent e : alert.evidence) {
+            eventTime = Math.max(eventTime, e.timestamp);
+            ingested = Math.max(ingested, e.ingested);
+        }
         Pending p =
                 new Pending(
                         alert.id,
@@ -188,6 +220,9 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                         alert.ruleId,
                         alert.update,
                         alert.timestamp,
+                        alert.severity,
+                        eventTime > 0 ? eventTime : alert.lastSeen,
+                        ingested,
                         doc,
                         partial);
         Integer earlier = alert.update ? bufferedUpdates.get(alert.id) : null;
@@ -255,7 +290,14 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 for (Pending p : pending) {
                     ops.add(operation(p));
                 }
-                response = client.bulk(b -> b.operations(ops));
+                long started = System.nanoTime();
+                try {
+                    response = client.bulk(b -> b.operations(ops));
+                } catch (IOException | ElasticsearchException | UncheckedIOException e) {
+                    meters.bulk(System.nanoTime() - started, true);
+                    throw e;
+                }
+                meters.bulk(System.nanoTime() - started, false);
             } catch (IOException | ElasticsearchException | UncheckedIOException e) {
                 backoff =
                         backoff(
@@ -268,12 +310,17 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             }
             List<Pending> again = new ArrayList<>();
             List<BulkResponseItem> items = response.items();
+            long now = System.currentTimeMillis();
             for (int i = 0; i < items.size(); i++) {
                 BulkResponseItem item = items.get(i);
                 Pending p = pending.get(i);
                 int status = item.status();
                 if (status == 200 || status == 201) {
                     (p.update() ? updated : indexed).inc();
+                    if (!p.update()) {
+                        meters.indexed(
+                                p.severity(), p.department(), p.eventTime(), p.ingested(), now);
+                    }
                 } else if (status == 409 && !p.update()) {
                     // Written before a restore: the same id means the same alert.
                     duplicates.inc();
@@ -287,6 +334,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             }
             pending = again;
             if (!pending.isEmpty()) {
+                meters.itemsRetried(pending.size());
                 backoff = backoff(backoff, pending.size() + " alerts answered 409/429/5xx");
             }
         }
@@ -370,6 +418,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     private void refused(Pending p, int status, ErrorCause error)
             throws IOException, InterruptedException {
         rejected.inc();
+        meters.itemRejected();
         String reason =
                 error == null
                         ? "status " + status
@@ -430,6 +479,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
 
     private long backoff(long current, String why) throws InterruptedException {
         retries.inc();
+        meters.retry();
         LOG.warn("Elasticsearch unavailable ({}); retrying in {} ms", why, current);
         Thread.sleep(current);
         return Math.min(current * 2, options.maxBackoffMillis());

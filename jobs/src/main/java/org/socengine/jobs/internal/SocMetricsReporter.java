@@ -1,0 +1,151 @@
+package org.socengine.jobs.internal;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Flink metric reporter that brings the checkpoint statistics of Flink's job manager into the
+ * engine's Prometheus registry ({@link SocMetrics}), under the engine's names, and, on a cluster,
+ * serves that registry's {@code /metrics} in the process it runs in.
+ *
+ * <p>Why a reporter: a checkpoint's duration and size are known to the job manager only, not to the
+ * operators; Flink hands its metrics to the reporters configured for the process. Only these few
+ * are taken, with the job's name as their one label, so Flink's per-attempt labels (task attempt
+ * id, task manager id) never reach Prometheus.
+ *
+ * <p>Configuration ({@code metrics.reporter.soc.*}): {@code factory.class} {@link
+ * SocMetricsReporterFactory}; {@code port} (unset: no endpoint, the embedded mode serves its own)
+ * and {@code bind} (default {@link SocMetrics#DEFAULT_BIND}).
+ */
+public final class SocMetricsReporter implements MetricReporter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SocMetricsReporter.class);
+
+    /** Flink's job-level checkpoint gauges this reporter takes. */
+    static final String DURATION = "lastCheckpointDuration";
+
+    static final String SIZE = "lastCheckpointSize";
+    static final String FULL_SIZE = "lastCheckpointFullSize";
+    static final String COMPLETED = "numberOfCompletedCheckpoints";
+    static final String FAILED = "numberOfFailedCheckpoints";
+
+    private final MeterRegistry registry;
+    private final Map<Metric, Meter> bridged = new ConcurrentHashMap<>();
+
+    public SocMetricsReporter() {
+        this(SocMetrics.registry());
+    }
+
+    SocMetricsReporter(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void open(MetricConfig config) {
+        String port = config.getString("port", null);
+        if (port == null || port.isBlank()) {
+            return;
+        }
+        String bind = config.getString("bind", SocMetrics.DEFAULT_BIND);
+        try {
+            var server = SocMetrics.serveOnce(bind, Integer.parseInt(port.trim()));
+            LOG.info("engine metrics at http://{}:{}/metrics", bind, server.getAddress().getPort());
+        } catch (IOException | RuntimeException e) {
+            // A busy port must not stop the job manager or task manager: say so and go on.
+            LOG.error("engine metrics endpoint not started on {}:{}: {}", bind, port, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        bridged.values().forEach(registry::remove);
+        bridged.clear();
+    }
+
+    @Override
+    public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+        if (!(metric instanceof org.apache.flink.metrics.Gauge<?> gauge)) {
+            return;
+        }
+        String job = group.getAllVariables().get("<job_name>");
+        if (job == null || group.getAllVariables().containsKey("<task_id>")) {
+            return;
+        }
+        Meter m =
+                switch (name) {
+                    case DURATION ->
+                            Gauge.builder(
+                                            "soc.checkpoint.last.duration",
+                                            gauge,
+                                            g -> number(g) / 1000.0)
+                                    .description("Duration of the newest completed checkpoint")
+                                    .baseUnit("seconds")
+                                    .tag("job", job)
+                                    .register(registry);
+                    case SIZE ->
+                            Gauge.builder(
+                                            "soc.checkpoint.last.size",
+                                            gauge,
+                                            SocMetricsReporter::number)
+                                    .description(
+                                            "Bytes the newest completed checkpoint wrote (incremental)")
+                                    .baseUnit("bytes")
+                                    .tag("job", job)
+                                    .register(registry);
+                    case FULL_SIZE ->
+                            Gauge.builder(
+                                            "soc.checkpoint.last.full_size",
+                                            gauge,
+                                            SocMetricsReporter::number)
+                                    .description(
+                                            "Full state size of the newest completed checkpoint")
+                                    .baseUnit("bytes")
+                                    .tag("job", job)
+                                    .register(registry);
+                    case COMPLETED ->
+                            FunctionCounter.builder(
+                                            "soc.checkpoints.completed",
+                                            gauge,
+                                            SocMetricsReporter::number)
+                                    .description("Checkpoints completed")
+                                    .tag("job", job)
+                                    .register(registry);
+                    case FAILED ->
+                            FunctionCounter.builder(
+                                            "soc.checkpoints.failed",
+                                            gauge,
+                                            SocMetricsReporter::number)
+                                    .description("Checkpoints failed")
+                                    .tag("job", job)
+                                    .register(registry);
+                    default -> null;
+                };
+        if (m != null) {
+            bridged.put(metric, m);
+        }
+    }
+
+    @Override
+    public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+        Meter m = bridged.remove(metric);
+        if (m != null) {
+            registry.remove(m);
+        }
+    }
+
+    private static double number(org.apache.flink.metrics.Gauge<?> g) {
+        Object v = g.getValue();
+        return v instanceof Number n ? Math.max(0, n.doubleValue()) : Double.NaN;
+    }
+}
