@@ -146,7 +146,7 @@ public final class DemoRun {
             job = env.executeAsync("soc-detection");
             var metrics = org.socengine.jobs.internal.SocMetrics.serve("127.0.0.1", 0);
             err.printf(
-                    "soc demo: decode metrics (Prometheus) at http://127.0.0.1:%d/metrics%n",
+                    "soc demo: metrics (Prometheus) at http://127.0.0.1:%d/metrics%n",
                     metrics.getAddress().getPort());
             err.printf(
                     "soc demo: detection job running; simulating %s of traffic from %d departments at %.0f lines/s with %d attacks%n",
