@@ -71,6 +71,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             boolean update,
             long timestamp,
             String severity,
+            String departmentLabel,
             long eventTime,
             long ingested,
             ObjectNode document,
@@ -221,6 +222,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                         alert.update,
                         alert.timestamp,
                         alert.severity,
+                        alert.province ? Alert.PROVINCE : alert.departmentId,
                         eventTime > 0 ? eventTime : alert.lastSeen,
                         ingested,
                         doc,
@@ -319,7 +321,11 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                     (p.update() ? updated : indexed).inc();
                     if (!p.update()) {
                         meters.indexed(
-                                p.severity(), p.department(), p.eventTime(), p.ingested(), now);
+                                p.severity(),
+                                p.departmentLabel(),
+                                p.eventTime(),
+                                p.ingested(),
+                                now);
                     }
                 } else if (status == 409 && !p.update()) {
                     // Written before a restore: the same id means the same alert.
