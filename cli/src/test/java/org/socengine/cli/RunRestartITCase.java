@@ -128,8 +128,7 @@ class RunRestartITCase {
 
         CommandRun savepoint = CommandRun.of("savepoint", "--config", config.toString());
         assertThat(savepoint.code()).as(savepoint.err()).isZero();
-        assertThat(Path.of(URI.create(savepoint.outLines().get(0))).resolve("_metadata"))
-                .exists();
+        assertThat(Path.of(URI.create(savepoint.outLines().get(0))).resolve("_metadata")).exists();
 
         CommandRun stopWithSavepoint =
                 CommandRun.of("stop", "--savepoint", "--config", config.toString());
