@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.socengine.connectors.config.SocConfig;
 import org.socengine.jobs.detection.DetectionJobSettings;
 import org.socengine.jobs.detection.SocPipelines;
 import org.socengine.jobs.internal.FlinkEnvironments;
+import org.socengine.jobs.internal.RetainedCheckpoints;
 import org.socengine.jobs.internal.RuleSets;
+import org.socengine.jobs.internal.StateSettings;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
 import picocli.CommandLine.Command;
@@ -27,16 +30,42 @@ import picocli.CommandLine.Option;
             "",
             "Runs the detection job against your own Kafka and Elasticsearch (Flink local mode in this",
             "process; submit jobs/target/soc.jar with main class org.socengine.jobs.detection.DetectionJobMain",
-            "to a Flink cluster instead). Connections come from --config, then SOC_* variables."
+            "to a Flink cluster instead). Settings come from --config (soc.yml, docs/configuration.md),",
+            "then SOC_* variables, then these options.",
+            "",
+            "State survives restarts: checkpoints are kept in state.checkpoints_dir when the job stops,",
+            "and the next run resumes from the newest retained checkpoint or savepoint (--fresh: start",
+            "empty; --from-savepoint PATH: start from that one). ./soc savepoint and ./soc stop reach",
+            "the running job through run.control_file."
         })
 public final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--config",
             description =
-                    "Properties file: connections (docs/alerts.md, 'Secure connections') and the"
-                            + " department trust policy of raw topics (docs/sources.md).")
+                    "Configuration file: soc.yml (docs/configuration.md; ./soc config check FILE),"
+                            + " or an older .properties file.")
     Path config;
+
+    @Option(
+            names = "--fresh",
+            description =
+                    "Start with empty state instead of resuming from the newest retained checkpoint"
+                            + " (reading resumes at the consumer group's committed offsets).")
+    boolean fresh;
+
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description = "Start from this savepoint (or retained checkpoint) folder.")
+    String fromSavepoint;
+
+    @Option(
+            names = "--allow-non-restored-state",
+            description =
+                    "Resume even if the saved state holds operators this version no longer has"
+                            + " (an upgrade that removed one).")
+    boolean allowNonRestoredState;
 
     @Option(
             names = "--rules",
@@ -56,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--checkpoints",
             description =
-                    "Checkpoint folder (filesystem storage). Default: $SOC_WORK_DIR/checkpoints.")
+                    "Checkpoint folder (state.checkpoints_dir). Default: $SOC_WORK_DIR/checkpoints.")
     Path checkpoints;
 
     @Option(
@@ -196,7 +225,12 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The configuration file and environment with this command's options laid over them. */
     SocConfig config(Map<String, String> env) throws java.io.IOException {
-        return DetectionJobSettings.withOptions(SocConfig.load(config, env), given(), timeZones);
+        SocConfig c =
+                DetectionJobSettings.withOptions(SocConfig.load(config, env), given(), timeZones)
+                        .with(
+                                "state.checkpoints_dir",
+                                checkpoints == null ? null : checkpoints.toString());
+        return watchRules ? c.with("run.watch_rules", "true") : c;
     }
 
     @Override
@@ -244,25 +278,78 @@ public final class RunCommand implements Callable<Integer> {
                             + "; connections ok");
             return 0;
         }
-        Path cp =
-                checkpoints != null
-                        ? checkpoints
-                        : org.socengine.local.WorkDirs.defaultWorkDir().resolve("checkpoints");
+        Path workDir = org.socengine.local.WorkDirs.defaultWorkDir();
+        StateSettings state;
+        try {
+            state = StateSettings.from(cfg, workDir);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure("cannot read the configuration: " + e.getMessage());
+        }
+        Path controlFile =
+                cfg.has("run.control_file")
+                        ? Path.of(cfg.get("run.control_file"))
+                        : workDir.resolve("soc-run.json");
+        refuseSecondRun(controlFile);
+        String resumeFrom = null;
+        boolean claim = false;
+        if (fromSavepoint != null) {
+            resumeFrom = StateSettings.uri(fromSavepoint);
+            System.err.println("soc run: starting from " + resumeFrom);
+        } else if (fresh) {
+            System.err.println("soc run: starting with empty state (--fresh)");
+        } else {
+            var latest = RetainedCheckpoints.latest(state);
+            if (latest.isPresent()) {
+                resumeFrom = latest.get().path();
+                // The job owns its own checkpoints and deletes them once newer ones exist; a
+                // savepoint is the operator's and stays.
+                claim = !latest.get().savepoint();
+                System.err.println(
+                        "soc run: resuming from "
+                                + (latest.get().savepoint() ? "savepoint " : "checkpoint ")
+                                + resumeFrom
+                                + " (--fresh to start empty)");
+            } else {
+                System.err.println(
+                        "soc run: no retained checkpoint in "
+                                + state.checkpoints()
+                                + ": starting with empty state");
+            }
+        }
+        int restPort =
+                cfg.has("run.rest_port") ? Integer.parseInt(cfg.get("run.rest_port").trim()) : 0;
+        if (restPort == 0) {
+            restPort = freeLoopbackPort();
+        }
         StreamExecutionEnvironment env =
                 FlinkEnvironments.local(
-                        settings.options().parallelism(), cp, settings.checkpointInterval());
+                        settings.options().parallelism(),
+                        settings.checkpointInterval(),
+                        state,
+                        resumeFrom,
+                        claim,
+                        restPort);
+        if (allowNonRestoredState) {
+            env.configure(
+                    new org.apache.flink.configuration.Configuration()
+                            .set(
+                                    org.apache.flink.configuration.StateRecoveryOptions
+                                            .SAVEPOINT_IGNORE_UNCLAIMED_STATE,
+                                    true));
+        }
         SocPipelines.detection(
                 env,
                 kafka,
                 es,
-                List.of(),
+                cfg.list("job.raw_topics"),
                 settings.group(),
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
                 settings.decoder(),
                 compiled,
                 settings.options(),
                 settings.retentionMonths());
-        System.err.println("soc run: " + compiled.size() + " rules; " + kafka + ", " + es);
+        System.err.println(
+                "soc run: " + compiled.size() + " rules; " + kafka + ", " + es + "; " + state);
         com.sun.net.httpserver.HttpServer metrics = null;
         if (metricsPort > 0) {
             metrics = org.socengine.jobs.internal.SocMetrics.serve(metricsBind, metricsPort);
@@ -280,12 +367,42 @@ public final class RunCommand implements Callable<Integer> {
         if (settings.retentionMonths() > 0) {
             retention = retention(es, settings.retentionMonths());
         }
+        boolean watch =
+                cfg.has("run.watch_rules")
+                        && Boolean.parseBoolean(cfg.get("run.watch_rules").trim());
         try (var watcher =
-                watchRules
+                watch
                         ? org.socengine.cli.rules.RuleDirectoryWatcher.start(rulesDir, kafka, 5_000)
                         : null) {
-            env.execute("soc-detection");
+            JobClient job = env.executeAsync("soc-detection");
+            new RunControl(
+                            ProcessHandle.current().pid(),
+                            "http://127.0.0.1:" + restPort,
+                            job.getJobID().toString(),
+                            state.checkpoints(),
+                            state.savepoints())
+                    .write(controlFile);
+            System.err.println(
+                    "soc run: job "
+                            + job.getJobID()
+                            + "; ./soc savepoint and ./soc stop reach it through "
+                            + controlFile);
+            try {
+                job.getJobExecutionResult().get();
+                System.err.println("soc run: job stopped");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (org.apache.flink.util.ExceptionUtils.findThrowable(
+                                e, org.apache.flink.runtime.client.JobCancellationException.class)
+                        .isEmpty()) {
+                    throw e;
+                }
+                System.err.println(
+                        "soc run: job cancelled; its checkpoints are kept in "
+                                + state.checkpoints()
+                                + " and the next ./soc run resumes from the newest");
+            }
         } finally {
+            java.nio.file.Files.deleteIfExists(controlFile);
             if (metrics != null) {
                 metrics.stop(0);
             }
@@ -329,6 +446,29 @@ public final class RunCommand implements Callable<Integer> {
                 1,
                 java.util.concurrent.TimeUnit.DAYS);
         return timer;
+    }
+
+    /** A second run would share the checkpoint folder and the control file: refused. */
+    private static void refuseSecondRun(Path controlFile) {
+        if (!java.nio.file.Files.exists(controlFile)) {
+            return;
+        }
+        RunControl other = RunControl.read(controlFile);
+        if (other.pid() != ProcessHandle.current().pid() && other.alive()) {
+            throw new CliFailure(
+                    "another ./soc run (pid "
+                            + other.pid()
+                            + ") uses "
+                            + controlFile
+                            + "; stop it first (./soc stop) or set run.control_file");
+        }
+    }
+
+    private static int freeLoopbackPort() throws java.io.IOException {
+        try (java.net.ServerSocket s =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private static String hostForUrl(java.net.InetSocketAddress a) {

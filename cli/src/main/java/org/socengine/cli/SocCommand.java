@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
             AlertsCommand.class,
             IncidentsCommand.class,
             RunCommand.class,
+            SavepointCommand.class,
+            StopCommand.class,
+            ConfigCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class SocCommand implements Runnable {

@@ -1,13 +1,11 @@
 package org.socengine.connectors.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.DepartmentTrustPolicy;
@@ -20,65 +18,24 @@ import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.secrets.Redaction;
 
 /**
- * Connection settings from a properties file and the environment: an environment variable wins over
- * the file, an explicit value ({@link #with}, the command line's options) wins over both. Keys and
- * their variables:
- *
- * <pre>
- * es.url                    SOC_ES_URL                  default http://127.0.0.1:9200
- * es.user / es.password     SOC_ES_USER / SOC_ES_PASSWORD
- * es.api_key                SOC_ES_API_KEY
- * es.ca                     SOC_ES_CA                   PEM file of the cluster's CA
- * kafka.bootstrap           SOC_KAFKA
- * kafka.tls                 SOC_KAFKA_TLS               true: TLS with the JVM's trust store
- * kafka.ca                  SOC_KAFKA_CA                PEM file of the brokers' CA
- * kafka.truststore          SOC_KAFKA_TRUSTSTORE        JKS / PKCS12 / PEM trust store
- * kafka.truststore.password SOC_KAFKA_TRUSTSTORE_PASSWORD
- * kafka.truststore.type     SOC_KAFKA_TRUSTSTORE_TYPE
- * kafka.keystore            SOC_KAFKA_KEYSTORE          client certificate (mutual TLS)
- * kafka.keystore.password   SOC_KAFKA_KEYSTORE_PASSWORD
- * kafka.key.password        SOC_KAFKA_KEY_PASSWORD
- * kafka.sasl.mechanism      SOC_KAFKA_SASL_MECHANISM    PLAIN, SCRAM-SHA-256, SCRAM-SHA-512
- * kafka.sasl.username       SOC_KAFKA_SASL_USERNAME
- * kafka.sasl.password       SOC_KAFKA_SASL_PASSWORD
- * kafka.property.&lt;name&gt;   (file only)                 any other Kafka client property
- * departments.file          SOC_DEPARTMENTS_FILE        department directory (id, name, ranges)
- * assets.file               SOC_ASSETS_FILE             asset inventory (CSV)
- * decode.time_zone          SOC_DECODE_TIME_ZONE        zone of timestamps without one (UTC)
- * decode.time_zone.&lt;source&gt; (file only)              the same for one source
- * decode.year               SOC_DECODE_YEAR             year of year-less timestamps (0: infer)
- * decode.max_record_bytes   SOC_DECODE_MAX_RECORD_BYTES larger records are dead-lettered
- * decode.max_original_bytes SOC_DECODE_MAX_ORIGINAL_BYTES event.original is cut to this
- * department.unattributed   SOC_DEPARTMENT_UNATTRIBUTED keep | dead_letter (default keep)
- * topic.&lt;topic&gt;.&lt;option&gt;  (file only)                 trust policy of a raw topic:
- *                                                       trust_header, unattributed
- * escalation.ack_token      SOC_ESCALATION_ACK_TOKEN    bearer token of POST /incidents/{id}/ack
- * escalation.ack_keystore   SOC_ESCALATION_ACK_KEYSTORE key store: the endpoint speaks TLS
- * escalation.ack_keystore.password SOC_ESCALATION_ACK_KEYSTORE_PASSWORD
- * </pre>
- *
- * The last three are the department trust policy ({@link DepartmentTrustPolicy}, docs/sources.md).
+ * The engine's settings: a configuration file ({@link ConfigFile}: YAML, or the older properties),
+ * the {@code SOC_*} environment variables over it, and explicit values ({@link #with}, the command
+ * line's options) over both. Every key, its kind, default and variable is in {@link ConfigKeys}
+ * (and docs/configuration.md); an unknown key or a wrong value is refused with its file and line.
  *
  * <p>Every secret ({@link #SECRET_KEYS}) may instead name a file that holds it: {@code
- * es.password.file} / {@code SOC_ES_PASSWORD_FILE}, and so on; the file's content without its final
- * line break is the secret (the form of Docker and Kubernetes secrets). Secret values never appear
- * in {@link #toString()} or in error messages.
+ * es.password_file} / {@code SOC_ES_PASSWORD_FILE} (the older {@code es.password.file} is read
+ * too), and so on; the file's content without its final line break is the secret (the form of
+ * Docker and Kubernetes secrets). Secret values never appear in {@link #toString()} or in error
+ * messages. The department trust policy ({@code department.unattributed}, {@code topic.<topic>.*})
+ * is {@link DepartmentTrustPolicy}'s (docs/sources.md).
  */
 public final class SocConfig {
 
     public static final String DEFAULT_ES_URL = "http://127.0.0.1:9200";
 
-    /** The settings that hold secrets; each also has a {@code <key>.file} form. */
-    public static final java.util.List<String> SECRET_KEYS =
-            java.util.List.of(
-                    "es.password",
-                    "es.api_key",
-                    "kafka.truststore.password",
-                    "kafka.keystore.password",
-                    "kafka.key.password",
-                    "kafka.sasl.password",
-                    "escalation.ack_token",
-                    "escalation.ack_keystore.password");
+    /** The settings that hold secrets; each also has a {@code <key>_file} form. */
+    public static final java.util.List<String> SECRET_KEYS = ConfigKeys.secrets();
 
     private final Map<String, String> values;
     private final java.util.List<String> warnings;
@@ -105,19 +62,26 @@ public final class SocConfig {
         return load(file, System.getenv());
     }
 
+    /**
+     * Reads a configuration file ({@link ConfigFile}: YAML, or properties as before) and lays the
+     * {@code SOC_*} variables of {@code env} over it.
+     *
+     * @throws InvalidConfigurationException listing every unknown key and wrong value, each as
+     *     {@code file:line: key: message}
+     */
     public static SocConfig load(Path file, Map<String, String> env) throws IOException {
         Map<String, String> v = new TreeMap<>();
         java.util.List<String> warnings = new java.util.ArrayList<>();
+        java.util.List<ConfigProblem> problems = new java.util.ArrayList<>();
         if (file != null) {
-            if (!Files.isRegularFile(file)) {
-                throw new IOException("no such configuration file: " + file);
+            ConfigFile f = ConfigFile.read(file);
+            problems.addAll(f.problems());
+            problems.addAll(ConfigCheck.entries(file.toString(), f.entries()));
+            for (ConfigFile.Entry e : f.entries()) {
+                if (!e.value().isEmpty()) {
+                    v.put(ConfigKeys.canonical(e.key()), e.value());
+                }
             }
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            }
-            p.stringPropertyNames().forEach(k -> v.put(k.trim(), p.getProperty(k).trim()));
-            requireOneForm(v, "in " + file);
             java.util.List<String> inline = SECRET_KEYS.stream().filter(k -> has(v, k)).toList();
             if (!inline.isEmpty() && readableByOthers(file)) {
                 warnings.add(
@@ -126,9 +90,12 @@ public final class SocConfig {
                                 + String.join(", ", inline)
                                 + " and other users can read it: chmod 600 it, or move the"
                                 + " secret into a file named by "
-                                + inline.get(0)
-                                + ".file");
+                                + ConfigKeys.fileForm(inline.get(0)));
             }
+        }
+        problems.addAll(ConfigCheck.environment(env));
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
         }
         Map<String, String> fromEnv = new TreeMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
@@ -137,18 +104,17 @@ public final class SocConfig {
                 fromEnv.put(key, e.getValue());
             }
         }
-        requireOneForm(fromEnv, "in the environment");
         for (Map.Entry<String, String> e : fromEnv.entrySet()) {
             // A secret set in the environment replaces the file's, in whichever form.
-            String base = e.getKey().endsWith(".file") ? stripFile(e.getKey()) : e.getKey();
+            String base = e.getKey().endsWith(FILE_SUFFIX) ? stripFile(e.getKey()) : e.getKey();
             if (SECRET_KEYS.contains(base)) {
                 v.remove(base);
-                v.remove(base + ".file");
+                v.remove(ConfigKeys.fileForm(base));
             }
             v.put(e.getKey(), e.getValue());
         }
         for (String k : SECRET_KEYS) {
-            String f = v.remove(k + ".file");
+            String f = v.remove(ConfigKeys.fileForm(k));
             if (f != null && !f.isEmpty()) {
                 v.put(k, readSecret(k, Path.of(f)));
             }
@@ -156,22 +122,15 @@ public final class SocConfig {
         return new SocConfig(v, warnings);
     }
 
+    private static final String FILE_SUFFIX = "_file";
+
     private static String stripFile(String key) {
-        return key.substring(0, key.length() - ".file".length());
+        return key.substring(0, key.length() - FILE_SUFFIX.length());
     }
 
     private static boolean has(Map<String, String> v, String k) {
         String s = v.get(k);
         return s != null && !s.isEmpty();
-    }
-
-    private static void requireOneForm(Map<String, String> v, String where) throws IOException {
-        for (String k : SECRET_KEYS) {
-            if (has(v, k) && has(v, k + ".file")) {
-                throw new IOException(
-                        "both " + k + " and " + k + ".file are set " + where + "; keep one");
-            }
-        }
     }
 
     /**
@@ -219,54 +178,13 @@ public final class SocConfig {
 
     /** The environment variable of a key: {@code kafka.sasl.username → SOC_KAFKA_SASL_USERNAME}. */
     public static String variableOf(String key) {
-        if (key.equals("kafka.bootstrap")) {
-            return "SOC_KAFKA";
-        }
-        return "SOC_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+        return ConfigKeys.find(key)
+                .map(ConfigKey::variable)
+                .orElse("SOC_" + key.toUpperCase(Locale.ROOT).replace('.', '_'));
     }
 
-    private static final String[] KEYS = {
-        "es.url",
-        "es.user",
-        "es.password",
-        "es.api_key",
-        "es.ca",
-        "kafka.bootstrap",
-        "kafka.tls",
-        "kafka.ca",
-        "kafka.truststore",
-        "kafka.truststore.password",
-        "kafka.truststore.type",
-        "kafka.keystore",
-        "kafka.keystore.password",
-        "kafka.key.password",
-        "kafka.sasl.mechanism",
-        "kafka.sasl.username",
-        "kafka.sasl.password",
-        "departments.file",
-        "department.unattributed",
-        "assets.file",
-        "decode.time_zone",
-        "decode.year",
-        "decode.max_record_bytes",
-        "decode.max_original_bytes",
-        "escalation.ack_token",
-        "escalation.ack_keystore",
-        "escalation.ack_keystore.password",
-    };
-
     private static String keyOfVariable(String variable) {
-        for (String k : KEYS) {
-            if (variableOf(k).equals(variable)) {
-                return k;
-            }
-        }
-        for (String k : SECRET_KEYS) {
-            if (variableOf(k + ".file").equals(variable)) {
-                return k + ".file";
-            }
-        }
-        return null;
+        return ConfigKeys.ofVariable(variable).map(ConfigKey::name).orElse(null);
     }
 
     /** A copy with the value set, unless it is null (an option the user did not give). */
@@ -289,6 +207,17 @@ public final class SocConfig {
 
     public String get(String key) {
         return values.get(key);
+    }
+
+    /** A list setting (a YAML list or comma-separated text); empty when not set. */
+    public java.util.List<String> list(String key) {
+        if (!has(key)) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(get(key).split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     public boolean has(String key) {

@@ -179,7 +179,7 @@ class SocConfigTest {
         Path both = dir.resolve("both.properties");
         Files.writeString(both, "es.password=" + ES_SECRET + "\nes.password.file=" + pw + "\n");
         assertThatThrownBy(() -> SocConfig.load(both, Map.of()))
-                .hasMessageContaining("both es.password and es.password.file")
+                .hasMessageContaining("es.password: set both inline and as es.password_file")
                 .hasMessageNotContaining(ES_SECRET);
         Path missing = dir.resolve("nope");
         assertThatThrownBy(
@@ -187,7 +187,7 @@ class SocConfigTest {
                                 SocConfig.load(
                                         null,
                                         Map.of("SOC_KAFKA_SASL_PASSWORD_FILE", missing.toString())))
-                .hasMessageContaining("cannot read the file of kafka.sasl.password (" + missing);
+                .hasMessageContaining("kafka.sasl.password_file: no such file: " + missing);
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         assertThatThrownBy(
                         () ->
@@ -210,7 +210,7 @@ class SocConfigTest {
         assertThat(SocConfig.load(file, Map.of()).warnings())
                 .singleElement()
                 .asString()
-                .contains("holds es.password", "chmod 600", "es.password.file")
+                .contains("holds es.password", "chmod 600", "es.password_file")
                 .doesNotContain(ES_SECRET);
         Files.setPosixFilePermissions(
                 file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));

@@ -3,7 +3,6 @@ package org.socengine.jobs.detection;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -13,11 +12,10 @@ import org.socengine.jobs.internal.RuleSets;
 
 /**
  * Entry point for a Flink cluster: {@code flink run -c
- * org.socengine.jobs.detection.DetectionJobMain soc.jar --config soc.properties --rules
- * /etc/soc/rules}. Takes the options of {@code ./soc run} ({@link DetectionJobSettings#OPTIONS},
- * {@code --time-zone SOURCE=ZONE}) over the same configuration file, so a cluster runs with the
- * settings tried locally. Only wires: rules are compiled here on the client and shipped with the
- * job graph.
+ * org.socengine.jobs.detection.DetectionJobMain soc.jar --config soc.yml --rules /etc/soc/rules}.
+ * Takes the options of {@code ./soc run} ({@link DetectionJobSettings#OPTIONS}, {@code --time-zone
+ * SOURCE=ZONE}) over the same configuration file, so a cluster runs with the settings tried
+ * locally. Only wires: rules are compiled here on the client and shipped with the job graph.
  */
 public final class DetectionJobMain {
 
@@ -25,14 +23,18 @@ public final class DetectionJobMain {
 
     public static void main(String[] args) throws Exception {
         DetectionJobSettings settings = settings(args, System.getenv());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.enableCheckpointing(settings.checkpointInterval().toMillis());
         SocConfig cfg = config(args, System.getenv());
+        // Checkpoints are kept when the job is cancelled, so that a restart resumes its windows.
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        org.socengine.jobs.internal.FlinkEnvironments.clusterConfiguration(
+                                cfg, settings.checkpointInterval()));
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
         SocPipelines.detection(
                 env,
                 cfg.kafka(),
                 cfg.elasticsearch(),
-                List.of(),
+                cfg.list("job.raw_topics"),
                 settings.group(),
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
                 settings.decoder(),
