@@ -8,6 +8,7 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -18,6 +19,7 @@ import org.socengine.model.Alert;
 import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Incident;
 import org.socengine.model.Notification;
+import org.socengine.model.NotificationOutcome;
 
 /**
  * The escalation job: alert records ({@code soc.alerts}) → read (unreadable ones to the dead
@@ -40,20 +42,38 @@ public final class EscalationJob {
      */
     @FunctionalInterface
     public interface Dispatch extends Serializable {
-        void attach(DataStream<Notification> notifications);
+        /**
+         * @param notifications what the correlator asks to be sent
+         * @param policies every policy the job accepted after the initial one (for the channels);
+         *     null when the job reads no policy topic
+         * @return the outcome of each delivery tried, to be recorded on its incident; null when
+         *     nothing is delivered here
+         */
+        DataStream<NotificationOutcome> attach(
+                DataStream<Notification> notifications, DataStream<EscalationControl> policies);
 
         /** Every notification to one sink, as it is (tests, or a topic for another deliverer). */
         static Dispatch toSink(Sink<Notification> sink) {
-            return notifications ->
-                    notifications
-                            .sinkTo(sink)
-                            .name("notifications → " + sink.getClass().getSimpleName())
-                            .uid("notification-sink");
+            return (notifications, policies) -> {
+                notifications
+                        .sinkTo(sink)
+                        .name("notifications → " + sink.getClass().getSimpleName())
+                        .uid("notification-sink");
+                return null;
+            };
         }
 
         /** Nobody is told (replays that only rebuild incidents). */
         static Dispatch none() {
-            return notifications -> {};
+            return (notifications, policies) -> null;
+        }
+
+        /** Delivered by the dispatcher, which follows the policy's channels as they reload. */
+        static Dispatch through(NotificationDispatcher dispatcher) {
+            return (notifications, policies) ->
+                    policies == null
+                            ? NotificationDispatcher.deliver(notifications, dispatcher)
+                            : NotificationDispatcher.deliver(notifications, policies, dispatcher);
         }
     }
 
@@ -65,15 +85,25 @@ public final class EscalationJob {
      * @param alertStatus closes of the alerts of closed incidents ({@code soc.alert-status})
      * @param deadLetters unreadable alert records ({@code soc.dlq})
      * @param policyStatus accepted and refused policies ({@code soc.escalation-policy.status})
+     * @param outcomes what became of each delivery ({@code soc.notifications})
      */
     public record Sinks(
             List<Sink<Incident>> incidents,
             Sink<AlertStatusChange> alertStatus,
             Sink<DeadLetter> deadLetters,
-            Sink<PolicyStatus> policyStatus) {
+            Sink<PolicyStatus> policyStatus,
+            Sink<NotificationOutcome> outcomes) {
 
         public Sinks {
             incidents = incidents == null ? List.of() : List.copyOf(incidents);
+        }
+
+        public Sinks(
+                List<Sink<Incident>> incidents,
+                Sink<AlertStatusChange> alertStatus,
+                Sink<DeadLetter> deadLetters,
+                Sink<PolicyStatus> policyStatus) {
+            this(incidents, alertStatus, deadLetters, policyStatus, null);
         }
     }
 
@@ -84,7 +114,8 @@ public final class EscalationJob {
             DataStream<Notification> notifications,
             DataStream<AlertStatusChange> alertCloses,
             DataStream<DeadLetter> deadLetters,
-            DataStream<PolicyStatus> policyStatuses) {}
+            DataStream<PolicyStatus> policyStatuses,
+            DataStream<NotificationOutcome> outcomes) {}
 
     /**
      * Builds the topology.
@@ -163,7 +194,7 @@ public final class EscalationJob {
 
         SingleOutputStreamOperator<Incident> incidents =
                 alerts.keyBy(IncidentKeys::keyOf)
-                        .connect(controls.broadcast(IncidentCorrelator.POLICY_STATE))
+                        .connect(controls.broadcast(IncidentCorrelator.BROADCAST_STATES))
                         .process(
                                 new IncidentCorrelator(
                                         initialPolicy,
@@ -174,16 +205,35 @@ public final class EscalationJob {
                         .uid("incident-correlator")
                         .setParallelism(p);
 
+        DataStream<Notification> notifications =
+                incidents.getSideOutput(IncidentCorrelator.NOTIFICATIONS);
+        DataStream<NotificationOutcome> outcomes = dispatch.attach(notifications, policies);
+        DataStream<Incident> recorded = incidents;
+        if (outcomes != null) {
+            // Outcomes come after the incident that asked for them; the recorder writes them on
+            // the incident's next version, so the incident documents say who was reached.
+            recorded =
+                    incidents
+                            .keyBy(i -> i.id, Types.STRING)
+                            .connect(
+                                    outcomes.keyBy(o -> String.valueOf(o.incidentId), Types.STRING))
+                            .process(new NotificationOutcomeRecorder())
+                            .returns(TypeInformation.of(Incident.class))
+                            .name("record notification outcomes on incidents")
+                            .uid("incident-notification-outcomes")
+                            .setParallelism(p);
+            if (sinks.outcomes() != null) {
+                outcomes.sinkTo(sinks.outcomes())
+                        .name("notification outcomes → soc.notifications")
+                        .uid("notification-outcome-sink");
+            }
+        }
         for (int i = 0; i < sinks.incidents().size(); i++) {
             Sink<Incident> sink = sinks.incidents().get(i);
-            incidents
-                    .sinkTo(sink)
+            recorded.sinkTo(sink)
                     .name("incidents → " + sink.getClass().getSimpleName())
                     .uid("incident-sink-" + i);
         }
-        DataStream<Notification> notifications =
-                incidents.getSideOutput(IncidentCorrelator.NOTIFICATIONS);
-        dispatch.attach(notifications);
         DataStream<AlertStatusChange> closes =
                 incidents.getSideOutput(IncidentCorrelator.ALERT_STATUS);
         if (sinks.alertStatus() != null) {
@@ -205,7 +255,7 @@ public final class EscalationJob {
                     .uid("escalation-policy-status-sink")
                     .setParallelism(1);
         }
-        return new Streams(alerts, incidents, notifications, closes, dead, statuses);
+        return new Streams(alerts, recorded, notifications, closes, dead, statuses, outcomes);
     }
 
     /** A watermark strategy that declares a stream irrelevant to event time. */

@@ -114,19 +114,11 @@ public final class EscalationJobMain {
      * Kafka), each channel's outcome on {@code soc.notifications}.
      */
     public static EscalationJob.Dispatch dispatch(EscalationPolicy policy, KafkaSettings kafka) {
-        Map<String, org.socengine.connectors.notify.ChannelSpec> channels = policy.channels();
-        return notifications ->
-                NotificationDispatcher.deliver(
-                                notifications,
-                                new NotificationDispatcher(
-                                        channels,
-                                        org.socengine.connectors.notify.SecretResolver
-                                                .environmentAndFiles(),
-                                        org.socengine.connectors.notify.KafkaDeliveryLedger.of(
-                                                kafka)))
-                        .sinkTo(SocKafka.notificationOutcomeSink(kafka))
-                        .name("notification outcomes to Kafka")
-                        .uid("notification-outcome-sink");
+        return EscalationJob.Dispatch.through(
+                new NotificationDispatcher(
+                        policy.channels(),
+                        org.socengine.connectors.notify.SecretResolver.environmentAndFiles(),
+                        org.socengine.connectors.notify.KafkaDeliveryLedger.of(kafka)));
     }
 
     static Map<String, String> parse(String[] args) {
@@ -205,7 +197,8 @@ public final class EscalationJobMain {
                         List.of(new IncidentIndexer(es), SocKafka.incidentSink(kafka)),
                         SocKafka.alertStatusSink(kafka),
                         SocKafka.deadLetterSink(kafka),
-                        policyStatusSink(kafka)),
+                        policyStatusSink(kafka),
+                        SocKafka.notificationOutcomeSink(kafka)),
                 dispatch,
                 options);
     }
