@@ -3,7 +3,6 @@ package org.socengine.jobs.escalation;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -138,20 +137,14 @@ public final class EscalationJob {
         var env = alertRecords.getExecutionEnvironment();
         int p = options.parallelism();
 
+        // Event time per soc.alerts partition, assigned where the partition is still known.
         SingleOutputStreamOperator<Alert> read =
                 alertRecords
-                        .process(new AlertReader())
-                        .returns(SerializerTypeInfo.alerts())
-                        .name("read alerts")
+                        .transform(
+                                "read alerts", SerializerTypeInfo.alerts(), AlertReader.of(options))
                         .uid("escalation-read-alerts")
                         .setParallelism(p);
-        DataStream<Alert> alerts =
-                read.assignTimestampsAndWatermarks(
-                                AlertWatermarks.strategy(
-                                        options.alertDisorder(), options.quietAdvance()))
-                        .name("event time from the alerts")
-                        .uid("escalation-alert-time")
-                        .setParallelism(p);
+        DataStream<Alert> alerts = read;
 
         DataStream<EscalationControl> controls = null;
         SingleOutputStreamOperator<EscalationControl> policies = null;
@@ -187,7 +180,7 @@ public final class EscalationJob {
         }
         // Control messages carry no event time: they must never hold back the alerts' clock.
         controls =
-                controls.assignTimestampsAndWatermarks(endOfTime())
+                controls.assignTimestampsAndWatermarks(outsideEventTime())
                         .name("control messages outside event time")
                         .uid("escalation-control-time")
                         .setParallelism(1);
@@ -258,8 +251,13 @@ public final class EscalationJob {
         return new Streams(alerts, recorded, notifications, closes, dead, statuses, outcomes);
     }
 
-    /** A watermark strategy that declares a stream irrelevant to event time. */
-    static <T> WatermarkStrategy<T> endOfTime() {
+    /**
+     * A watermark strategy that declares a stream irrelevant to event time: idle for ever, so the
+     * operator it meets takes its time from its other input alone. Not a watermark at the end of
+     * time: when the alerts' input is idle too, the correlator would take that one and find every
+     * deadline due at once.
+     */
+    static <T> WatermarkStrategy<T> outsideEventTime() {
         return WatermarkStrategy.<T>forGenerator(
                 ctx ->
                         new WatermarkGenerator<T>() {
@@ -268,7 +266,7 @@ public final class EscalationJob {
 
                             @Override
                             public void onPeriodicEmit(WatermarkOutput out) {
-                                out.emitWatermark(new Watermark(Long.MAX_VALUE));
+                                out.markIdle();
                             }
                         });
     }
