@@ -169,14 +169,20 @@ public final class EscalationJob {
             controls = controls == null ? statuses : controls.union(statuses);
         }
         if (controls == null) {
+            // No control topic: an empty stream that lasts as long as the alerts. A bounded empty
+            // source would finish at once, and a restore from a checkpoint that saw it finished
+            // has been seen to leave the correlator's second input without a watermark.
             controls =
-                    env.fromSequence(0, 0)
-                            .filter(i -> false)
-                            .map(i -> new EscalationControl())
-                            .returns(TypeInformation.of(EscalationControl.class))
+                    alertRecords
+                            .filter(r -> false)
                             .name("no control messages")
                             .uid("escalation-control-none")
-                            .setParallelism(1);
+                            .setParallelism(p)
+                            .map(r -> new EscalationControl())
+                            .returns(TypeInformation.of(EscalationControl.class))
+                            .name("no control messages (typed)")
+                            .uid("escalation-control-none-typed")
+                            .setParallelism(p);
         }
         // Control messages carry no event time: they must never hold back the alerts' clock.
         controls =

@@ -56,7 +56,10 @@ public final class EscalationJobMain {
                     "--ack-port",
                             "serve POST /incidents/{id}/ack|close on this port (token:"
                                     + " escalation.ack_token)",
-                    "--ack-bind", "address of the acknowledgement endpoint (default 127.0.0.1)");
+                    "--ack-bind", "address of the acknowledgement endpoint (default 127.0.0.1)",
+                    "--partition-idleness",
+                            "a soc.alerts partition without alerts this long stops holding event"
+                                    + " time back (default 1m)");
 
     private EscalationJobMain() {}
 
@@ -78,6 +81,9 @@ public final class EscalationJobMain {
                         .withQuietAdvance(
                                 org.socengine.rules.Durations.parse(
                                         o.getOrDefault("--quiet-advance", "5m")))
+                        .withPartitionIdleness(
+                                org.socengine.rules.Durations.parse(
+                                        o.getOrDefault("--partition-idleness", "1m")))
                         .withLinkTemplate(o.get("--link"))
                         .withDepartmentNames(names);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

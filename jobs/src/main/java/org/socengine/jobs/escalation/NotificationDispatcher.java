@@ -173,16 +173,16 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
      */
     public static SingleOutputStreamOperator<NotificationOutcome> deliver(
             DataStream<Notification> notifications, NotificationDispatcher dispatcher) {
+        // An empty stream that lasts as long as the notifications (no source finishing at once).
         DataStream<EscalationControl> none =
                 notifications
-                        .getExecutionEnvironment()
-                        .fromSequence(0, 0)
-                        .filter(i -> false)
-                        .map(i -> new EscalationControl())
-                        .returns(TypeInformation.of(EscalationControl.class))
+                        .filter(n -> false)
                         .name("no policy updates")
                         .uid(UID + "-no-policies")
-                        .setParallelism(1);
+                        .map(n -> new EscalationControl())
+                        .returns(TypeInformation.of(EscalationControl.class))
+                        .name("no policy updates (typed)")
+                        .uid(UID + "-no-policies-typed");
         return deliver(notifications, none, dispatcher);
     }
 
