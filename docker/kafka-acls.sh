@@ -3,7 +3,8 @@
 #
 # One principal per department, allowed to WRITE only to its own soc.raw.<source>.<department>
 # topics; the detection job's principal reads every raw topic and writes the engine's own topics;
-# the rule admins' principal publishes rules; analysts' tooling publishes status changes. Nothing
+# the escalation job's principal reads alerts and writes incidents and notifications; the rule
+# admins' principal publishes rules; analysts' tooling publishes status changes. Nothing
 # else may write to a raw topic. Run against a broker with an authorizer
 # (authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer) and
 # allow.everyone.if.no.acl.found=false, as a super user, e.g.:
@@ -25,6 +26,8 @@ SOURCES=${SOURCES:-"syslog cef leef asa web suricata zeek netflow winlog dns"}
 # Principals; SCRAM users are User:<name>, mutual TLS users User:CN=<name>,...
 JOB_PRINCIPAL=${JOB_PRINCIPAL:-User:soc-detection}
 JOB_GROUP=${JOB_GROUP:-soc-detection}
+ESCALATION_PRINCIPAL=${ESCALATION_PRINCIPAL:-User:soc-escalation}
+ESCALATION_GROUP=${ESCALATION_GROUP:-soc-escalation}
 RULES_PRINCIPAL=${RULES_PRINCIPAL:-User:soc-rules-admin}
 ANALYSTS_PRINCIPAL=${ANALYSTS_PRINCIPAL:-User:soc-analysts}
 # Collectors the SOC runs itself, allowed on the shared topics (leave empty for none).
@@ -70,6 +73,21 @@ acl --allow-principal "$JOB_PRINCIPAL" --operation Read \
     --group "$JOB_GROUP" --resource-pattern-type prefixed
 acl --allow-principal "$JOB_PRINCIPAL" --operation IdempotentWrite --cluster
 
+# 2b. The escalation job (EscalationJobMain) reads alerts, analysts' status changes, its policy and
+#     its delivery ledger (read back when the dispatcher starts); writes incidents, delivery
+#     outcomes, the ledger, unreadable alerts, policy verdicts and the closes of a closed
+#     incident's alerts (also what its acknowledgement endpoint publishes). It writes no alert,
+#     rule or raw record. Consumer groups: --group and the -alert-status / -policy groups after it.
+acl --allow-principal "$ESCALATION_PRINCIPAL" --operation Read --operation Describe \
+    --topic soc.alerts --topic soc.alert-status --topic soc.escalation-policy \
+    --topic soc.notifications.delivered
+acl --allow-principal "$ESCALATION_PRINCIPAL" --operation Write --operation Describe \
+    --topic soc.incidents --topic soc.notifications --topic soc.notifications.delivered \
+    --topic soc.dlq --topic soc.escalation-policy.status --topic soc.alert-status
+acl --allow-principal "$ESCALATION_PRINCIPAL" --operation Read \
+    --group "$ESCALATION_GROUP" --resource-pattern-type prefixed
+acl --allow-principal "$ESCALATION_PRINCIPAL" --operation IdempotentWrite --cluster
+
 # 3. Rule admins publish rules (./soc rules deploy) and read the job's verdicts.
 acl --allow-principal "$RULES_PRINCIPAL" --operation Write --operation Describe --topic soc.rules
 acl --allow-principal "$RULES_PRINCIPAL" --operation Read --operation Describe \
@@ -77,7 +95,8 @@ acl --allow-principal "$RULES_PRINCIPAL" --operation Read --operation Describe \
 acl --allow-principal "$RULES_PRINCIPAL" --operation Read \
     --group soc-rules- --resource-pattern-type prefixed
 
-# 4. Analysts' tooling publishes status changes (./soc alerts ack|close).
+# 4. Analysts' tooling publishes status changes (./soc alerts ack|close, ./soc incidents
+#    ack|close).
 acl --allow-principal "$ANALYSTS_PRINCIPAL" --operation Write --operation Describe \
     --topic soc.alert-status
 

@@ -56,6 +56,12 @@ public final class LocalKafka implements AutoCloseable {
     /** The job user's consumer groups start with this. */
     public static final String JOB_GROUP_PREFIX = "soc-detection";
 
+    /** The secured broker's user for the escalation job. */
+    public static final String ESCALATION_USER = "soc-escalation";
+
+    /** The escalation user's consumer groups start with this. */
+    public static final String ESCALATION_GROUP_PREFIX = "soc-escalation";
+
     /** The secured broker's user for rule admins. */
     public static final String RULE_ADMIN_USER = "soc-rule-admin";
 
@@ -116,11 +122,11 @@ public final class LocalKafka implements AutoCloseable {
     /**
      * A broker as a secured deployment runs one, under {@code workDir/kafka-secured}: clients reach
      * it only on a SASL_SSL listener (TLS with a certificate from a CA made now, SCRAM-SHA-512
-     * users {@link #ADMIN_USER}, {@link #JOB_USER}, {@link #RULE_ADMIN_USER}, {@link
-     * #DEPARTMENT_USER} with random passwords); the controller listener takes only the broker's own
-     * certificate (mutual TLS); ACLs are enforced, {@code acls} are all the users may do, the admin
-     * is the only super user. The standard topics and {@code soc.raw.<source>.so-yt} exist with one
-     * partition.
+     * users {@link #ADMIN_USER}, {@link #JOB_USER}, {@link #ESCALATION_USER}, {@link
+     * #RULE_ADMIN_USER}, {@link #DEPARTMENT_USER} with random passwords); the controller listener
+     * takes only the broker's own certificate (mutual TLS); ACLs are enforced, {@code acls} are all
+     * the users may do, the admin is the only super user. The standard topics and {@code
+     * soc.raw.<source>.so-yt} exist with one partition.
      */
     public static LocalKafka startSecured(Path workDir, Collection<AclBinding> acls)
             throws IOException {
@@ -135,7 +141,8 @@ public final class LocalKafka implements AutoCloseable {
         Path keystore =
                 ca.issueKeystore("broker", BROKER_CN, List.of("ip:127.0.0.1", "dns:localhost"));
         Map<String, String> passwords = new java.util.LinkedHashMap<>();
-        for (String u : List.of(ADMIN_USER, JOB_USER, RULE_ADMIN_USER, DEPARTMENT_USER)) {
+        for (String u :
+                List.of(ADMIN_USER, JOB_USER, ESCALATION_USER, RULE_ADMIN_USER, DEPARTMENT_USER)) {
             passwords.put(u, LocalCertificateAuthority.randomSecret());
         }
         LocalKafka kafka =

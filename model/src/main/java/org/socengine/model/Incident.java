@@ -88,6 +88,15 @@ public class Incident implements Serializable {
      */
     public long revision;
 
+    /**
+     * Delivery outcomes written on this revision since the correlator emitted it: each makes a
+     * newer document of the same revision ({@link #documentVersion}).
+     */
+    public int outcomeUpdates;
+
+    /** Outcome updates one revision can carry; beyond them, the next revision carries them. */
+    public static final int OUTCOME_UPDATES_PER_REVISION = 1024;
+
     /** Alerts kept on an incident; beyond it alerts are still counted and scored, not listed. */
     public static final int MAX_ALERTS = 500;
 
@@ -132,10 +141,23 @@ public class Incident implements Serializable {
         public String kind;
         public long at;
 
+        /** The idempotency key the channel was sent (the receiver sees it as a header). */
+        public String key;
+
         /** Null while the outcome is not known to the job (the dispatcher delivers). */
         public Boolean ok;
 
+        /** Attempts the channel took, retries included (0 until the outcome is known). */
+        public int attempts;
+
+        /** When the delivery finished or gave up (processing time, epoch ms); 0 until then. */
+        public long outcomeAt;
+
+        /** The last error of a failed delivery; never holds a secret. */
         public String error;
+
+        /** For a fallback delivery: the key of the notification whose channel failed. */
+        public String fallbackFor;
 
         public Sent() {}
 
@@ -171,6 +193,16 @@ public class Incident implements Serializable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    /**
+     * The version of the incident's document (Elasticsearch external versioning): the revision, and
+     * within it the delivery outcomes recorded since, so that neither a replayed older revision nor
+     * an outcome-less copy of the same revision overwrites what is known.
+     */
+    public long documentVersion() {
+        return revision * OUTCOME_UPDATES_PER_REVISION
+                + Math.min(outcomeUpdates, OUTCOME_UPDATES_PER_REVISION - 1);
     }
 
     public Member member(String alertId) {

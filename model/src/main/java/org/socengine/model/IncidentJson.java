@@ -104,14 +104,28 @@ public final class IncidentJson {
                 o.put("kind", s.kind);
             }
             o.put("at", Timestamps.format(s.at));
+            if (s.key != null) {
+                o.put("key", s.key);
+            }
             if (s.ok != null) {
                 o.put("ok", s.ok);
+                o.put("outcome", s.ok ? "sent" : "failed");
+                o.put("attempts", s.attempts);
+                if (s.outcomeAt > 0) {
+                    o.put("outcome_at", Timestamps.format(s.outcomeAt));
+                }
             }
             if (s.error != null) {
                 o.put("error", s.error);
             }
+            if (s.fallbackFor != null) {
+                o.put("fallback_for", s.fallbackFor);
+            }
         }
         n.put("revision", i.revision);
+        if (i.outcomeUpdates > 0) {
+            n.put("outcome_updates", i.outcomeUpdates);
+        }
         return doc;
     }
 
@@ -173,11 +187,16 @@ public final class IncidentJson {
                 s.channel = o.path("channel").asText(null);
                 s.kind = o.path("kind").asText(null);
                 s.at = time(o, "at");
+                s.key = o.path("key").asText(null);
                 s.ok = o.hasNonNull("ok") ? o.path("ok").asBoolean() : null;
+                s.attempts = o.path("attempts").asInt();
+                s.outcomeAt = o.hasNonNull("outcome_at") ? time(o, "outcome_at") : 0;
                 s.error = o.path("error").asText(null);
+                s.fallbackFor = o.path("fallback_for").asText(null);
                 i.notifications.add(s);
             }
             i.revision = n.path("revision").asLong();
+            i.outcomeUpdates = n.path("outcome_updates").asInt();
             return i;
         } catch (IllegalArgumentException e) {
             throw new IOException("bad incident: " + e.getMessage(), e);

@@ -62,6 +62,9 @@ public final class DemoRun {
     private volatile String elasticsearchUrl = "-";
     private volatile boolean summarized;
 
+    /** The escalation job and its webhook receiver (DemoEscalation); null until started. */
+    private volatile DemoEscalation escalation;
+
     public DemoRun(
             Path workDir,
             Path rulesDir,
@@ -144,6 +147,7 @@ public final class DemoRun {
                     settings.options(),
                     settings.retentionMonths());
             job = env.executeAsync("soc-detection");
+            escalation = DemoEscalation.start(workDir, kafka, es, departments, parallelism, err);
             var metrics = org.socengine.jobs.internal.SocMetrics.serve("127.0.0.1", 0);
             err.printf(
                     "soc demo: metrics (Prometheus) at http://127.0.0.1:%d/metrics%n",
@@ -186,6 +190,7 @@ public final class DemoRun {
                 while (!stopping.get() && System.currentTimeMillis() < end + 15_000) {
                     eventsSent = producer.sent();
                     poll(search);
+                    escalation.poll(false);
                     try {
                         Thread.sleep(2_000);
                     } catch (InterruptedException e) {
@@ -198,7 +203,10 @@ public final class DemoRun {
                 if (!Thread.currentThread().isInterrupted()) {
                     search.refresh();
                     poll(search);
+                    escalation.poll(true);
                 }
+                // Stopped while Kafka is still up: its sinks flush instead of waiting for it.
+                escalation.cancel();
             }
         } finally {
             stopping.set(true);
@@ -209,7 +217,13 @@ public final class DemoRun {
                     err.println("soc demo: job did not cancel cleanly: " + e.getMessage());
                 }
             }
+            if (escalation != null) {
+                escalation.cancel();
+            }
             summary(plan);
+            if (escalation != null) {
+                escalation.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(ctrlC);
             } catch (IllegalStateException e) {
@@ -285,6 +299,9 @@ public final class DemoRun {
                             : "NOT alerted (the run may have ended first)");
         }
         err.printf("  benign sources alerted: %d of %d%n", falseAlarms, plan.nearMisses().size());
+        if (escalation != null) {
+            escalation.summary(err);
+        }
         err.printf(
                 "  where to look:          Elasticsearch %s, index alias %s (indices %s-<department>-<yyyy.MM>); Kafka topic %s%n",
                 elasticsearchUrl, AlertIndices.ALIAS, AlertIndices.ALIAS, SocTopics.ALERTS);

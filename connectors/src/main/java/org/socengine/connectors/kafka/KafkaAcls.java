@@ -26,6 +26,31 @@ public final class KafkaAcls {
     public static final List<String> JOB_WRITES =
             List.of(SocTopics.DLQ, SocTopics.ALERTS, SocTopics.RULES_STATUS);
 
+    /**
+     * Topics the escalation job reads: alerts, analysts' status changes, the policy, and its own
+     * delivery ledger (read back when the dispatcher opens).
+     */
+    public static final List<String> ESCALATION_READS =
+            List.of(
+                    SocTopics.ALERTS,
+                    SocTopics.ALERT_STATUS,
+                    SocTopics.ESCALATION_POLICY,
+                    SocTopics.NOTIFICATIONS_DELIVERED);
+
+    /**
+     * Topics the escalation job writes: incidents, delivery outcomes and the ledger, unreadable
+     * alerts, policy verdicts, and the closes of a closed incident's alerts (as the acknowledgement
+     * endpoint does).
+     */
+    public static final List<String> ESCALATION_WRITES =
+            List.of(
+                    SocTopics.INCIDENTS,
+                    SocTopics.NOTIFICATION_OUTCOMES,
+                    SocTopics.NOTIFICATIONS_DELIVERED,
+                    SocTopics.DLQ,
+                    SocTopics.ESCALATION_POLICY_STATUS,
+                    SocTopics.ALERT_STATUS);
+
     /** Consumer groups of {@code ./soc rules deploy} start with this. */
     public static final String RULES_DEPLOY_GROUP_PREFIX = "soc-rules-deploy-";
 
@@ -61,6 +86,40 @@ public final class KafkaAcls {
             acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE));
             acls.add(
                     allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        acls.add(
+                allow(
+                        user,
+                        ResourceType.GROUP,
+                        groupPrefix,
+                        PatternType.PREFIXED,
+                        AclOperation.READ));
+        return acls;
+    }
+
+    /**
+     * The escalation job ({@code EscalationJobMain}): reads {@link #ESCALATION_READS}, writes
+     * {@link #ESCALATION_WRITES}, commits offsets in groups starting with {@code groupPrefix} (its
+     * {@code --group}); it may not write alerts, rules or raw records.
+     */
+    public static List<AclBinding> escalationJob(String user, String groupPrefix) {
+        List<AclBinding> acls = new ArrayList<>();
+        for (String t : ESCALATION_READS) {
+            acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.READ));
+            acls.add(
+                    allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        for (String t : ESCALATION_WRITES) {
+            acls.add(allow(user, ResourceType.TOPIC, t, PatternType.LITERAL, AclOperation.WRITE));
+            if (!ESCALATION_READS.contains(t)) {
+                acls.add(
+                        allow(
+                                user,
+                                ResourceType.TOPIC,
+                                t,
+                                PatternType.LITERAL,
+                                AclOperation.DESCRIBE));
+            }
         }
         acls.add(
                 allow(

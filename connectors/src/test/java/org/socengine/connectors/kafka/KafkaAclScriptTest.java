@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,6 +167,39 @@ class KafkaAclScriptTest {
                                 a.principal().equals("User:soc-detection")
                                         && a.resource().startsWith("topic:soc.raw")
                                         && a.operations().contains("Write"));
+    }
+
+    /** The script grants the escalation job's principal what {@link KafkaAcls} grants it. */
+    @Test
+    void theEscalationJobGetsExactlyWhatTheSecuredBrokerGrantsIt() {
+        Set<String> reads = new TreeSet<>();
+        Set<String> writes = new TreeSet<>();
+        for (Acl a : acls) {
+            if (!a.principal().equals("User:soc-escalation")
+                    || !a.resource().startsWith("topic:")) {
+                continue;
+            }
+            String topic = a.resource().substring("topic:".length());
+            assertThat(a.pattern()).as(topic).isEqualTo("literal");
+            if (a.operations().contains("Read")) {
+                reads.add(topic);
+            }
+            if (a.operations().contains("Write")) {
+                writes.add(topic);
+            }
+        }
+        assertThat(reads).containsExactlyInAnyOrderElementsOf(KafkaAcls.ESCALATION_READS);
+        assertThat(writes).containsExactlyInAnyOrderElementsOf(KafkaAcls.ESCALATION_WRITES);
+        assertThat(writes)
+                .doesNotContain("soc.alerts", "soc.rules")
+                .noneMatch(t -> t.startsWith("soc.raw"));
+        assertThat(acls)
+                .contains(
+                        new Acl(
+                                "User:soc-escalation",
+                                Set.of("Read"),
+                                "group:soc-escalation",
+                                "prefixed"));
     }
 
     @Test

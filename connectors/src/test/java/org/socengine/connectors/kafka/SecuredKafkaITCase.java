@@ -21,10 +21,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.notify.DeliveryLedger;
+import org.socengine.connectors.notify.KafkaDeliveryLedger;
 import org.socengine.connectors.testing.SecuredLocalBroker;
 import org.socengine.local.LocalCertificateAuthority;
 import org.socengine.local.LocalKafka;
 import org.socengine.local.WorkDirs;
+import org.socengine.model.NotificationOutcome;
+import org.socengine.model.SocTopics;
 
 /**
  * The secured local broker (TLS with a CA made at run time, SCRAM-SHA-512 users, ACLs enforced):
@@ -179,6 +183,59 @@ class SecuredKafkaITCase {
                                             .get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
                     .satisfies(e -> assertThat(KafkaConnections.isConfigurationError(e)).isTrue());
+        }
+    }
+
+    @Test
+    void theEscalationJobReadsAlertsAndWritesIncidentsAndNotificationsOnly() throws Exception {
+        String alert = "{\"alert\":{\"id\":\"" + UUID.randomUUID() + "\"}}";
+        try (KafkaProducer<String, String> p =
+                producer(SecuredLocalBroker.clientSettings(kafka, LocalKafka.JOB_USER))) {
+            p.send(new ProducerRecord<>(SocTopics.ALERTS, "a", alert)).get(30, TimeUnit.SECONDS);
+        }
+        KafkaSettings escalation =
+                SecuredLocalBroker.clientSettings(kafka, LocalKafka.ESCALATION_USER);
+        List<String> read = new ArrayList<>();
+        try (KafkaConsumer<String, String> c =
+                consumer(
+                        escalation,
+                        LocalKafka.ESCALATION_GROUP_PREFIX + "-it-" + UUID.randomUUID())) {
+            c.subscribe(
+                    List.of(SocTopics.ALERTS, SocTopics.ALERT_STATUS, SocTopics.ESCALATION_POLICY));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!read.contains(alert) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    read.add(r.value());
+                }
+            }
+        }
+        assertThat(read).contains(alert);
+        try (KafkaProducer<String, String> p = producer(escalation)) {
+            for (String topic : KafkaAcls.ESCALATION_WRITES) {
+                p.send(new ProducerRecord<>(topic, "k", "{}")).get(30, TimeUnit.SECONDS);
+            }
+        }
+        // The delivery ledger opens (finds its topic, reads it back) and records as this user.
+        NotificationOutcome sent = new NotificationOutcome();
+        sent.idempotencyKey = "inc-acl:0:oncall:0";
+        sent.ok = true;
+        try (DeliveryLedger.Session ledger = KafkaDeliveryLedger.of(escalation).open()) {
+            ledger.record(sent);
+        }
+        try (DeliveryLedger.Session ledger = KafkaDeliveryLedger.of(escalation).open()) {
+            assertThat(ledger.find(sent.idempotencyKey)).isNotNull();
+        }
+        for (String topic : List.of(SocTopics.ALERTS, SocTopics.RULES, "soc.raw.syslog.so-yt")) {
+            try (KafkaProducer<String, String> p = producer(escalation)) {
+                assertThatThrownBy(
+                                () ->
+                                        p.send(new ProducerRecord<>(topic, "k", "v"))
+                                                .get(30, TimeUnit.SECONDS))
+                        .as(topic)
+                        .isInstanceOf(ExecutionException.class)
+                        .satisfies(
+                                e -> assertThat(KafkaConnections.isConfigurationError(e)).isTrue());
+            }
         }
     }
 

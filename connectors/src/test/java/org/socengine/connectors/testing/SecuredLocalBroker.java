@@ -24,10 +24,13 @@ public final class SecuredLocalBroker {
         return LocalKafka.startSecured(workDir, grants());
     }
 
-    /** The detection job's, the rule admin's and the department shipper's ACLs. */
+    /** The detection and escalation jobs', the rule admin's and the department shipper's ACLs. */
     public static List<AclBinding> grants() {
         List<AclBinding> acls = new ArrayList<>();
         acls.addAll(KafkaAcls.detectionJob(LocalKafka.JOB_USER, LocalKafka.JOB_GROUP_PREFIX));
+        acls.addAll(
+                KafkaAcls.escalationJob(
+                        LocalKafka.ESCALATION_USER, LocalKafka.ESCALATION_GROUP_PREFIX));
         acls.addAll(KafkaAcls.ruleAdmin(LocalKafka.RULE_ADMIN_USER));
         acls.addAll(
                 KafkaAcls.department(

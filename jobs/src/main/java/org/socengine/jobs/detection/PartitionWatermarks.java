@@ -71,6 +71,7 @@ final class PartitionWatermarks {
     private final long idleMillis;
     private final long maxSkewMillis;
     private final long startedAt;
+    private final long startupHold;
     private final Map<String, List<Partition>> byTopic = new HashMap<>();
     private final List<Partition> all = new ArrayList<>();
     private Partition last;
@@ -85,6 +86,21 @@ final class PartitionWatermarks {
      * @param startedAt processing time the subtask started at
      */
     PartitionWatermarks(long latenessMillis, long idleMillis, long maxSkewMillis, long startedAt) {
+        this(latenessMillis, idleMillis, maxSkewMillis, startedAt, STARTUP_HOLD_MILLIS);
+    }
+
+    /**
+     * @param startupHoldMillis how long after the first event the watermark stays put (at most the
+     *     idle timeout); 0 for a reader that emits as each event comes and takes the risk that a
+     *     partition it has not read yet finds the others ahead
+     */
+    PartitionWatermarks(
+            long latenessMillis,
+            long idleMillis,
+            long maxSkewMillis,
+            long startedAt,
+            long startupHoldMillis) {
+        this.startupHold = Math.min(idleMillis, startupHoldMillis);
         this.startedAt = startedAt;
         this.lateness = latenessMillis;
         this.idleMillis = idleMillis;
@@ -156,7 +172,7 @@ final class PartitionWatermarks {
             // others back for ever.
             return new Progress(emitted, false, now - startedAt >= idleMillis);
         }
-        if (now - firstEventAt < Math.min(idleMillis, STARTUP_HOLD_MILLIS)) {
+        if (now - firstEventAt < startupHold) {
             return new Progress(emitted, false, false);
         }
         long sane = Long.MAX_VALUE;

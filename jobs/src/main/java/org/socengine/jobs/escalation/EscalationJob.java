@@ -3,11 +3,11 @@ package org.socengine.jobs.escalation;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -18,6 +18,7 @@ import org.socengine.model.Alert;
 import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Incident;
 import org.socengine.model.Notification;
+import org.socengine.model.NotificationOutcome;
 
 /**
  * The escalation job: alert records ({@code soc.alerts}) → read (unreadable ones to the dead
@@ -40,20 +41,38 @@ public final class EscalationJob {
      */
     @FunctionalInterface
     public interface Dispatch extends Serializable {
-        void attach(DataStream<Notification> notifications);
+        /**
+         * @param notifications what the correlator asks to be sent
+         * @param policies every policy the job accepted after the initial one (for the channels);
+         *     null when the job reads no policy topic
+         * @return the outcome of each delivery tried, to be recorded on its incident; null when
+         *     nothing is delivered here
+         */
+        DataStream<NotificationOutcome> attach(
+                DataStream<Notification> notifications, DataStream<EscalationControl> policies);
 
         /** Every notification to one sink, as it is (tests, or a topic for another deliverer). */
         static Dispatch toSink(Sink<Notification> sink) {
-            return notifications ->
-                    notifications
-                            .sinkTo(sink)
-                            .name("notifications → " + sink.getClass().getSimpleName())
-                            .uid("notification-sink");
+            return (notifications, policies) -> {
+                notifications
+                        .sinkTo(sink)
+                        .name("notifications → " + sink.getClass().getSimpleName())
+                        .uid("notification-sink");
+                return null;
+            };
         }
 
         /** Nobody is told (replays that only rebuild incidents). */
         static Dispatch none() {
-            return notifications -> {};
+            return (notifications, policies) -> null;
+        }
+
+        /** Delivered by the dispatcher, which follows the policy's channels as they reload. */
+        static Dispatch through(NotificationDispatcher dispatcher) {
+            return (notifications, policies) ->
+                    policies == null
+                            ? NotificationDispatcher.deliver(notifications, dispatcher)
+                            : NotificationDispatcher.deliver(notifications, policies, dispatcher);
         }
     }
 
@@ -65,15 +84,25 @@ public final class EscalationJob {
      * @param alertStatus closes of the alerts of closed incidents ({@code soc.alert-status})
      * @param deadLetters unreadable alert records ({@code soc.dlq})
      * @param policyStatus accepted and refused policies ({@code soc.escalation-policy.status})
+     * @param outcomes what became of each delivery ({@code soc.notifications})
      */
     public record Sinks(
             List<Sink<Incident>> incidents,
             Sink<AlertStatusChange> alertStatus,
             Sink<DeadLetter> deadLetters,
-            Sink<PolicyStatus> policyStatus) {
+            Sink<PolicyStatus> policyStatus,
+            Sink<NotificationOutcome> outcomes) {
 
         public Sinks {
             incidents = incidents == null ? List.of() : List.copyOf(incidents);
+        }
+
+        public Sinks(
+                List<Sink<Incident>> incidents,
+                Sink<AlertStatusChange> alertStatus,
+                Sink<DeadLetter> deadLetters,
+                Sink<PolicyStatus> policyStatus) {
+            this(incidents, alertStatus, deadLetters, policyStatus, null);
         }
     }
 
@@ -84,7 +113,8 @@ public final class EscalationJob {
             DataStream<Notification> notifications,
             DataStream<AlertStatusChange> alertCloses,
             DataStream<DeadLetter> deadLetters,
-            DataStream<PolicyStatus> policyStatuses) {}
+            DataStream<PolicyStatus> policyStatuses,
+            DataStream<NotificationOutcome> outcomes) {}
 
     /**
      * Builds the topology.
@@ -107,20 +137,14 @@ public final class EscalationJob {
         var env = alertRecords.getExecutionEnvironment();
         int p = options.parallelism();
 
+        // Event time per soc.alerts partition, assigned where the partition is still known.
         SingleOutputStreamOperator<Alert> read =
                 alertRecords
-                        .process(new AlertReader())
-                        .returns(SerializerTypeInfo.alerts())
-                        .name("read alerts")
+                        .transform(
+                                "read alerts", SerializerTypeInfo.alerts(), AlertReader.of(options))
                         .uid("escalation-read-alerts")
                         .setParallelism(p);
-        DataStream<Alert> alerts =
-                read.assignTimestampsAndWatermarks(
-                                AlertWatermarks.strategy(
-                                        options.alertDisorder(), options.quietAdvance()))
-                        .name("event time from the alerts")
-                        .uid("escalation-alert-time")
-                        .setParallelism(p);
+        DataStream<Alert> alerts = read;
 
         DataStream<EscalationControl> controls = null;
         SingleOutputStreamOperator<EscalationControl> policies = null;
@@ -145,25 +169,31 @@ public final class EscalationJob {
             controls = controls == null ? statuses : controls.union(statuses);
         }
         if (controls == null) {
+            // No control topic: an empty stream that lasts as long as the alerts. A bounded empty
+            // source would finish at once, and a restore from a checkpoint that saw it finished
+            // has been seen to leave the correlator's second input without a watermark.
             controls =
-                    env.fromSequence(0, 0)
-                            .filter(i -> false)
-                            .map(i -> new EscalationControl())
-                            .returns(TypeInformation.of(EscalationControl.class))
+                    alertRecords
+                            .filter(r -> false)
                             .name("no control messages")
                             .uid("escalation-control-none")
-                            .setParallelism(1);
+                            .setParallelism(p)
+                            .map(r -> new EscalationControl())
+                            .returns(TypeInformation.of(EscalationControl.class))
+                            .name("no control messages (typed)")
+                            .uid("escalation-control-none-typed")
+                            .setParallelism(p);
         }
         // Control messages carry no event time: they must never hold back the alerts' clock.
         controls =
-                controls.assignTimestampsAndWatermarks(endOfTime())
+                controls.assignTimestampsAndWatermarks(outsideEventTime())
                         .name("control messages outside event time")
                         .uid("escalation-control-time")
                         .setParallelism(1);
 
         SingleOutputStreamOperator<Incident> incidents =
                 alerts.keyBy(IncidentKeys::keyOf)
-                        .connect(controls.broadcast(IncidentCorrelator.POLICY_STATE))
+                        .connect(controls.broadcast(IncidentCorrelator.BROADCAST_STATES))
                         .process(
                                 new IncidentCorrelator(
                                         initialPolicy,
@@ -174,16 +204,35 @@ public final class EscalationJob {
                         .uid("incident-correlator")
                         .setParallelism(p);
 
+        DataStream<Notification> notifications =
+                incidents.getSideOutput(IncidentCorrelator.NOTIFICATIONS);
+        DataStream<NotificationOutcome> outcomes = dispatch.attach(notifications, policies);
+        DataStream<Incident> recorded = incidents;
+        if (outcomes != null) {
+            // Outcomes come after the incident that asked for them; the recorder writes them on
+            // the incident's next version, so the incident documents say who was reached.
+            recorded =
+                    incidents
+                            .keyBy(i -> i.id, Types.STRING)
+                            .connect(
+                                    outcomes.keyBy(o -> String.valueOf(o.incidentId), Types.STRING))
+                            .process(new NotificationOutcomeRecorder())
+                            .returns(TypeInformation.of(Incident.class))
+                            .name("record notification outcomes on incidents")
+                            .uid("incident-notification-outcomes")
+                            .setParallelism(p);
+            if (sinks.outcomes() != null) {
+                outcomes.sinkTo(sinks.outcomes())
+                        .name("notification outcomes → soc.notifications")
+                        .uid("notification-outcome-sink");
+            }
+        }
         for (int i = 0; i < sinks.incidents().size(); i++) {
             Sink<Incident> sink = sinks.incidents().get(i);
-            incidents
-                    .sinkTo(sink)
+            recorded.sinkTo(sink)
                     .name("incidents → " + sink.getClass().getSimpleName())
                     .uid("incident-sink-" + i);
         }
-        DataStream<Notification> notifications =
-                incidents.getSideOutput(IncidentCorrelator.NOTIFICATIONS);
-        dispatch.attach(notifications);
         DataStream<AlertStatusChange> closes =
                 incidents.getSideOutput(IncidentCorrelator.ALERT_STATUS);
         if (sinks.alertStatus() != null) {
@@ -205,11 +254,16 @@ public final class EscalationJob {
                     .uid("escalation-policy-status-sink")
                     .setParallelism(1);
         }
-        return new Streams(alerts, incidents, notifications, closes, dead, statuses);
+        return new Streams(alerts, recorded, notifications, closes, dead, statuses, outcomes);
     }
 
-    /** A watermark strategy that declares a stream irrelevant to event time. */
-    static <T> WatermarkStrategy<T> endOfTime() {
+    /**
+     * A watermark strategy that declares a stream irrelevant to event time: idle for ever, so the
+     * operator it meets takes its time from its other input alone. Not a watermark at the end of
+     * time: when the alerts' input is idle too, the correlator would take that one and find every
+     * deadline due at once.
+     */
+    static <T> WatermarkStrategy<T> outsideEventTime() {
         return WatermarkStrategy.<T>forGenerator(
                 ctx ->
                         new WatermarkGenerator<T>() {
@@ -218,7 +272,7 @@ public final class EscalationJob {
 
                             @Override
                             public void onPeriodicEmit(WatermarkOutput out) {
-                                out.emitWatermark(new Watermark(Long.MAX_VALUE));
+                                out.markIdle();
                             }
                         });
     }

@@ -56,7 +56,10 @@ public final class EscalationJobMain {
                     "--ack-port",
                             "serve POST /incidents/{id}/ack|close on this port (token:"
                                     + " escalation.ack_token)",
-                    "--ack-bind", "address of the acknowledgement endpoint (default 127.0.0.1)");
+                    "--ack-bind", "address of the acknowledgement endpoint (default 127.0.0.1)",
+                    "--partition-idleness",
+                            "a soc.alerts partition without alerts this long stops holding event"
+                                    + " time back (default 1m)");
 
     private EscalationJobMain() {}
 
@@ -78,6 +81,9 @@ public final class EscalationJobMain {
                         .withQuietAdvance(
                                 org.socengine.rules.Durations.parse(
                                         o.getOrDefault("--quiet-advance", "5m")))
+                        .withPartitionIdleness(
+                                org.socengine.rules.Durations.parse(
+                                        o.getOrDefault("--partition-idleness", "1m")))
                         .withLinkTemplate(o.get("--link"))
                         .withDepartmentNames(names);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -114,19 +120,11 @@ public final class EscalationJobMain {
      * Kafka), each channel's outcome on {@code soc.notifications}.
      */
     public static EscalationJob.Dispatch dispatch(EscalationPolicy policy, KafkaSettings kafka) {
-        Map<String, org.socengine.connectors.notify.ChannelSpec> channels = policy.channels();
-        return notifications ->
-                NotificationDispatcher.deliver(
-                                notifications,
-                                new NotificationDispatcher(
-                                        channels,
-                                        org.socengine.connectors.notify.SecretResolver
-                                                .environmentAndFiles(),
-                                        org.socengine.connectors.notify.KafkaDeliveryLedger.of(
-                                                kafka)))
-                        .sinkTo(SocKafka.notificationOutcomeSink(kafka))
-                        .name("notification outcomes to Kafka")
-                        .uid("notification-outcome-sink");
+        return EscalationJob.Dispatch.through(
+                new NotificationDispatcher(
+                        policy.channels(),
+                        org.socengine.connectors.notify.SecretResolver.environmentAndFiles(),
+                        org.socengine.connectors.notify.KafkaDeliveryLedger.of(kafka)));
     }
 
     static Map<String, String> parse(String[] args) {
@@ -205,7 +203,8 @@ public final class EscalationJobMain {
                         List.of(new IncidentIndexer(es), SocKafka.incidentSink(kafka)),
                         SocKafka.alertStatusSink(kafka),
                         SocKafka.deadLetterSink(kafka),
-                        policyStatusSink(kafka)),
+                        policyStatusSink(kafka),
+                        SocKafka.notificationOutcomeSink(kafka)),
                 dispatch,
                 options);
     }

@@ -65,6 +65,22 @@ public class IncidentCorrelator
     public static final MapStateDescriptor<String, String> POLICY_STATE =
             new MapStateDescriptor<>("escalation-policy", Types.STRING, Types.STRING);
 
+    /**
+     * Status changes that named no incident or alert this subtask knew when they came (an analyst
+     * acknowledging an alert in the console before the escalation job has grouped it), by the id
+     * they name: the value is the processing time they came at, a tab, and the change as JSON.
+     * Applied when an incident with that id or alert forms; kept at most {@link #EARLY_STATUS_KEPT}
+     * of them, each for {@link #EARLY_STATUS_TTL}.
+     */
+    public static final MapStateDescriptor<String, String> EARLY_STATUS =
+            new MapStateDescriptor<>("early-status-changes", Types.STRING, Types.STRING);
+
+    /** Every broadcast state of the correlator, for {@code broadcast(...)}. */
+    public static final MapStateDescriptor<?, ?>[] BROADCAST_STATES = {POLICY_STATE, EARLY_STATUS};
+
+    static final int EARLY_STATUS_KEPT = 10_000;
+    static final java.time.Duration EARLY_STATUS_TTL = java.time.Duration.ofDays(1);
+
     static final String POLICY_KEY = "policy";
     static final String POLICY_SOURCE_KEY = "source";
 
@@ -107,6 +123,17 @@ public class IncidentCorrelator
     private transient Counter held;
     private transient Counter unknownDepartment;
     private transient Counter repeats;
+    private transient Counter earlyKept;
+    private transient Counter earlyApplied;
+    private transient Counter earlyDropped;
+
+    private int earlyStatusKept = EARLY_STATUS_KEPT;
+
+    /** Keeps at most this many early status changes (tests use a small bound). */
+    IncidentCorrelator keepingEarlyStatus(int bound) {
+        this.earlyStatusKept = bound;
+        return this;
+    }
 
     public IncidentCorrelator(EscalationPolicy initialPolicy, Settings settings) {
         this.initialPolicy = Objects.requireNonNull(initialPolicy, "initialPolicy");
@@ -136,6 +163,9 @@ public class IncidentCorrelator
         held = metrics.counter("notificationsHeldForQuietHours");
         unknownDepartment = metrics.counter("alertsOfUnknownDepartment");
         repeats = metrics.counter("alertRepeatsFolded");
+        earlyKept = metrics.counter("statusChangesKeptForLater");
+        earlyApplied = metrics.counter("statusChangesAppliedLate");
+        earlyDropped = metrics.counter("statusChangesDroppedOverBound");
     }
 
     // ---- alerts ----
@@ -240,6 +270,7 @@ public class IncidentCorrelator
         for (Alert alert : alerts) {
             group(alert, touched);
         }
+        applyEarlyStatus(alerts, touched, ctx);
         for (Touched t : touched.values()) {
             IncidentState st = t.state;
             if (t.changed) {
@@ -257,6 +288,40 @@ public class IncidentCorrelator
                 emit(st, out);
             }
             incidents.put(st.incident.id, st);
+        }
+    }
+
+    /**
+     * Status changes that came before the incidents or alerts they name: applied before the
+     * incident's first notification round, so an alert acknowledged early pages nobody.
+     */
+    private void applyEarlyStatus(
+            List<Alert> alerts, Map<String, Touched> touched, ReadOnlyContext ctx)
+            throws Exception {
+        ReadOnlyBroadcastState<String, String> early = ctx.getBroadcastState(EARLY_STATUS);
+        if (!early.immutableEntries().iterator().hasNext()) {
+            return;
+        }
+        for (Touched t : touched.values()) {
+            List<String> ids = new ArrayList<>();
+            ids.add(t.state.incident.id);
+            for (Alert a : alerts) {
+                if (t.state.incident.member(a.id) != null) {
+                    ids.add(a.id);
+                }
+            }
+            for (String id : ids) {
+                String kept = early.get(id);
+                if (kept == null) {
+                    continue;
+                }
+                AlertStatusChange change =
+                        AlertStatusChange.fromJson(kept.substring(kept.indexOf('\t') + 1));
+                if (statusChange(t.state, change, x -> ctx.output(ALERT_STATUS, x))) {
+                    t.changed = true;
+                    earlyApplied.inc();
+                }
+            }
         }
     }
 
@@ -452,7 +517,9 @@ public class IncidentCorrelator
             n.fallbackChannels = new ArrayList<>(channels.subList(c + 1, channels.size()));
             ctx.output(NOTIFICATIONS, n);
             notified.inc();
-            i.notifications.add(Incident.Sent.of(tierIndex, channels.get(c), kind, now));
+            Incident.Sent sent = Incident.Sent.of(tierIndex, channels.get(c), kind, now);
+            sent.key = n.idempotencyKey;
+            i.notifications.add(sent);
         }
         while (i.notifications.size() > Incident.MAX_NOTIFICATIONS) {
             i.notifications.remove(0);
@@ -588,19 +655,79 @@ public class IncidentCorrelator
         if (EscalationControl.STATUS.equals(c.kind) && c.status != null) {
             refreshPolicy(ctx.getBroadcastState(POLICY_STATE));
             AlertStatusChange change = c.status;
+            boolean[] named = {false};
             ctx.applyToKeyedState(
                     new MapStateDescriptor<>(
                             "incidents", Types.STRING, TypeInformation.of(IncidentState.class)),
                     (key, state) -> {
                         for (Map.Entry<String, IncidentState> e : state.entries()) {
                             IncidentState st = e.getValue();
+                            named[0] |= names(st.incident, change);
                             if (statusChange(st, change, x -> ctx.output(ALERT_STATUS, x))) {
                                 emit(st, out);
                                 state.put(e.getKey(), st);
                             }
                         }
                     });
+            keepEarly(
+                    ctx.getBroadcastState(EARLY_STATUS),
+                    change,
+                    named[0],
+                    ctx.currentProcessingTime());
         }
+    }
+
+    private static boolean names(Incident i, AlertStatusChange c) {
+        return c.alertId != null && (i.id.equals(c.alertId) || i.member(c.alertId) != null);
+    }
+
+    /**
+     * Keeps a change that named nothing here, for the incident or alert still to come (the alert
+     * may wait for the watermark, or not have been read yet); drops what expired and, past the
+     * bound, the oldest. A change is kept in every subtask it missed: which subtask's key its alert
+     * will have is not known from its id.
+     */
+    private void keepEarly(
+            BroadcastState<String, String> early, AlertStatusChange c, boolean named, long now)
+            throws Exception {
+        List<String> expired = new ArrayList<>();
+        String oldest = null;
+        long oldestAt = Long.MAX_VALUE;
+        int size = 0;
+        for (Map.Entry<String, String> e : early.entries()) {
+            long at = Long.parseLong(e.getValue().substring(0, e.getValue().indexOf('\t')));
+            if (now - at > EARLY_STATUS_TTL.toMillis()) {
+                expired.add(e.getKey());
+                continue;
+            }
+            size++;
+            if (at < oldestAt) {
+                oldestAt = at;
+                oldest = e.getKey();
+            }
+        }
+        for (String k : expired) {
+            early.remove(k);
+        }
+        if (named || c.alertId == null || c.alertId.isBlank()) {
+            return;
+        }
+        String before = early.get(c.alertId);
+        if (before == null && size >= earlyStatusKept && oldest != null) {
+            early.remove(oldest);
+            earlyDropped.inc();
+        }
+        if (before != null) {
+            // Acknowledged, then closed before the alert came: the close is what counts.
+            AlertStatusChange kept =
+                    AlertStatusChange.fromJson(before.substring(before.indexOf('\t') + 1));
+            if (AlertStatusChange.CLOSED.equals(kept.status)
+                    && !AlertStatusChange.CLOSED.equals(c.status)) {
+                return;
+            }
+        }
+        early.put(c.alertId, now + "\t" + c.toJson());
+        earlyKept.inc();
     }
 
     /**

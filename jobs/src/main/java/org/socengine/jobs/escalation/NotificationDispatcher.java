@@ -24,8 +24,8 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.socengine.connectors.notify.ChannelSpec;
 import org.socengine.connectors.notify.DeliveryLedger;
@@ -69,12 +69,20 @@ import org.socengine.model.NotificationOutcome;
  * notification of the same step has ({@code incident:tier:channel:step}), so a channel that is both
  * a fallback and a recipient of its own is told once.
  *
+ * <p>Policy reloads: the second input carries every policy the job accepted (broadcast to each
+ * subtask). A channel whose settings changed is rebuilt, a new one is built, a removed one closed;
+ * a send uses the channels as they are when it happens, so a notification accepted before the
+ * reload goes to the new webhook URL. With aligned checkpoints a policy that the correlator used
+ * for a notification has reached this operator before the checkpoint that releases the
+ * notification, so a channel that only the new policy names is known when it is sent.
+ *
  * <p>Without checkpointing (a demo run without checkpoints) use {@link #deliveringAtOnce()}: sends
  * happen when a notification arrives, and the ledger alone prevents repeats. At the end of a
- * bounded input everything pending is sent ({@link #endInput()}).
+ * bounded input everything pending is sent ({@link #endInput(int)}).
  */
 public final class NotificationDispatcher extends AbstractStreamOperator<NotificationOutcome>
-        implements OneInputStreamOperator<Notification, NotificationOutcome>, BoundedOneInput {
+        implements TwoInputStreamOperator<Notification, EscalationControl, NotificationOutcome>,
+                BoundedMultiInput {
 
     public static final String UID = "notification-dispatcher";
     public static final String NAME = "notify: deliver";
@@ -92,6 +100,13 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
 
     private transient MapState<String, Long> accepted;
     private transient ListState<String> pendingState;
+    private transient ListState<String> policyState;
+
+    /** The policy whose channels are in use, when one came on the second input; else null. */
+    private transient String policyText;
+
+    private transient String policySource;
+    private transient Map<String, ChannelSpec> current;
     private transient List<Notification> sinceLastSnapshot;
     private transient TreeMap<Long, List<Notification>> awaiting;
     private transient Map<String, Notifier> notifiers;
@@ -154,13 +169,36 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
     }
 
     /**
-     * Keys the notifications by incident and delivers them: the outcomes, one per channel tried,
-     * come out of the returned stream (uid {@value #UID}, name {@value #NAME}).
+     * Keys the notifications by incident and delivers them with the channels it was built with: the
+     * outcomes, one per channel tried, come out of the returned stream (uid {@value #UID}, name
+     * {@value #NAME}).
      */
     public static SingleOutputStreamOperator<NotificationOutcome> deliver(
             DataStream<Notification> notifications, NotificationDispatcher dispatcher) {
+        // An empty stream that lasts as long as the notifications (no source finishing at once).
+        DataStream<EscalationControl> none =
+                notifications
+                        .filter(n -> false)
+                        .name("no policy updates")
+                        .uid(UID + "-no-policies")
+                        .map(n -> new EscalationControl())
+                        .returns(TypeInformation.of(EscalationControl.class))
+                        .name("no policy updates (typed)")
+                        .uid(UID + "-no-policies-typed");
+        return deliver(notifications, none, dispatcher);
+    }
+
+    /**
+     * As {@link #deliver(DataStream, NotificationDispatcher)}, and each accepted policy on {@code
+     * policies} (validated control messages; others are ignored) replaces the channels.
+     */
+    public static SingleOutputStreamOperator<NotificationOutcome> deliver(
+            DataStream<Notification> notifications,
+            DataStream<EscalationControl> policies,
+            NotificationDispatcher dispatcher) {
         return notifications
                 .keyBy(n -> n.incidentId == null ? "" : n.incidentId, Types.STRING)
+                .connect(policies.broadcast())
                 .transform(NAME, TypeInformation.of(NotificationOutcome.class), dispatcher)
                 .uid(UID)
                 .name(NAME);
@@ -180,9 +218,19 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
                 context.getOperatorStateStore()
                         .getListState(
                                 new ListStateDescriptor<>("pending-deliveries", Types.STRING));
+        // Union state: every subtask was sent the same policies, any one's copy will do.
+        policyState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("dispatcher-policy", Types.STRING));
         sinceLastSnapshot = new ArrayList<>();
         awaiting = new TreeMap<>();
         if (context.isRestored()) {
+            for (String entry : policyState.get()) {
+                int tab = entry.indexOf('\t');
+                policySource = entry.substring(0, tab);
+                policyText = entry.substring(tab + 1);
+            }
             for (String entry : pendingState.get()) {
                 int tab = entry.indexOf('\t');
                 long checkpoint = Long.parseLong(entry.substring(0, tab));
@@ -202,17 +250,9 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
         deliveredHere = new HashSet<>();
         notifiers = new HashMap<>();
         unavailable = new HashMap<>();
-        for (ChannelSpec spec : channels.values()) {
-            try {
-                notifiers.put(spec.name(), factory.create(spec, secrets));
-            } catch (RuntimeException e) {
-                // A secret missing on this machine: the channel fails (and its fallbacks are
-                // tried) instead of the job restarting for ever.
-                String why = Redaction.text(String.valueOf(e.getMessage()));
-                unavailable.put(spec.name(), why);
-                LOG.error("notification channel {} is unavailable: {}", spec.name(), why);
-            }
-        }
+        current = new LinkedHashMap<>();
+        Map<String, ChannelSpec> restored = policyText == null ? null : channelsOf(policyText);
+        useChannels(restored != null ? restored : channels);
         ledgerSession = ledger.open();
         sender =
                 java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -223,8 +263,72 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
                         });
     }
 
+    /** Builds what changed, keeps what did not, closes what went. */
+    private void useChannels(Map<String, ChannelSpec> next) {
+        for (Map.Entry<String, ChannelSpec> e : new ArrayList<>(current.entrySet())) {
+            ChannelSpec now = next.get(e.getKey());
+            if (!e.getValue().equals(now)) {
+                Notifier old = notifiers.remove(e.getKey());
+                if (old != null) {
+                    old.close();
+                }
+                unavailable.remove(e.getKey());
+                current.remove(e.getKey());
+            }
+        }
+        for (ChannelSpec spec : next.values()) {
+            if (current.containsKey(spec.name())) {
+                continue;
+            }
+            current.put(spec.name(), spec);
+            try {
+                notifiers.put(spec.name(), factory.create(spec, secrets));
+            } catch (RuntimeException e) {
+                // A secret missing on this machine: the channel fails (and its fallbacks are
+                // tried) instead of the job restarting for ever.
+                String why = Redaction.text(String.valueOf(e.getMessage()));
+                unavailable.put(spec.name(), why);
+                LOG.error("notification channel {} is unavailable: {}", spec.name(), why);
+            }
+        }
+    }
+
+    private Map<String, ChannelSpec> channelsOf(String text) {
+        try {
+            return EscalationPolicy.parse(policySource == null ? "policy" : policySource, text)
+                    .channels();
+        } catch (Exception e) {
+            // Validated before it was broadcast; a build whose checks grew stricter keeps the
+            // channels it has rather than failing the job.
+            LOG.error(
+                    "escalation policy from {} not usable by the dispatcher: {}",
+                    policySource,
+                    Redaction.text(String.valueOf(e.getMessage())));
+            return null;
+        }
+    }
+
+    /** A policy the job accepted: its channels from now on. */
     @Override
-    public void processElement(StreamRecord<Notification> element) throws Exception {
+    public void processElement2(StreamRecord<EscalationControl> element) {
+        EscalationControl c = element.getValue();
+        if (!EscalationControl.POLICY.equals(c.kind)
+                || c.policyText == null
+                || c.policyText.equals(policyText)) {
+            return;
+        }
+        policySource = c.policySource;
+        Map<String, ChannelSpec> next = channelsOf(c.policyText);
+        if (next == null) {
+            return;
+        }
+        policyText = c.policyText;
+        useChannels(next);
+        LOG.info("notification channels from policy {}: {}", policySource, next.keySet());
+    }
+
+    @Override
+    public void processElement1(StreamRecord<Notification> element) throws Exception {
         Notification n = element.getValue();
         if (n.idempotencyKey == null || n.idempotencyKey.isBlank()) {
             NotificationOutcome o = outcome(n, null, n.channel, null);
@@ -261,6 +365,8 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
             }
         }
         pendingState.update(entries);
+        policyState.update(
+                policyText == null ? List.of() : List.of(policySource + "\t" + policyText));
     }
 
     @Override
@@ -278,13 +384,16 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
     }
 
     /**
-     * The end of a bounded input (a replay, a test, stop-with-savepoint --drain): what is pending
-     * is sent now, as Flink's own sink committer commits at the end of input, because records
-     * emitted after the final checkpoint would not reach the outcome stream. The ledger still stops
-     * a repeat should the job fail before that checkpoint.
+     * The end of the bounded notifications (a replay, a test, stop-with-savepoint --drain): what is
+     * pending is sent now, as Flink's own sink committer commits at the end of input, because
+     * records emitted after the final checkpoint would not reach the outcome stream. The ledger
+     * still stops a repeat should the job fail before that checkpoint.
      */
     @Override
-    public void endInput() {
+    public void endInput(int inputId) {
+        if (inputId != 1) {
+            return; // the policies ended; notifications may still come
+        }
         List<Notification> now = new ArrayList<>();
         awaiting.values().forEach(now::addAll);
         now.addAll(sinceLastSnapshot);

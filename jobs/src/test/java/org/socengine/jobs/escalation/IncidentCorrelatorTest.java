@@ -73,19 +73,25 @@ class IncidentCorrelatorTest {
 
     static KeyedBroadcastOperatorTestHarness<String, Alert, EscalationControl, Incident> harness(
             OperatorSubtaskState restore) throws Exception {
+        return harness(restore, IncidentCorrelator.EARLY_STATUS_KEPT);
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, Alert, EscalationControl, Incident> harness(
+            OperatorSubtaskState restore, int earlyStatusKept) throws Exception {
         var h =
                 new KeyedBroadcastOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(
                                 new IncidentCorrelator(
-                                        policy(),
-                                        new IncidentCorrelator.Settings(
-                                                "https://soc.example/incidents/{id}",
-                                                Map.of(
-                                                        "so-yt",
-                                                        "Sở Y tế",
-                                                        "so-tc",
-                                                        "Sở Tài chính"))),
-                                List.of(IncidentCorrelator.POLICY_STATE)),
+                                                policy(),
+                                                new IncidentCorrelator.Settings(
+                                                        "https://soc.example/incidents/{id}",
+                                                        Map.of(
+                                                                "so-yt",
+                                                                "Sở Y tế",
+                                                                "so-tc",
+                                                                "Sở Tài chính")))
+                                        .keepingEarlyStatus(earlyStatusKept),
+                                List.of(IncidentCorrelator.BROADCAST_STATES)),
                         IncidentKeys::keyOf,
                         Types.STRING,
                         1,
@@ -602,5 +608,87 @@ class IncidentCorrelatorTest {
             assertThat(i.departmentId).isEqualTo(Alert.PROVINCE);
             assertThat(i.departments).containsExactly("so-tc", "so-yt");
         }
+    }
+
+    // ---- status changes that come before their incident ----
+
+    @Test
+    void anAlertAcknowledgedBeforeItsIncidentFormsPagesNobody() throws Exception {
+        try (var h = harness(null)) {
+            Alert a = hostAlert("r1", "high", 90, T0, "attack.credential_access");
+            // The analyst acknowledges the alert in the console before the job has read it.
+            h.processBroadcastElement(
+                    EscalationControl.status(AlertStatusChange.acknowledge(a.id, "lan", T0)), T0);
+            assertThat(incidents(h)).isEmpty();
+            h.processElement(a, T0);
+            h.processWatermark(T0 + 3 * 60 * MIN);
+            assertThat(notifications(h)).isEmpty();
+            Incident i = incidents(h).values().iterator().next();
+            assertThat(i.status).isEqualTo(Incident.ACKNOWLEDGED);
+            assertThat(i.statusBy).isEqualTo("lan");
+        }
+    }
+
+    @Test
+    void anEarlyCloseWaitsInTheCheckpointAndClosesTheIncidentAfterARestore() throws Exception {
+        Alert a = hostAlert("r1", "high", 90, T0, "attack.credential_access");
+        OperatorSubtaskState snapshot;
+        try (var h = harness(null)) {
+            h.processElement(a, T0);
+            // Read, but still waiting for the watermark when the close comes.
+            h.processBroadcastElement(
+                    EscalationControl.status(
+                            AlertStatusChange.close(a.id, "false_positive", "lan", T0, "test")),
+                    T0);
+            snapshot = h.snapshot(1, T0);
+        }
+        try (var h = harness(snapshot)) {
+            h.processWatermark(T0 + 3 * 60 * MIN);
+            assertThat(notifications(h)).isEmpty();
+            Incident i = incidents(h).values().iterator().next();
+            assertThat(i.status).isEqualTo(Incident.CLOSED);
+        }
+    }
+
+    @Test
+    void earlyStatusChangesAreBoundedAndExpire() throws Exception {
+        try (var h = harness(null, 3)) {
+            h.setProcessingTime(T0);
+            for (int n = 0; n < 5; n++) {
+                h.processBroadcastElement(
+                        EscalationControl.status(
+                                AlertStatusChange.acknowledge("never-" + n, "lan", T0)),
+                        T0);
+                h.setProcessingTime(T0 + n + 1);
+            }
+            Alert late = hostAlert("r1", "high", 90, T0, "attack.credential_access");
+            h.processBroadcastElement(
+                    EscalationControl.status(AlertStatusChange.acknowledge(late.id, "lan", T0)),
+                    T0);
+            // The oldest went to keep three; the next change a day later finds every one expired.
+            var early = earlyStatus(h);
+            assertThat(early).hasSize(3).containsKey(late.id).doesNotContainKey("never-0");
+            h.setProcessingTime(T0 + IncidentCorrelator.EARLY_STATUS_TTL.toMillis() + 10);
+            h.processBroadcastElement(
+                    EscalationControl.status(AlertStatusChange.acknowledge("x", "lan", T0)), T0);
+            assertThat(earlyStatus(h)).containsOnlyKeys("x");
+            h.processElement(late, T0);
+            h.processWatermark(T0 + 20 * MIN);
+            assertThat(notifications(h)).isNotEmpty();
+        }
+    }
+
+    static Map<String, String> earlyStatus(
+            KeyedBroadcastOperatorTestHarness<String, Alert, EscalationControl, Incident> h)
+            throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        var state =
+                ((AbstractStreamOperator<?>) h.getOperator())
+                        .getOperatorStateBackend()
+                        .getBroadcastState(IncidentCorrelator.EARLY_STATUS);
+        for (var e : state.entries()) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,9 +68,11 @@ class NotificationDispatcherTest {
         receiver.close();
     }
 
-    KeyedOneInputStreamOperatorTestHarness<String, Notification, NotificationOutcome> harness(
-            NotificationDispatcher d) throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(d, n -> n.incidentId, Types.STRING);
+    KeyedTwoInputStreamOperatorTestHarness<
+                    String, Notification, EscalationControl, NotificationOutcome>
+            harness(NotificationDispatcher d) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                d, n -> n.incidentId, c -> "", Types.STRING);
     }
 
     NotificationDispatcher dispatcher() {
@@ -93,7 +95,9 @@ class NotificationDispatcherTest {
     }
 
     static List<NotificationOutcome> outcomes(
-            KeyedOneInputStreamOperatorTestHarness<String, Notification, NotificationOutcome> h) {
+            KeyedTwoInputStreamOperatorTestHarness<
+                            String, Notification, EscalationControl, NotificationOutcome>
+                    h) {
         List<NotificationOutcome> out = new ArrayList<>();
         for (Object o : h.getOutput()) {
             if (o instanceof org.apache.flink.streaming.runtime.streamrecord.StreamRecord<?> r) {
@@ -107,8 +111,8 @@ class NotificationDispatcherTest {
     void sendsOnlyOnceTheCheckpointThatRecordedTheNotificationHasCompleted() throws Exception {
         try (var h = harness(dispatcher())) {
             h.open();
-            h.processElement(n("i1", 1, "oncall"), 0);
-            h.processElement(n("i2", 1, "oncall"), 0);
+            h.processElement1(n("i1", 1, "oncall"), 0);
+            h.processElement1(n("i2", 1, "oncall"), 0);
             assertThat(receiver.requests()).isEmpty();
             h.snapshot(1, 10);
             assertThat(receiver.requests()).as("checkpoint taken, not yet complete").isEmpty();
@@ -127,15 +131,15 @@ class NotificationDispatcherTest {
         OperatorSubtaskState s2;
         try (var h = harness(dispatcher())) {
             h.open();
-            h.processElement(n("i1", 1, "oncall"), 0);
-            h.processElement(n("i2", 1, "oncall"), 0);
+            h.processElement1(n("i1", 1, "oncall"), 0);
+            h.processElement1(n("i2", 1, "oncall"), 0);
             h.snapshot(1, 10);
-            h.processElement(n("i3", 1, "oncall"), 0);
+            h.processElement1(n("i3", 1, "oncall"), 0);
             h.notifyOfCompletedCheckpoint(1); // i1, i2 sent
-            h.processElement(n("i4", 1, "oncall"), 0);
+            h.processElement1(n("i4", 1, "oncall"), 0);
             s2 = h.snapshot(2, 20); // i3, i4 pending in the checkpoint
             h.notifyOfCompletedCheckpoint(2); // i3, i4 sent
-            h.processElement(n("i5", 1, "oncall"), 0);
+            h.processElement1(n("i5", 1, "oncall"), 0);
             // Crash: no checkpoint 3. Checkpoint 2 still says i3 and i4 are pending.
         }
         assertThat(receiver.acceptedKeys()).hasSize(4);
@@ -145,9 +149,9 @@ class NotificationDispatcherTest {
             h.open();
             // The source replays what came after checkpoint 2, and an upstream replay repeats
             // notifications that checkpoint 2 already holds.
-            h.processElement(n("i5", 1, "oncall"), 0);
-            h.processElement(n("i1", 1, "oncall"), 0);
-            h.processElement(n("i3", 1, "oncall"), 0);
+            h.processElement1(n("i5", 1, "oncall"), 0);
+            h.processElement1(n("i1", 1, "oncall"), 0);
+            h.processElement1(n("i3", 1, "oncall"), 0);
             h.snapshot(3, 30);
             h.notifyOfCompletedCheckpoint(3);
             assertThat(outcomes(h))
@@ -171,7 +175,7 @@ class NotificationDispatcherTest {
         OperatorSubtaskState s1;
         try (var h = harness(dispatcher())) {
             h.open();
-            h.processElement(n("i1", 2, "oncall"), 0);
+            h.processElement1(n("i1", 2, "oncall"), 0);
             s1 = h.snapshot(1, 10);
             // Crash before checkpoint 1 is confirmed: nothing was sent.
         }
@@ -179,7 +183,7 @@ class NotificationDispatcherTest {
         try (var h = harness(dispatcher())) {
             h.initializeState(s1);
             h.open();
-            h.processElement(n("i1", 2, "oncall"), 0); // replayed: already accepted
+            h.processElement1(n("i1", 2, "oncall"), 0); // replayed: already accepted
             h.snapshot(2, 20);
             h.notifyOfCompletedCheckpoint(2);
         }
@@ -191,8 +195,8 @@ class NotificationDispatcherTest {
         try (var h = harness(dispatcher())) {
             h.open();
             // Tier 2 has chat, then oncall: both get their own notification of the step.
-            h.processElement(n("i9", 2, "chat", "oncall"), 0);
-            h.processElement(n("i9", 2, "oncall"), 0);
+            h.processElement1(n("i9", 2, "chat", "oncall"), 0);
+            h.processElement1(n("i9", 2, "oncall"), 0);
             h.snapshot(1, 10);
             h.notifyOfCompletedCheckpoint(1);
             assertThat(outcomes(h))
@@ -224,10 +228,10 @@ class NotificationDispatcherTest {
     void theEndOfABoundedInputSendsWhatIsPending() throws Exception {
         try (var h = harness(dispatcher())) {
             h.open();
-            h.processElement(n("i1", 1, "oncall"), 0);
+            h.processElement1(n("i1", 1, "oncall"), 0);
             h.snapshot(1, 10);
-            h.processElement(n("i2", 1, "oncall"), 0);
-            h.endInput();
+            h.processElement1(n("i2", 1, "oncall"), 0);
+            h.endInput1();
             assertThat(receiver.acceptedKeys()).containsExactly("i1:1:oncall:1", "i2:1:oncall:1");
             assertThat(outcomes(h)).hasSize(2);
             h.notifyOfCompletedCheckpoint(1);
@@ -239,7 +243,7 @@ class NotificationDispatcherTest {
     void anUnknownChannelFailsWithAReasonAndFallsBack() throws Exception {
         try (var h = harness(dispatcher().deliveringAtOnce())) {
             h.open();
-            h.processElement(n("i7", 3, "pager", "ciso"), 0);
+            h.processElement1(n("i7", 3, "pager", "ciso"), 0);
             assertThat(outcomes(h))
                     .extracting(o -> o.channel + " " + o.ok + " " + o.error)
                     .containsExactly(
@@ -254,7 +258,7 @@ class NotificationDispatcherTest {
             h.open();
             Notification bad = n("i8", 1, "oncall");
             bad.idempotencyKey = null;
-            h.processElement(bad, 0);
+            h.processElement1(bad, 0);
             assertThat(outcomes(h)).hasSize(1);
             assertThat(outcomes(h).get(0).ok).isFalse();
             assertThat(outcomes(h).get(0).error).contains("without an idempotency key");
@@ -280,5 +284,71 @@ class NotificationDispatcherTest {
                 .isEqualTo("inc:with:colons:2:oncall:1");
         n.idempotencyKey = "custom";
         assertThat(NotificationDispatcher.keyFor(n, "oncall")).isEqualTo("custom~oncall");
+    }
+
+    /** A policy whose webhook channels point at this test's receiver. */
+    String policy(String oncallPath, boolean withPager) {
+        Path secret = dir.resolve("secret");
+        String hook =
+                "{url: \"%s\", secret: \"file:%s\", max_attempts: \"3\", backoff_base_ms: \"0\","
+                        + " backoff_cap_ms: \"0\"}";
+        return "version: 1\n"
+                + "channels:\n"
+                + "  - {name: oncall, type: webhook, settings: "
+                + String.format(hook, receiver.url(oncallPath), secret)
+                + "}\n"
+                + "  - {name: ciso, type: webhook, settings: "
+                + String.format(hook, receiver.url("/ciso"), secret)
+                + "}\n"
+                + (withPager
+                        ? "  - {name: pager, type: webhook, settings: "
+                                + String.format(hook, receiver.url("/pager"), secret)
+                                + "}\n"
+                        : "")
+                + "defaults:\n"
+                + "  tiers:\n"
+                + "    high:\n"
+                + "      - {name: on-call, channels: [oncall], ack_within: 15m}\n"
+                + "      - {name: CISO, channels: [ciso]}\n";
+    }
+
+    @Test
+    void aReloadedPolicyMovesAChannelAndAddsOneAlsoAcrossARestore() throws Exception {
+        EscalationPolicy reloaded =
+                EscalationPolicy.parse("soc.escalation-policy/0@1", policy("/oncall-v2", true));
+        OperatorSubtaskState snapshot;
+        try (var h = harness(dispatcher().deliveringAtOnce())) {
+            h.open();
+            h.processElement1(n("r1", 1, "oncall"), 0);
+            h.processElement2(EscalationControl.policy(reloaded), 0);
+            h.processElement1(n("r2", 1, "oncall"), 0);
+            h.processElement1(n("r3", 2, "pager"), 0);
+            snapshot = h.snapshot(1, 10);
+        }
+        assertThat(receiver.accepted())
+                .extracting(r -> r.path() + " " + r.header("Idempotency-Key"))
+                .containsExactly(
+                        "/oncall r1:1:oncall:1", "/oncall-v2 r2:1:oncall:1", "/pager r3:2:pager:1");
+        // Restored, it keeps the reloaded channels, not the ones it was built with.
+        try (var h = harness(dispatcher().deliveringAtOnce())) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement1(n("r4", 1, "oncall"), 0);
+        }
+        assertThat(receiver.accepted().get(3).path()).isEqualTo("/oncall-v2");
+    }
+
+    @Test
+    void aPendingNotificationGoesToTheChannelAsItIsWhenSent() throws Exception {
+        EscalationPolicy reloaded =
+                EscalationPolicy.parse("soc.escalation-policy/0@2", policy("/oncall-v2", false));
+        try (var h = harness(dispatcher())) {
+            h.open();
+            h.processElement1(n("p1", 1, "oncall"), 0);
+            h.snapshot(1, 10);
+            h.processElement2(EscalationControl.policy(reloaded), 0);
+            h.notifyOfCompletedCheckpoint(1);
+        }
+        assertThat(receiver.accepted()).extracting(r -> r.path()).containsExactly("/oncall-v2");
     }
 }

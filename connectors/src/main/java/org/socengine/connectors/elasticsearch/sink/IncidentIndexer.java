@@ -11,11 +11,12 @@ import org.socengine.model.Incident;
 
 /**
  * Writes each version of an incident to its index under the incident's deterministic id, with the
- * incident's revision as external version: a replay after a restore rewrites nothing newer (it
- * meets a version conflict and counts as written), and the document is always the newest state.
- * Buffered versions of one incident collapse to the newest; the buffer is flushed when full, every
- * flush interval and on every checkpoint. While Elasticsearch is away the writer retries with
- * backoff and holds the stream; a document refused for good is logged and counted.
+ * incident's {@code documentVersion()} (revision, then outcomes recorded) as external version: a
+ * replay after a restore rewrites nothing newer (it meets a version conflict and counts as
+ * written), and the document is always the newest state. Buffered versions of one incident collapse
+ * to the newest; the buffer is flushed when full, every flush interval and on every checkpoint.
+ * While Elasticsearch is away the writer retries with backoff and holds the stream; a document
+ * refused for good is logged and counted.
  */
 public final class IncidentIndexer implements Sink<Incident> {
 

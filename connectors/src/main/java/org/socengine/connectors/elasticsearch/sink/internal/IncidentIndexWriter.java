@@ -35,7 +35,7 @@ public final class IncidentIndexWriter implements SinkWriter<Incident> {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentIndexWriter.class);
 
     private record Pending(
-            String id, String index, String department, long revision, ObjectNode document) {}
+            String id, String index, String department, long version, ObjectNode document) {}
 
     private final ElasticsearchSettings settings;
     private final ElasticsearchClient client;
@@ -110,10 +110,10 @@ public final class IncidentIndexWriter implements SinkWriter<Incident> {
                         incident.id,
                         IncidentIndices.indexFor(incident),
                         incident.departmentId,
-                        incident.revision,
+                        incident.documentVersion(),
                         IncidentJson.toTree(incident));
         Pending earlier = buffer.get(p.id());
-        if (earlier == null || earlier.revision() <= p.revision()) {
+        if (earlier == null || earlier.version() <= p.version()) {
             buffer.put(p.id(), p);
         }
         if (buffer.size() >= maxBatch) {
@@ -151,7 +151,7 @@ public final class IncidentIndexWriter implements SinkWriter<Incident> {
                                                     i ->
                                                             i.index(p.index())
                                                                     .id(p.id())
-                                                                    .version(p.revision())
+                                                                    .version(p.version())
                                                                     .versionType(
                                                                             VersionType.External)
                                                                     .document(p.document()))));
@@ -183,9 +183,9 @@ public final class IncidentIndexWriter implements SinkWriter<Incident> {
                 } else {
                     rejected.inc();
                     LOG.error(
-                            "Elasticsearch refused incident {} (revision {}) for good ({}): {}",
+                            "Elasticsearch refused incident {} (version {}) for good ({}): {}",
                             p.id(),
-                            p.revision(),
+                            p.version(),
                             status,
                             item.error() == null ? "" : item.error().reason());
                 }
