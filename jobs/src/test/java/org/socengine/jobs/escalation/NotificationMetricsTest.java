@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.socengine.connectors.notify.FileDeliveryLedger;
@@ -45,11 +45,11 @@ class NotificationMetricsTest {
                             SecretResolver.environmentAndFiles(),
                             new FileDeliveryLedger(dir.resolve("ledger")));
             try (var h =
-                    new KeyedOneInputStreamOperatorTestHarness<>(
-                            d, n -> n.incidentId, Types.STRING)) {
+                    new KeyedTwoInputStreamOperatorTestHarness<>(
+                            d, n -> n.incidentId, c -> "", Types.STRING)) {
                 h.open();
                 // The chat channel is down: it fails, then its fallback delivers.
-                h.processElement(
+                h.processElement1(
                         NotificationDispatcherTest.n("m1", 2, "metrics-chat", "metrics-oncall"), 0);
                 h.snapshot(1, 10);
                 h.notifyOfCompletedCheckpoint(1);

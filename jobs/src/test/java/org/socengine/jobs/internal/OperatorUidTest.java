@@ -61,12 +61,14 @@ class OperatorUidTest {
                 policy,
                 // The delivering operator has its uid (NotificationDispatcher.UID); the sample
                 // policy's channels are not what a dispatcher could be built from here.
-                notifications ->
-                        notifications
-                                .sinkTo(
-                                        new org.apache.flink.streaming.api.functions.sink.v2
-                                                .DiscardingSink<>())
-                                .uid("uid-test-notifications"),
+                (notifications, policies) -> {
+                    notifications
+                            .sinkTo(
+                                    new org.apache.flink.streaming.api.functions.sink.v2
+                                            .DiscardingSink<>())
+                            .uid("uid-test-notifications");
+                    return null;
+                },
                 EscalationJobOptions.defaults());
         assertEveryNodeHasAUid(env.getStreamGraph(false));
     }
