@@ -265,6 +265,11 @@ public class WindowsEventDecoder extends TextDecoder {
                 }
             } else if (v.isValueNode() && !v.isNull()) {
                 out.put(key, JsonRecords.scalar(v));
+                if (key.indexOf(' ') >= 0) {
+                    // Defender names its data "Threat Name", "Source Name"; Sigma and Winlogbeat
+                    // spell them without the spaces.
+                    out.putIfAbsent(key.replace(" ", ""), JsonRecords.scalar(v));
+                }
             } else if (v.isObject()) {
                 String text = JsonRecords.text(v, "#text");
                 if (text != null) {
