@@ -86,6 +86,9 @@ public final class SigmaCompiler {
                     "gte",
                     "cased");
 
+    /** Key in {@link RuleDefinition#lines()} that marks a rule compiled from Sigma. */
+    public static final String SIGMA_MARK = "sigma";
+
     /** Most variants one value may expand to (windash over many flags multiplies). */
     static final int MAX_VARIANTS = 256;
 
@@ -263,6 +266,9 @@ public final class SigmaCompiler {
             ruleLines.put("epl", lines.getOrDefault("detection", 1));
             ruleLines.put("epl.body", lines.getOrDefault("detection", 1));
             ruleLines.put("group_by", lines.getOrDefault("logsource", 1));
+            // Marks the rule as compiled from Sigma: its alerts carry references and false
+            // positives, as a Sigma rule's matches do in every Sigma tool.
+            ruleLines.put(SIGMA_MARK, lines.getOrDefault("id", 1));
             List<String> tags = strings("tags");
             List<String> fps = strings("falsepositives");
             List<String> refs = strings("references");
