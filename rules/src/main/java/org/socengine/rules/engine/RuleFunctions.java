@@ -31,7 +31,8 @@ public final class RuleFunctions {
                     Map.entry("sigma_match", "sigmaMatch"),
                     Map.entry("sigma_match_cased", "sigmaMatchCased"),
                     Map.entry("sigma_compare", "sigmaCompare"),
-                    Map.entry("sigma_fieldref", "sigmaFieldRef"));
+                    Map.entry("sigma_fieldref", "sigmaFieldRef"),
+                    Map.entry("sigma_null", "sigmaNull"));
 
     /** Parsed sigma_match patterns, case-insensitive and cased; rules give them as constants. */
     private static final Map<String, WildcardPattern> WILDCARDS = new ConcurrentHashMap<>();
@@ -131,6 +132,14 @@ public final class RuleFunctions {
             }
         }
         return p.matches(value instanceof String s ? s : String.valueOf(value));
+    }
+
+    /**
+     * True when the field is absent. Sigma's {@code field: null} under a {@code not}: Esper's
+     * filter planner cannot compile {@code not (x is null)} on a mapped property.
+     */
+    public static boolean sigmaNull(Object value) {
+        return value == null;
     }
 
     /**

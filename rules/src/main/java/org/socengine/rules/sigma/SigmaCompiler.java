@@ -637,14 +637,14 @@ public final class SigmaCompiler {
                     problem(at, "'" + key + "' takes true or false");
                     return null;
                 }
-                return "(" + path + (Boolean.parseBoolean(value) ? " is not null)" : " is null)");
+                return nullCheck(path, !Boolean.parseBoolean(value), safe);
             }
             if (value == null) {
                 if (mods.stream().anyMatch(m -> !m.equals("all"))) {
                     problem(at, "'" + key + "': a null value takes no modifier");
                     return null;
                 }
-                return "(" + path + " is null)";
+                return nullCheck(path, true, safe);
             }
             if (mods.contains("re")) {
                 return regex(key, path, type, mods, value, at);
@@ -801,6 +801,13 @@ public final class SigmaCompiler {
                     + ", "
                     + String.join(", ", terms)
                     + ")";
+        }
+
+        private String nullCheck(String path, boolean isNull, boolean safe) {
+            if (safe) {
+                return (isNull ? "" : "not ") + "sigma_null(" + path + ")";
+            }
+            return "(" + path + (isNull ? " is null)" : " is not null)");
         }
 
         private String regex(
