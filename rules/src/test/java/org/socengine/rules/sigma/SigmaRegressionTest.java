@@ -178,7 +178,7 @@ class SigmaRegressionTest {
                 why.add(
                         "expected "
                                 + (expected == null ? "at least 1" : expected)
-                                + " alert(s) from "
+                                + " match(es) from "
                                 + decoded.size()
                                 + " event(s), got "
                                 + matches
