@@ -18,7 +18,12 @@ import picocli.CommandLine.Parameters;
         name = "rules",
         mixinStandardHelpOptions = true,
         description = "Lint, test and deploy detection rules.",
-        subcommands = {RulesCommand.Lint.class, RulesCommand.Test.class, RulesDeployCommand.class})
+        subcommands = {
+            RulesCommand.Lint.class,
+            RulesCommand.Test.class,
+            RulesDeployCommand.class,
+            RulesSigmaCommand.class
+        })
 public final class RulesCommand implements Runnable {
 
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

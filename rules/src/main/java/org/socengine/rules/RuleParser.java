@@ -52,6 +52,36 @@ public final class RuleParser {
                     "created",
                     "modified");
 
+    /** Formats besides the native one, by class name: the Sigma compiler builds on this class. */
+    private static final List<RuleFormat> FORMATS =
+            formats("org.socengine.rules.sigma.SigmaRuleFormat");
+
+    private static List<RuleFormat> formats(String... classNames) {
+        List<RuleFormat> out = new ArrayList<>();
+        for (String name : classNames) {
+            try {
+                out.add(
+                        (RuleFormat)
+                                Class.forName(name, true, RuleParser.class.getClassLoader())
+                                        .getDeclaredConstructor()
+                                        .newInstance());
+            } catch (ReflectiveOperationException | LinkageError e) {
+                throw new IllegalStateException("rule format " + name + " is missing", e);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The format other than the native one that the text is written in, or null. */
+    public static RuleFormat formatOf(String yaml) {
+        for (RuleFormat f : FORMATS) {
+            if (f.accepts(yaml)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     /** Largest rule file; checked on the bytes, before any YAML parsing. */
     public static final int MAX_RULE_BYTES = 256 * 1024;
 
@@ -175,6 +205,11 @@ public final class RuleParser {
      */
     public static RuleDefinition parse(String file, String yaml, List<RuleProblem> problems)
             throws RuleValidationException {
+        RuleFormat format = formatOf(yaml);
+        if (format != null) {
+            // Another format compiles whole or not at all: there is no partial definition.
+            return format.parse(file, yaml);
+        }
         Node root = compose(file, yaml);
         if (!(root instanceof MappingNode map)) {
             throw new RuleValidationException(

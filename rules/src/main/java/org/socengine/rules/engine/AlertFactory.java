@@ -62,6 +62,16 @@ public final class AlertFactory {
         alert.riskScore = rule.riskScore();
         alert.ruleStatus = rule.status();
         alert.tags.addAll(rule.tags());
+        if (rule.lines() != null && rule.lines().containsKey("sigma")) {
+            // A Sigma rule's matches carry what the rule says about itself.
+            if (!rule.references().isEmpty()) {
+                alert.details.put("rule.reference", String.join("\n", rule.references()));
+            }
+            if (!rule.falsePositives().isEmpty()) {
+                alert.details.put("rule.false_positives", String.join("\n", rule.falsePositives()));
+            }
+            alert.details.put("rule.source", "sigma");
+        }
         alert.shadow = rule.shadow();
         alert.late = late;
         alert.timestamp = now;

@@ -18,16 +18,26 @@ public final class RuleFunctions {
 
     /** EPL name to Java method name, registered as Esper plug-in single-row functions. */
     public static final Map<String, String> FUNCTIONS =
-            Map.of(
-                    "cidrmatch", "cidrMatch",
-                    "entropy", "entropy",
-                    "registered_domain", "registeredDomain",
-                    "is_base64", "isBase64",
-                    "strlen", "length",
-                    "levenshtein", "levenshtein",
-                    "label_max", "longestLabel",
-                    "is_private_ip", "isPrivateIp",
-                    "re_match", "reMatch");
+            Map.ofEntries(
+                    Map.entry("cidrmatch", "cidrMatch"),
+                    Map.entry("entropy", "entropy"),
+                    Map.entry("registered_domain", "registeredDomain"),
+                    Map.entry("is_base64", "isBase64"),
+                    Map.entry("strlen", "length"),
+                    Map.entry("levenshtein", "levenshtein"),
+                    Map.entry("label_max", "longestLabel"),
+                    Map.entry("is_private_ip", "isPrivateIp"),
+                    Map.entry("re_match", "reMatch"),
+                    Map.entry("sigma_match", "sigmaMatch"),
+                    Map.entry("sigma_match_cased", "sigmaMatchCased"),
+                    Map.entry("sigma_compare", "sigmaCompare"),
+                    Map.entry("sigma_fieldref", "sigmaFieldRef"),
+                    Map.entry("sigma_null", "sigmaNull"));
+
+    /** Parsed sigma_match patterns, case-insensitive and cased; rules give them as constants. */
+    private static final Map<String, WildcardPattern> WILDCARDS = new ConcurrentHashMap<>();
+
+    private static final Map<String, WildcardPattern> WILDCARDS_CASED = new ConcurrentHashMap<>();
 
     private static final int MAX_INPUT = 4096;
     private static final Map<String, Block> CIDRS = new ConcurrentHashMap<>();
@@ -73,6 +83,124 @@ public final class RuleFunctions {
         }
         String v = value.length() > MAX_RE_INPUT ? value.substring(0, MAX_RE_INPUT) : value;
         return p.matches(v);
+    }
+
+    /**
+     * True when the value (a string, or a number as its decimal text) matches a Sigma string value:
+     * {@code *} and {@code ?} wildcards, {@code \\} escaping the next character, compared without
+     * regard to case as Sigma specifies. Null matches nothing.
+     */
+    public static boolean sigmaMatch(Object value, String... patterns) {
+        return any(value, patterns, WILDCARDS, true);
+    }
+
+    /** {@link #sigmaMatch} with case (Sigma's {@code cased} modifier). */
+    public static boolean sigmaMatchCased(Object value, String... patterns) {
+        return any(value, patterns, WILDCARDS_CASED, false);
+    }
+
+    /** True when any of the patterns matches: a Sigma list of values is one call. */
+    private static boolean any(
+            Object value,
+            String[] patterns,
+            Map<String, WildcardPattern> cache,
+            boolean ignoreCase) {
+        if (value == null || patterns == null) {
+            return false;
+        }
+        for (String p : patterns) {
+            if (wildcard(value, p, cache, ignoreCase)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean wildcard(
+            Object value, String pattern, Map<String, WildcardPattern> cache, boolean ignoreCase) {
+        if (value == null || pattern == null) {
+            return false;
+        }
+        WildcardPattern p = cache.get(pattern);
+        if (p == null) {
+            if (pattern.length() > MAX_PATTERN) {
+                return false;
+            }
+            p = WildcardPattern.parse(pattern, ignoreCase);
+            if (cache.size() < 100_000) {
+                cache.put(pattern, p);
+            }
+        }
+        return p.matches(value instanceof String s ? s : String.valueOf(value));
+    }
+
+    /**
+     * True when the field is absent. Sigma's {@code field: null} under a {@code not}: Esper's
+     * filter planner cannot compile {@code not (x is null)} on a mapped property.
+     */
+    public static boolean sigmaNull(Object value) {
+        return value == null;
+    }
+
+    /**
+     * Sigma's {@code lt}, {@code lte}, {@code gt}, {@code gte}: the value read as a number (a
+     * string of digits too, as Windows event data is) compared to the bound; false when it is not a
+     * number, so that {@code not} around it behaves as Sigma says.
+     */
+    public static boolean sigmaCompare(Object value, String op, double bound) {
+        Double v = number(value);
+        if (v == null || op == null) {
+            return false;
+        }
+        return switch (op) {
+            case "lt" -> v < bound;
+            case "lte" -> v <= bound;
+            case "gt" -> v > bound;
+            case "gte" -> v >= bound;
+            default -> false;
+        };
+    }
+
+    private static Double number(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (!(value instanceof String s) || s.isEmpty() || s.length() > 32) {
+            return null;
+        }
+        try {
+            String t = s.strip();
+            if (t.startsWith("0x") || t.startsWith("0X")) {
+                return (double) Long.parseLong(t.substring(2), 16);
+            }
+            return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Sigma's {@code fieldref}: one field's value compared with another's, without regard to case;
+     * {@code mode} is {@code equals}, {@code startswith}, {@code endswith} or {@code contains}.
+     */
+    public static boolean sigmaFieldRef(Object value, Object other, String mode) {
+        if (value == null || other == null || mode == null) {
+            return false;
+        }
+        String a = String.valueOf(value);
+        String b = String.valueOf(other);
+        if (a.length() > MAX_RE_INPUT || b.length() > MAX_RE_INPUT) {
+            return false;
+        }
+        return switch (mode) {
+            case "equals" -> a.equalsIgnoreCase(b);
+            case "startswith" -> a.regionMatches(true, 0, b, 0, b.length());
+            case "endswith" ->
+                    a.length() >= b.length()
+                            && a.regionMatches(true, a.length() - b.length(), b, 0, b.length());
+            case "contains" -> a.toLowerCase(Locale.ROOT).contains(b.toLowerCase(Locale.ROOT));
+            default -> false;
+        };
     }
 
     /** Why a re_match pattern is refused, or null when RE2 compiles it. */

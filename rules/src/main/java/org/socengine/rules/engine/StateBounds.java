@@ -664,6 +664,20 @@ final class StateBounds {
     /** Checks the arguments of a curated function where they decide its cost. */
     static void checkCuratedCall(
             DotExpressionItemCall call, EplSandbox.Findings findings, int line) {
+        if (call.getName().startsWith("sigma_match")) {
+            List<Expression> p = call.getParameters();
+            boolean constants = p.size() >= 2;
+            for (int i = 1; i < p.size(); i++) {
+                constants &=
+                        p.get(i) instanceof ConstantExpression c
+                                && c.getConstant() instanceof String;
+            }
+            if (!constants) {
+                findings.add(
+                        line, call.getName() + "(value, 'pattern', ...) takes constant patterns");
+            }
+            return;
+        }
         if (!call.getName().equals("re_match")) {
             return;
         }

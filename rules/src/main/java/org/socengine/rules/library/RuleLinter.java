@@ -110,6 +110,9 @@ public final class RuleLinter {
             // The size on disk first: a huge file is refused unread, before any parsing.
             RuleParser.checkSize(file);
             text = Files.readString(file, StandardCharsets.UTF_8);
+            if (RuleParser.formatOf(text) != null) {
+                return lintOtherFormat(file, text, problems);
+            }
             root = RuleParser.compose(file.toString(), text);
         } catch (IOException e) {
             problems.add(RuleProblem.of(file, 1, "cannot read: " + e));
@@ -147,6 +150,23 @@ public final class RuleLinter {
                         .filter(p -> !schemaLines.contains(p.line()))
                         .forEach(problems::add);
             }
+        }
+        return def;
+    }
+
+    /**
+     * A rule in another format (Sigma): its compiler checks what it reads, the sandbox and Esper
+     * what it makes. The native rule file's conventions (file name, tests, risk) are not asked of
+     * it: it is the community's file, dropped in as it is.
+     */
+    private RuleDefinition lintOtherFormat(Path file, String text, Set<RuleProblem> problems) {
+        RuleDefinition def;
+        try {
+            def = RuleParser.parse(file.toString(), text);
+            compiler.compile(def);
+        } catch (RuleValidationException e) {
+            problems.addAll(e.problems());
+            return null;
         }
         return def;
     }

@@ -121,13 +121,19 @@ public class WindowsEventDecoder extends TextDecoder {
                                     ? JsonRecords.text(eid, "#text")
                                     : JsonRecords.scalar(eid);
             channel = JsonRecords.text(sys, "Channel");
-            provider = JsonRecords.path(sys, "Provider.#attributes.Name");
+            provider =
+                    first(
+                            JsonRecords.path(sys, "Provider.#attributes.Name"),
+                            JsonRecords.path(sys, "Provider.@Name"));
             computer = JsonRecords.text(sys, "Computer");
-            time = JsonRecords.path(sys, "TimeCreated.#attributes.SystemTime");
+            time =
+                    first(
+                            JsonRecords.path(sys, "TimeCreated.#attributes.SystemTime"),
+                            JsonRecords.path(sys, "TimeCreated.@SystemTime"));
             utc = true;
             message = null;
-            collect(n.get("Event").get("EventData"), data);
-            collect(n.get("Event").get("UserData"), data);
+            collectXml(n.get("Event").get("EventData"), data, 0);
+            collectXml(n.get("Event").get("UserData"), data, 0);
         } else if (n.has("EventID") || n.has("EventId")) {
             id = JsonRecords.text(n, n.has("EventID") ? "EventID" : "EventId");
             channel = JsonRecords.text(n, "Channel");
@@ -222,6 +228,75 @@ public class WindowsEventDecoder extends TextDecoder {
                 out.put(x.getKey(), b.toString());
             }
         }
+    }
+
+    /**
+     * Event data of the event XML rendered as JSON. evtx_dump and Velociraptor name each value
+     * ({@code "Image": "..."}); converters that keep the XML shape give {@code "Data": [{"@Name" or
+     * "#attributes": {"Name": ...}, "#text": ...}]}; {@code UserData} wraps its values in one
+     * element named after the event ({@code Operation_ClientFailure}), which is looked into.
+     */
+    private static void collectXml(JsonNode node, Map<String, String> out, int depth) {
+        if (node == null || !node.isObject() || depth > 3) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        int n = 0;
+        while (it.hasNext() && n++ < 256 && out.size() < 256) {
+            Map.Entry<String, JsonNode> x = it.next();
+            String key = x.getKey();
+            JsonNode v = x.getValue();
+            if (key.startsWith("#") || key.startsWith("@")) {
+                continue;
+            }
+            if (key.equals("Data") && (v.isArray() || named(v) != null)) {
+                int unnamed = 0;
+                for (JsonNode d : v.isArray() ? v : java.util.List.of(v)) {
+                    String name = named(d);
+                    String text =
+                            d.isObject() ? JsonRecords.text(d, "#text") : JsonRecords.scalar(d);
+                    if (name == null) {
+                        // <Data> without a Name (classic event log): keep them by position.
+                        name = "Data" + (unnamed++ == 0 ? "" : String.valueOf(unnamed));
+                    }
+                    if (text != null) {
+                        out.put(name, text);
+                    }
+                }
+            } else if (v.isValueNode() && !v.isNull()) {
+                out.put(key, JsonRecords.scalar(v));
+                if (key.indexOf(' ') >= 0) {
+                    // Defender names its data "Threat Name", "Source Name"; Sigma and Winlogbeat
+                    // spell them without the spaces.
+                    out.putIfAbsent(key.replace(" ", ""), JsonRecords.scalar(v));
+                }
+            } else if (v.isObject()) {
+                String text = JsonRecords.text(v, "#text");
+                if (text != null) {
+                    out.put(key, text);
+                } else {
+                    collectXml(v, out, depth + 1);
+                }
+            } else if (v.isArray()) {
+                StringBuilder b = new StringBuilder();
+                for (JsonNode a : v) {
+                    b.append(b.length() == 0 ? "" : ",").append(a.asText());
+                }
+                out.put(key, b.toString());
+            }
+        }
+    }
+
+    /** The {@code Name} attribute of a {@code <Data>} element rendered as JSON, or null. */
+    private static String named(JsonNode d) {
+        if (d == null || !d.isObject()) {
+            return null;
+        }
+        String name = JsonRecords.text(d, "@Name");
+        if (name == null) {
+            name = JsonRecords.path(d, "#attributes.Name");
+        }
+        return name;
     }
 
     private static void security(int code, Map<String, String> d, SecurityEvent e, String message) {
