@@ -164,7 +164,12 @@ class StandaloneClusterITCase {
         escalation = flink.run(jarId, ESCALATION, 4, escalationArgs, escalationSavepoint);
         flink.awaitRunning(detection, JOB_TIMEOUT);
         flink.awaitRunning(escalation, JOB_TIMEOUT);
-        assertThat(flink.get("/jobs/" + detection + "/checkpoints")).contains("\"restored\"");
+        // The new run restored from the savepoint, not from nothing.
+        JsonNode restored =
+                JSON.readTree(flink.get("/jobs/" + detection + "/checkpoints"))
+                        .path("latest")
+                        .path("restored");
+        assertThat(restored.path("is_savepoint").asBoolean()).as(restored.toString()).isTrue();
         awaitConsumed(detectionGroup, detection);
         awaitAlertPerAttack(attacks, detection);
         awaitCheckpoints(detection, 2);
