@@ -1,0 +1,236 @@
+package org.socengine.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * docker/compose.yml: the stack of issue 14, wired so that {@code docker compose up} can work.
+ * Docker Compose itself validates the file ({@code docker compose config}, or {@code docker-compose
+ * config}) where one is installed; where none is, that test is skipped and says so. The rest reads
+ * the file as YAML and checks what Compose cannot: that every mounted file exists, that the image
+ * holds what the services run, that the dashboards and the scrape targets are wired.
+ */
+class ComposeFileTest {
+
+    private static final Path DOCKER = Path.of("").toAbsolutePath();
+    private static final Path ROOT = DOCKER.getParent();
+    private static final Path COMPOSE = DOCKER.resolve("compose.yml");
+
+    private static final Set<String> SERVICES =
+            Set.of(
+                    "kafka",
+                    "kafka-init",
+                    "elasticsearch",
+                    "kibana",
+                    "kibana-dashboards",
+                    "jobmanager",
+                    "taskmanager",
+                    "soc-jobs",
+                    "simulator",
+                    "prometheus",
+                    "grafana");
+
+    /** One-shot services: they run to completion, so a health check means nothing for them. */
+    private static final Set<String> ONE_SHOT =
+            Set.of("kafka-init", "kibana-dashboards", "soc-jobs");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> compose() throws IOException {
+        return (Map<String, Object>) new Yaml().load(Files.readString(COMPOSE));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> services() throws IOException {
+        return (Map<String, Map<String, Object>>) compose().get("services");
+    }
+
+    @Test
+    void dockerComposeAcceptsTheFile() throws Exception {
+        Optional<List<String>> compose = composeCommand();
+        Assumptions.assumeTrue(
+                compose.isPresent(),
+                "neither `docker compose` nor `docker-compose` is installed here: the file is"
+                        + " checked as YAML only (apt-get install docker-compose)");
+        List<String> cmd = new ArrayList<>(compose.get());
+        cmd.addAll(List.of("-f", COMPOSE.toString(), "config", "-q"));
+        // The secrets' files are the operator's to create (docker/secrets/README.md).
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(DOCKER.toFile());
+        pb.redirectErrorStream(true);
+        Path[] made = {
+            DOCKER.resolve("secrets/webhook_secret"),
+            DOCKER.resolve("secrets/grafana_admin_password")
+        };
+        List<Path> created = new ArrayList<>();
+        for (Path p : made) {
+            if (!Files.exists(p)) {
+                Files.writeString(p, "test-only");
+                created.add(p);
+            }
+        }
+        try {
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(String.join(" ", cmd) + ":\n" + out).isZero();
+        } finally {
+            for (Path c : created) {
+                Files.deleteIfExists(c);
+            }
+        }
+    }
+
+    /** {@code docker compose} (the plugin), else {@code docker-compose}, if either answers. */
+    private static Optional<List<String>> composeCommand() {
+        for (List<String> c : List.of(List.of("docker", "compose"), List.of("docker-compose"))) {
+            List<String> version = new ArrayList<>(c);
+            version.add("version");
+            try {
+                Process p = new ProcessBuilder(version).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return Optional.of(c);
+                }
+            } catch (IOException e) {
+                // Not installed: try the next.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void everyPartOfTheStackIsThereAndTheLongRunningOnesHaveHealthChecks() throws Exception {
+        Map<String, Map<String, Object>> services = services();
+        assertThat(services.keySet()).containsAll(SERVICES);
+        services.forEach(
+                (name, s) -> {
+                    if (!ONE_SHOT.contains(name)) {
+                        assertThat(s).as(name).containsKey("healthcheck");
+                        assertThat(s.get("restart")).as(name).isNotNull();
+                    }
+                });
+        // KRaft: the broker is its own controller, no ZooKeeper anywhere.
+        Map<?, ?> kafkaEnv = (Map<?, ?>) services.get("kafka").get("environment");
+        assertThat(kafkaEnv.get("KAFKA_PROCESS_ROLES").toString()).contains("controller");
+        assertThat(Files.readString(COMPOSE)).doesNotContainIgnoringCase("zookeeper");
+        // Two TaskManagers by default, scaled with --scale.
+        Map<?, ?> deploy = (Map<?, ?>) services.get("taskmanager").get("deploy");
+        assertThat(deploy.get("replicas")).isEqualTo(2);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyVolumeIsDeclaredAndEveryMountedFileExists() throws Exception {
+        Map<String, Object> compose = compose();
+        Set<String> declared = ((Map<String, Object>) compose.get("volumes")).keySet();
+        for (var e : services().entrySet()) {
+            List<String> volumes = (List<String>) e.getValue().getOrDefault("volumes", List.of());
+            for (String v : volumes) {
+                String source = v.substring(0, v.indexOf(':'));
+                if (source.startsWith(".")) {
+                    assertThat(DOCKER.resolve(source).normalize())
+                            .as(e.getKey() + ": " + v)
+                            .exists();
+                } else {
+                    assertThat(declared).as(e.getKey() + ": " + v).contains(source);
+                }
+            }
+        }
+        Map<String, Map<String, String>> secrets =
+                (Map<String, Map<String, String>>) compose.get("secrets");
+        for (Map<String, String> s : secrets.values()) {
+            // The secret files themselves are the operator's; their folder and its guide are ours.
+            assertThat(DOCKER.resolve(s.get("file")).getParent().resolve("README.md")).exists();
+        }
+        assertThat(Files.readString(DOCKER.resolve("secrets/.gitignore")))
+                .contains("webhook_secret", "grafana_admin_password");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theDashboardsAreLoadedAtStart() throws Exception {
+        Map<String, Map<String, Object>> services = services();
+        assertThat((List<String>) services.get("grafana").get("volumes"))
+                .contains(
+                        "./grafana/provisioning:/etc/grafana/provisioning:ro",
+                        "../dashboards/grafana:/var/lib/grafana/dashboards/soc:ro");
+        assertThat(Files.readString(DOCKER.resolve("grafana/provisioning/dashboards/soc.yml")))
+                .contains("path: /var/lib/grafana/dashboards/soc");
+        assertThat(
+                        Files.readString(
+                                DOCKER.resolve("grafana/provisioning/datasources/prometheus.yml")))
+                .contains("url: http://prometheus:9090");
+        assertThat((List<String>) services.get("kibana-dashboards").get("volumes"))
+                .contains("../dashboards/kibana:/dashboards:ro");
+        assertThat(Files.readString(DOCKER.resolve("load-kibana-dashboards.sh")))
+                .contains("/api/saved_objects/_import", "/dashboards/*.ndjson");
+    }
+
+    @Test
+    void prometheusScrapesEveryFlinkProcessOnItsReporterPort() throws Exception {
+        String compose = Files.readString(COMPOSE);
+        assertThat(compose)
+                .contains(
+                        "metrics.reporter.prom.factory.class:"
+                                + " org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                        "metrics.reporter.prom.port: 9249");
+        String prometheus = Files.readString(DOCKER.resolve("prometheus.yml"));
+        assertThat(prometheus)
+                .contains("jobmanager:9249", "names: [\"taskmanager\"]", "port: 9249");
+    }
+
+    @Test
+    void theImageHoldsWhatTheServicesRun() throws Exception {
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+        List<String> targets = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^FROM \\S+ AS (\\S+)$").matcher(dockerfile);
+        while (m.find()) {
+            targets.add(m.group(1));
+        }
+        assertThat(targets).containsExactly("engine", "simulator");
+        assertThat(Files.readString(COMPOSE)).contains("target: engine", "target: simulator");
+        // What the image copies, the build makes (or the repository holds), and the builder is
+        // sent.
+        List<String> ignore = Files.readAllLines(DOCKER.resolve("Dockerfile.dockerignore"));
+        Matcher copy = Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+) (\\S+)$").matcher(dockerfile);
+        int copies = 0;
+        while (copy.find()) {
+            copies++;
+            String source = copy.group(1);
+            assertThat(ignore).as(source).contains("!" + source);
+            if (!source.contains("/target/")) {
+                assertThat(ROOT.resolve(source)).as(source).exists();
+            }
+        }
+        assertThat(copies).isEqualTo(5);
+        assertThat(dockerfile)
+                .contains("jobs/target/soc-jobs.jar /opt/flink/usrlib/soc-jobs.jar")
+                .contains("org.socengine.sim.SimulatorMain");
+        String submit = Files.readString(DOCKER.resolve("submit-jobs.sh"));
+        assertThat(submit)
+                .contains(
+                        "/opt/flink/usrlib/soc-jobs.jar",
+                        "org.socengine.jobs.detection.DetectionJobMain",
+                        "org.socengine.jobs.escalation.EscalationJobMain",
+                        "/opt/soc/escalation-policy.yml",
+                        "/opt/soc/rules/detections");
+        assertThat(ROOT.resolve("sim/src/main/java/org/socengine/sim/SimulatorMain.java")).exists();
+    }
+}
