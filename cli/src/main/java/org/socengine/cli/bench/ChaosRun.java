@@ -428,9 +428,35 @@ public final class ChaosRun {
             return null;
         }
         List<SecurityEvent> ev = chosen.evidence;
-        String text = chosen.entity.values().iterator().next();
         return new ChaosSwitch.MidAttack(
-                ev.get(1).timestamp, ev.get(ev.size() - 2).timestamp, text);
+                ev.get(1).timestamp, ev.get(ev.size() - 2).timestamp, attackerText(chosen));
+    }
+
+    /**
+     * The entity value a raw line of the attack names: the first one found in an evidence event's
+     * original line. The department is an entity value too, but it travels in the record's key, not
+     * in the line.
+     */
+    static String attackerText(Alert a) {
+        for (Map.Entry<String, String> e : a.entity.entrySet()) {
+            String v = e.getValue();
+            if (v == null || v.isEmpty()) {
+                continue;
+            }
+            for (SecurityEvent s : a.evidence) {
+                if (s.event != null && s.event.original != null && s.event.original.contains(v)) {
+                    return v;
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : a.entity.entrySet()) {
+            if (!"organization.id".equals(e.getKey())
+                    && e.getValue() != null
+                    && !e.getValue().isEmpty()) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     private static Alert attackNear(java.util.Collection<Alert> alerts, long middle) {

@@ -551,8 +551,16 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             }
         }
         rulesState.update(ruleBytes);
-        List<Routed> pending = new ArrayList<>(buffer.size());
-        buffer.forEach(p -> pending.add(p.routed()));
+        // In the order they will be evaluated: a priority queue iterates in heap order, and the
+        // restored buffer numbers its events afresh in the order they are read back. Events of
+        // one timestamp (syslog and Windows times are whole seconds) then changed places after a
+        // restore, and a rule that counts what came before an event at the same second (a login
+        // after failures) or a spray's fold counted one more or one less than the run that never
+        // stopped.
+        List<Pending> ordered = new ArrayList<>(buffer);
+        ordered.sort(buffer.comparator());
+        List<Routed> pending = new ArrayList<>(ordered.size());
+        ordered.forEach(p -> pending.add(p.routed()));
         bufferState.update(history.pack(pending));
         historyState.update(history.segments());
         List<byte[]> states = new ArrayList<>();
