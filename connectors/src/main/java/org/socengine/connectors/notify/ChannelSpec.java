@@ -43,6 +43,11 @@ public final class ChannelSpec implements Serializable {
         return ChannelChecks.problems(this);
     }
 
+    /** Whether a channel of this type can be built at all (webhook, slack, mattermost, ...). */
+    public static boolean isKnownType(String type) {
+        return ChannelChecks.TYPES.contains(type);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ChannelSpec c

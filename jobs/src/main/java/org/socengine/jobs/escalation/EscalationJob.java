@@ -3,9 +3,6 @@ package org.socengine.jobs.escalation;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -13,6 +10,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.jobs.detection.ControlStreams;
 import org.socengine.jobs.detection.SerializerTypeInfo;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertStatusChange;
@@ -186,7 +184,7 @@ public final class EscalationJob {
         }
         // Control messages carry no event time: they must never hold back the alerts' clock.
         controls =
-                controls.assignTimestampsAndWatermarks(outsideEventTime())
+                controls.assignTimestampsAndWatermarks(ControlStreams.outsideEventTime())
                         .name("control messages outside event time")
                         .uid("escalation-control-time")
                         .setParallelism(1);
@@ -255,25 +253,5 @@ public final class EscalationJob {
                     .setParallelism(1);
         }
         return new Streams(alerts, recorded, notifications, closes, dead, statuses, outcomes);
-    }
-
-    /**
-     * A watermark strategy that declares a stream irrelevant to event time: idle for ever, so the
-     * operator it meets takes its time from its other input alone. Not a watermark at the end of
-     * time: when the alerts' input is idle too, the correlator would take that one and find every
-     * deadline due at once.
-     */
-    static <T> WatermarkStrategy<T> outsideEventTime() {
-        return WatermarkStrategy.<T>forGenerator(
-                ctx ->
-                        new WatermarkGenerator<T>() {
-                            @Override
-                            public void onEvent(T event, long ts, WatermarkOutput out) {}
-
-                            @Override
-                            public void onPeriodicEmit(WatermarkOutput out) {
-                                out.markIdle();
-                            }
-                        });
     }
 }

@@ -408,8 +408,16 @@ public final class EscalationPolicy implements Serializable {
                         }
                     }
                 }
-                // Validated by the notify module (ChannelSpec.problems) where the lead wires it.
-                b.channels.put(name, new ChannelSpec(name, type, settings));
+                ChannelSpec spec = new ChannelSpec(name, type, settings);
+                // A channel the dispatcher would refuse is refused here, with its line: a policy
+                // that loads is one that can deliver.
+                // An unknown type is the schema's problem, said once.
+                if (ChannelSpec.isKnownType(type)) {
+                    for (String p : spec.problems()) {
+                        problem(item, p);
+                    }
+                }
+                b.channels.put(name, spec);
             }
         }
 

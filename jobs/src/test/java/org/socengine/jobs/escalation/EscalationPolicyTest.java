@@ -35,7 +35,7 @@ class EscalationPolicyTest {
                 settings: {url: "http://127.0.0.1:9/mm"}
               - name: ciso
                 type: email
-                settings: {to: ciso@example.org}
+                settings: {to: ciso@example.org, from: soc@example.org, host: mail.example.org}
             defaults:
               time_zone: Asia/Ho_Chi_Minh
               quiet_hours: {from: "22:00", to: "06:30"}
@@ -145,7 +145,9 @@ class EscalationPolicyTest {
     @Test
     void duplicateChannelIsRefused() {
         RuleProblem p =
-                oneProblem("  - name: soc\n", "  - name: oncall\n    type: email\n  - name: soc\n");
+                oneProblem(
+                        "  - name: soc\n",
+                        "  - name: oncall\n    type: mattermost\n    settings: {url: \"http://127.0.0.1:9/mm\"}\n  - name: soc\n");
         assertThat(p.message()).contains("channel 'oncall' is declared twice");
     }
 

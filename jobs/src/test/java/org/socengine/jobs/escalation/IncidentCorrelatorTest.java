@@ -46,10 +46,10 @@ class IncidentCorrelatorTest {
               tactic_bonus: 15
               bands: {medium: 40, high: 80, critical: 150}
             channels:
-              - {name: oncall, type: webhook, settings: {url: "http://127.0.0.1:9/hook"}}
-              - {name: oncall-mail, type: email, settings: {to: oncall@example.org}}
+              - {name: oncall, type: webhook, settings: {url: "http://127.0.0.1:9/hook", secret: "env:HOOK_SECRET"}}
+              - {name: oncall-mail, type: email, settings: {to: oncall@example.org, from: soc@example.org, host: mail.example.org}}
               - {name: soc, type: mattermost, settings: {url: "http://127.0.0.1:9/mm"}}
-              - {name: ciso, type: email, settings: {to: ciso@example.org}}
+              - {name: ciso, type: email, settings: {to: ciso@example.org, from: soc@example.org, host: mail.example.org}}
             defaults:
               time_zone: Asia/Ho_Chi_Minh
               quiet_hours: {from: "22:00", to: "06:30"}
