@@ -115,7 +115,7 @@ public final class ControlStreams {
      * detectors take their time from the events alone. Not a watermark at the end of time: once
      * every raw partition was idle, the detectors would take that one and close every open window.
      */
-    public static <T> WatermarkStrategy<T> outsideEventTime() {
+    static <T> WatermarkStrategy<T> outsideEventTime() {
         return WatermarkStrategy.<T>forGenerator(
                 ctx ->
                         new WatermarkGenerator<T>() {

@@ -10,8 +10,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.core.RawRecord;
-import org.socengine.jobs.detection.ControlStreams;
 import org.socengine.jobs.detection.SerializerTypeInfo;
+import org.socengine.jobs.internal.OutsideEventTimeOperator;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Incident;
@@ -184,8 +184,10 @@ public final class EscalationJob {
         }
         // Control messages carry no event time: they must never hold back the alerts' clock.
         controls =
-                controls.assignTimestampsAndWatermarks(ControlStreams.outsideEventTime())
-                        .name("control messages outside event time")
+                controls.transform(
+                                "control messages outside event time",
+                                controls.getType(),
+                                new OutsideEventTimeOperator<>())
                         .uid("escalation-control-time")
                         .setParallelism(1);
 
