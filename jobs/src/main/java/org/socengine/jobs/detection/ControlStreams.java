@@ -1,6 +1,8 @@
 package org.socengine.jobs.detection;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -25,8 +27,8 @@ import org.socengine.model.SocTopics;
 /**
  * The control stream of the detection job: rules from the compacted topic {@code soc.rules}
  * (validated and compiled once, statuses to {@code soc.rules.status}) and analysts' status changes
- * from {@code soc.alert-status}. Control messages carry no event time: their streams are idle for
- * ever, so they never hold back the event clock of the operators they join, nor move it.
+ * from {@code soc.alert-status}. Control messages carry no event time; their watermark is the end
+ * of time, so they never hold back the event clock of the operators they join.
  */
 public final class ControlStreams {
 
@@ -55,7 +57,7 @@ public final class ControlStreams {
                         .setDeserializer(new RuleRecordDeserializer())
                         .build();
         SingleOutputStreamOperator<Control> compiled =
-                env.fromSource(rules, outsideEventTime(), SocTopics.RULES)
+                env.fromSource(rules, endOfTime(), SocTopics.RULES)
                         .uid("rules-source")
                         .setParallelism(1)
                         .keyBy(r -> r.ruleId)
@@ -82,7 +84,7 @@ public final class ControlStreams {
                                         OffsetsInitializer.committedOffsets(
                                                 org.apache.kafka.clients.consumer
                                                         .OffsetResetStrategy.LATEST)),
-                                outsideEventTime(),
+                                endOfTime(),
                                 SocTopics.ALERT_STATUS)
                         .uid("alert-status-source")
                         .setParallelism(1)
@@ -110,23 +112,20 @@ public final class ControlStreams {
                 .build();
     }
 
-    /**
-     * A watermark strategy that declares the stream irrelevant to event time: idle for ever, so the
-     * detectors take their time from the events alone. Not a watermark at the end of time: once
-     * every raw partition was idle, the detectors would take that one and close every open window.
-     */
-    static <T> WatermarkStrategy<T> outsideEventTime() {
+    /** A watermark strategy that declares the stream irrelevant to event time. */
+    static <T> WatermarkStrategy<T> endOfTime() {
         return WatermarkStrategy.<T>forGenerator(
-                ctx ->
-                        new WatermarkGenerator<T>() {
-                            @Override
-                            public void onEvent(T event, long ts, WatermarkOutput out) {}
+                        ctx ->
+                                new WatermarkGenerator<T>() {
+                                    @Override
+                                    public void onEvent(T event, long ts, WatermarkOutput out) {}
 
-                            @Override
-                            public void onPeriodicEmit(WatermarkOutput out) {
-                                out.markIdle();
-                            }
-                        });
+                                    @Override
+                                    public void onPeriodicEmit(WatermarkOutput out) {
+                                        out.emitWatermark(new Watermark(Long.MAX_VALUE));
+                                    }
+                                })
+                .withIdleness(Duration.ofSeconds(1));
     }
 
     static final class RuleRecordDeserializer
