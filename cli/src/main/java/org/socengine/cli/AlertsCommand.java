@@ -225,24 +225,7 @@ public final class AlertsCommand implements Runnable {
                         alert.path("id").asText("-")
                     });
         }
-        int[] w = new int[head.length];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                w[i] = Math.min(max[i], Math.max(w[i], r[i].length()));
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                String c = r[i].length() > w[i] ? r[i].substring(0, w[i] - 1) + "…" : r[i];
-                sb.append(c);
-                if (i < r.length - 1) {
-                    sb.append(" ".repeat(w[i] - c.length() + 2));
-                }
-            }
-            sb.append('\n');
-        }
-        return sb.toString();
+        return TextTable.render(rows, max);
     }
 
     /** Shared by ack and close: write to Elasticsearch, then publish on soc.alert-status. */
