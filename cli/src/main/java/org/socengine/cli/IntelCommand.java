@@ -164,7 +164,7 @@ public final class IntelCommand implements Runnable {
             SocConfig cfg = config(config, kafka);
             long from = Instant.now().minus(back).toEpochMilli();
             try {
-                long n =
+                long matches =
                         hunt(
                                 settings,
                                 cfg.elasticsearch(),
@@ -179,7 +179,7 @@ public final class IntelCommand implements Runnable {
                                 + " marked indicators since "
                                 + Instant.ofEpochMilli(from)
                                 + ": "
-                                + n
+                                + matches
                                 + " matches written as retro_hunt alerts");
             } catch (Exception e) {
                 throw new CliFailure(
