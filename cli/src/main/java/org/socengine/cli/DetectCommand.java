@@ -48,6 +48,14 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "1", description = "Flink parallelism.")
     int parallelism;
 
+    @Option(
+            names = "--intel",
+            paramLabel = "FILE|DIR",
+            description =
+                    "Indicator feeds (CSV, STIX 2.1, MISP) to enrich the events with, as soc.intel"
+                            + " would in the running job.")
+    List<Path> intel;
+
     @Parameters(
             arity = "1..*",
             paramLabel = "FILE",
@@ -82,6 +90,10 @@ public final class DetectCommand implements Callable<Integer> {
                 records.add(r);
             }
         }
+        List<org.socengine.connectors.intel.Indicator> indicators =
+                intel == null || intel.isEmpty()
+                        ? List.of()
+                        : List.copyOf(IntelCommand.read(intel, false).indicators.values());
         StreamExecutionEnvironment env = FlinkEnvironments.local(parallelism, null, null);
         DataStream<RawRecord> raw =
                 env.fromData(records, TypeInformation.of(RawRecord.class))
@@ -93,6 +105,8 @@ public final class DetectCommand implements Callable<Integer> {
                         decoder,
                         compiled,
                         null,
+                        null,
+                        indicators,
                         List.of(),
                         null,
                         DetectionJobOptions.defaults().withParallelism(parallelism));

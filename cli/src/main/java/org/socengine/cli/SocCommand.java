@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             DecodeCommand.class,
             DetectCommand.class,
             RulesCommand.class,
+            IntelCommand.class,
             AlertsCommand.class,
             IncidentsCommand.class,
             RunCommand.class,

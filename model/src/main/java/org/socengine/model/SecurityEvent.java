@@ -665,16 +665,64 @@ public class SecurityEvent implements java.io.Serializable {
         }
     }
 
+    /**
+     * ECS {@code threat}: {@code enrichments} lists every indicator of the threat-intelligence feed
+     * that matched the event (ECS {@code threat.enrichments}); {@code indicator} is the strongest
+     * of them (highest confidence), the one rules read.
+     */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public static class Threat implements java.io.Serializable {
         public Indicator indicator;
+        public java.util.List<Enrichment> enrichments;
 
         public Indicator getIndicator() {
             return indicator;
         }
 
+        public java.util.List<Enrichment> getEnrichments() {
+            return enrichments;
+        }
+
         public Indicator ensureIndicator() {
             return indicator == null ? indicator = new Indicator() : indicator;
+        }
+    }
+
+    /** One ECS {@code threat.enrichments} entry: the indicator and what of the event matched it. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Enrichment implements java.io.Serializable {
+        public Indicator indicator;
+        public Matched matched;
+
+        public Indicator getIndicator() {
+            return indicator;
+        }
+
+        public Matched getMatched() {
+            return matched;
+        }
+    }
+
+    /**
+     * ECS {@code threat.enrichments.matched}: the event field that matched ({@code field}), its
+     * value ({@code atomic}), and how ({@code type}: {@code indicator_match_rule}).
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public static class Matched implements java.io.Serializable {
+        public String atomic;
+        public String field;
+        public String type;
+
+        public String getAtomic() {
+            return atomic;
+        }
+
+        public String getField() {
+            return field;
+        }
+
+        public String getType() {
+            return type;
         }
     }
 
@@ -684,6 +732,16 @@ public class SecurityEvent implements java.io.Serializable {
         public String value;
         public String provider;
         public Integer confidence;
+        public String first_seen;
+        public String last_seen;
+
+        public String getFirst_seen() {
+            return first_seen;
+        }
+
+        public String getLast_seen() {
+            return last_seen;
+        }
 
         public String getType() {
             return type;

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.socengine.model.SecurityEvent.Dns;
 import org.socengine.model.SecurityEvent.Endpoint;
+import org.socengine.model.SecurityEvent.Enrichment;
 import org.socengine.model.SecurityEvent.Event;
 import org.socengine.model.SecurityEvent.File;
 import org.socengine.model.SecurityEvent.Group;
@@ -24,6 +25,7 @@ import org.socengine.model.SecurityEvent.Http;
 import org.socengine.model.SecurityEvent.HttpRequest;
 import org.socengine.model.SecurityEvent.HttpResponse;
 import org.socengine.model.SecurityEvent.Indicator;
+import org.socengine.model.SecurityEvent.Matched;
 import org.socengine.model.SecurityEvent.Network;
 import org.socengine.model.SecurityEvent.Observer;
 import org.socengine.model.SecurityEvent.Organization;
@@ -698,14 +700,67 @@ public final class SecurityEventCodec {
     private static void writeThreat(DataOutput out, Threat x) throws IOException {
         int m = 0;
         if (x.indicator != null) m |= 1;
+        if (x.enrichments != null) m |= 1 << 1;
         writeVarInt(out, m);
         if ((m & 1) != 0) writeIndicator(out, x.indicator);
+        if ((m & 1 << 1) != 0) {
+            int size = x.enrichments.size();
+            writeVarInt(out, size);
+            for (int i = 0; i < size; i++) {
+                writeEnrichment(out, x.enrichments.get(i));
+            }
+        }
     }
 
     private static Threat readThreat(DataInput in) throws IOException {
-        int m = readMask(in, 1, "threat");
+        // Bit 1 (enrichments) came later: data without it reads as before.
+        int m = readMask(in, 2, "threat");
         Threat x = new Threat();
         if ((m & 1) != 0) x.indicator = readIndicator(in);
+        if ((m & 1 << 1) != 0) {
+            int size = readVarInt(in);
+            if (size < 0) {
+                throw new IOException("Corrupt SecurityEvent: threat.enrichments count " + size);
+            }
+            x.enrichments = new java.util.ArrayList<>(Math.min(size, MAX_PRESIZED_ENTRIES));
+            for (int i = 0; i < size; i++) {
+                x.enrichments.add(readEnrichment(in));
+            }
+        }
+        return x;
+    }
+
+    private static void writeEnrichment(DataOutput out, Enrichment x) throws IOException {
+        int m = 0;
+        if (x == null) {
+            writeVarInt(out, 1 << 4);
+            return;
+        }
+        if (x.indicator != null) m |= 1;
+        if (x.matched != null && x.matched.atomic != null) m |= 1 << 1;
+        if (x.matched != null && x.matched.field != null) m |= 1 << 2;
+        if (x.matched != null && x.matched.type != null) m |= 1 << 3;
+        if (x.matched != null && m < 2) m |= 1 << 5;
+        writeVarInt(out, m);
+        if ((m & 1) != 0) writeIndicator(out, x.indicator);
+        if ((m & 1 << 1) != 0) writeString(out, x.matched.atomic);
+        if ((m & 1 << 2) != 0) writeString(out, x.matched.field);
+        if ((m & 1 << 3) != 0) writeString(out, x.matched.type);
+    }
+
+    private static Enrichment readEnrichment(DataInput in) throws IOException {
+        int m = readMask(in, 6, "threat.enrichments");
+        if ((m & 1 << 4) != 0) {
+            return null;
+        }
+        Enrichment x = new Enrichment();
+        if ((m & 1) != 0) x.indicator = readIndicator(in);
+        if ((m & (1 << 1 | 1 << 2 | 1 << 3 | 1 << 5)) != 0) {
+            x.matched = new Matched();
+        }
+        if ((m & 1 << 1) != 0) x.matched.atomic = readString(in);
+        if ((m & 1 << 2) != 0) x.matched.field = readString(in);
+        if ((m & 1 << 3) != 0) x.matched.type = readString(in);
         return x;
     }
 
@@ -715,20 +770,27 @@ public final class SecurityEventCodec {
         if (x.value != null) m |= 1 << 1;
         if (x.provider != null) m |= 1 << 2;
         if (x.confidence != null) m |= 1 << 3;
+        if (x.first_seen != null) m |= 1 << 4;
+        if (x.last_seen != null) m |= 1 << 5;
         writeVarInt(out, m);
         if ((m & 1) != 0) writeString(out, x.type);
         if ((m & 1 << 1) != 0) writeString(out, x.value);
         if ((m & 1 << 2) != 0) writeString(out, x.provider);
         if ((m & 1 << 3) != 0) writeInteger(out, x.confidence);
+        if ((m & 1 << 4) != 0) writeString(out, x.first_seen);
+        if ((m & 1 << 5) != 0) writeString(out, x.last_seen);
     }
 
     private static Indicator readIndicator(DataInput in) throws IOException {
-        int m = readMask(in, 4, "threat.indicator");
+        // Bits 4 and 5 (first and last seen) came later: data without them reads as before.
+        int m = readMask(in, 6, "threat.indicator");
         Indicator x = new Indicator();
         if ((m & 1) != 0) x.type = readString(in);
         if ((m & 1 << 1) != 0) x.value = readString(in);
         if ((m & 1 << 2) != 0) x.provider = readString(in);
         if ((m & 1 << 3) != 0) x.confidence = readInteger(in);
+        if ((m & 1 << 4) != 0) x.first_seen = readString(in);
+        if ((m & 1 << 5) != 0) x.last_seen = readString(in);
         return x;
     }
 

@@ -430,6 +430,18 @@ class SecurityEventCodecTest {
             if (type == Long.class || type == long.class) {
                 return (n % 2 == 0 ? 1L : -1L) * n * 10_000_000_019L;
             }
+            if (type == List.class && name.equals("threat.enrichments")) {
+                // Two entries, each filled as a whole (the list is one leaf to this filler).
+                List<SecurityEvent.Enrichment> list = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    SecurityEvent.Enrichment x = new SecurityEvent.Enrichment();
+                    Filler inner = new Filler();
+                    inner.counter = n * 100 + i * 10;
+                    inner.fill(x, List.of());
+                    list.add(x);
+                }
+                return list;
+            }
             if (type == Map.class) {
                 Map<String, String> map = new LinkedHashMap<>();
                 map.put(name + ".z#" + n, "ź#" + n);
@@ -468,6 +480,15 @@ class SecurityEventCodecTest {
             for (Field f : modelFields(expected.getClass())) {
                 String p = path.isEmpty() ? f.getName() : path + "." + f.getName();
                 diff(get(f, expected), get(f, actual), p, out);
+            }
+        } else if (expected instanceof List<?> list) {
+            List<?> other = (List<?>) actual;
+            if (list.size() != other.size()) {
+                out.add(path + ": expected " + list.size() + " entries but was " + other.size());
+            } else {
+                for (int i = 0; i < list.size(); i++) {
+                    diff(list.get(i), other.get(i), path + "[" + i + "]", out);
+                }
             }
         } else if (expected instanceof Map<?, ?> map) {
             if (!(actual instanceof LinkedHashMap)) {

@@ -147,6 +147,7 @@ public final class DemoRun {
                     settings.options(),
                     settings.retentionMonths());
             job = env.executeAsync("soc-detection");
+            DemoIntel.load(rulesDir, kafka, err);
             escalation = DemoEscalation.start(workDir, kafka, es, departments, parallelism, err);
             var metrics = org.socengine.jobs.internal.SocMetrics.serve("127.0.0.1", 0);
             err.printf(

@@ -16,9 +16,10 @@ import org.socengine.connectors.decode.core.RawRecord;
  *
  * <p>Meter names: {@code soc.decode.received}, {@code soc.decode.decoded}, {@code
  * soc.decode.dead_lettered} (tag {@code reason}), {@code soc.decode.skipped}, {@code
- * soc.last_event.timestamp} (seconds since the epoch); tags {@code source} and {@code department}
- * ({@code unknown} when none was found). Independent of Flink: the job binds it to the engine's
- * Prometheus registry, the CLI and tests to a simple registry.
+ * soc.decode.unattributed} (decoded events whose device address no inventory or range knows),
+ * {@code soc.last_event.timestamp} (seconds since the epoch); tags {@code source} and {@code
+ * department} ({@code unknown} when none was found). Independent of Flink: the job binds it to the
+ * engine's Prometheus registry, the CLI and tests to a simple registry.
  *
  * <p>The meters of a source and department are looked up once and kept: a record costs two hash
  * lookups of strings it already carries and no allocation. Thread-safe, so that the decode subtasks
@@ -51,6 +52,7 @@ public final class DecodeMetrics {
         final Counter received;
         final Counter decoded;
         final Counter skipped;
+        final Counter unattributed;
         final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
         final AtomicLong lastEventMillis = new AtomicLong();
 
@@ -60,6 +62,7 @@ public final class DecodeMetrics {
             this.received = counter("soc.decode.received");
             this.decoded = counter("soc.decode.decoded");
             this.skipped = counter("soc.decode.skipped");
+            this.unattributed = counter("soc.decode.unattributed");
             Gauge.builder(
                             "soc.last_event.timestamp",
                             lastEventMillis,
@@ -110,6 +113,10 @@ public final class DecodeMetrics {
         m.received.increment();
         if (outcome.event() != null) {
             m.decoded.increment();
+            if (outcome.event().fields != null
+                    && outcome.event().fields.containsKey(RecordDecoder.UNATTRIBUTED)) {
+                m.unattributed.increment();
+            }
         } else if (outcome.deadLetter() != null) {
             m.deadLettered(outcome.deadLetter().reasonCode).increment();
         } else {
@@ -138,6 +145,11 @@ public final class DecodeMetrics {
         Meters m = existing(source, department);
         Counter c = m == null ? null : m.deadLettered.get(reason);
         return c == null ? 0 : c.count();
+    }
+
+    public double unattributed(String source, String department) {
+        Meters m = existing(source, department);
+        return m == null ? 0 : m.unattributed.count();
     }
 
     public double skipped(String source, String department) {

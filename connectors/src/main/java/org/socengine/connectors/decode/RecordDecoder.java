@@ -94,6 +94,11 @@ public final class RecordDecoder implements Serializable {
         return trust;
     }
 
+    /** The asset inventory, or null. */
+    public AssetInventory assets() {
+        return assets;
+    }
+
     public Outcome decode(RawRecord record, long now) {
         String source =
                 record.source != null ? record.source : Decoders.sourceOfTopic(record.topic);
@@ -166,6 +171,7 @@ public final class RecordDecoder implements Serializable {
             if (assets != null) {
                 assets.enrich(event);
             }
+            markUnattributed(event);
         } catch (RuntimeException e) {
             return dead(
                     record,
@@ -180,6 +186,31 @@ public final class RecordDecoder implements Serializable {
                     now);
         }
         return new Outcome(event, null);
+    }
+
+    /** The field that names a device address known to neither the inventory nor the ranges. */
+    public static final String UNATTRIBUTED = "asset.unattributed";
+
+    /**
+     * Marks an event whose device (observer, else host) has an address that neither the asset
+     * inventory nor any department's ranges know: such a device is someone's blind spot, and it
+     * must show (the field, and {@code soc_decode_unattributed_total}) rather than pass unnoticed.
+     */
+    private void markUnattributed(SecurityEvent e) {
+        String ip = e.observer != null && e.observer.ip != null ? e.observer.ip : null;
+        if (ip == null && e.host != null) {
+            ip = e.host.ip;
+        }
+        if (ip == null || ip.isEmpty()) {
+            return;
+        }
+        if (assets != null && assets.lookupAddress(ip) != null) {
+            return;
+        }
+        if (departments.byRange(ip) != null) {
+            return;
+        }
+        e.field(UNATTRIBUTED, ip);
     }
 
     private static Outcome dead(RawRecord record, String decoder, DecodeException e, long now) {

@@ -472,7 +472,7 @@ public final class AssetInventory implements Serializable {
     }
 
     /** One CSV line: commas separate, double quotes quote, {@code ""} is a quote inside quotes. */
-    static List<String> csv(String line) {
+    public static List<String> csv(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean quoted = false;

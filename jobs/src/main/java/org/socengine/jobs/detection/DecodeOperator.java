@@ -63,6 +63,22 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
         counters = new HashMap<>();
         decodeMetrics = DecodeMetrics.of(SocMetrics.registry());
         reuse = new StreamRecord<>(null);
+        if (decoder.assets() != null) {
+            // The inventory file is read again when it changes: an asset added or re-rated
+            // counts from then on, without a restart (a broken edit keeps the previous one).
+            decoder.assets().watch(ASSET_POLL_MILLIS);
+        }
+    }
+
+    /** How often the asset inventory file is checked for changes. */
+    static final long ASSET_POLL_MILLIS = 5_000;
+
+    @Override
+    public void close() throws Exception {
+        if (decoder.assets() != null) {
+            decoder.assets().stopWatching();
+        }
+        super.close();
     }
 
     @Override

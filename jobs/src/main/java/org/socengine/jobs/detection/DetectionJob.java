@@ -13,6 +13,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.connectors.intel.Indicator;
+import org.socengine.jobs.intel.IntelEnrichment;
+import org.socengine.jobs.intel.IntelStreams;
+import org.socengine.jobs.intel.IntelUpdate;
 import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
 import org.socengine.rules.engine.CompiledRule;
@@ -20,9 +24,10 @@ import org.socengine.rules.engine.DetectionEngine;
 
 /**
  * The detection job: raw records → decode (bad records to the dead-letter sink), with event time
- * per Kafka partition → route to rule key families → Esper on event time → alerts to every alert
- * sink. Rule deployments and analysts' status changes arrive on a control stream broadcast to the
- * router, which hands each of them to one detection subtask, its own.
+ * per Kafka partition → enrich with threat intelligence (indicators broadcast from {@code
+ * soc.intel}) → route to rule key families → Esper on event time → alerts to every alert sink. Rule
+ * deployments and analysts' status changes arrive on a control stream broadcast to the router,
+ * which hands each of them to one detection subtask, its own.
  *
  * <p>The job takes its source, control stream and sinks as parameters, so the same topology runs on
  * Kafka and Elasticsearch in production, on a bounded file replay in {@code ./soc detect}, and on
@@ -61,11 +66,37 @@ public final class DetectionJob {
             List<Sink<Alert>> alertSinks,
             Sink<DeadLetter> deadLetterSink,
             DetectionJobOptions options) {
+        return build(
+                env, source, decoder, rules, control, null, alertSinks, deadLetterSink, options);
+    }
+
+    /**
+     * @param intel updates of the indicators ({@code soc.intel}), or null for none
+     */
+    public static Streams build(
+            StreamExecutionEnvironment env,
+            Source<RawRecord, ?, ?> source,
+            RecordDecoder decoder,
+            List<CompiledRule> rules,
+            DataStream<Control> control,
+            DataStream<IntelUpdate> intel,
+            List<Sink<Alert>> alertSinks,
+            Sink<DeadLetter> deadLetterSink,
+            DetectionJobOptions options) {
         DataStream<RawRecord> raw =
                 env.fromSource(source, readingPace(options), "raw records")
                         .uid("raw-source")
                         .setParallelism(options.parallelism());
-        return build(raw, decoder, rules, control, alertSinks, deadLetterSink, options);
+        return build(
+                raw,
+                decoder,
+                rules,
+                control,
+                intel,
+                List.of(),
+                alertSinks,
+                deadLetterSink,
+                options);
     }
 
     /**
@@ -103,6 +134,26 @@ public final class DetectionJob {
             List<Sink<Alert>> alertSinks,
             Sink<DeadLetter> deadLetterSink,
             DetectionJobOptions options) {
+        return build(
+                raw, decoder, rules, control, null, List.of(), alertSinks, deadLetterSink, options);
+    }
+
+    /**
+     * The same topology with threat intelligence.
+     *
+     * @param intel updates of the indicators ({@code soc.intel}), or null for none
+     * @param indicators indicators in effect from the first event ({@code ./soc detect --intel})
+     */
+    public static Streams build(
+            DataStream<RawRecord> raw,
+            RecordDecoder decoder,
+            List<CompiledRule> rules,
+            DataStream<Control> control,
+            DataStream<IntelUpdate> intel,
+            List<Indicator> indicators,
+            List<Sink<Alert>> alertSinks,
+            Sink<DeadLetter> deadLetterSink,
+            DetectionJobOptions options) {
         StreamExecutionEnvironment env = raw.getExecutionEnvironment();
         // Without it, every record is deep-copied through its serializer between chained
         // operators (source → decode → watermarks, detect → sinks). Safe here: no operator changes
@@ -118,12 +169,23 @@ public final class DetectionJob {
                         .uid("decode")
                         .setParallelism(options.parallelism());
 
+        // Indicators of compromise, broadcast to every subtask, mark events before the rules see
+        // them (threat.enrichments, threat.indicator).
+        DataStream<IntelUpdate> intelUpdates = intel != null ? intel : IntelStreams.none(env);
+        SingleOutputStreamOperator<SecurityEvent> enriched =
+                decoded.connect(intelUpdates.broadcast(IntelEnrichment.INDICATORS))
+                        .process(new IntelEnrichment(indicators))
+                        .returns(SerializerTypeInfo.events())
+                        .name("enrich with threat intelligence")
+                        .uid("intel-enrich")
+                        .setParallelism(options.parallelism());
+
         DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
         DataStream<Control> broadcastControls = controls.broadcast();
 
         RuleFamilies families = RuleFamilies.of(rules);
         SingleOutputStreamOperator<Routed> routed =
-                decoded.connect(broadcastControls)
+                enriched.connect(broadcastControls)
                         .flatMap(new RuleRouter(families))
                         .returns(SerializerTypeInfo.routed())
                         .name("route to rule families")
@@ -161,11 +223,13 @@ public final class DetectionJob {
                     .name("alerts → " + alertSinks.get(i).getClass().getSimpleName())
                     .uid("alert-sink-" + i);
         }
-        DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeOperator.DEAD_LETTERS);
+        DataStream<DeadLetter> dead =
+                decoded.getSideOutput(DecodeOperator.DEAD_LETTERS)
+                        .union(enriched.getSideOutput(IntelEnrichment.DEAD_LETTERS));
         if (deadLetterSink != null) {
             dead.sinkTo(deadLetterSink).name("dead letters → soc.dlq").uid("dlq-sink");
         }
         return new Streams(
-                decoded, alerts, dead, detected.getSideOutput(EsperDetectionOperator.RULE_STATUS));
+                enriched, alerts, dead, detected.getSideOutput(EsperDetectionOperator.RULE_STATUS));
     }
 }

@@ -43,6 +43,7 @@ public final class SocPipelines {
                         decoder,
                         rules,
                         ControlStreams.fromKafka(env, kafka, groupId),
+                        org.socengine.jobs.intel.IntelStreams.fromKafka(env, kafka, groupId),
                         List.of(
                                 AlertIndexer.builder()
                                         .settings(es)

@@ -67,6 +67,10 @@ class MetricsDocumentationTest {
             decode.record(r, decoder.decode(r, 0));
         }
 
+        IntelMetrics intel = IntelMetrics.of(registry);
+        intel.indicators(1);
+        intel.matched("ipv4-addr");
+
         RuleMetrics rules = RuleMetrics.of(registry);
         Alert a = new Alert();
         a.ruleId = "rule-1";

@@ -59,7 +59,7 @@ public final class AlertFactory {
         alert.ruleName = rule.name();
         alert.ruleVersion = rule.version();
         alert.severity = rule.severity();
-        alert.riskScore = rule.riskScore();
+        alert.riskScore = withAssetCriticality(rule.riskScore(), evidence, alert.details);
         alert.ruleStatus = rule.status();
         alert.tags.addAll(rule.tags());
         if (rule.lines() != null && rule.lines().containsKey("sigma")) {
@@ -142,6 +142,40 @@ public final class AlertFactory {
         }
         alert.id = AlertIds.of(rule.id(), rule.version(), alert.groupKey(), alert.windowStart);
         return alert;
+    }
+
+    /**
+     * The rule's risk score raised by the most critical asset among the evidence ({@code
+     * asset.criticality} of the inventory): the same finding on the HIS database weighs more than
+     * on a kiosk. Medium +5, high +15, critical +25, at most 100; the base score stays in the
+     * details.
+     */
+    static int withAssetCriticality(
+            int base, List<SecurityEvent> evidence, Map<String, String> details) {
+        int raise = 0;
+        String worst = null;
+        for (SecurityEvent e : evidence) {
+            String c = e.fields("asset.criticality");
+            int r =
+                    c == null
+                            ? 0
+                            : switch (c) {
+                                case "critical" -> 25;
+                                case "high" -> 15;
+                                case "medium" -> 5;
+                                default -> 0;
+                            };
+            if (r > raise) {
+                raise = r;
+                worst = c;
+            }
+        }
+        if (raise == 0) {
+            return base;
+        }
+        details.put("risk.base_score", Integer.toString(base));
+        details.put("risk.asset_criticality", worst);
+        return Math.min(100, base + raise);
     }
 
     private static boolean collect(Object value, List<SecurityEvent> out) {

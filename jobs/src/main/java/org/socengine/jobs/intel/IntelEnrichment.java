@@ -1,0 +1,158 @@
+package org.socengine.jobs.intel;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.socengine.connectors.decode.DeadLetter;
+import org.socengine.connectors.decode.core.DecodeException;
+import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.connectors.intel.Indicator;
+import org.socengine.connectors.intel.IndicatorIndex;
+import org.socengine.jobs.internal.IntelMetrics;
+import org.socengine.model.SecurityEvent;
+import org.socengine.model.SocTopics;
+
+/**
+ * The threat-intelligence enrichment of the detection job, before the rules: every event that
+ * matches an indicator of {@code soc.intel} gains ECS {@code threat.enrichments} (the matched field
+ * and value, the indicator, its source and confidence) and {@code threat.indicator}, the strongest
+ * match, which the IOC rule reads. An indicator expired at the event's time no longer matches.
+ *
+ * <p>The indicators are Flink broadcast state (each subtask holds all of them and checkpoints
+ * them); the match structures ({@link IndicatorIndex}: hash maps, prefix tries) are built from it
+ * on the first event after a start or restore, and kept up to date with every update after.
+ * Indicators given at construction ({@code ./soc detect --intel}) are in effect from the first
+ * event.
+ */
+public final class IntelEnrichment
+        extends BroadcastProcessFunction<SecurityEvent, IntelUpdate, SecurityEvent> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The indicators by {@code kind:value}. */
+    public static final MapStateDescriptor<String, Indicator> INDICATORS =
+            new MapStateDescriptor<>(
+                    "intel-indicators",
+                    BasicTypeInfo.STRING_TYPE_INFO,
+                    TypeInformation.of(Indicator.class));
+
+    /** Records of {@code soc.intel} that are not indicators, with the reason. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("intel-dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private final List<Indicator> initial;
+
+    private transient IndicatorIndex index;
+    private transient boolean initialApplied;
+    private transient Counter matched;
+    private transient Counter refused;
+    private transient IntelMetrics metrics;
+
+    /**
+     * @param initial indicators in effect before any update arrives (backtests); may be empty
+     */
+    public IntelEnrichment(List<Indicator> initial) {
+        this.initial = List.copyOf(initial);
+    }
+
+    @Override
+    public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+        matched = getRuntimeContext().getMetricGroup().counter("intelMatchedEvents");
+        refused = getRuntimeContext().getMetricGroup().counter("intelRefusedRecords");
+        metrics = IntelMetrics.of(org.socengine.jobs.internal.SocMetrics.registry());
+    }
+
+    @Override
+    public void processElement(SecurityEvent e, ReadOnlyContext ctx, Collector<SecurityEvent> out)
+            throws Exception {
+        IndicatorIndex idx = index(ctx.getBroadcastState(INDICATORS));
+        if (idx.size() > 0) {
+            int n = idx.enrich(e);
+            if (n > 0) {
+                matched.inc();
+                metrics.matched(e.threat.indicator.type);
+            }
+        }
+        out.collect(e);
+    }
+
+    @Override
+    public void processBroadcastElement(IntelUpdate u, Context ctx, Collector<SecurityEvent> out)
+            throws Exception {
+        if (u.error != null) {
+            // Every subtask gets each record; one of them reports it.
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                refused.inc();
+                ctx.output(DEAD_LETTERS, deadLetter(u));
+            }
+            return;
+        }
+        BroadcastState<String, Indicator> state = ctx.getBroadcastState(INDICATORS);
+        applyInitial(state);
+        IndicatorIndex idx = index(state);
+        if (u.indicator == null) {
+            state.remove(u.key);
+            idx.remove(u.key);
+        } else {
+            Indicator old = state.get(u.key);
+            if (old != null && !old.key().equals(u.indicator.key())) {
+                idx.remove(old.key());
+            }
+            state.put(u.key, u.indicator);
+            idx.put(u.indicator);
+        }
+        metrics.indicators(idx.size());
+    }
+
+    static DeadLetter deadLetter(IntelUpdate u) {
+        RawRecord r = new RawRecord();
+        r.source = "intel";
+        r.topic = SocTopics.INTEL;
+        r.partition = u.partition;
+        r.offset = u.offset;
+        r.kafkaTimestamp = u.kafkaTimestamp;
+        r.key = u.key;
+        r.value = u.raw;
+        return DeadLetter.of(
+                r,
+                "IntelStreams",
+                new DecodeException(DecodeException.Reason.MALFORMED, u.error),
+                System.currentTimeMillis());
+    }
+
+    private void applyInitial(BroadcastState<String, Indicator> state) throws Exception {
+        if (initialApplied) {
+            return;
+        }
+        initialApplied = true;
+        for (Indicator i : initial) {
+            if (!state.contains(i.key())) {
+                state.put(i.key(), i);
+            }
+        }
+    }
+
+    /** The match structures; built from the broadcast state the first time (start, restore). */
+    private IndicatorIndex index(ReadOnlyBroadcastState<String, Indicator> state) throws Exception {
+        if (index == null) {
+            IndicatorIndex idx = new IndicatorIndex();
+            for (Indicator i : initial) {
+                idx.put(i);
+            }
+            for (Map.Entry<String, Indicator> x : state.immutableEntries()) {
+                idx.put(x.getValue());
+            }
+            index = idx;
+            metrics.indicators(idx.size());
+        }
+        return index;
+    }
+}

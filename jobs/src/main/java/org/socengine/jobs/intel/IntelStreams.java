@@ -1,0 +1,118 @@
+package org.socengine.jobs.intel;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.socengine.connectors.intel.Indicator;
+import org.socengine.connectors.intel.IntelTopic;
+import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.model.SocTopics;
+
+/**
+ * Where the detection job's indicators come from: the compacted topic {@code soc.intel}, read from
+ * its start at every start of the job (compaction keeps one record per indicator, so that is the
+ * feed in effect), or nothing. Like the rule control stream, it carries no event time.
+ */
+public final class IntelStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntelStreams.class);
+
+    private IntelStreams() {}
+
+    /** No indicator updates (bounded replays, tests): the job keeps what it started with. */
+    public static DataStream<IntelUpdate> none(StreamExecutionEnvironment env) {
+        return env.fromSequence(0, 0)
+                .filter(i -> false)
+                .map(i -> new IntelUpdate())
+                .returns(TypeInformation.of(IntelUpdate.class))
+                .name("no indicator updates")
+                .uid("intel-none")
+                .setParallelism(1);
+    }
+
+    public static DataStream<IntelUpdate> fromKafka(
+            StreamExecutionEnvironment env, KafkaSettings kafka, String groupId) {
+        KafkaSource<IntelUpdate> source =
+                KafkaSource.<IntelUpdate>builder()
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setProperties(kafka.toProperties())
+                        .setGroupId(groupId + "-intel")
+                        .setTopics(SocTopics.INTEL)
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new UpdateDeserializer())
+                        .setProperty("partition.discovery.interval.ms", "30000")
+                        .build();
+        return env.fromSource(source, endOfTime(), SocTopics.INTEL)
+                .uid("intel-source")
+                .setParallelism(1)
+                // An indicator goes out at once, not after a buffer timeout behind it.
+                .setBufferTimeout(0);
+    }
+
+    /** A watermark strategy that declares the stream irrelevant to event time. */
+    static <T> WatermarkStrategy<T> endOfTime() {
+        return WatermarkStrategy.<T>forGenerator(
+                        ctx ->
+                                new WatermarkGenerator<T>() {
+                                    @Override
+                                    public void onEvent(T event, long ts, WatermarkOutput out) {}
+
+                                    @Override
+                                    public void onPeriodicEmit(WatermarkOutput out) {
+                                        out.emitWatermark(new Watermark(Long.MAX_VALUE));
+                                    }
+                                })
+                .withIdleness(Duration.ofSeconds(1));
+    }
+
+    /** Records that are not indicators are logged and left out; they cannot stop the job. */
+    static final class UpdateDeserializer implements KafkaRecordDeserializationSchema<IntelUpdate> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<IntelUpdate> out) {
+            java.util.Map<String, Indicator> one = new java.util.HashMap<>();
+            List<String> bad = new ArrayList<>();
+            IntelTopic.apply(r.key(), r.value(), one, bad);
+            if (!bad.isEmpty()) {
+                // Not dropped: the enrichment step sends it to soc.dlq with the reason.
+                LOG.warn("soc.intel offset {}: not an indicator: {}", r.offset(), bad.get(0));
+                out.collect(
+                        IntelUpdate.refused(
+                                r.key() == null
+                                        ? null
+                                        : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+                                bad.get(0),
+                                r.partition(),
+                                r.offset(),
+                                r.timestamp(),
+                                r.value()));
+                return;
+            }
+            if (r.value() == null) {
+                out.collect(
+                        IntelUpdate.delete(
+                                new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)));
+            } else {
+                one.values().forEach(i -> out.collect(IntelUpdate.put(i)));
+            }
+        }
+
+        @Override
+        public TypeInformation<IntelUpdate> getProducedType() {
+            return TypeInformation.of(IntelUpdate.class);
+        }
+    }
+}
