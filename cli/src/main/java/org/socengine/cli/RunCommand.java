@@ -112,19 +112,20 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--metrics-port",
-            defaultValue = "9464",
             description =
-                    "Prometheus scrape endpoint /metrics on this port (0: off). Default: ${DEFAULT-VALUE}.")
-    int metricsPort;
+                    "Prometheus scrape endpoint /metrics on this port (metrics.port; 0: off)."
+                            + " Default: 9464.")
+    Integer metricsPort;
 
     @Option(
             names = "--metrics-bind",
             paramLabel = "ADDRESS",
-            defaultValue = org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND,
             description =
-                    "Address the metrics endpoint listens on; another than the loopback exposes"
-                            + " it to the network (read-only, no authentication). Default:"
-                            + " ${DEFAULT-VALUE}.")
+                    "Address the metrics endpoint listens on (metrics.bind); another than the"
+                            + " loopback exposes it to the network (read-only, no authentication)."
+                            + " Default: "
+                            + org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND
+                            + ".")
     String metricsBind;
 
     @Option(
@@ -230,6 +231,9 @@ public final class RunCommand implements Callable<Integer> {
                         .with(
                                 "state.checkpoints_dir",
                                 checkpoints == null ? null : checkpoints.toString());
+        c =
+                c.with("metrics.port", metricsPort == null ? null : metricsPort.toString())
+                        .with("metrics.bind", metricsBind);
         return watchRules ? c.with("run.watch_rules", "true") : c;
     }
 
@@ -351,8 +355,14 @@ public final class RunCommand implements Callable<Integer> {
         System.err.println(
                 "soc run: " + compiled.size() + " rules; " + kafka + ", " + es + "; " + state);
         com.sun.net.httpserver.HttpServer metrics = null;
-        if (metricsPort > 0) {
-            metrics = org.socengine.jobs.internal.SocMetrics.serve(metricsBind, metricsPort);
+        int port = cfg.integer("metrics.port", "--metrics-port / metrics.port", 9464);
+        if (port > 0) {
+            metrics =
+                    org.socengine.jobs.internal.SocMetrics.serve(
+                            cfg.has("metrics.bind")
+                                    ? cfg.get("metrics.bind").trim()
+                                    : org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND,
+                            port);
             System.err.println(
                     "soc run: metrics at http://"
                             + hostForUrl(metrics.getAddress())
