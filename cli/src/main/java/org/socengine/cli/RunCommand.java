@@ -157,6 +157,15 @@ public final class RunCommand implements Callable<Integer> {
     String idleTimeout;
 
     @Option(
+            names = "--idle-advance",
+            paramLabel = "DURATION",
+            description =
+                    "While every input is idle, event time follows the wall clock from where it"
+                            + " stood, at most this far per quiet spell (job.idle_advance; 0: off)."
+                            + " Default: 0.")
+    String idleAdvance;
+
+    @Option(
             names = "--max-clock-skew",
             description =
                     "How far an event's time may be from its Kafka timestamp before its partition"
@@ -214,6 +223,7 @@ public final class RunCommand implements Callable<Integer> {
         g.put("--alert-budget", alertBudget);
         g.put("--allowed-lateness", allowedLateness);
         g.put("--idle-timeout", idleTimeout);
+        g.put("--idle-advance", idleAdvance);
         g.put("--max-clock-skew", maxClockSkew);
         g.put("--max-partition-drift", maxPartitionDrift);
         g.put("--departments", departmentsFile == null ? null : departmentsFile.toString());

@@ -139,6 +139,11 @@ public final class ConfigKeys {
                 "30s",
                 "after how long an idle or wrong-clock partition stops holding event time back");
         key(
+                "job.idle_advance",
+                DURATION,
+                "0",
+                "while every input is idle, event time follows the wall clock from where it stood, at most this far per quiet spell (0: never)");
+        key(
                 "job.max_clock_skew",
                 DURATION,
                 "1h",
