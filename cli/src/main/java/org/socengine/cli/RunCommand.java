@@ -112,19 +112,20 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(
             names = "--metrics-port",
-            defaultValue = "9464",
             description =
-                    "Prometheus scrape endpoint /metrics on this port (0: off). Default: ${DEFAULT-VALUE}.")
-    int metricsPort;
+                    "Prometheus scrape endpoint /metrics on this port (metrics.port; 0: off)."
+                            + " Default: 9464.")
+    Integer metricsPort;
 
     @Option(
             names = "--metrics-bind",
             paramLabel = "ADDRESS",
-            defaultValue = org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND,
             description =
-                    "Address the metrics endpoint listens on; another than the loopback exposes"
-                            + " it to the network (read-only, no authentication). Default:"
-                            + " ${DEFAULT-VALUE}.")
+                    "Address the metrics endpoint listens on (metrics.bind); another than the"
+                            + " loopback exposes it to the network (read-only, no authentication)."
+                            + " Default: "
+                            + org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND
+                            + ".")
     String metricsBind;
 
     @Option(
@@ -154,6 +155,15 @@ public final class RunCommand implements Callable<Integer> {
                     "After how long a Kafka partition without events, or with a wrong clock, stops"
                             + " holding event time back (job.idle_timeout). Default: 30s.")
     String idleTimeout;
+
+    @Option(
+            names = "--idle-advance",
+            paramLabel = "DURATION",
+            description =
+                    "While every input is idle, event time follows the wall clock from where it"
+                            + " stood, at most this far per quiet spell (job.idle_advance; 0: off)."
+                            + " Default: 0.")
+    String idleAdvance;
 
     @Option(
             names = "--max-clock-skew",
@@ -213,6 +223,7 @@ public final class RunCommand implements Callable<Integer> {
         g.put("--alert-budget", alertBudget);
         g.put("--allowed-lateness", allowedLateness);
         g.put("--idle-timeout", idleTimeout);
+        g.put("--idle-advance", idleAdvance);
         g.put("--max-clock-skew", maxClockSkew);
         g.put("--max-partition-drift", maxPartitionDrift);
         g.put("--departments", departmentsFile == null ? null : departmentsFile.toString());
@@ -230,6 +241,9 @@ public final class RunCommand implements Callable<Integer> {
                         .with(
                                 "state.checkpoints_dir",
                                 checkpoints == null ? null : checkpoints.toString());
+        c =
+                c.with("metrics.port", metricsPort == null ? null : metricsPort.toString())
+                        .with("metrics.bind", metricsBind);
         return watchRules ? c.with("run.watch_rules", "true") : c;
     }
 
@@ -351,8 +365,14 @@ public final class RunCommand implements Callable<Integer> {
         System.err.println(
                 "soc run: " + compiled.size() + " rules; " + kafka + ", " + es + "; " + state);
         com.sun.net.httpserver.HttpServer metrics = null;
-        if (metricsPort > 0) {
-            metrics = org.socengine.jobs.internal.SocMetrics.serve(metricsBind, metricsPort);
+        int port = cfg.integer("metrics.port", "--metrics-port / metrics.port", 9464);
+        if (port > 0) {
+            metrics =
+                    org.socengine.jobs.internal.SocMetrics.serve(
+                            cfg.has("metrics.bind")
+                                    ? cfg.get("metrics.bind").trim()
+                                    : org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND,
+                            port);
             System.err.println(
                     "soc run: metrics at http://"
                             + hostForUrl(metrics.getAddress())

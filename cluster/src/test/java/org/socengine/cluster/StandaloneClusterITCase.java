@@ -30,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -62,7 +61,14 @@ class StandaloneClusterITCase {
     private static final String DETECTION = "org.socengine.jobs.detection.DetectionJobMain";
     private static final String ESCALATION = "org.socengine.jobs.escalation.EscalationJobMain";
     private static final String BRUTE_FORCE = "6f1c2a8e-3b7d-4c1e-9a55-0d2b8e4f7a10";
-    private static final String TOPIC = "soc.raw.syslog.cluster-it";
+
+    /**
+     * A topic of this run only: the jobs read nothing a former run or another test left on the
+     * broker, and the alerts of parallelism 1 and 4 come from the same records.
+     */
+    private static final String TOPIC =
+            "soc.raw.syslog.cluster-it-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+
     private static final int PARTITIONS = 4;
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
     private static final DateTimeFormatter BSD =
@@ -73,12 +79,22 @@ class StandaloneClusterITCase {
 
     private static LocalFlinkCluster flink;
     private static String jarId;
+    private static Path config;
+
+    /**
+     * Ports the engine's metric reporter may take, one per Flink process (JobManager first, then
+     * the TaskManagers, each the first one free).
+     */
+    private static int[] reporterPorts;
 
     @BeforeAll
     static void startCluster() throws Exception {
         List<Path> classpath =
                 LocalFlinkCluster.classpathFile(Path.of(property("soc.flink.classpath.file")));
         long t0 = System.nanoTime();
+        Path jobJar = Path.of(property("soc.job.jar"));
+        int first = org.socengine.local.Ports.free();
+        reporterPorts = new int[] {first, Math.min(65535, first + 8)};
         flink =
                 LocalFlinkCluster.start(
                         WorkDirs.defaultWorkDir().resolve("cluster-it"),
@@ -88,9 +104,25 @@ class StandaloneClusterITCase {
                                         Map.of(
                                                 "SOC_KAFKA", SERVICES.bootstrapServers(),
                                                 "SOC_ES_URL", SERVICES.elasticsearchUrl(),
-                                                "SOC_WEBHOOK_SECRET", "cluster-it-secret")));
+                                                "SOC_WEBHOOK_SECRET", "cluster-it-secret"))
+                                // The engine's metric reporter as docs/metrics.md deploys it,
+                                // here as a plugin: the cluster's class path stays Flink's own.
+                                .withPlugin("soc-metrics", List.of(jobJar))
+                                .withConfig(
+                                        Map.of(
+                                                "metrics.reporter.soc.factory.class",
+                                                "org.socengine.jobs.internal."
+                                                        + "SocMetricsReporterFactory",
+                                                "metrics.reporter.soc.port",
+                                                reporterPorts[0] + "-" + reporterPorts[1],
+                                                "metrics.reporter.soc.bind",
+                                                "127.0.0.1")));
         LOG.info("cluster up in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        jarId = flink.uploadJar(Path.of(property("soc.job.jar")));
+        jarId = flink.uploadJar(jobJar);
+        // What main reads on the JobManager: the one configuration file, this run's topic only.
+        config =
+                Files.writeString(
+                        flink.dir().resolve("soc.yml"), "job:\n  raw_topics: [" + TOPIC + "]\n");
     }
 
     @AfterAll
@@ -101,13 +133,16 @@ class StandaloneClusterITCase {
     }
 
     @Test
-    @Disabled(
-            "after the resume from the savepoint a TaskManager dies: FATAL in the exception"
-                    + " handler of the alert sink task (alert budget -> AlertIndexer), 2026-12-03;"
-                    + " to be fixed before this runs in the test command")
     void bothJobsAtParallelismFourKeepEveryAlertOfParallelismOneAcrossASavepoint()
             throws Exception {
-        SERVICES.kafka().createTopic(TOPIC, PARTITIONS);
+        // The simulated day is weeks old: the broker's 7-day retention would delete it at its next
+        // check (then the job reads nothing). A replayed topic keeps its records.
+        SERVICES.kafka()
+                .createTopics(
+                        List.of(
+                                new org.apache.kafka.clients.admin.NewTopic(
+                                                TOPIC, PARTITIONS, (short) 1)
+                                        .configs(Map.of("retention.ms", "-1"))));
         deleteAll(AlertIndices.ALIAS);
         deleteAll(IncidentIndices.ALIAS);
         long start = Instant.parse("2026-10-07T08:00:00Z").toEpochMilli();
@@ -179,6 +214,7 @@ class StandaloneClusterITCase {
         awaitAlertPerAttack(attacks, detection);
         awaitCheckpoints(detection, 2);
         Map<String, String> atFour = alerts();
+        assertCheckpointMetricsServed();
         awaitIncidents(escalation);
         flink.cancel(detection, JOB_TIMEOUT);
         flink.cancel(escalation, JOB_TIMEOUT);
@@ -209,6 +245,71 @@ class StandaloneClusterITCase {
     }
 
     /**
+     * The engine's metric reporter on the JobManager serves both jobs' checkpoint statistics under
+     * the engine's names (docs/metrics.md), and they moved: the jobs checkpoint every second.
+     */
+    private static void assertCheckpointMetricsServed() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            seen.clear();
+            for (int port = reporterPorts[0]; port <= reporterPorts[1]; port++) {
+                String body = scrape(port);
+                if (body == null) {
+                    continue;
+                }
+                seen.add(port + ": " + body.lines().filter(l -> l.startsWith("soc_")).count());
+                if (value(body, "soc_checkpoints_completed_total{job=\"soc-detection\"}") > 0
+                        && value(body, "soc_checkpoints_completed_total{job=\"soc-escalation\"}")
+                                > 0
+                        && value(body, "soc_checkpoint_last_full_size_bytes{job=\"soc-detection\"}")
+                                > 0
+                        && body.contains(
+                                "soc_checkpoint_last_duration_seconds{job=\"soc-detection\"}")
+                        && body.contains("soc_checkpoints_failed_total{job=\"soc-detection\"}")) {
+                    LOG.info("checkpoint metrics served by the JobManager on port {}", port);
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "no engine endpoint in ports "
+                                + reporterPorts[0]
+                                + "-"
+                                + reporterPorts[1]
+                                + " serves both jobs' checkpoint metrics; soc_ lines by port: "
+                                + seen);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /** {@code GET /metrics} on the loopback; null when nothing listens there. */
+    private static String scrape(int port) throws InterruptedException {
+        try {
+            HttpResponse<String> r =
+                    HTTP.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The value of one series in the Prometheus text format; -1 when absent. */
+    private static double value(String body, String series) {
+        return body.lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .findFirst()
+                .orElse(-1);
+    }
+
+    /**
      * The compose stack's policy (docker/escalation-policy.yml), its webhook secret taken from the
      * environment instead of the Docker secret's file.
      */
@@ -223,14 +324,20 @@ class StandaloneClusterITCase {
 
     private static List<String> detectionArgs(String group, int parallelism) {
         return List.of(
+                "--config",
+                config.toString(),
                 "--group",
                 group,
                 "--parallelism",
                 Integer.toString(parallelism),
                 "--checkpoint-interval",
                 "1s",
+                // Long enough that no partition goes idle during the test: with every raw
+                // partition idle the control streams' end-of-time watermark alone would close the
+                // open windows early (docs/operations.md, "Known limit"); the tail line moves
+                // event time past the last windows instead.
                 "--idle-timeout",
-                "5s",
+                "10m",
                 "--rules",
                 Path.of(property("soc.rules.dir")).toAbsolutePath().normalize().toString());
     }

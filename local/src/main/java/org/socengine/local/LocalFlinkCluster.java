@@ -82,6 +82,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * @param jobManagerMemory {@code jobmanager.memory.process.size}
      * @param env environment of every process (the jobs' connection settings)
      * @param config further {@code config.yaml} entries
+     * @param plugins Flink plugins: a folder name under {@code plugins/} to its jars (a metric
+     *     reporter, a file system), each loaded by Flink in a class loader of its own
      */
     public record Options(
             int taskManagers,
@@ -89,14 +91,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
             String taskManagerMemory,
             String jobManagerMemory,
             Map<String, String> env,
-            Map<String, String> config) {
+            Map<String, String> config,
+            Map<String, List<Path>> plugins) {
 
         /**
          * Two TaskManagers of four slots and 1 GiB (about 340 MiB of task heap), a JobManager of
          * 1.25 GiB.
          */
         public static Options defaults() {
-            return new Options(2, 4, "1024m", "1280m", Map.of(), Map.of());
+            return new Options(2, 4, "1024m", "1280m", Map.of(), Map.of(), Map.of());
         }
 
         public Options withEnv(Map<String, String> e) {
@@ -106,7 +109,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
                     taskManagerMemory,
                     jobManagerMemory,
                     Map.copyOf(e),
-                    config);
+                    config,
+                    plugins);
         }
 
         public Options withConfig(Map<String, String> c) {
@@ -116,7 +120,22 @@ public final class LocalFlinkCluster implements AutoCloseable {
                     taskManagerMemory,
                     jobManagerMemory,
                     env,
-                    Map.copyOf(c));
+                    Map.copyOf(c),
+                    plugins);
+        }
+
+        /** One more plugin, as {@code plugins/<name>/} of a Flink distribution holds it. */
+        public Options withPlugin(String name, List<Path> jars) {
+            Map<String, List<Path>> p = new LinkedHashMap<>(plugins);
+            p.put(name, List.copyOf(jars));
+            return new Options(
+                    taskManagers,
+                    slotsPerTaskManager,
+                    taskManagerMemory,
+                    jobManagerMemory,
+                    env,
+                    config,
+                    Map.copyOf(p));
         }
     }
 
@@ -149,10 +168,19 @@ public final class LocalFlinkCluster implements AutoCloseable {
             ManagedProcess.killStale(
                     "flink-taskmanager-" + i, dir.resolve("taskmanager-" + i + ".pid"));
         }
-        for (String sub : List.of("conf", "log", "tmp", "web")) {
+        for (String sub : List.of("conf", "log", "tmp", "web", "plugins")) {
             LocalKafka.deleteRecursively(dir.resolve(sub));
             Files.createDirectories(dir.resolve(sub));
         }
+        for (Map.Entry<String, List<Path>> plugin : options.plugins().entrySet()) {
+            Path folder = Files.createDirectories(dir.resolve("plugins").resolve(plugin.getKey()));
+            for (Path jar : plugin.getValue()) {
+                Files.copy(jar, folder.resolve(jar.getFileName()));
+            }
+        }
+        // Where Flink's scripts point every process (FLINK_PLUGINS_DIR, else ./plugins).
+        Map<String, String> env = new LinkedHashMap<>(options.env());
+        env.put("FLINK_PLUGINS_DIR", dir.resolve("plugins").toString());
         Files.createDirectories(dir.resolve("checkpoints"));
         Files.createDirectories(dir.resolve("savepoints"));
         int restPort = Ports.free();
@@ -181,7 +209,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
                         dir,
                         dir.resolve("log/jobmanager.out"),
                         dir.resolve("jobmanager.pid"),
-                        options.env());
+                        env);
         List<ManagedProcess> tms = new ArrayList<>();
         LocalFlinkCluster cluster = new LocalFlinkCluster(dir, restPort, jobManager, tms);
         try {
@@ -200,7 +228,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
                                 dir,
                                 dir.resolve("log/taskmanager-" + i + ".out"),
                                 dir.resolve("taskmanager-" + i + ".pid"),
-                                options.env()));
+                                env));
             }
             cluster.awaitSlots(
                     options.taskManagers(),

@@ -139,6 +139,11 @@ public final class ConfigKeys {
                 "30s",
                 "after how long an idle or wrong-clock partition stops holding event time back");
         key(
+                "job.idle_advance",
+                DURATION,
+                "0",
+                "while every input is idle, event time follows the wall clock from where it stood, at most this far per quiet spell (0: never)");
+        key(
                 "job.max_clock_skew",
                 DURATION,
                 "1h",
@@ -208,7 +213,50 @@ public final class ConfigKeys {
                 BOOLEAN,
                 "false",
                 "publish changes of the rules folder to soc.rules while running");
-        // The escalation job's acknowledgement endpoint
+        key(
+                "metrics.port",
+                PORT,
+                "9464",
+                "Prometheus endpoint /metrics of ./soc run on this port (0: none)");
+        key(
+                "metrics.bind",
+                TEXT,
+                "127.0.0.1",
+                "address the metrics endpoint listens on; another than the loopback exposes it (read-only, no authentication)");
+        // The escalation job (EscalationJobMain)
+        key("escalation.group", TEXT, "soc-escalation", "Kafka consumer group of soc.alerts");
+        key(
+                "escalation.policy",
+                FILE,
+                "the bundled sample policy",
+                "escalation policy YAML (tiers, channels, correlation)");
+        key("escalation.parallelism", POSITIVE, "1", "Flink parallelism of the escalation job");
+        key(
+                "escalation.checkpoint_interval",
+                DURATION,
+                "30s",
+                "how often the escalation job checkpoints (above 0)");
+        key(
+                "escalation.link",
+                TEXT,
+                "",
+                "incident URL template in notifications, {id} for the incident id");
+        key(
+                "escalation.quiet_advance",
+                DURATION,
+                "5m",
+                "event time follows the wall clock after this long without alerts");
+        key(
+                "escalation.partition_idleness",
+                DURATION,
+                "1m",
+                "a soc.alerts partition without alerts this long stops holding event time back");
+        key(
+                "escalation.ack_port",
+                PORT,
+                "",
+                "serve POST /incidents/{id}/ack|close on this port (unset: no endpoint)");
+        key("escalation.ack_bind", TEXT, "127.0.0.1", "address of the acknowledgement endpoint");
         key("escalation.ack_token", SECRET, "", "bearer token of POST /incidents/{id}/ack");
         key(
                 "escalation.ack_keystore",

@@ -97,7 +97,7 @@ public final class SocKafka {
                         new ProducerRecord<>(
                                 SocTopics.ALERTS,
                                 null,
-                                a.timestamp,
+                                recordTime(a.timestamp),
                                 a.id.getBytes(StandardCharsets.UTF_8),
                                 AlertJson.toJson(a).getBytes(StandardCharsets.UTF_8));
         return KafkaSink.<Alert>builder()
@@ -107,6 +107,20 @@ public final class SocKafka {
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
+
+    /**
+     * An alert's time as its record's Kafka timestamp, or null (the producer's clock) for a time
+     * the broker would refuse: before 1970, or more than its bound ahead of now (an hour by
+     * default; a device whose clock runs ahead makes such alerts, and so did an engine clock
+     * restored to the end of time). A refused record fails the sink, and in Flink 2.2 a sink that
+     * fails while closing takes its TaskManager down. The alert's own time stays in its value.
+     */
+    static Long recordTime(long t) {
+        return t > 0 && t < System.currentTimeMillis() + FUTURE_BOUND_MILLIS ? t : null;
+    }
+
+    /** Below the brokers' default {@code log.message.timestamp.after.max.ms} (one hour). */
+    static final long FUTURE_BOUND_MILLIS = 30 * 60_000L;
 
     /**
      * The analysts' status changes ({@code soc.alert-status}); records that are not a valid change

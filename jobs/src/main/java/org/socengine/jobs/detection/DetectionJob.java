@@ -181,6 +181,19 @@ public final class DetectionJob {
                         .setParallelism(options.parallelism());
 
         DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
+        if (!options.idleAdvance().isZero()) {
+            // With an event clock for quiet spells (EsperDetectionOperator#advanceWhileIdle) the
+            // control streams need no end-of-time watermark, which would close every open window
+            // the moment the raw partitions go idle: they are idle for ever instead.
+            controls =
+                    controls.transform(
+                                    "control messages outside event time",
+                                    controls.getType(),
+                                    new org.socengine.jobs.internal.OutsideEventTimeOperator<
+                                            Control>())
+                            .uid("control-outside-event-time")
+                            .setParallelism(1);
+        }
         DataStream<Control> broadcastControls = controls.broadcast();
 
         RuleFamilies families = RuleFamilies.of(rules);
@@ -207,7 +220,8 @@ public final class DetectionJob {
                                         // detector keeps none, so its checkpoints hold none.
                                         0,
                                         options.ruleLimits(),
-                                        DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY))
+                                        DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY,
+                                        options.idleAdvance().toMillis()))
                         .uid("detect")
                         .setParallelism(options.parallelism());
         DataStream<Alert> alerts =

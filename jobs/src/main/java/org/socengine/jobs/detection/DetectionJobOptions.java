@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param alertBudgetPerHour alerts one rule may raise per department and hour
  * @param ruleLimits the limits (groups, rows, CPU per minute of event time) of rules whose file
  *     sets none; a rule over its limits is quarantined
+ * @param idleAdvance while every input of the detector is idle, its event time follows the wall
+ *     clock from where it stood, at most this far per quiet spell (zero: never, and the control
+ *     streams' end-of-time watermark closes the windows instead)
  */
 public record DetectionJobOptions(
         Duration allowedLateness,
@@ -26,7 +29,8 @@ public record DetectionJobOptions(
         Duration maxPartitionDrift,
         int parallelism,
         int alertBudgetPerHour,
-        org.socengine.rules.RuleLimits ruleLimits)
+        org.socengine.rules.RuleLimits ruleLimits,
+        Duration idleAdvance)
         implements Serializable {
 
     public static DetectionJobOptions defaults() {
@@ -37,7 +41,8 @@ public record DetectionJobOptions(
                 Duration.ofMinutes(1),
                 1,
                 org.socengine.rules.engine.AlertBudget.DEFAULT_PER_HOUR,
-                org.socengine.rules.RuleLimits.DEFAULTS);
+                org.socengine.rules.RuleLimits.DEFAULTS,
+                Duration.ZERO);
     }
 
     public DetectionJobOptions withParallelism(int p) {
@@ -48,7 +53,8 @@ public record DetectionJobOptions(
                 maxPartitionDrift,
                 p,
                 alertBudgetPerHour,
-                ruleLimits);
+                ruleLimits,
+                idleAdvance);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
@@ -59,7 +65,8 @@ public record DetectionJobOptions(
                 maxPartitionDrift,
                 parallelism,
                 alertBudgetPerHour,
-                ruleLimits);
+                ruleLimits,
+                idleAdvance);
     }
 
     public DetectionJobOptions withIdleness(Duration d) {
@@ -70,7 +77,8 @@ public record DetectionJobOptions(
                 maxPartitionDrift,
                 parallelism,
                 alertBudgetPerHour,
-                ruleLimits);
+                ruleLimits,
+                idleAdvance);
     }
 
     public DetectionJobOptions withMaxClockSkew(Duration d) {
@@ -81,7 +89,8 @@ public record DetectionJobOptions(
                 maxPartitionDrift,
                 parallelism,
                 alertBudgetPerHour,
-                ruleLimits);
+                ruleLimits,
+                idleAdvance);
     }
 
     public DetectionJobOptions withMaxPartitionDrift(Duration d) {
@@ -92,7 +101,8 @@ public record DetectionJobOptions(
                 d,
                 parallelism,
                 alertBudgetPerHour,
-                ruleLimits);
+                ruleLimits,
+                idleAdvance);
     }
 
     /** How many alerts one rule may raise per department and hour before it is throttled. */
@@ -104,7 +114,8 @@ public record DetectionJobOptions(
                 maxPartitionDrift,
                 parallelism,
                 n,
-                ruleLimits);
+                ruleLimits,
+                idleAdvance);
     }
 
     /** The limits of rules whose file sets none. */
@@ -116,6 +127,19 @@ public record DetectionJobOptions(
                 maxPartitionDrift,
                 parallelism,
                 alertBudgetPerHour,
-                limits.orElse(org.socengine.rules.RuleLimits.DEFAULTS));
+                limits.orElse(org.socengine.rules.RuleLimits.DEFAULTS),
+                idleAdvance);
+    }
+
+    public DetectionJobOptions withIdleAdvance(Duration d) {
+        return new DetectionJobOptions(
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                maxPartitionDrift,
+                parallelism,
+                alertBudgetPerHour,
+                ruleLimits,
+                d);
     }
 }

@@ -46,6 +46,7 @@ public record DetectionJobSettings(
         o.put("--alert-budget", "job.alert_budget");
         o.put("--allowed-lateness", "job.allowed_lateness");
         o.put("--idle-timeout", "job.idle_timeout");
+        o.put("--idle-advance", "job.idle_advance");
         o.put("--max-clock-skew", "job.max_clock_skew");
         o.put("--max-partition-drift", "job.max_partition_drift");
         o.put("--departments", "departments.file");
@@ -100,6 +101,7 @@ public record DetectionJobSettings(
                         .withAllowedLateness(
                                 duration(cfg, "job.allowed_lateness", defaults.allowedLateness()))
                         .withIdleness(duration(cfg, "job.idle_timeout", defaults.idleness()))
+                        .withIdleAdvance(duration(cfg, "job.idle_advance", defaults.idleAdvance()))
                         .withMaxClockSkew(
                                 duration(cfg, "job.max_clock_skew", defaults.maxClockSkew()))
                         .withMaxPartitionDrift(

@@ -70,6 +70,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private final int alertBudgetPerHour;
     private final RuleLimits ruleLimits;
     private final int cpuSampleEvery;
+    private final long idleAdvanceMillis;
 
     private transient String runtimeUri;
     private transient Map<String, CompiledRule> rules;
@@ -95,6 +96,14 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient RuleMetrics ruleMetrics;
     private transient RuleMetrics.Tracker ruleCounts;
 
+    /**
+     * Processing time at which every input went idle (Long.MIN_VALUE while one is active), and the
+     * event time then: the start of a quiet spell for {@link #advanceWhileIdle}.
+     */
+    private transient long idleSince;
+
+    private transient long idleFrom;
+
     private record Pending(long seq, Routed routed) {}
 
     public EsperDetectionOperator(Collection<CompiledRule> initialRules, int alertBudgetPerHour) {
@@ -116,10 +125,24 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             int alertBudgetPerHour,
             RuleLimits ruleLimits,
             int cpuSampleEvery) {
+        this(initialRules, alertBudgetPerHour, ruleLimits, cpuSampleEvery, 0);
+    }
+
+    /**
+     * @param idleAdvanceMillis while every input is idle, event time follows the wall clock from
+     *     where it stood, at most this far per quiet spell; 0: never
+     */
+    public EsperDetectionOperator(
+            Collection<CompiledRule> initialRules,
+            int alertBudgetPerHour,
+            RuleLimits ruleLimits,
+            int cpuSampleEvery,
+            long idleAdvanceMillis) {
         this.initialRules = List.copyOf(initialRules);
         this.alertBudgetPerHour = alertBudgetPerHour;
         this.ruleLimits = ruleLimits;
         this.cpuSampleEvery = cpuSampleEvery;
+        this.idleAdvanceMillis = idleAdvanceMillis;
     }
 
     @Override
@@ -255,7 +278,10 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
             if (clock != Long.MIN_VALUE) {
-                e.getValue().advanceTime(clock);
+                // A checkpoint taken after the end-of-time watermark: the engines close their
+                // windows as they did then, and their clocks stay real times.
+                e.getValue()
+                        .advanceTime(clock == Long.MAX_VALUE ? pastHorizon(e.getValue()) : clock);
             }
             // Alerts of the replayed events were emitted before the checkpoint; a quarantine the
             // replay caused afresh was not.
@@ -287,6 +313,8 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         alertsRaised = getMetricGroup().counter("alertsRaised");
         ruleDeployFailures = getMetricGroup().counter("ruleDeployFailures");
         rulesQuarantined = getMetricGroup().counter("rulesQuarantined");
+        idleSince = Long.MIN_VALUE;
+        idleFrom = Long.MIN_VALUE;
         ruleMetrics = RuleMetrics.of(SocMetrics.registry());
         ruleCounts = ruleMetrics.tracker();
         getProcessingTimeService()
@@ -408,17 +436,82 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 e.withoutAlertBudget();
             }
             e.setRuleLimits(ruleLimits, cpuSampleEvery);
-            if (watermark != Long.MIN_VALUE) {
-                e.advanceTime(watermark);
+            long time = engineTime();
+            if (time != Long.MIN_VALUE) {
+                e.advanceTime(time);
             }
             engines.put(family, e);
         }
         return e;
     }
 
+    /** Just past every window of the engine: where the end-of-time watermark puts its clock. */
+    private static long pastHorizon(DetectionEngine engine) {
+        long now = engine.currentTime();
+        return now == Long.MIN_VALUE ? Long.MIN_VALUE : now + engine.horizonMillis() + 1;
+    }
+
+    /**
+     * The time a new engine starts at: the watermark, but never the end of time. After the
+     * end-of-time watermark (every input idle, or a bounded input's end) the other engines stand
+     * just past their horizons; a family deployed then starts where the latest of them is. Set to
+     * the end of time, its Esper clock made every alert carry that time, which Kafka refuses as a
+     * record timestamp: the alert sink failed and took its TaskManager down.
+     */
+    private long engineTime() {
+        if (watermark != Long.MAX_VALUE) {
+            return watermark;
+        }
+        long latest = Long.MIN_VALUE;
+        for (DetectionEngine e : engines.values()) {
+            latest = Math.max(latest, e.currentTime());
+        }
+        return latest;
+    }
+
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        long w = mark.getTimestamp();
+        advanceTo(mark.getTimestamp());
+        output.emitWatermark(mark);
+    }
+
+    /**
+     * Every input idle (the raw partitions past the idle timeout, the control streams idle for
+     * ever): a quiet spell starts here, from the event time reached; an input active again ends it.
+     */
+    @Override
+    public void processWatermarkStatus(
+            org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus status)
+            throws Exception {
+        if (status.isIdle()) {
+            idleSince = getProcessingTimeService().getCurrentProcessingTime();
+            idleFrom = watermark;
+        } else {
+            idleSince = Long.MIN_VALUE;
+        }
+        super.processWatermarkStatus(status);
+    }
+
+    /**
+     * The event clock of a quiet spell: event time moves on from where it stood as fast as the wall
+     * clock does, and no further than {@code idleAdvanceMillis}, so the last events before the
+     * spell are evaluated and their windows close as they would have with traffic going on. Not the
+     * wall clock itself: a replay of old logs that pauses does not jump to today. Checked on the
+     * operator's one-second timer; tests drive it with the harness's processing time.
+     */
+    private void advanceWhileIdle() throws Exception {
+        if (idleAdvanceMillis <= 0
+                || idleSince == Long.MIN_VALUE
+                || idleFrom == Long.MIN_VALUE
+                || idleFrom == Long.MAX_VALUE) {
+            return;
+        }
+        long quiet = getProcessingTimeService().getCurrentProcessingTime() - idleSince;
+        advanceTo(idleFrom + Math.min(Math.max(0, quiet), idleAdvanceMillis));
+    }
+
+    /** Moves the event clock: waiting events in order, then the engines' windows and timers. */
+    private void advanceTo(long w) throws Exception {
         if (w > watermark) {
             watermark = w;
             while (!buffer.isEmpty() && buffer.peek().routed().event.timestamp <= w) {
@@ -427,10 +520,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
                 DetectionEngine engine = e.getValue();
                 // The end-of-input watermark closes every window; a real clock never gets there.
-                engine.advanceTime(
-                        w == Long.MAX_VALUE
-                                ? engine.currentTime() + engine.horizonMillis() + 1
-                                : w);
+                engine.advanceTime(w == Long.MAX_VALUE ? pastHorizon(engine) : w);
                 engine.expire();
             }
             history.prune(w);
@@ -439,11 +529,11 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 ruleCounts.update(rules, familyOfRule, engines);
             }
         }
-        output.emitWatermark(mark);
     }
 
     /** Per-rule counts of the engines to the engine's metrics, every second and at the end. */
-    private void updateRuleMetrics() {
+    private void updateRuleMetrics() throws Exception {
+        advanceWhileIdle();
         ruleCounts.update(rules, familyOfRule, engines);
         getProcessingTimeService()
                 .registerTimer(

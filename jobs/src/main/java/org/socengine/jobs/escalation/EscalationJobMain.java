@@ -32,20 +32,21 @@ import org.socengine.model.SocTopics;
 
 /**
  * Entry point for a Flink cluster: {@code flink run -c
- * org.socengine.jobs.escalation.EscalationJobMain soc-jobs.jar --config soc.properties --policy
- * /etc/soc/escalation-policy.yml}. Reads {@code soc.alerts}, {@code soc.alert-status} and {@code
- * soc.escalation-policy}; writes incidents to Elasticsearch ({@code soc-incidents-*}) and {@code
- * soc.incidents}, alert closes to {@code soc.alert-status}, unreadable alerts to {@code soc.dlq},
- * policy verdicts to {@code soc.escalation-policy.status}. Notifications are delivered through the
- * policy's channels by {@link NotificationDispatcher} ({@link #dispatch}), exactly once per
- * idempotency key, and every channel's outcome goes to {@code soc.notifications}.
+ * org.socengine.jobs.escalation.EscalationJobMain soc-jobs.jar --config soc.yml --policy
+ * /etc/soc/escalation-policy.yml}; every option but {@code --config} is also a key ({@link #KEYS}).
+ * Reads {@code soc.alerts}, {@code soc.alert-status} and {@code soc.escalation-policy}; writes
+ * incidents to Elasticsearch ({@code soc-incidents-*}) and {@code soc.incidents}, alert closes to
+ * {@code soc.alert-status}, unreadable alerts to {@code soc.dlq}, policy verdicts to {@code
+ * soc.escalation-policy.status}. Notifications are delivered through the policy's channels by
+ * {@link NotificationDispatcher} ({@link #dispatch}), exactly once per idempotency key, and every
+ * channel's outcome goes to {@code soc.notifications}.
  */
 public final class EscalationJobMain {
 
     /** Options of {@link #main}, with what they mean. */
     public static final Map<String, String> OPTIONS =
             Map.of(
-                    "--config", "properties file of the connections (SocConfig)",
+                    "--config", "configuration file (soc.yml; SocConfig)",
                     "--policy", "escalation policy YAML (default: the bundled sample)",
                     "--group", "Kafka consumer group (default soc-escalation)",
                     "--parallelism", "operator parallelism (default 1)",
@@ -61,15 +62,38 @@ public final class EscalationJobMain {
                             "a soc.alerts partition without alerts this long stops holding event"
                                     + " time back (default 1m)");
 
+    /**
+     * Option → configuration key: every option but {@code --config} is also a key of the
+     * configuration file (and its {@code SOC_ESCALATION_*} variable), the option winning.
+     */
+    public static final Map<String, String> KEYS;
+
+    static {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("--policy", "escalation.policy");
+        k.put("--group", "escalation.group");
+        k.put("--parallelism", "escalation.parallelism");
+        k.put("--link", "escalation.link");
+        k.put("--checkpoint-interval", "escalation.checkpoint_interval");
+        k.put("--quiet-advance", "escalation.quiet_advance");
+        k.put("--ack-port", "escalation.ack_port");
+        k.put("--ack-bind", "escalation.ack_bind");
+        k.put("--partition-idleness", "escalation.partition_idleness");
+        KEYS = java.util.Collections.unmodifiableMap(k);
+    }
+
     private EscalationJobMain() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = parse(args);
         SocConfig cfg =
-                SocConfig.load(o.containsKey("--config") ? Path.of(o.get("--config")) : null);
+                withOptions(
+                        SocConfig.load(
+                                o.containsKey("--config") ? Path.of(o.get("--config")) : null),
+                        o);
         EscalationPolicy policy =
-                o.containsKey("--policy")
-                        ? EscalationPolicy.load(Path.of(o.get("--policy")))
+                cfg.has("escalation.policy")
+                        ? EscalationPolicy.load(Path.of(cfg.get("escalation.policy")))
                         : EscalationPolicy.bundled();
         Map<String, String> names = new LinkedHashMap<>();
         for (Department d : cfg.departments().all()) {
@@ -77,29 +101,33 @@ public final class EscalationJobMain {
         }
         EscalationJobOptions options =
                 EscalationJobOptions.defaults()
-                        .withParallelism(Integer.parseInt(o.getOrDefault("--parallelism", "1")))
-                        .withQuietAdvance(
-                                org.socengine.rules.Durations.parse(
-                                        o.getOrDefault("--quiet-advance", "5m")))
-                        .withPartitionIdleness(
-                                org.socengine.rules.Durations.parse(
-                                        o.getOrDefault("--partition-idleness", "1m")))
-                        .withLinkTemplate(o.get("--link"))
+                        .withParallelism(
+                                cfg.positive(
+                                        "escalation.parallelism",
+                                        named("escalation.parallelism"),
+                                        1))
+                        .withQuietAdvance(duration(cfg, "escalation.quiet_advance", "5m"))
+                        .withPartitionIdleness(duration(cfg, "escalation.partition_idleness", "1m"))
+                        .withLinkTemplate(
+                                cfg.has("escalation.link") ? cfg.get("escalation.link") : null)
                         .withDepartmentNames(names);
+        java.time.Duration checkpoints = duration(cfg, "escalation.checkpoint_interval", "30s");
+        if (checkpoints.isZero() || checkpoints.isNegative()) {
+            throw new IllegalArgumentException(
+                    named("escalation.checkpoint_interval") + ": must be positive");
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.enableCheckpointing(
-                org.socengine.rules.Durations.parse(o.getOrDefault("--checkpoint-interval", "30s"))
-                        .toMillis());
+        env.enableCheckpointing(checkpoints.toMillis());
         kafka(
                 env,
                 cfg.kafka(),
                 cfg.elasticsearch(),
-                o.getOrDefault("--group", "soc-escalation"),
+                cfg.has("escalation.group") ? cfg.get("escalation.group") : "soc-escalation",
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
                 policy,
                 dispatch(policy, cfg.kafka()),
                 options);
-        if (!o.containsKey("--ack-port")) {
+        if (!cfg.has("escalation.ack_port")) {
             env.execute("soc-escalation");
             return;
         }
@@ -108,10 +136,47 @@ public final class EscalationJobMain {
                 IncidentAckEndpoint endpoint =
                         IncidentAckEndpoint.start(
                                 cfg,
-                                o.getOrDefault("--ack-bind", "127.0.0.1"),
-                                Integer.parseInt(o.get("--ack-port")),
+                                cfg.has("escalation.ack_bind")
+                                        ? cfg.get("escalation.ack_bind")
+                                        : "127.0.0.1",
+                                cfg.integer("escalation.ack_port", named("escalation.ack_port"), 0),
                                 publisher::publish)) {
             env.execute("soc-escalation");
+        }
+    }
+
+    /** The configuration with the command line's options ({@link #parse}) laid over it. */
+    public static SocConfig withOptions(SocConfig cfg, Map<String, String> options) {
+        SocConfig c = cfg;
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            String key = KEYS.get(e.getKey());
+            if (key != null) {
+                c = c.with(key, e.getValue());
+            }
+        }
+        return c;
+    }
+
+    /** A key as the user may have given it: {@code --quiet-advance / escalation.quiet_advance}. */
+    private static String named(String key) {
+        for (Map.Entry<String, String> e : KEYS.entrySet()) {
+            if (e.getValue().equals(key)) {
+                return e.getKey() + " / " + key;
+            }
+        }
+        return key;
+    }
+
+    private static java.time.Duration duration(SocConfig cfg, String key, String fallback) {
+        String text = cfg.has(key) ? cfg.get(key).trim() : fallback;
+        if ("0".equals(text)) {
+            return java.time.Duration.ZERO;
+        }
+        try {
+            return org.socengine.rules.Durations.parse(text);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    named(key) + ": not a duration: '" + text + "' (e.g. 5s, 200ms, 1h)");
         }
     }
 

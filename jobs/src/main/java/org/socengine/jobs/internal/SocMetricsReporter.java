@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * id, task manager id) never reach Prometheus.
  *
  * <p>Configuration ({@code metrics.reporter.soc.*}): {@code factory.class} {@link
- * SocMetricsReporterFactory}; {@code port} (unset: no endpoint, the embedded mode serves its own)
- * and {@code bind} (default {@link SocMetrics#DEFAULT_BIND}).
+ * SocMetricsReporterFactory}; {@code port}, a port or a range {@code 9464-9470} (unset: no
+ * endpoint, the embedded mode serves its own) and {@code bind} (default {@link
+ * SocMetrics#DEFAULT_BIND}).
  */
 public final class SocMetricsReporter implements MetricReporter {
 
@@ -59,12 +60,41 @@ public final class SocMetricsReporter implements MetricReporter {
         }
         String bind = config.getString("bind", SocMetrics.DEFAULT_BIND);
         try {
-            var server = SocMetrics.serveOnce(bind, Integer.parseInt(port.trim()));
+            var server = serveOnFirstFree(bind, ports(port));
             LOG.info("engine metrics at http://{}:{}/metrics", bind, server.getAddress().getPort());
         } catch (IOException | RuntimeException e) {
             // A busy port must not stop the job manager or task manager: say so and go on.
             LOG.error("engine metrics endpoint not started on {}:{}: {}", bind, port, e.toString());
         }
+    }
+
+    /**
+     * {@code 9464} or a range {@code 9464-9470}, as Flink's own Prometheus reporter takes it: with
+     * a range, several Flink processes on one host (a JobManager and TaskManagers) share one
+     * configuration and each takes the first port still free.
+     */
+    static int[] ports(String spec) {
+        String s = spec.trim();
+        int dash = s.indexOf('-');
+        int first = Integer.parseInt((dash < 0 ? s : s.substring(0, dash)).trim());
+        int last = dash < 0 ? first : Integer.parseInt(s.substring(dash + 1).trim());
+        if (first < 0 || last > 65535 || last < first) {
+            throw new IllegalArgumentException("not a port or port range: '" + spec + "'");
+        }
+        return new int[] {first, last};
+    }
+
+    private static com.sun.net.httpserver.HttpServer serveOnFirstFree(String bind, int[] range)
+            throws IOException {
+        IOException last = null;
+        for (int p = range[0]; p <= range[1]; p++) {
+            try {
+                return SocMetrics.serveOnce(bind, p);
+            } catch (java.net.BindException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.socengine.jobs.detection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
@@ -230,6 +232,103 @@ class EsperDetectionOperatorTest {
             List<Alert> alerts = alerts(h);
             assertThat(alerts).hasSize(1);
             assertThat(alerts.get(0).late).isTrue();
+        }
+    }
+
+    private static EsperDetectionOperator operator(long idleAdvance) {
+        return new EsperDetectionOperator(
+                rules,
+                200,
+                org.socengine.rules.RuleLimits.DEFAULTS,
+                org.socengine.rules.engine.DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY,
+                idleAdvance);
+    }
+
+    /**
+     * A brute force just before a quiet spell: with every input idle the event clock moves on with
+     * the wall clock (here the harness's processing time) from where it stood, so the attack is
+     * evaluated and alerted without waiting for the next event; while an input is active, and past
+     * the bound of a spell, it does not move.
+     */
+    @Test
+    void inAQuietSpellEventTimeFollowsTheWallClockUpToItsBound() throws Exception {
+        EsperDetectionOperator op = operator(Duration.ofMinutes(10).toMillis());
+        try (var h = new OneInputStreamOperatorTestHarness<>(op)) {
+            h.setProcessingTime(0);
+            h.open();
+            for (int i = 0; i < 8; i++) {
+                send(h, failure(T0 + i * 3_000, "203.0.113.40"));
+            }
+            h.processWatermark(new Watermark(T0 + 10_000));
+            // Inputs active: processing time alone moves nothing.
+            h.setProcessingTime(120_000);
+            assertThat(alerts(h)).isEmpty();
+
+            h.processWatermarkStatus(WatermarkStatus.IDLE);
+            h.setProcessingTime(125_000);
+            assertThat(alerts(h)).as("5 s into the spell: clock at T0+15s").isEmpty();
+            h.setProcessingTime(180_000);
+            List<Alert> alerts = alerts(h);
+            assertThat(alerts).as("a minute into the spell").hasSize(1);
+            assertThat(alerts.get(0).windowStart).isEqualTo(T0);
+            assertThat(alerts.get(0).late).isFalse();
+            assertThat(op.pendingEvents()).isZero();
+
+            // Traffic again, then a spell of two hours: the clock stops at its bound, ten minutes
+            // on. An event past it waits for the watermark; one before it is late.
+            h.processWatermarkStatus(WatermarkStatus.ACTIVE);
+            h.processWatermark(new Watermark(T0 + 690_000));
+            h.processWatermarkStatus(WatermarkStatus.IDLE);
+            h.setProcessingTime(180_000 + Duration.ofHours(2).toMillis());
+            send(h, failure(T0 + 690_000 + 600_001, "203.0.113.41"));
+            assertThat(op.pendingEvents()).isEqualTo(1);
+            send(h, failure(T0 + 690_000 + 599_000, "203.0.113.42"));
+            assertThat(op.pendingEvents()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withoutAnIdleAdvanceAQuietSpellLeavesTheClockWhereItStood() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator(0))) {
+            h.setProcessingTime(0);
+            h.open();
+            for (int i = 0; i < 8; i++) {
+                send(h, failure(T0 + i * 3_000, "203.0.113.43"));
+            }
+            h.processWatermark(new Watermark(T0 + 10_000));
+            h.processWatermarkStatus(WatermarkStatus.IDLE);
+            h.setProcessingTime(Duration.ofHours(1).toMillis());
+            assertThat(alerts(h)).isEmpty();
+        }
+    }
+
+    /**
+     * The end-of-time watermark (every input idle: the control streams' watermark alone) in a
+     * checkpoint: after the restore the engines' clocks are real times, so the alerts of later
+     * events carry their own time. Restored to the end of time, they carried Long.MAX_VALUE, which
+     * Kafka refuses as a record timestamp: on the cluster the alert sink failed and its TaskManager
+     * died after a resume from a savepoint.
+     */
+    @Test
+    void aCheckpointAfterTheEndOfTimeWatermarkRestoresRealClocks() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, failure(T0, "192.0.2.1"));
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            snapshot = h.snapshot(1, T0);
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            for (int i = 0; i < 8; i++) {
+                send(restored, failure(T0 + 600_000 + i * 3_000, "192.0.2.2"));
+            }
+            List<Alert> alerts = alerts(restored);
+            assertThat(alerts).hasSize(1);
+            assertThat(alerts.get(0).timestamp)
+                    .isLessThan(T0 + Duration.ofDays(1).toMillis())
+                    .isGreaterThanOrEqualTo(T0);
         }
     }
 

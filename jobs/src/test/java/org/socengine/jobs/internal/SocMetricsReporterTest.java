@@ -66,4 +66,15 @@ class SocMetricsReporterTest {
         reporter.notifyOfRemovedMetric(durationGauge, SocMetricsReporter.DURATION, JOB);
         assertThat(registry.scrape()).doesNotContain("soc_checkpoint_last_duration_seconds{");
     }
+
+    @Test
+    void thePortIsOneOrARangeForSeveralProcessesOfOneHost() {
+        assertThat(SocMetricsReporter.ports("9464")).containsExactly(9464, 9464);
+        assertThat(SocMetricsReporter.ports(" 9464-9470 ")).containsExactly(9464, 9470);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SocMetricsReporter.ports("9470-9464"))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SocMetricsReporter.ports("x"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
