@@ -15,9 +15,11 @@ import picocli.CommandLine.Option;
             "Run the whole engine locally on simulated department traffic with attacks in it.",
             "",
             "Runs the whole engine on this machine: a local Kafka broker and Elasticsearch node, the",
-            "DetectionJob in Flink local mode, and simulated department traffic with SSH brute-force",
-            "attacks in it. Prints each alert as it lands in Elasticsearch and a summary at the end",
-            "(duration over, or Ctrl-C). Leaves no process behind."
+            "DetectionJob and the EscalationJob in Flink local mode, and the province's simulated",
+            "traffic of every source the engine decodes, with attacks of several families planted",
+            "against several departments. Prints each alert as it lands in Elasticsearch and a",
+            "summary at the end (duration over, or Ctrl-C) that scores each family found or missed",
+            "and the benign sources near each threshold. Leaves no process behind."
         })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -30,13 +32,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--rate",
             defaultValue = "200",
-            description = "Simulated log lines per second. Default: ${DEFAULT-VALUE}.")
+            description = "Simulated log lines per second, all sources. Default: ${DEFAULT-VALUE}.")
     double rate;
 
     @Option(
             names = "--attacks",
-            defaultValue = "4",
-            description = "Brute-force attacks to inject. Default: ${DEFAULT-VALUE}.")
+            defaultValue = "6",
+            description =
+                    "Attacks to inject, the families (SSH brute force, firewall deny burst, web scan,"
+                            + " IDS exploit, port scan, Windows logon failures) in turn, each against"
+                            + " another department. Default: ${DEFAULT-VALUE}, one of each.")
     int attacks;
 
     @Option(
@@ -78,6 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (rate <= 0 || rate > 100_000) {
             throw new CliFailure("--rate must be between 1 and 100000");
+        }
+        if (attacks < 0 || attacks > 200) {
+            throw new CliFailure("--attacks must be between 0 and 200");
         }
         Path work = workDir != null ? workDir.toAbsolutePath() : WorkDirs.defaultWorkDir();
         DemoRun run =

@@ -166,34 +166,48 @@ class ComposeFileTest {
     @Test
     @SuppressWarnings("unchecked")
     void theDashboardsAreLoadedAtStart() throws Exception {
+        // dashboards/ is the one home of the dashboards, their provisioning and the scrape
+        // configuration; the stack mounts them from there (DashboardFilesTest checks the contents).
+        Path dashboards = ROOT.resolve("dashboards");
         Map<String, Map<String, Object>> services = services();
         assertThat((List<String>) services.get("grafana").get("volumes"))
                 .contains(
-                        "./grafana/provisioning:/etc/grafana/provisioning:ro",
+                        "../dashboards/grafana/provisioning:/etc/grafana/provisioning:ro",
                         "../dashboards/grafana:/var/lib/grafana/dashboards/soc:ro");
-        assertThat(Files.readString(DOCKER.resolve("grafana/provisioning/dashboards/soc.yml")))
+        assertThat(Files.readString(dashboards.resolve("grafana/provisioning/dashboards/soc.yml")))
                 .contains("path: /var/lib/grafana/dashboards/soc");
         assertThat(
                         Files.readString(
-                                DOCKER.resolve("grafana/provisioning/datasources/prometheus.yml")))
+                                dashboards.resolve(
+                                        "grafana/provisioning/datasources/prometheus.yml")))
                 .contains("url: http://prometheus:9090");
         assertThat((List<String>) services.get("kibana-dashboards").get("volumes"))
                 .contains("../dashboards/kibana:/dashboards:ro");
-        assertThat(Files.readString(DOCKER.resolve("load-kibana-dashboards.sh")))
-                .contains("/api/saved_objects/_import", "/dashboards/*.ndjson");
+        assertThat((List<String>) services.get("kibana-dashboards").get("entrypoint"))
+                .containsExactly("/bin/sh", "/dashboards/import.sh");
+        assertThat(Files.readString(dashboards.resolve("kibana/import.sh")))
+                .contains("/api/saved_objects/_import", "*.ndjson");
+        assertThat((List<String>) services.get("prometheus").get("volumes"))
+                .contains(
+                        "../dashboards/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
     }
 
     @Test
-    void prometheusScrapesEveryFlinkProcessOnItsReporterPort() throws Exception {
+    void prometheusScrapesEveryFlinkProcessOnItsReporterPorts() throws Exception {
         String compose = Files.readString(COMPOSE);
         assertThat(compose)
                 .contains(
                         "metrics.reporter.prom.factory.class:"
                                 + " org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
                         "metrics.reporter.prom.port: 9249");
-        String prometheus = Files.readString(DOCKER.resolve("prometheus.yml"));
+        String prometheus = Files.readString(ROOT.resolve("dashboards/prometheus/prometheus.yml"));
         assertThat(prometheus)
-                .contains("jobmanager:9249", "names: [\"taskmanager\"]", "port: 9249");
+                .contains(
+                        "jobmanager:9249",
+                        "names: [\"taskmanager\"]",
+                        "port: 9249",
+                        "jobmanager:9464",
+                        "port: 9464");
     }
 
     @Test

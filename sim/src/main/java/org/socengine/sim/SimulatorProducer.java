@@ -13,9 +13,9 @@ import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.model.SocTopics;
 
 /**
- * Writes simulated lines to {@code soc.raw.syslog}, keyed by department, with the event time as the
- * record timestamp. Paced against a clock when live (the demo), as fast as possible otherwise
- * (tests, benchmarks).
+ * Writes simulated lines to {@code soc.raw.syslog} (or, line by line, to any topic), keyed by
+ * department, with the event time as the record timestamp. Paced against a clock when live (the
+ * demo), as fast as possible otherwise (tests, benchmarks).
  */
 public final class SimulatorProducer implements AutoCloseable {
 
@@ -67,6 +67,25 @@ public final class SimulatorProducer implements AutoCloseable {
             }
             send(e);
         }
+        producer.flush();
+    }
+
+    /**
+     * Sends one line to a topic of its choosing, keyed by its department, with its event time as
+     * the record's timestamp: traffic of every source goes to each source's raw topic.
+     */
+    public void send(String topic, long timestamp, String department, String line) {
+        producer.send(
+                new ProducerRecord<>(
+                        topic,
+                        null,
+                        timestamp,
+                        department.getBytes(StandardCharsets.UTF_8),
+                        line.getBytes(StandardCharsets.UTF_8)));
+        sent.incrementAndGet();
+    }
+
+    public void flush() {
         producer.flush();
     }
 

@@ -82,6 +82,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     private final long seed;
     private final double rate;
     private final long limit;
+    private final boolean hostile;
     private final ArrayDeque<Line> syslog = new ArrayDeque<>();
     private final ArrayDeque<Line> burst = new ArrayDeque<>();
     private long chunkStart;
@@ -103,6 +104,22 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
      */
     public TrafficMix(
             long seed, long start, double eventsPerSecond, long count, DepartmentDirectory dir) {
+        this(seed, start, eventsPerSecond, count, dir, true);
+    }
+
+    /**
+     * @param hostile whether the mix carries its own attacks (random bursts, a brute force a
+     *     minute); without them it is the benign background of a run that plants its own, known
+     *     attacks and scores them ({@code ./soc demo}), and any alert on it is a false alarm
+     */
+    public TrafficMix(
+            long seed,
+            long start,
+            double eventsPerSecond,
+            long count,
+            DepartmentDirectory dir,
+            boolean hostile) {
+        this.hostile = hostile;
         this.seed = seed;
         this.rnd = new Random(seed);
         this.directory = dir;
@@ -163,7 +180,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
                             chunkStart,
                             60_000,
                             Math.max(1, rate * syslogShare / 100),
-                            1,
+                            hostile ? 1 : 0,
                             directory);
             List<Line> lines = new ArrayList<>();
             for (DepartmentTrafficSimulator.SimEvent e : sim.events()) {
@@ -196,7 +213,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
                     case "dns" -> dns(d, t);
                     default -> throw new IllegalArgumentException(source);
                 };
-        if (rnd.nextInt(4_000) == 0) {
+        if (rnd.nextInt(4_000) == 0 && hostile) {
             plantBurst(source, d, t);
         }
         return new Line(source, d.id(), t, text);

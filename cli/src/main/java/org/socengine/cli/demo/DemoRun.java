@@ -10,15 +10,18 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.elasticsearch.AlertIndices;
 import org.socengine.connectors.elasticsearch.AlertSearch;
@@ -30,10 +33,10 @@ import org.socengine.jobs.detection.DetectionJobSettings;
 import org.socengine.jobs.detection.SocPipelines;
 import org.socengine.jobs.internal.FlinkEnvironments;
 import org.socengine.jobs.internal.RuleSets;
+import org.socengine.jobs.internal.SocMetrics;
 import org.socengine.local.LocalServices;
 import org.socengine.model.SocTopics;
 import org.socengine.rules.engine.CompiledRule;
-import org.socengine.sim.DepartmentTrafficSimulator;
 import org.socengine.sim.SimulatorProducer;
 
 /**
@@ -95,10 +98,10 @@ public final class DemoRun {
                 rules.size(), rulesDir, workDir);
         DepartmentDirectory departments = DepartmentDirectory.defaults();
         long start = System.currentTimeMillis() + 5_000;
-        DepartmentTrafficSimulator sim =
-                new DepartmentTrafficSimulator(
-                        seed, start, duration.toMillis(), rate, attacks, departments);
-        DepartmentTrafficSimulator.Plan plan = sim.plan();
+        DemoTraffic traffic =
+                new DemoTraffic(seed, start, duration.toMillis(), rate, attacks, departments);
+        DemoTraffic.Plan plan = traffic.plan();
+        List<String> topics = DemoTraffic.sources().stream().map(SocTopics::raw).toList();
         Thread mainThread = Thread.currentThread();
         Thread ctrlC =
                 new Thread(
@@ -120,6 +123,9 @@ public final class DemoRun {
             KafkaSettings kafka = KafkaSettings.of(services.kafka().bootstrapServers());
             ElasticsearchSettings es = ElasticsearchSettings.of(services.elasticsearch().url());
             elasticsearchUrl = es.url();
+            // The sources without a standard raw topic of their own (CEF, LEEF, ASA) get one here.
+            services.kafka()
+                    .createTopics(topics.stream().map(t -> new NewTopic(t, 1, (short) 1)).toList());
             err.printf(
                     "soc demo: Kafka at %s, Elasticsearch at %s%n",
                     kafka.bootstrapServers(), es.url());
@@ -139,7 +145,7 @@ public final class DemoRun {
                     env,
                     kafka,
                     es,
-                    List.of(SimulatorProducer.TOPIC),
+                    topics,
                     settings.group(),
                     OffsetsInitializer.earliest(),
                     settings.decoder(),
@@ -154,8 +160,13 @@ public final class DemoRun {
                     "soc demo: metrics (Prometheus) at http://127.0.0.1:%d/metrics%n",
                     metrics.getAddress().getPort());
             err.printf(
-                    "soc demo: detection job running; simulating %s of traffic from %d departments at %.0f lines/s with %d attacks%n",
-                    format(duration), departments.all().size(), rate, plan.attacks().size());
+                    "soc demo: detection job running; simulating %s of traffic (%d sources) from %d departments at %.0f lines/s with %d attacks of %d families%n",
+                    format(duration),
+                    topics.size(),
+                    departments.all().size(),
+                    rate,
+                    plan.attacks().size(),
+                    plan.attacks().stream().map(DemoTraffic.Attack::family).distinct().count());
             if (!json) {
                 out.printf(
                         "%-8s  %-18s  %-8s  %-36s  %-24s  %s%n",
@@ -174,10 +185,8 @@ public final class DemoRun {
                         new Thread(
                                 () -> {
                                     try {
-                                        producer.sendPaced(
-                                                sim.events(),
-                                                System::currentTimeMillis,
-                                                stopping::get);
+                                        traffic.sendPaced(
+                                                producer, System::currentTimeMillis, stopping::get);
                                     } catch (InterruptedException e) {
                                         Thread.currentThread().interrupt();
                                     } finally {
@@ -267,39 +276,81 @@ public final class DemoRun {
         out.flush();
     }
 
-    private synchronized void summary(DepartmentTrafficSimulator.Plan plan) {
+    private synchronized void summary(DemoTraffic.Plan plan) {
         if (summarized) {
             return;
         }
         summarized = true;
-        Set<String> alertedIps = new HashSet<>();
+        Map<String, Set<String>> rulesByIp = new HashMap<>();
         Map<String, Integer> byRule = new LinkedHashMap<>();
         for (ObjectNode a : seen.values()) {
-            alertedIps.add(a.path("source").path("ip").asText());
-            byRule.merge(a.path("rule").path("name").asText(), 1, Integer::sum);
+            String rule = a.path("rule").path("name").asText();
+            rulesByIp
+                    .computeIfAbsent(a.path("source").path("ip").asText(), k -> new TreeSet<>())
+                    .add(rule);
+            byRule.merge(rule, 1, Integer::sum);
         }
-        long detected =
-                plan.attacks().stream().filter(x -> alertedIps.contains(x.sourceIp())).count();
-        long falseAlarms =
-                plan.nearMisses().stream().filter(x -> alertedIps.contains(x.sourceIp())).count();
+        Set<String> planned = new HashSet<>();
         err.println();
         err.println("soc demo summary");
         err.printf(
-                "  events sent:            %d (%d malformed on purpose, see topic %s)%n",
-                eventsSent, plan.malformed(), SocTopics.DLQ);
+                "  events sent:            %d across %d sources (%d dead-lettered, see topic %s)%n",
+                eventsSent,
+                DemoTraffic.sources().size(),
+                Math.round(
+                        SocMetrics.registry().find("soc.decode.dead_lettered").counters().stream()
+                                .mapToDouble(c -> c.count())
+                                .sum()),
+                SocTopics.DLQ);
         err.printf("  alerts:                 %d%n", seen.size());
         byRule.forEach((rule, n) -> err.printf("    %-40s %d%n", rule, n));
-        err.printf("  injected attacks found: %d of %d%n", detected, plan.attacks().size());
-        for (DepartmentTrafficSimulator.Attack x : plan.attacks()) {
+        long found =
+                plan.attacks().stream().filter(x -> rulesByIp.containsKey(x.sourceIp())).count();
+        err.printf("  injected attacks found: %d of %d%n", found, plan.attacks().size());
+        for (DemoTraffic.Family f : DemoTraffic.Family.values()) {
+            List<DemoTraffic.Attack> of =
+                    plan.attacks().stream().filter(x -> x.family() == f).toList();
+            if (of.isEmpty()) {
+                continue;
+            }
+            long n = of.stream().filter(x -> rulesByIp.containsKey(x.sourceIp())).count();
             err.printf(
-                    "    %-15s -> %-18s %s%n",
-                    x.sourceIp(),
-                    x.department(),
-                    alertedIps.contains(x.sourceIp())
-                            ? "alerted"
-                            : "NOT alerted (the run may have ended first)");
+                    "    %-24s %-8s %d of %d %s%n",
+                    f.title, f.source, n, of.size(), n == of.size() ? "found" : "MISSED");
+            for (DemoTraffic.Attack x : of) {
+                planned.add(x.sourceIp());
+                Set<String> rules = rulesByIp.get(x.sourceIp());
+                err.printf(
+                        "      %-15s -> %-18s %s%n",
+                        x.sourceIp(),
+                        x.department(),
+                        rules != null
+                                ? "alerted: " + String.join(", ", rules)
+                                : "NOT alerted (the run may have ended first)");
+            }
         }
-        err.printf("  benign sources alerted: %d of %d%n", falseAlarms, plan.nearMisses().size());
+        long falseAlarms =
+                plan.benign().stream().filter(x -> rulesByIp.containsKey(x.sourceIp())).count();
+        err.printf(
+                "  benign sources alerted: %d of %d (one near each family's threshold)%n",
+                falseAlarms, plan.benign().size());
+        for (DemoTraffic.Benign b : plan.benign()) {
+            planned.add(b.sourceIp());
+            Set<String> rules = rulesByIp.get(b.sourceIp());
+            err.printf(
+                    "    %-24s %-15s -> %-18s %s%n",
+                    b.family().title,
+                    b.sourceIp(),
+                    b.department(),
+                    rules == null ? "no alert (" + b.why() + ")" : "ALERTED: " + rules);
+        }
+        long other =
+                seen.values().stream()
+                        .filter(a -> !planned.contains(a.path("source").path("ip").asText()))
+                        .count();
+        err.printf(
+                "  other alerts:           %d (on the background traffic, no planted address)%n",
+                other);
         if (escalation != null) {
             escalation.summary(err);
         }

@@ -24,9 +24,10 @@ import org.socengine.model.Alert;
 
 /**
  * Every metric family the engine exports is in {@code docs/metrics.md}, and every family that page
- * lists is exported: dashboards are built on those names.
+ * lists is exported: dashboards are built on those names. Public for the dashboards' test
+ * (dashboards/), which holds every Grafana query to the families exported here.
  */
-class MetricsDocumentationTest {
+public class MetricsDocumentationTest {
 
     private static final Pattern DOCUMENTED = Pattern.compile("^\\| `(soc_[a-z0-9_]+)` \\|");
 
@@ -50,7 +51,7 @@ class MetricsDocumentationTest {
     }
 
     /** A registry in which every metric class of the engine registered each of its meters. */
-    static String exerciseEveryMetricClass() throws Exception {
+    public static String exerciseEveryMetricClass() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
         DecodeMetrics decode = new DecodeMetrics(registry);
@@ -102,7 +103,7 @@ class MetricsDocumentationTest {
     }
 
     /** Sample names without their histogram suffixes: the families the page documents. */
-    static Set<String> families(String exposition) {
+    public static Set<String> families(String exposition) {
         Set<String> out = new TreeSet<>();
         for (String line : exposition.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
