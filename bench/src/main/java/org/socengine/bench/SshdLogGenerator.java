@@ -82,7 +82,10 @@ public final class SshdLogGenerator {
         long span = lines * STEP_MILLIS;
         PriorityQueue<Planned> attacks =
                 new PriorityQueue<>(
-                        (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+                        (a, b) ->
+                                a.at != b.at
+                                        ? Long.compare(a.at, b.at)
+                                        : Long.compare(a.seq, b.seq));
         long seq = 0;
         // Attacks and decoys spread over the whole file, each source with its own user names so
         // that no distributed brute force or spraying rule counts several of them together.
@@ -188,10 +191,17 @@ public final class SshdLogGenerator {
     }
 
     private static String failed(String user, String ip, int port) {
-        return "sshd[4242]: Failed password for " + user + " from " + ip + " port " + port + " ssh2";
+        return "sshd[4242]: Failed password for "
+                + user
+                + " from "
+                + ip
+                + " port "
+                + port
+                + " ssh2";
     }
 
-    private static final Pattern RULE = Pattern.compile("\"rule\":\\{\"id\":\"[^\"]*\",\"name\":\"([^\"]*)\"");
+    private static final Pattern RULE =
+            Pattern.compile("\"rule\":\\{\"id\":\"[^\"]*\",\"name\":\"([^\"]*)\"");
     private static final Pattern SOURCE_IP = Pattern.compile("\"source\":\\{\"ip\":\"([0-9.]+)\"");
 
     /** Reads {@code ./soc detect}'s output and says whether every attack and no decoy alerted. */
@@ -211,7 +221,8 @@ public final class SshdLogGenerator {
             }
             String address = ip.group(1);
             String rule = r.find() ? r.group(1) : "?";
-            if (address.startsWith("203.0.113.") && rule.equals("SSH brute force from one source")) {
+            if (address.startsWith("203.0.113.")
+                    && rule.equals("SSH brute force from one source")) {
                 found.add(address);
             } else if (address.startsWith("198.51.100.") || address.startsWith("192.0.2.")) {
                 decoys.add(rule + " " + address);
