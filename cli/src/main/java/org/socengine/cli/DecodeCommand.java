@@ -14,6 +14,7 @@ import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.model.EventJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -28,6 +29,13 @@ import picocli.CommandLine.Parameters;
         })
 public final class DecodeCommand implements Callable<Integer> {
 
+    @Option(
+            names = "--source",
+            required = true,
+            description = "Source format: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = DecodingOptions.SourceNames.class)
+    String source;
+
     @Mixin DecodingOptions decoding;
 
     @Parameters(
@@ -38,7 +46,7 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        RecordDecoder decoder = decoding.recordDecoder();
+        RecordDecoder decoder = decoding.recordDecoder(java.util.List.of(source));
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         long decoded = 0;
@@ -56,7 +64,7 @@ public final class DecodeCommand implements Callable<Integer> {
                 if (line.isEmpty()) {
                     continue;
                 }
-                RawRecord rec = decoding.record(name, n, line);
+                RawRecord rec = decoding.record(source, name, n, line);
                 RecordDecoder.Outcome o = decoder.decode(rec, System.currentTimeMillis());
                 if (o.event() != null) {
                     out.println(EventJson.toJson(o.event()));

@@ -1,8 +1,10 @@
 package org.socengine.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RecordDecoder;
@@ -11,16 +13,11 @@ import org.socengine.connectors.decode.core.RawRecord;
 import picocli.CommandLine.Option;
 
 /**
- * The options of the commands that read raw records of one source: {@code decode}, {@code detect}.
+ * The options of the commands that decode raw records as the job does: {@code decode}, {@code
+ * detect}. The commands name the sources themselves: one for {@code decode}, one per group of files
+ * for {@code detect}.
  */
 final class DecodingOptions {
-
-    @Option(
-            names = "--source",
-            required = true,
-            description = "Source format: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = SourceNames.class)
-    String source;
 
     @Option(
             names = "--department",
@@ -94,35 +91,54 @@ final class DecodingOptions {
      * A raw record of line {@code n} of the named input, as the job would receive it. Its topic is
      * {@code --topic} when given (the trust policy judges it by that topic), else the file.
      */
-    RawRecord record(String inputName, long n, String line) {
-        RawRecord r = RawRecord.of(source, line);
-        r.topic = topic != null ? topic : "file:" + inputName;
-        r.partition = 0;
-        r.offset = n;
-        r.key = department;
-        r.departmentHeader = departmentHeader;
-        return r;
+    RawRecord record(String source, String inputName, long n, String line) {
+        return template(inputName).of(source, n, line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What every record read from the named input carries besides its source, line and bytes. */
+    RecordTemplate template(String inputName) {
+        return new RecordTemplate(
+                topic != null ? topic : "file:" + inputName, department, departmentHeader);
+    }
+
+    /** The topic, key and department header of an input's records, for readers in a Flink task. */
+    record RecordTemplate(String topic, String key, String departmentHeader)
+            implements java.io.Serializable {
+        RawRecord of(String source, long n, byte[] value) {
+            RawRecord r = new RawRecord();
+            r.source = source;
+            r.value = value;
+            r.topic = topic;
+            r.partition = 0;
+            r.offset = n;
+            r.key = key;
+            r.departmentHeader = departmentHeader;
+            return r;
+        }
     }
 
     /**
      * The decode stage as the job would run it for one source: its options, the department
      * directory and the asset inventory, every input checked before any record is read.
      */
-    RecordDecoder recordDecoder() throws IOException {
-        if (!Decoders.exists(source)) {
-            throw new CliFailure(
-                    "unknown source '"
-                            + source
-                            + "' (known: "
-                            + String.join(", ", Decoders.sources())
-                            + ")");
+    RecordDecoder recordDecoder(Collection<String> sources) throws IOException {
+        for (String source : sources) {
+            if (!Decoders.exists(source)) {
+                throw new CliFailure(
+                        "unknown source '"
+                                + source
+                                + "' (known: "
+                                + String.join(", ", Decoders.sources())
+                                + ")");
+            }
         }
         if (maxRecordBytes <= 0 || maxOriginalBytes <= 0) {
             throw new CliFailure("--max-record-bytes and --max-original-bytes must be positive");
         }
         if (topic != null) {
             String topicSource = Decoders.sourceOfTopic(topic);
-            if (!source.equals(topicSource)) {
+            if (sources.size() != 1 || !sources.contains(topicSource)) {
+                String source = String.join(",", new java.util.TreeSet<>(sources));
                 throw new CliFailure(
                         "--topic "
                                 + topic
@@ -141,12 +157,14 @@ final class DecodingOptions {
             }
         }
         try {
-            return SocConfig.load(config)
-                    .with(
+            SocConfig cfg = SocConfig.load(config);
+            for (String source : sources) {
+                cfg = cfg.with("decode.time_zone." + source, timeZone);
+            }
+            return cfg.with(
                             "departments.file",
                             departmentsFile == null ? null : departmentsFile.toString())
                     .with("assets.file", assetsFile == null ? null : assetsFile.toString())
-                    .with("decode.time_zone." + source, timeZone)
                     .with("decode.year", year == 0 ? null : Integer.toString(year))
                     .with("decode.max_record_bytes", Integer.toString(maxRecordBytes))
                     .with("decode.max_original_bytes", Integer.toString(maxOriginalBytes))

@@ -1,12 +1,18 @@
 package org.socengine.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -15,12 +21,15 @@ import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
+import org.socengine.jobs.detection.SerializerTypeInfo;
 import org.socengine.jobs.internal.FlinkEnvironments;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.engine.DetectionEngine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,10 +42,37 @@ import picocli.CommandLine.Parameters;
             "Replay log files through the detection job and print the alerts (NDJSON).",
             "",
             "Replays log files through the real DetectionJob in Flink local mode (same decoders, same",
-            "operators, event time) and prints every alert as one JSON line on stdout. Backtest a rule",
-            "on past logs before deploying it; needs neither Kafka nor Elasticsearch."
+            "operators, event time) and prints every alert as one JSON line on stdout as soon as it",
+            "is final (its suppression period has passed in event time). Backtest a rule on past",
+            "logs before deploying it; needs neither Kafka nor Elasticsearch.",
+            "",
+            "Files are read as they are consumed, so their size is not limited by memory; gzip",
+            "files are read decompressed; '-' is standard input. Several files, of one source or",
+            "of several (--source S FILE... repeated), are merged in event time, each file keeping",
+            "its own order. On a terminal, a progress line on stderr."
         })
 public final class DetectCommand implements Callable<Integer> {
+
+    /** Files of one source. */
+    static final class Input {
+        @Option(
+                names = "--source",
+                required = true,
+                description =
+                        "Source format of the files that follow: ${COMPLETION-CANDIDATES}."
+                                + " Repeat for files of another source.",
+                completionCandidates = DecodingOptions.SourceNames.class)
+        String source;
+
+        @Parameters(
+                arity = "1..*",
+                paramLabel = "FILE",
+                description = "Files to replay, one record a line (gzip or not; - for stdin).")
+        List<String> files;
+    }
+
+    @ArgGroup(exclusive = false, multiplicity = "1..*")
+    List<Input> inputs;
 
     @Mixin DecodingOptions decoding;
 
@@ -56,15 +92,34 @@ public final class DetectCommand implements Callable<Integer> {
                             + " would in the running job.")
     List<Path> intel;
 
-    @Parameters(
-            arity = "1..*",
-            paramLabel = "FILE",
-            description = "Files to replay, one record a line.")
-    List<Path> files;
+    @Option(
+            names = "--progress",
+            negatable = true,
+            description =
+                    "Progress line on stderr (lines, lines/s, alerts). Default: when stderr is a"
+                            + " terminal.")
+    Boolean progress;
 
     @Override
     public Integer call() throws Exception {
-        RecordDecoder decoder = decoding.recordDecoder();
+        Set<String> sources = new LinkedHashSet<>();
+        int fileCount = 0;
+        boolean stdin = false;
+        for (Input in : inputs) {
+            sources.add(in.source);
+            for (String f : in.files) {
+                fileCount++;
+                if ("-".equals(f)) {
+                    if (stdin) {
+                        throw new CliFailure("standard input (-) can be read once");
+                    }
+                    stdin = true;
+                } else if (!Files.isRegularFile(Path.of(f))) {
+                    throw new CliFailure("no such file: " + f);
+                }
+            }
+        }
+        RecordDecoder decoder = decoding.recordDecoder(sources);
         List<CompiledRule> compiled;
         try {
             compiled = RuleSets.compileAll(rules != null ? rules : RuleSets.defaultDirectory());
@@ -72,56 +127,148 @@ public final class DetectCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.err.println(p));
             throw new CliFailure(e.problems().size() + " rule problem(s); fix them first");
         }
-        List<RawRecord> records = new ArrayList<>();
-        for (Path f : files) {
-            if (!Files.isRegularFile(f)) {
-                throw new CliFailure("no such file: " + f);
-            }
-            long n = 0;
-            long modified = Files.getLastModifiedTime(f).toMillis();
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-                n++;
-                if (line.isEmpty()) {
-                    continue;
-                }
-                RawRecord r = decoding.record(f.toString(), n, line);
-                // Year-less timestamps are placed no later than the file was written.
-                r.kafkaTimestamp = modified;
-                records.add(r);
+        List<LogFileReplay.Input> files = new ArrayList<>();
+        for (Input in : inputs) {
+            for (String f : in.files) {
+                // Merged files are one partition to the job's event time: they arrive in event
+                // time, so none may hold the others back, as a Kafka partition does until it has
+                // been idle for the idle timeout (a file that ended first would keep everything
+                // read meanwhile waiting in memory).
+                String name = fileCount == 1 ? ("-".equals(f) ? "stdin" : f) : "merged";
+                long modified =
+                        "-".equals(f)
+                                ? System.currentTimeMillis()
+                                : Files.getLastModifiedTime(Path.of(f)).toMillis();
+                files.add(new LogFileReplay.Input(in.source, f, decoding.template(name), modified));
             }
         }
         List<org.socengine.connectors.intel.Indicator> indicators =
                 intel == null || intel.isEmpty()
                         ? List.of()
                         : List.copyOf(IntelCommand.read(intel, false).indicators.values());
+        String runId = UUID.randomUUID().toString();
         StreamExecutionEnvironment env = FlinkEnvironments.local(parallelism, null, null);
         DataStream<RawRecord> raw =
-                env.fromData(records, TypeInformation.of(RawRecord.class))
-                        .name("files")
+                env.addSource(
+                                new LogFileReplay(
+                                        files, decoder, decoding.maxRecordBytes + 1, runId),
+                                "files",
+                                TypeInformation.of(RawRecord.class))
                         .uid("files");
+        DetectionJobOptions options = DetectionJobOptions.defaults().withParallelism(parallelism);
         DetectionJob.Streams streams =
                 DetectionJob.build(
-                        raw,
-                        decoder,
-                        compiled,
-                        null,
-                        null,
-                        indicators,
-                        List.of(),
-                        null,
-                        DetectionJobOptions.defaults().withParallelism(parallelism));
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        // Repeats arrive as updates of the alert they fold into: print each alert once, final.
-        List<Alert> collected = new java.util.ArrayList<>();
-        try (CloseableIterator<Alert> it = streams.alerts().executeAndCollect("soc-detect")) {
-            it.forEachRemaining(collected::add);
+                        raw, decoder, compiled, null, null, indicators, List.of(), null, options);
+        DataStream<Alert> finals =
+                streams.alerts()
+                        .keyBy(a -> a.id)
+                        .process(new FinalAlerts(longestSuppression(compiled)))
+                        .returns(SerializerTypeInfo.alerts())
+                        .name("final alerts")
+                        .uid("final-alerts");
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        AtomicLong alerts = new AtomicLong();
+        Progress line =
+                (progress != null ? progress : Progress.stderrIsTerminal())
+                        ? new Progress(runId, alerts)
+                        : null;
+        long lines;
+        try (CloseableIterator<Alert> it = finals.executeAndCollect("soc-detect")) {
+            if (line != null) {
+                line.start();
+            }
+            while (it.hasNext()) {
+                out.println(AlertJson.toJson(it.next()));
+                // Each alert as it comes, for a pipe into jq or a file someone tails.
+                out.flush();
+                alerts.incrementAndGet();
+            }
+        } finally {
+            if (line != null) {
+                line.stop();
+            }
+            lines = LogFileReplay.linesRead(runId);
+            LogFileReplay.forget(runId);
         }
-        List<Alert> finalAlerts = Alert.latest(collected);
-        for (Alert a : finalAlerts) {
-            out.println(AlertJson.toJson(a));
-        }
-        long count = finalAlerts.size();
-        System.err.println("replayed " + records.size() + " records, " + count + " alerts");
+        System.err.println("replayed " + lines + " records, " + alerts + " alerts");
         return 0;
+    }
+
+    private static long longestSuppression(List<CompiledRule> rules) {
+        long hold = DetectionEngine.DEFAULT_SUPPRESSION.toMillis();
+        for (CompiledRule r : rules) {
+            Duration d = r.definition().suppressFor();
+            if (d != null) {
+                hold = Math.max(hold, d.toMillis());
+            }
+        }
+        return hold;
+    }
+
+    /** The progress line: lines read, lines/s, alerts so far, rewritten once a second. */
+    static final class Progress {
+        private final String runId;
+        private final AtomicLong alerts;
+        private final Thread thread;
+        private final long startedAt = System.nanoTime();
+        private volatile boolean running = true;
+        private long lines;
+
+        Progress(String runId, AtomicLong alerts) {
+            this.runId = runId;
+            this.alerts = alerts;
+            this.thread = new Thread(this::loop, "soc-detect-progress");
+            this.thread.setDaemon(true);
+        }
+
+        /** Whether stderr is a terminal: System.console() asks about stdin and stdout only. */
+        static boolean stderrIsTerminal() {
+            if (System.console() != null) {
+                return true;
+            }
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return false;
+            }
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void loop() {
+            while (running) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (running) {
+                    print();
+                }
+            }
+        }
+
+        private synchronized void print() {
+            lines = LogFileReplay.linesRead(runId);
+            double seconds = Math.max(1e-3, (System.nanoTime() - startedAt) / 1e9);
+            System.err.print(
+                    String.format(
+                            "\r%,d lines, %,.0f lines/s, %,d alerts   ",
+                            lines, lines / seconds, alerts.get()));
+            System.err.flush();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join(2000);
+            synchronized (this) {
+                System.err.print("\r" + " ".repeat(60) + "\r");
+                System.err.flush();
+            }
+        }
     }
 }

@@ -210,18 +210,24 @@ public final class DetectionJob {
                 options.parallelism() == 1
                         ? routed
                         : routed.partitionCustom(new RoutedTarget(), new RoutedTarget());
+        EsperDetectionOperator detector =
+                new EsperDetectionOperator(
+                        rules,
+                        // The budget is AlertBudgetFunction's, below; the detector keeps none,
+                        // so its checkpoints hold none.
+                        0,
+                        options.ruleLimits(),
+                        DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY,
+                        options.idleAdvance().toMillis());
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            // A bounded replay without checkpoints (./soc detect) is never restored.
+            detector.withoutRestoreHorizon();
+        }
         SingleOutputStreamOperator<Alert> detected =
                 toDetect.transform(
                                 "detect (Esper, " + families.ruleCount() + " rules)",
                                 SerializerTypeInfo.alerts(),
-                                new EsperDetectionOperator(
-                                        rules,
-                                        // The budget is AlertBudgetFunction's, below; the
-                                        // detector keeps none, so its checkpoints hold none.
-                                        0,
-                                        options.ruleLimits(),
-                                        DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY,
-                                        options.idleAdvance().toMillis()))
+                                detector)
                         .uid("detect")
                         .setParallelism(options.parallelism());
         DataStream<Alert> alerts =

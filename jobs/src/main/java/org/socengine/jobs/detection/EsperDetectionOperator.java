@@ -71,6 +71,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private final RuleLimits ruleLimits;
     private final int cpuSampleEvery;
     private final long idleAdvanceMillis;
+    private boolean keepHorizon = true;
 
     private transient String runtimeUri;
     private transient Map<String, CompiledRule> rules;
@@ -143,6 +144,17 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         this.ruleLimits = ruleLimits;
         this.cpuSampleEvery = cpuSampleEvery;
         this.idleAdvanceMillis = idleAdvanceMillis;
+    }
+
+    /**
+     * For a job that never checkpoints (a file replay): no event is kept for a restore that cannot
+     * happen. The horizon is the longest window of the families an event reaches, 24 hours for the
+     * log-source-silence rule, so a replay kept nearly its whole input there: a million sshd lines
+     * needed more than 128 MB of heap for it alone.
+     */
+    public EsperDetectionOperator withoutRestoreHorizon() {
+        keepHorizon = false;
+        return this;
     }
 
     @Override
@@ -577,7 +589,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 keep = Math.max(keep, engine.horizonMillis());
             }
         }
-        if (keep > 0) {
+        if (keep > 0 && keepHorizon) {
             history.add(keep, r, at);
         }
     }

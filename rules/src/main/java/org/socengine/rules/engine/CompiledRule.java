@@ -21,15 +21,38 @@ public final class CompiledRule implements Serializable {
     private final List<String> streams;
     private final long horizonMillis;
 
+    /** Null in rules serialized by versions that did not know it: they run everywhere. */
+    private final String department;
+
     CompiledRule(
             RuleDefinition definition,
             EPCompiled compiled,
             List<String> streams,
             long horizonMillis) {
+        this(definition, compiled, streams, horizonMillis, null);
+    }
+
+    CompiledRule(
+            RuleDefinition definition,
+            EPCompiled compiled,
+            List<String> streams,
+            long horizonMillis,
+            String department) {
         this.definition = definition;
         this.compiled = compiled;
         this.streams = List.copyOf(streams);
         this.horizonMillis = horizonMillis;
+        this.department = department;
+    }
+
+    /**
+     * The one department whose events the rule can read, when every stream filter of its EPL
+     * requires {@code organization.id = '<it>'} (per-department tuning of a library rule); null
+     * when it reads any department's. A department-scoped rule pinned to one department needs no
+     * instance in any other department's runtime: none of their events could reach it.
+     */
+    public String department() {
+        return department;
     }
 
     public RuleDefinition definition() {

@@ -110,6 +110,14 @@ public final class DetectionEngine implements AutoCloseable {
     private final List<RuleQuarantine> newlyQuarantined = new ArrayList<>();
     private long horizonMillis;
     private final Map<String, Suppression> suppressions = new HashMap<>();
+
+    /**
+     * No suppression ends before this (a lower bound): past 1,024 live suppressions the clock
+     * expired them at every advance, a scan of all of them per event for as long as a busy library
+     * kept that many alerts suppressed.
+     */
+    private long nextSuppressionEnd = Long.MIN_VALUE;
+
     private final List<Alert> pending = new ArrayList<>();
     private final Map<String, Suppression> pendingUpdates = new LinkedHashMap<>();
     private AlertBudget budget = new AlertBudget(AlertBudget.DEFAULT_PER_HOUR);
@@ -173,7 +181,9 @@ public final class DetectionEngine implements AutoCloseable {
          * deployed.
          */
         void deploy(CompiledRule rule, CompiledRule previousRule) throws EPDeployException {
-            if (currentTime != Long.MIN_VALUE && events.getCurrentTime() != currentTime) {
+            if (currentTime != Long.MIN_VALUE && events.getCurrentTime() < currentTime) {
+                advanceTo(currentTime);
+            } else if (currentTime != Long.MIN_VALUE && events.getCurrentTime() != currentTime) {
                 events.advanceTime(currentTime);
             }
             String previous = deploymentIds.get(rule.id());
@@ -301,6 +311,13 @@ public final class DetectionEngine implements AutoCloseable {
             }
         }
 
+        /** Brings this runtime to the engine's clock, firing what fell due meanwhile. */
+        void catchUp() {
+            if (currentTime != Long.MIN_VALUE && events.getCurrentTime() < currentTime) {
+                advanceTo(currentTime);
+            }
+        }
+
         /**
          * Moves this runtime's clock to {@code target} with a bounded number of timer steps. Up to
          * {@link #EXACT_CLOCK_STEPS} steps go through the scheduled times one by one, so that each
@@ -334,8 +351,22 @@ public final class DetectionEngine implements AutoCloseable {
             coarseAdvances++;
         }
 
+        /**
+         * Whether the rule can see anything here: a rule whose every stream filter names one
+         * department ({@link CompiledRule#department()}) has nothing to do in another department's
+         * runtime, and costs nothing there (no deployment, no statements, no timers).
+         */
+        boolean admits(CompiledRule rule) {
+            return department == null
+                    || rule.department() == null
+                    || rule.department().equals(department);
+        }
+
         /** Whether this runtime holds (or must now hold) the rule. */
         boolean wants(CompiledRule rule) {
+            if (!admits(rule)) {
+                return false;
+            }
             if (streamsSeen == null || rule.streams().isEmpty()) {
                 return true;
             }
@@ -536,7 +567,8 @@ public final class DetectionEngine implements AutoCloseable {
         CompiledRule previous = deployed.get(rule.id());
         boolean toProvince = rule.definition().provinceScope();
         List<Partition> targets =
-                toProvince ? List.of(provincePartition()) : departmentPartitions();
+                new ArrayList<>(toProvince ? List.of(provincePartition()) : departmentPartitions());
+        targets.removeIf(p -> !p.admits(rule));
         List<Partition> done = new ArrayList<>();
         try {
             for (Partition p : targets) {
@@ -630,6 +662,7 @@ public final class DetectionEngine implements AutoCloseable {
         for (CompiledRule r : deployed.values()) {
             if (!r.definition().provinceScope()
                     && r.streams().contains(stream)
+                    && p.admits(r)
                     && !p.deploymentIds.containsKey(r.id())) {
                 deployQuietly(p, r);
             }
@@ -665,6 +698,12 @@ public final class DetectionEngine implements AutoCloseable {
         return coarseAdvances;
     }
 
+    /** The rules deployed in a department's runtime ({@code ""}: events without one), for tests. */
+    Set<String> rulesIn(String department) {
+        Partition p = departments.get(department);
+        return p == null ? Set.of() : new java.util.TreeSet<>(p.deploymentIds.keySet());
+    }
+
     /** The departments with a runtime of their own ({@code ""}: events without a department). */
     public Set<String> departmentsSeen() {
         return new java.util.TreeSet<>(departments.keySet());
@@ -689,15 +728,21 @@ public final class DetectionEngine implements AutoCloseable {
 
     /** Moves event time forward; windows expire and timers fire. Never goes back. */
     public void advanceTime(long time) {
+        advanceClock(time);
+        for (Partition p : allPartitions()) {
+            p.catchUp();
+        }
+    }
+
+    /** Moves the engine's clock; each runtime follows when it is next used ({@link #send}). */
+    private void advanceClock(long time) {
         if (time > currentTime) {
             boolean first = currentTime == Long.MIN_VALUE;
             currentTime = time;
-            for (Partition p : allPartitions()) {
-                if (first) {
+            if (first) {
+                for (Partition p : allPartitions()) {
                     // The runtime starts at the wall clock; the first event time resets it.
                     p.events.advanceTime(time);
-                } else {
-                    p.advanceTo(time);
                 }
             }
             expireSuppressions();
@@ -742,6 +787,8 @@ public final class DetectionEngine implements AutoCloseable {
         }
         Map<String, long[]> usage = new HashMap<>();
         for (Partition p : allPartitions()) {
+            // Rows and groups as of now, as if every runtime had followed the clock.
+            p.catchUp();
             p.measure(usage, rowCaps);
         }
         // A jump of the clock does not buy a rule hours of CPU: at most ten minutes' worth.
@@ -884,18 +931,25 @@ public final class DetectionEngine implements AutoCloseable {
     public void send(SecurityEvent event) {
         boolean late = event.timestamp < currentTime;
         if (!late) {
-            advanceTime(event.timestamp);
+            advanceClock(event.timestamp);
         }
         sendingLate = late;
         try {
+            // Only the runtimes the event goes to are brought to its time here; the others follow
+            // at the next advanceTime (the watermark). Their timers fire at their own scheduled
+            // times either way (advanceTo), and advancing every department's runtime at every
+            // event was a dozen clock advances per event and family.
             if (!departmentStreams.isEmpty()) {
                 String department =
                         event.organization == null || event.organization.id == null
                                 ? UNATTRIBUTED
                                 : event.organization.id;
-                departmentPartition(department).send(event, departmentStreams);
+                Partition p = departmentPartition(department);
+                p.catchUp();
+                p.send(event, departmentStreams);
             }
             if (province != null && !provinceStreams.isEmpty()) {
+                province.catchUp();
                 province.send(event, provinceStreams);
             }
         } finally {
@@ -1004,6 +1058,7 @@ public final class DetectionEngine implements AutoCloseable {
     public void importState(State st) {
         suppressions.clear();
         suppressions.putAll(st.suppressions);
+        nextSuppressionEnd = Long.MIN_VALUE;
         // A checkpoint of an engine that kept a budget does not give one to an engine that keeps
         // none.
         if (st.budget != null && budget != null) {
@@ -1061,6 +1116,7 @@ public final class DetectionEngine implements AutoCloseable {
     public void restoreSuppressions(Map<String, Suppression> state) {
         suppressions.clear();
         suppressions.putAll(state);
+        nextSuppressionEnd = Long.MIN_VALUE;
     }
 
     private void onOutput(CompiledRule rule, Partition partition, EventBean[] rows) {
@@ -1107,6 +1163,7 @@ public final class DetectionEngine implements AutoCloseable {
                     }
                 }
                 suppressions.put(key, fresh);
+                nextSuppressionEnd = Math.min(nextSuppressionEnd, fresh.until);
             }
             pending.add(admitted);
         }
@@ -1188,18 +1245,24 @@ public final class DetectionEngine implements AutoCloseable {
      */
     public void expire() {
         Iterator<Suppression> it = suppressions.values().iterator();
+        long next = Long.MAX_VALUE;
         while (it.hasNext()) {
-            if (it.next().until <= currentTime) {
+            long until = it.next().until;
+            if (until <= currentTime) {
                 it.remove();
+            } else {
+                next = Math.min(next, until);
             }
         }
+        nextSuppressionEnd = next;
         if (budget != null) {
             budget.expire(currentTime);
         }
     }
 
     private void expireSuppressions() {
-        if (suppressions.size() >= 1024 || (budget != null && budget.size() >= 1024)) {
+        if ((suppressions.size() >= 1024 && currentTime >= nextSuppressionEnd)
+                || (budget != null && budget.size() >= 1024)) {
             expire();
         }
     }

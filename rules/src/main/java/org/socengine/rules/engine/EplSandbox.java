@@ -47,12 +47,15 @@ public final class EplSandbox {
      * @param longestWindowMillis the longest time data window
      * @param horizonMillis the longest window, pattern guard or timer: the history a restore
      *     replays to rebuild the rule's state
+     * @param department the department every event the rule reads must belong to, when each of its
+     *     stream filters requires {@code organization.id = '<one department>'}; else null
      */
     public record Analysis(
             List<Violation> violations,
             List<String> streams,
             long longestWindowMillis,
-            long horizonMillis) {
+            long horizonMillis,
+            String department) {
 
         public boolean accepted() {
             return violations.isEmpty();
@@ -65,6 +68,8 @@ public final class EplSandbox {
         private final Set<String> streams = new LinkedHashSet<>();
         private long window;
         private long horizon;
+        private final Set<String> pinnedTo = new LinkedHashSet<>();
+        private boolean unpinned;
 
         void add(int line, String message) {
             violations.add(new Violation(Math.max(1, line), message));
@@ -76,6 +81,51 @@ public final class EplSandbox {
 
         void stream(String name) {
             streams.add(name);
+        }
+
+        /**
+         * A filter of a shared stream: it pins the rule to a department when one of its top-level
+         * conjuncts is {@code organization.id = '<constant>'}.
+         */
+        void filter(com.espertech.esper.common.client.soda.Expression filter) {
+            String d = pinnedDepartment(filter);
+            if (d == null) {
+                unpinned = true;
+            } else {
+                pinnedTo.add(d);
+            }
+        }
+
+        private static String pinnedDepartment(
+                com.espertech.esper.common.client.soda.Expression e) {
+            if (e instanceof com.espertech.esper.common.client.soda.Conjunction c) {
+                for (com.espertech.esper.common.client.soda.Expression child : c.getChildren()) {
+                    String d = pinnedDepartment(child);
+                    if (d != null) {
+                        return d;
+                    }
+                }
+                return null;
+            }
+            if (e instanceof com.espertech.esper.common.client.soda.RelationalOpExpression r
+                    && "=".equals(r.getOperator())
+                    && r.getChildren().size() == 2) {
+                var a = r.getChildren().get(0);
+                var b = r.getChildren().get(1);
+                if (b instanceof com.espertech.esper.common.client.soda.PropertyValueExpression) {
+                    var t = a;
+                    a = b;
+                    b = t;
+                }
+                if (a instanceof com.espertech.esper.common.client.soda.PropertyValueExpression p
+                        && org.socengine.rules.RuleDefinition.DEPARTMENT_FIELD.equals(
+                                p.getPropertyName())
+                        && b instanceof com.espertech.esper.common.client.soda.ConstantExpression k
+                        && k.getConstant() instanceof String v) {
+                    return v;
+                }
+            }
+            return null;
         }
 
         void window(long millis) {
@@ -94,7 +144,9 @@ public final class EplSandbox {
                     ordered.add(s);
                 }
             }
-            return new Analysis(List.copyOf(violations), ordered, window, horizon);
+            String department =
+                    !unpinned && pinnedTo.size() == 1 ? pinnedTo.iterator().next() : null;
+            return new Analysis(List.copyOf(violations), ordered, window, horizon, department);
         }
     }
 

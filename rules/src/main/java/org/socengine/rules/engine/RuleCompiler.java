@@ -41,7 +41,12 @@ public final class RuleCompiler {
             CompilerArguments args = new CompilerArguments(configuration);
             args.getPath().getCompileds().clear();
             EPCompiled compiled = EPCompilerProvider.getCompiler().compile(epl, args);
-            return new CompiledRule(rule, compiled, sandbox.streams(), sandbox.horizonMillis());
+            return new CompiledRule(
+                    rule,
+                    compiled,
+                    sandbox.streams(),
+                    sandbox.horizonMillis(),
+                    sandbox.department());
         } catch (EPCompileException e) {
             List<RuleProblem> compileProblems = new ArrayList<>();
             List<EPCompileExceptionItem> items = e.getItems();

@@ -156,6 +156,7 @@ final class StateBounds {
             } else if (node instanceof Filter f && f.getEventTypeName() != null) {
                 if (EventStreams.STREAMS.containsKey(f.getEventTypeName())) {
                     findings.stream(f.getEventTypeName());
+                    findings.filter(f.getFilter());
                 }
             }
         }

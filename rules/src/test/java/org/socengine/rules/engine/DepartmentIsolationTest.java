@@ -85,6 +85,90 @@ class DepartmentIsolationTest {
         return out;
     }
 
+    /** The drops rule tuned for one department, as a provincial SOC's per-department variants. */
+    private static CompiledRule dropsOf(String id, String department) throws Exception {
+        String yaml =
+                """
+                id: %s
+                name: test drops %s
+                version: 1
+                severity: low
+                risk_score: 21
+                group_by: [source.ip]
+                epl: |
+                  select window(*) as evidence, count(*) as drops
+                  from Network(organization.id = '%s' and event.action = 'connection_denied')#time(60 sec)
+                  group by source.ip
+                  having count(*) >= 10
+                """
+                        .formatted(id, id, department);
+        return new RuleCompiler().compile(RuleParser.parse("mem/" + id + ".yml", yaml));
+    }
+
+    @Test
+    void aRulePinnedToOneDepartmentRunsOnlyInThatDepartmentsRuntime() throws Exception {
+        CompiledRule yt = dropsOf("yt-drops", "so-yt");
+        CompiledRule tc = dropsOf("tc-drops", "so-tc");
+        CompiledRule all = drops("all-drops", null);
+        assertThat(yt.department()).isEqualTo("so-yt");
+        assertThat(all.department()).isNull();
+        DetectionEngine engine = engine(yt, tc, all);
+        nineAndNine().forEach(engine::send);
+        engine.send(drop(19, "so-yt", ATTACKER));
+        engine.send(drop(20, null, ATTACKER));
+        engine.advanceTime(T0 + 120_000);
+
+        assertThat(engine.rulesIn("so-yt")).containsExactly("all-drops", "yt-drops");
+        assertThat(engine.rulesIn("so-tc")).containsExactly("all-drops", "tc-drops");
+        assertThat(engine.rulesIn("")).containsExactly("all-drops");
+        // The same alerts as with every rule everywhere: so-yt's ten drops, once per rule.
+        assertThat(engine.drainAlerts())
+                .extracting(a -> a.ruleId + "/" + a.departmentId + "/" + a.count)
+                .containsExactlyInAnyOrder("yt-drops/so-yt/10", "all-drops/so-yt/10");
+
+        // A rule deployed later goes only where it can see events, a new version too.
+        engine.deploy(dropsOf("yt-late", "so-yt"));
+        assertThat(engine.rulesIn("so-yt")).contains("yt-late");
+        assertThat(engine.rulesIn("so-tc")).doesNotContain("yt-late");
+        engine.deploy(dropsOf("yt-late", "so-tc"));
+        assertThat(engine.rulesIn("so-yt")).doesNotContain("yt-late");
+        assertThat(engine.rulesIn("so-tc")).contains("yt-late");
+    }
+
+    /** Filters that do not all name the same one department leave a rule everywhere. */
+    @Test
+    void onlyAConstantDepartmentInEveryFilterPinsARule() {
+        assertThat(EplSandbox.analyze("select * from Auth(organization.id = 'a')").department())
+                .isEqualTo("a");
+        assertThat(
+                        EplSandbox.analyze(
+                                        "select * from pattern [every a=Auth(organization.id = 'a'"
+                                                + " and event.outcome = 'failure') -> Auth('a' ="
+                                                + " organization.id)]")
+                                .department())
+                .isEqualTo("a");
+        assertThat(
+                        EplSandbox.analyze(
+                                        "select * from Auth(organization.id = 'a' or"
+                                                + " event.outcome = 'failure')")
+                                .department())
+                .isNull();
+        assertThat(
+                        EplSandbox.analyze(
+                                        "select * from Auth(organization.id = 'a'),"
+                                                + " Network(organization.id = 'b')")
+                                .department())
+                .isNull();
+        assertThat(
+                        EplSandbox.analyze(
+                                        "select * from Auth(organization.id = 'a') as x"
+                                                + " where exists (select * from Network#time(1 min))")
+                                .department())
+                .isNull();
+        assertThat(EplSandbox.analyze("select * from Auth(organization.id != 'a')").department())
+                .isNull();
+    }
+
     @Test
     void nineDropsInEachOfTwoDepartmentsMakeNoAlert() throws Exception {
         DetectionEngine engine = engine(drops("mixing", null));

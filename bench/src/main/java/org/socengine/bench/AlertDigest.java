@@ -1,0 +1,116 @@
+package org.socengine.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.socengine.cli.bench.RuleVariants;
+import org.socengine.jobs.detection.RuleFamilies;
+import org.socengine.model.Alert;
+import org.socengine.model.SecurityEvent;
+import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.engine.DetectionEngine;
+
+/**
+ * {@link EsperRulesBenchmark}'s work over a fixed number of events, once: the time it took and a
+ * digest of the alerts (id, count and repeats of each, sorted). Two builds that raise the same
+ * alerts print the same digest, so a change that is meant to save work is checked to change nothing
+ * else on the very run that measures it; fixed work also compares better than a timed JMH iteration
+ * on a machine shared with others (run the two builds back to back, several times).
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar org.socengine.bench.AlertDigest RULES VARIANTS EVENTS
+ * </pre>
+ */
+public final class AlertDigest {
+
+    private AlertDigest() {}
+
+    public static void main(String[] args) throws Exception {
+        int rules = Integer.parseInt(args[0]);
+        String variants = args.length > 1 ? args[1] : "thresholds";
+        int count = args.length > 2 ? Integer.parseInt(args[2]) : 200_000;
+        Path dir = Path.of(System.getProperty("soc.rules", "rules/detections"));
+        long compileStart = System.nanoTime();
+        List<CompiledRule> compiled =
+                RuleVariants.compile(
+                        RuleVariants.generate(
+                                RuleVariants.library(dir),
+                                rules,
+                                RuleVariants.Kind.valueOf(variants.toUpperCase(Locale.ROOT))));
+        List<RuleFamilies.Family> families = RuleFamilies.of(compiled).all();
+        Map<String, List<CompiledRule>> byFamily = new HashMap<>();
+        for (CompiledRule r : compiled) {
+            byFamily.computeIfAbsent(RuleFamilies.familyOf(r.definition()), k -> new ArrayList<>())
+                    .add(r);
+        }
+        DetectionEngine[] engines = new DetectionEngine[families.size()];
+        for (int i = 0; i < families.size(); i++) {
+            engines[i] = new DetectionEngine("digest-" + i, byFamily.get(families.get(i).name()));
+        }
+        long deployed = System.nanoTime();
+        List<SecurityEvent> events = BenchData.events(count);
+        List<Alert> alerts = new ArrayList<>();
+        long start = System.nanoTime();
+        long nextTick = events.get(0).timestamp;
+        long horizon = 0;
+        for (DetectionEngine d : engines) {
+            horizon = Math.max(horizon, d.horizonMillis());
+        }
+        for (SecurityEvent e : events) {
+            for (int i = 0; i < engines.length; i++) {
+                RuleFamilies.Family f = families.get(i);
+                if (f.reads(e) && f.keyOf(e) != null) {
+                    engines[i].send(e);
+                }
+            }
+            if (e.timestamp >= nextTick) {
+                nextTick = e.timestamp + 200;
+                for (DetectionEngine d : engines) {
+                    d.advanceTime(e.timestamp);
+                    d.expire();
+                    alerts.addAll(d.drainAlerts());
+                }
+            }
+        }
+        long end = events.get(events.size() - 1).timestamp + horizon + 1;
+        for (DetectionEngine d : engines) {
+            d.advanceTime(end);
+            d.expire();
+            alerts.addAll(d.drainAlerts());
+        }
+        long elapsed = System.nanoTime() - start;
+        List<Alert> finals = Alert.latest(alerts);
+        List<String> lines = new ArrayList<>();
+        for (Alert a : finals) {
+            lines.add(a.id + " " + a.count + " " + a.suppressedCount);
+        }
+        lines.sort(null);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (String l : lines) {
+            sha.update(l.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) '\n');
+        }
+        for (DetectionEngine d : engines) {
+            d.close();
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "rules=%d variants=%s events=%d compile+deploy=%.1fs run=%.2fs events/s=%.0f"
+                        + " alerts=%d updates=%d digest=%s%n",
+                compiled.size(),
+                variants,
+                count,
+                (deployed - compileStart) / 1e9,
+                elapsed / 1e9,
+                count / (elapsed / 1e9),
+                finals.size(),
+                alerts.size() - finals.size(),
+                HexFormat.of().formatHex(sha.digest()).substring(0, 16));
+    }
+}
