@@ -113,6 +113,17 @@ public final class IntelCommand implements Runnable {
                 description = "Publish the valid entries even when some are invalid.")
         boolean skipInvalid;
 
+        @Option(
+                names = "--hunt-since",
+                defaultValue = "7d",
+                description =
+                        "After publishing, hunt for the indicators the feed marks hunt: true in the"
+                                + " raw topics of this long ago. Default: ${DEFAULT-VALUE}.")
+        String huntSince;
+
+        @Option(names = "--no-hunt", description = "Publish only; hunt for no marked indicator.")
+        boolean noHunt;
+
         @Override
         public Integer call() throws Exception {
             FeedLoad load = read(inputs, skipInvalid);
@@ -138,6 +149,47 @@ public final class IntelCommand implements Runnable {
                             + " indicators, "
                             + load.deletes.size()
                             + " deletes)");
+            List<Indicator> marked = load.indicators.values().stream().filter(i -> i.hunt).toList();
+            if (marked.isEmpty() || noHunt) {
+                return 0;
+            }
+            // Indicators a feed marks for hunting are looked for in the past at once: what was
+            // seen before the feed knew it is the first question about a new indicator.
+            Duration back;
+            try {
+                back = Durations.parse(huntSince);
+            } catch (IllegalArgumentException e) {
+                throw new CliFailure("--hunt-since: " + e.getMessage());
+            }
+            SocConfig cfg = config(config, kafka);
+            long from = Instant.now().minus(back).toEpochMilli();
+            try {
+                long matches =
+                        hunt(
+                                settings,
+                                cfg.elasticsearch(),
+                                cfg.list("job.raw_topics"),
+                                "soc-retro-hunt",
+                                DetectionJobSettings.from(cfg),
+                                marked,
+                                from);
+                System.out.println(
+                        "retro-hunt of "
+                                + marked.size()
+                                + " marked indicators since "
+                                + Instant.ofEpochMilli(from)
+                                + ": "
+                                + matches
+                                + " matches written as retro_hunt alerts");
+            } catch (Exception e) {
+                throw new CliFailure(
+                        "published, but the retro-hunt of the "
+                                + marked.size()
+                                + " marked indicators failed ("
+                                + e.getMessage()
+                                + "); run ./soc intel hunt --marked --since "
+                                + huntSince);
+            }
             return 0;
         }
     }
