@@ -5,15 +5,21 @@ import java.util.Arrays;
 /**
  * A binary trie of address prefixes (IPv4 or IPv6 CIDR ranges): a lookup walks at most one node per
  * bit of the address and returns every range that contains it, longest first, whatever the number
- * of ranges. Nodes live in parallel int arrays, not objects: a million ranges cost a few arrays,
- * not millions of small objects for the collector to trace.
+ * of ranges. Nodes live in one int array, three ints each (child for a 0 bit, child for a 1 bit,
+ * slot of the range ending here), so a step of the walk touches one cache line, and a million
+ * ranges cost a few arrays, not millions of small objects for the collector to trace.
  */
 final class PrefixTrie {
 
-    private int[] zero = new int[1024];
-    private int[] one = new int[1024];
-    private Indicator[] value = new Indicator[1024];
-    private int nodes = 1;
+    private static final int ZERO = 0;
+    private static final int ONE = 1;
+    private static final int SLOT = 2;
+    private static final int WIDTH = 3;
+
+    private int[] nodes = new int[WIDTH * 1024];
+    private Indicator[] values = new Indicator[1024];
+    private int nodeCount = 1;
+    private int slotCount = 1;
     private int size;
 
     /** The number of ranges held. */
@@ -25,36 +31,38 @@ final class PrefixTrie {
     void put(byte[] address, int bits, Indicator indicator) {
         int node = 0;
         for (int i = 0; i < bits; i++) {
-            boolean b = (address[i >> 3] & (0x80 >> (i & 7))) != 0;
-            int next = b ? one[node] : zero[node];
+            int side = (address[i >> 3] & (0x80 >> (i & 7))) != 0 ? ONE : ZERO;
+            int next = nodes[node * WIDTH + side];
             if (next == 0) {
                 next = newNode();
-                if (b) {
-                    one[node] = next;
-                } else {
-                    zero[node] = next;
-                }
+                nodes[node * WIDTH + side] = next;
             }
             node = next;
         }
-        if (value[node] == null) {
+        int slot = nodes[node * WIDTH + SLOT];
+        if (slot == 0) {
+            slot = newSlot();
+            nodes[node * WIDTH + SLOT] = slot;
+        }
+        if (values[slot] == null) {
             size++;
         }
-        value[node] = indicator;
+        values[slot] = indicator;
     }
 
     /** Removes a range; its nodes stay (a feed deletes rarely, and re-adds often). */
     void remove(byte[] address, int bits) {
         int node = 0;
-        for (int i = 0; i < bits && node >= 0; i++) {
-            boolean b = (address[i >> 3] & (0x80 >> (i & 7))) != 0;
-            node = b ? one[node] : zero[node];
+        for (int i = 0; i < bits; i++) {
+            int side = (address[i >> 3] & (0x80 >> (i & 7))) != 0 ? ONE : ZERO;
+            node = nodes[node * WIDTH + side];
             if (node == 0) {
                 return;
             }
         }
-        if (value[node] != null) {
-            value[node] = null;
+        int slot = nodes[node * WIDTH + SLOT];
+        if (slot != 0 && values[slot] != null) {
+            values[slot] = null;
             size--;
         }
     }
@@ -67,27 +75,21 @@ final class PrefixTrie {
     int match(byte[] address, int addressBits, Indicator[] out) {
         int found = 0;
         int node = 0;
-        Indicator[] hits = out;
         for (int i = 0; ; i++) {
-            Indicator v = value[node];
-            if (v != null && found < hits.length) {
-                hits[found++] = v;
+            int base = node * WIDTH;
+            int slot = nodes[base + SLOT];
+            if (slot != 0 && values[slot] != null && found < out.length) {
+                out[found++] = values[slot];
             }
             if (i == addressBits) {
                 break;
             }
-            boolean b = (address[i >> 3] & (0x80 >> (i & 7))) != 0;
-            node = b ? one[node] : zero[node];
+            node = nodes[base + ((address[i >> 3] & (0x80 >> (i & 7))) != 0 ? ONE : ZERO)];
             if (node == 0) {
                 break;
             }
         }
-        // Collected shortest first; the most specific range is the most telling.
-        for (int l = 0, r = found - 1; l < r; l++, r--) {
-            Indicator t = hits[l];
-            hits[l] = hits[r];
-            hits[r] = t;
-        }
+        reverse(out, found);
         return found;
     }
 
@@ -96,39 +98,48 @@ final class PrefixTrie {
         int found = 0;
         int node = 0;
         for (int i = 0; ; i++) {
-            Indicator v = value[node];
-            if (v != null && found < out.length) {
-                out[found++] = v;
+            int base = node * WIDTH;
+            int slot = nodes[base + SLOT];
+            if (slot != 0 && values[slot] != null && found < out.length) {
+                out[found++] = values[slot];
             }
             if (i == 32) {
                 break;
             }
-            boolean b = ((ipv4 >>> (31 - i)) & 1) != 0;
-            node = b ? one[node] : zero[node];
+            node = nodes[base + (int) ((ipv4 >>> (31 - i)) & 1)];
             if (node == 0) {
                 break;
             }
         }
-        for (int l = 0, r = found - 1; l < r; l++, r--) {
-            Indicator t = out[l];
-            out[l] = out[r];
-            out[r] = t;
-        }
+        reverse(out, found);
         return found;
     }
 
-    /** Bytes held by the node arrays (for the memory report). */
+    /** Collected shortest first; the most specific range is the most telling. */
+    private static void reverse(Indicator[] a, int n) {
+        for (int l = 0, r = n - 1; l < r; l++, r--) {
+            Indicator t = a[l];
+            a[l] = a[r];
+            a[r] = t;
+        }
+    }
+
+    /** Bytes held by the arrays (for the memory report). */
     long arrayBytes() {
-        return (long) zero.length * 4 + (long) one.length * 4 + (long) value.length * 4;
+        return (long) nodes.length * 4 + (long) values.length * 4;
     }
 
     private int newNode() {
-        if (nodes == zero.length) {
-            int n = zero.length * 2;
-            zero = Arrays.copyOf(zero, n);
-            one = Arrays.copyOf(one, n);
-            value = Arrays.copyOf(value, n);
+        if ((nodeCount + 1) * WIDTH > nodes.length) {
+            nodes = Arrays.copyOf(nodes, nodes.length * 2);
         }
-        return nodes++;
+        return nodeCount++;
+    }
+
+    private int newSlot() {
+        if (slotCount == values.length) {
+            values = Arrays.copyOf(values, values.length * 2);
+        }
+        return slotCount++;
     }
 }

@@ -68,7 +68,6 @@ class IntelEnrichmentITCase {
                             .build());
 
     private static final String IOC_RULE = "6d0a6d48-487f-5d9b-a58d-2f064a388666";
-    private static final long T0 = Instant.parse("2026-11-22T03:00:00Z").toEpochMilli();
     private static final DateTimeFormatter BSD =
             DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH)
                     .withZone(ZoneOffset.UTC);
@@ -94,7 +93,9 @@ class IntelEnrichmentITCase {
         int n = Math.floorMod(run.hashCode(), 200) + 20;
         String listed = "198.51.100." + n;
         String expired = "198.51.101." + n;
-        long t = T0 + Math.floorMod(run.hashCode(), 1000) * 3_600_000L;
+        // An hour ago: the broker refuses timestamps far in the future, and retention drops old
+        // ones.
+        long t = (System.currentTimeMillis() / 1000) * 1000 - 3_600_000L;
         Path feed = dir.resolve("feed.csv");
         Files.writeString(
                 feed,
