@@ -223,7 +223,9 @@ public final class DetectionJob {
                     .name("alerts → " + alertSinks.get(i).getClass().getSimpleName())
                     .uid("alert-sink-" + i);
         }
-        DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeOperator.DEAD_LETTERS);
+        DataStream<DeadLetter> dead =
+                decoded.getSideOutput(DecodeOperator.DEAD_LETTERS)
+                        .union(enriched.getSideOutput(IntelEnrichment.DEAD_LETTERS));
         if (deadLetterSink != null) {
             dead.sinkTo(deadLetterSink).name("dead letters → soc.dlq").uid("dlq-sink");
         }

@@ -10,10 +10,15 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.socengine.connectors.decode.DeadLetter;
+import org.socengine.connectors.decode.core.DecodeException;
+import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.connectors.intel.Indicator;
 import org.socengine.connectors.intel.IndicatorIndex;
 import org.socengine.jobs.internal.IntelMetrics;
 import org.socengine.model.SecurityEvent;
+import org.socengine.model.SocTopics;
 
 /**
  * The threat-intelligence enrichment of the detection job, before the rules: every event that
@@ -39,11 +44,16 @@ public final class IntelEnrichment
                     BasicTypeInfo.STRING_TYPE_INFO,
                     TypeInformation.of(Indicator.class));
 
+    /** Records of {@code soc.intel} that are not indicators, with the reason. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("intel-dead-letters", TypeInformation.of(DeadLetter.class));
+
     private final List<Indicator> initial;
 
     private transient IndicatorIndex index;
     private transient boolean initialApplied;
     private transient Counter matched;
+    private transient Counter refused;
     private transient IntelMetrics metrics;
 
     /**
@@ -56,6 +66,7 @@ public final class IntelEnrichment
     @Override
     public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
         matched = getRuntimeContext().getMetricGroup().counter("intelMatchedEvents");
+        refused = getRuntimeContext().getMetricGroup().counter("intelRefusedRecords");
         metrics = IntelMetrics.of(org.socengine.jobs.internal.SocMetrics.registry());
     }
 
@@ -76,6 +87,14 @@ public final class IntelEnrichment
     @Override
     public void processBroadcastElement(IntelUpdate u, Context ctx, Collector<SecurityEvent> out)
             throws Exception {
+        if (u.error != null) {
+            // Every subtask gets each record; one of them reports it.
+            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+                refused.inc();
+                ctx.output(DEAD_LETTERS, deadLetter(u));
+            }
+            return;
+        }
         BroadcastState<String, Indicator> state = ctx.getBroadcastState(INDICATORS);
         applyInitial(state);
         IndicatorIndex idx = index(state);
@@ -91,6 +110,22 @@ public final class IntelEnrichment
             idx.put(u.indicator);
         }
         metrics.indicators(idx.size());
+    }
+
+    static DeadLetter deadLetter(IntelUpdate u) {
+        RawRecord r = new RawRecord();
+        r.source = "intel";
+        r.topic = SocTopics.INTEL;
+        r.partition = u.partition;
+        r.offset = u.offset;
+        r.kafkaTimestamp = u.kafkaTimestamp;
+        r.key = u.key;
+        r.value = u.raw;
+        return DeadLetter.of(
+                r,
+                "IntelStreams",
+                new DecodeException(DecodeException.Reason.MALFORMED, u.error),
+                System.currentTimeMillis());
     }
 
     private void applyInitial(BroadcastState<String, Indicator> state) throws Exception {

@@ -87,10 +87,18 @@ public final class IntelStreams {
             List<String> bad = new ArrayList<>();
             IntelTopic.apply(r.key(), r.value(), one, bad);
             if (!bad.isEmpty()) {
-                LOG.warn(
-                        "soc.intel offset {}: not an indicator, ignored: {}",
-                        r.offset(),
-                        bad.get(0));
+                // Not dropped: the enrichment step sends it to soc.dlq with the reason.
+                LOG.warn("soc.intel offset {}: not an indicator: {}", r.offset(), bad.get(0));
+                out.collect(
+                        IntelUpdate.refused(
+                                r.key() == null
+                                        ? null
+                                        : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+                                bad.get(0),
+                                r.partition(),
+                                r.offset(),
+                                r.timestamp(),
+                                r.value()));
                 return;
             }
             if (r.value() == null) {

@@ -15,7 +15,30 @@ public class IntelUpdate {
     /** The indicator, or null to delete the key's. */
     public Indicator indicator;
 
+    /** Why the record is not an indicator; set only on a refused record. */
+    public String error;
+
+    /** Where a refused record was, and its bytes, for the dead-letter topic. */
+    public int partition;
+
+    public long offset;
+    public long kafkaTimestamp;
+    public byte[] raw;
+
     public IntelUpdate() {}
+
+    /** A record of {@code soc.intel} that is not an indicator. */
+    public static IntelUpdate refused(
+            String key, String error, int partition, long offset, long timestamp, byte[] raw) {
+        IntelUpdate u = new IntelUpdate();
+        u.key = key;
+        u.error = error;
+        u.partition = partition;
+        u.offset = offset;
+        u.kafkaTimestamp = timestamp;
+        u.raw = raw;
+        return u;
+    }
 
     public static IntelUpdate put(Indicator i) {
         IntelUpdate u = new IntelUpdate();

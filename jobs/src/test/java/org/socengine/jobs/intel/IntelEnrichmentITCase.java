@@ -134,14 +134,20 @@ class IntelEnrichmentITCase {
                 null,
                 IntelStreams.fromKafka(env, kafka, group),
                 List.of(alerts),
-                null,
+                SocKafka.deadLetterSink(kafka),
                 DetectionJobOptions.defaults()
                         .withParallelism(1)
                         .withIdleness(Duration.ofSeconds(1)));
         JobClient job = env.executeAsync("intel-it");
         try (KafkaProducer<String, String> producer = SERVICES.stringProducer()) {
-            // What ./soc intel load does.
+            // What ./soc intel load does, and a record another tool got wrong.
             IntelTopic.publish(kafka, load);
+            producer.send(
+                            new ProducerRecord<>(
+                                    org.socengine.model.SocTopics.INTEL,
+                                    "ip:bad-" + run,
+                                    "{\"type\": \"ip\", \"value\": \"bad-" + run + "\"}"))
+                    .get(10, TimeUnit.SECONDS);
             Await.until(
                     "the job to hold this run's indicators",
                     Duration.ofSeconds(60),
@@ -176,6 +182,27 @@ class IntelEnrichmentITCase {
                                     .anyMatch(a -> listed.equals(a.entity.get("source.ip"))));
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        // The bad record is not lost: it is in soc.dlq with its reason.
+        try (var dlq = SERVICES.stringConsumer("earliest")) {
+            dlq.subscribe(List.of(org.socengine.model.SocTopics.DLQ));
+            java.util.concurrent.atomic.AtomicReference<String> found =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Await.until(
+                    "the refused soc.intel record in soc.dlq",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        for (var r : dlq.poll(Duration.ofMillis(200))) {
+                            if (r.value().contains("\"key\":\"ip:bad-" + run + "\"")) {
+                                found.set(r.value());
+                            }
+                        }
+                        return found.get() != null;
+                    });
+            assertThat(found.get())
+                    .contains("\"topic\":\"soc.intel\"")
+                    .contains("\"reason_code\":\"malformed\"")
+                    .contains("is not an IPv4 or IPv6 address");
         }
         List<Alert> raised = alerts.values().stream().filter(a -> !a.update).toList();
         assertThat(raised).extracting(a -> a.entity.get("source.ip")).containsExactly(listed);
