@@ -117,7 +117,9 @@ final class RulesDeployCommand implements Callable<Integer> {
             for (RuleRepository.Entry e : loaded.entries()) {
                 // A Sigma correlation travels with the rules it names from other files: the job
                 // reads soc.rules without the folder.
-                String yaml = SigmaRuleSet.bundle(e.file(), Files.isDirectory(d) ? d : e.file().getParent());
+                String yaml =
+                        SigmaRuleSet.bundle(
+                                e.file(), Files.isDirectory(d) ? d : e.file().getParent());
                 producer.send(new ProducerRecord<>(SocTopics.RULES, e.definition().id(), yaml))
                         .get(30, TimeUnit.SECONDS);
                 published.put(e.definition().id(), e.definition().version());

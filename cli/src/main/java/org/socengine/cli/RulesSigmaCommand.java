@@ -84,7 +84,9 @@ public final class RulesSigmaCommand implements Runnable {
                                     f.toString(),
                                     yaml,
                                     SigmaRuleSet.of(
-                                            Files.isDirectory(path) ? path : f.toAbsolutePath().getParent()));
+                                            Files.isDirectory(path)
+                                                    ? path
+                                                    : f.toAbsolutePath().getParent()));
                     compiler.compile(def);
                     String text = NativeRuleWriter.write(def);
                     if (out != null) {
