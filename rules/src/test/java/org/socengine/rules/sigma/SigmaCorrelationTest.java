@@ -178,7 +178,7 @@ class SigmaCorrelationTest {
                 compile(
                         """
                         type: value_count
-                        rules: [ssh_failed, ssh_invalid]
+                        rules: [ssh_failed, 7d3f0a4e-4a8b-4f39-9d3c-1b2a3c4d5e03]
                         group-by: [source.ip]
                         timespan: 10m
                         condition: {gte: 4, field: user.name}
