@@ -404,7 +404,8 @@ public final class RuleLinter {
             problems.add(
                     def.problem("tests", "needs at least one negative test (expect: {alerts: 0})"));
         }
-        Path dir = file.toAbsolutePath().getParent();
+        // Normalized: a folder given as ../rules/... must still contain its own fixtures.
+        Path dir = file.toAbsolutePath().normalize().getParent();
         for (RuleTestCase test : def.tests()) {
             Path events =
                     file.getParent() == null
