@@ -1,7 +1,6 @@
 package org.socengine.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +30,7 @@ import org.socengine.rules.RuleProblem;
 import org.socengine.rules.library.RuleLinter;
 import org.socengine.rules.library.RuleRepository;
 import org.socengine.rules.library.RuleTestRunner;
+import org.socengine.rules.sigma.SigmaRuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -115,7 +115,11 @@ final class RulesDeployCommand implements Callable<Integer> {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 25_000);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
             for (RuleRepository.Entry e : loaded.entries()) {
-                String yaml = Files.readString(e.file(), StandardCharsets.UTF_8);
+                // A Sigma correlation travels with the rules it names from other files: the job
+                // reads soc.rules without the folder.
+                String yaml =
+                        SigmaRuleSet.bundle(
+                                e.file(), Files.isDirectory(d) ? d : e.file().getParent());
                 producer.send(new ProducerRecord<>(SocTopics.RULES, e.definition().id(), yaml))
                         .get(30, TimeUnit.SECONDS);
                 published.put(e.definition().id(), e.definition().version());

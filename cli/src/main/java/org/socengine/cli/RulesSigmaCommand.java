@@ -13,6 +13,7 @@ import org.socengine.rules.engine.RuleCompiler;
 import org.socengine.rules.library.RuleRepository;
 import org.socengine.rules.sigma.NativeRuleWriter;
 import org.socengine.rules.sigma.SigmaCompiler;
+import org.socengine.rules.sigma.SigmaRuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,7 +79,14 @@ public final class RulesSigmaCommand implements Runnable {
                     continue;
                 }
                 try {
-                    RuleDefinition def = sigma.compile(f.toString(), yaml);
+                    RuleDefinition def =
+                            sigma.compile(
+                                    f.toString(),
+                                    yaml,
+                                    SigmaRuleSet.of(
+                                            Files.isDirectory(path)
+                                                    ? path
+                                                    : f.toAbsolutePath().getParent()));
                     compiler.compile(def);
                     String text = NativeRuleWriter.write(def);
                     if (out != null) {

@@ -60,4 +60,19 @@ class RulesSigmaCommandTest {
         assertThat(CommandRun.of("rules", "lint", dir.resolve("whoami.yml").toString()).code())
                 .isZero();
     }
+
+    @Test
+    void theSigmaRuleSetConvertsLintsAndPassesItsFixtureTests() {
+        String set = Path.of("..", "rules", "sigma").toString();
+        CommandRun convert = CommandRun.of("rules", "sigma", "convert", set);
+        assertThat(convert.code()).isZero();
+        // Each correlation is a grouped window with the rules it names, found across the files.
+        assertThat(convert.out())
+                .contains("having count(*) >= 8")
+                .contains("having count(distinct user.name) >= 10")
+                .contains("suppress: {for: 10m}");
+        assertThat(convert.summary()).isEqualTo("7 Sigma rules converted, 0 refused");
+        assertThat(CommandRun.of("rules", "lint", set).code()).isZero();
+        assertThat(CommandRun.of("rules", "test", set).code()).isZero();
+    }
 }

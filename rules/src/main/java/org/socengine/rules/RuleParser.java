@@ -379,6 +379,18 @@ public final class RuleParser {
                 values.get("max_groups"), values.get("max_rows"), values.get("cpu_ms_per_minute"));
     }
 
+    /**
+     * The fixture tests of a rule written in another format (Sigma), in the native {@code tests:}
+     * form; problems are added to {@code problems}.
+     */
+    public static List<RuleTestCase> tests(String file, Node node, List<RuleProblem> problems) {
+        Map<String, Integer> lines = new HashMap<>();
+        if (node != null) {
+            lines.put("tests", node.getStartMark().getLine());
+        }
+        return parseTests(new Fields(file, Map.of(), lines, problems), node);
+    }
+
     private static List<RuleTestCase> parseTests(Fields f, Node node) {
         List<RuleTestCase> tests = new ArrayList<>();
         if (node == null) {

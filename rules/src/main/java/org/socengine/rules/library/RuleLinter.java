@@ -21,6 +21,7 @@ import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.RuleParser;
 import org.socengine.rules.RuleProblem;
 import org.socengine.rules.RuleSchema;
+import org.socengine.rules.RuleSetRoot;
 import org.socengine.rules.RuleTestCase;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.DetectionEngine;
@@ -57,6 +58,13 @@ public final class RuleLinter {
 
     /** Lints every rule under a directory (or one file); the problems sorted by file and line. */
     public List<RuleProblem> lint(Path root) {
+        try (RuleSetRoot.Scope scope =
+                RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
+            return lintSet(root);
+        }
+    }
+
+    private List<RuleProblem> lintSet(Path root) {
         Set<RuleProblem> problems = new LinkedHashSet<>();
         List<Path> files;
         try {
@@ -163,10 +171,19 @@ public final class RuleLinter {
         RuleDefinition def;
         try {
             def = RuleParser.parse(file.toString(), text);
-            compiler.compile(def);
         } catch (RuleValidationException e) {
             problems.addAll(e.problems());
             return null;
+        }
+        try {
+            compiler.compile(def);
+        } catch (RuleValidationException e) {
+            problems.addAll(e.problems());
+        }
+        if (!def.tests().isEmpty()) {
+            // Tests are the engine's addition to a Sigma file: when it has them, they must hold
+            // a positive and a negative case on readable fixtures, as a native rule's.
+            checkFixtures(file, def, problems);
         }
         return def;
     }
@@ -372,6 +389,10 @@ public final class RuleLinter {
                             "triage",
                             "a triage guide is required: what to look at, likely false positives, what to do"));
         }
+        checkFixtures(file, def, problems);
+    }
+
+    private static void checkFixtures(Path file, RuleDefinition def, Set<RuleProblem> problems) {
         boolean positive = def.tests().stream().anyMatch(t -> t.expectedAlerts() > 0);
         boolean negative = def.tests().stream().anyMatch(t -> t.expectedAlerts() == 0);
         if (!positive) {
@@ -383,7 +404,8 @@ public final class RuleLinter {
             problems.add(
                     def.problem("tests", "needs at least one negative test (expect: {alerts: 0})"));
         }
-        Path dir = file.toAbsolutePath().getParent();
+        // Normalized: a folder given as ../rules/... must still contain its own fixtures.
+        Path dir = file.toAbsolutePath().normalize().getParent();
         for (RuleTestCase test : def.tests()) {
             Path events =
                     file.getParent() == null

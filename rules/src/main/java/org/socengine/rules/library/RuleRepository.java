@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.RuleParser;
 import org.socengine.rules.RuleProblem;
+import org.socengine.rules.RuleSetRoot;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
 import org.socengine.rules.engine.RuleCompiler;
@@ -76,6 +77,13 @@ public final class RuleRepository {
     }
 
     public static Loaded load(Path root, RuleCompiler compiler) {
+        try (RuleSetRoot.Scope scope =
+                RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
+            return loadSet(root, compiler);
+        }
+    }
+
+    private static Loaded loadSet(Path root, RuleCompiler compiler) {
         List<Entry> entries = new ArrayList<>();
         List<RuleProblem> problems = new ArrayList<>();
         List<Path> files;

@@ -30,6 +30,11 @@ public final class NativeRuleWriter {
         list(b, "tags", r.tags());
         list(b, "reads", r.reads());
         list(b, "group_by", r.groupBy());
+        if (r.suppressFor() != null) {
+            b.append("suppress: {for: ")
+                    .append(org.socengine.rules.Durations.format(r.suppressFor()))
+                    .append("}\n");
+        }
         b.append("epl: |\n");
         for (String line : r.epl().split("\n")) {
             b.append("  ").append(line.stripTrailing()).append('\n');

@@ -15,6 +15,7 @@ import org.socengine.model.SecurityEvent;
 import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.RuleParser;
 import org.socengine.rules.RuleProblem;
+import org.socengine.rules.RuleTestCase;
 import org.socengine.rules.RuleValidationException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -54,7 +55,8 @@ public final class SigmaCompiler {
                     "taxonomy",
                     "scope",
                     "simulation",
-                    "regression_tests_path");
+                    "regression_tests_path",
+                    "tests");
 
     static final Set<String> MODIFIERS =
             Set.of(
@@ -128,22 +130,102 @@ public final class SigmaCompiler {
         return false;
     }
 
-    /** Compiles the Sigma rule in {@code yaml}; {@code file} names it in problems. */
+    /**
+     * Compiles the Sigma rule in {@code yaml}; {@code file} names it in problems. Rules that a
+     * correlation names and that are not in its file are looked for in the rest of the rule set
+     * ({@link SigmaRuleSet#around}).
+     */
     public RuleDefinition compile(String file, String yaml) throws RuleValidationException {
-        if (yaml.lines().anyMatch(l -> l.equals("---"))) {
+        return compile(file, yaml, SigmaRuleSet.around(file));
+    }
+
+    /** Compiles the Sigma rule in {@code yaml}, looking up references in {@code ruleSet}. */
+    public RuleDefinition compile(String file, String yaml, SigmaRuleSet ruleSet)
+            throws RuleValidationException {
+        List<SigmaDocument> docs = SigmaDocument.split(file, yaml);
+        List<RuleProblem> problems = new ArrayList<>();
+        List<SigmaDocument> correlations = new ArrayList<>();
+        for (SigmaDocument d : docs) {
+            if (d.has("action")) {
+                problems.add(
+                        new RuleProblem(
+                                file,
+                                d.line("action"),
+                                "sigma: rule collections (action: global) are not supported:"
+                                        + " write each rule out whole"));
+            }
+            if (d.has("correlation")) {
+                correlations.add(d);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleValidationException(problems);
+        }
+        if (correlations.isEmpty()) {
+            if (docs.size() > 1) {
+                throw new RuleValidationException(
+                        new RuleProblem(
+                                file,
+                                docs.get(1).line(),
+                                "sigma: several rules in one file: one rule per file, or one"
+                                        + " correlation with the rules it names"));
+            }
+            return new Unit(file, docs.get(0).map()).compile();
+        }
+        if (correlations.size() > 1) {
             throw new RuleValidationException(
                     new RuleProblem(
                             file,
-                            1,
-                            "sigma: rule collections (several YAML documents, action: global) are"
-                                    + " not supported: one rule per file"));
+                            correlations.get(1).line(),
+                            "sigma: one correlation per file (a correlation of correlations is"
+                                    + " not compiled)"));
         }
-        Node root = RuleParser.compose(file, yaml);
-        if (!(root instanceof MappingNode map)) {
-            throw new RuleValidationException(
-                    new RuleProblem(file, 1, "a Sigma rule must be a YAML mapping"));
-        }
-        return new Unit(file, map).compile();
+        List<SigmaDocument> rules = new ArrayList<>(docs);
+        rules.remove(correlations.get(0));
+        return new SigmaCorrelation(this, correlations.get(0), rules, ruleSet).compile();
+    }
+
+    /** The filter of a detection rule's events: what a correlation counts. */
+    SigmaCorrelation.Base base(SigmaDocument doc) throws RuleValidationException {
+        return new Unit(doc.file(), doc.map()).base();
+    }
+
+    SigmaMapping mapping() {
+        return mapping;
+    }
+
+    static String severity(String level) {
+        return switch (level == null ? "medium" : level.toLowerCase(Locale.ROOT)) {
+            case "informational", "low" -> "low";
+            case "high" -> "high";
+            case "critical" -> "critical";
+            default -> "medium";
+        };
+    }
+
+    static int risk(String level) {
+        return switch (level == null ? "medium" : level.toLowerCase(Locale.ROOT)) {
+            case "informational" -> 11;
+            case "low" -> 21;
+            case "high" -> 73;
+            case "critical" -> 99;
+            default -> 47;
+        };
+    }
+
+    static boolean knownLevel(String level) {
+        return level == null
+                || Set.of("informational", "low", "medium", "high", "critical")
+                        .contains(level.toLowerCase(Locale.ROOT));
+    }
+
+    static String status(String status) {
+        return switch (status == null ? "experimental" : status.toLowerCase(Locale.ROOT)) {
+            case "stable" -> "stable";
+            case "test" -> "test";
+            case "deprecated", "unsupported" -> "deprecated";
+            default -> "experimental";
+        };
     }
 
     /** The compilation of one rule: its nodes, its problems. */
@@ -169,16 +251,7 @@ public final class SigmaCompiler {
                     continue;
                 }
                 if (!KNOWN_KEYS.contains(key)) {
-                    problems.add(
-                            new RuleProblem(
-                                    file,
-                                    line,
-                                    "sigma: unknown key '"
-                                            + key
-                                            + "'"
-                                            + (key.equals("correlation")
-                                                    ? " (correlation rules are not supported yet)"
-                                                    : "")));
+                    problems.add(new RuleProblem(file, line, "sigma: unknown key '" + key + "'"));
                 }
                 top.put(key, t.getValueNode());
                 lines.put(key, line);
@@ -196,43 +269,12 @@ public final class SigmaCompiler {
                 problem(top.get("id"), "id '" + id + "' is not a UUID");
             }
             String level = text("level", false);
-            String severity;
-            int risk;
-            switch (level == null ? "medium" : level.toLowerCase(Locale.ROOT)) {
-                case "informational" -> {
-                    severity = "low";
-                    risk = 11;
-                }
-                case "low" -> {
-                    severity = "low";
-                    risk = 21;
-                }
-                case "medium" -> {
-                    severity = "medium";
-                    risk = 47;
-                }
-                case "high" -> {
-                    severity = "high";
-                    risk = 73;
-                }
-                case "critical" -> {
-                    severity = "critical";
-                    risk = 99;
-                }
-                default -> {
-                    problem(top.get("level"), "level '" + level + "' is not a Sigma level");
-                    severity = "medium";
-                    risk = 47;
-                }
+            if (!knownLevel(level)) {
+                problem(top.get("level"), "level '" + level + "' is not a Sigma level");
             }
-            String status = text("status", false);
-            String engineStatus =
-                    switch (status == null ? "experimental" : status.toLowerCase(Locale.ROOT)) {
-                        case "stable" -> "stable";
-                        case "test" -> "test";
-                        case "deprecated", "unsupported" -> "deprecated";
-                        default -> "experimental";
-                    };
+            String severity = severity(level);
+            int risk = risk(level);
+            String engineStatus = status(text("status", false));
             logSource();
             String detection = detection();
             if (!problems.isEmpty()) {
@@ -266,12 +308,17 @@ public final class SigmaCompiler {
             ruleLines.put("epl", lines.getOrDefault("detection", 1));
             ruleLines.put("epl.body", lines.getOrDefault("detection", 1));
             ruleLines.put("group_by", lines.getOrDefault("logsource", 1));
+            ruleLines.put("tests", lines.getOrDefault("tests", 1));
             // Marks the rule as compiled from Sigma: its alerts carry references and false
             // positives, as a Sigma rule's matches do in every Sigma tool.
             ruleLines.put(SIGMA_MARK, lines.getOrDefault("id", 1));
             List<String> tags = strings("tags");
             List<String> fps = strings("falsepositives");
             List<String> refs = strings("references");
+            List<RuleTestCase> tests = RuleParser.tests(file, top.get("tests"), problems);
+            if (!problems.isEmpty()) {
+                throw new RuleValidationException(problems);
+            }
             return new RuleDefinition(
                     id,
                     title,
@@ -289,10 +336,31 @@ public final class SigmaCompiler {
                     null,
                     fps,
                     refs,
-                    List.of(),
+                    tests,
                     file,
                     ruleLines,
                     null);
+        }
+
+        SigmaCorrelation.Base base() throws RuleValidationException {
+            String id = text("id", false);
+            String name = text("name", false);
+            String title = text("title", true);
+            logSource();
+            String detection = detection();
+            if (!problems.isEmpty()) {
+                throw new RuleValidationException(problems);
+            }
+            String filter = SigmaMapping.filter(source, service);
+            String events = filter == null ? detection : "(" + filter + ") and " + detection;
+            return new SigmaCorrelation.Base(
+                    file, id, name, title, source, service, source.stream(), events, this::field);
+        }
+
+        /** The EPL property of a Sigma field in this rule's log source, or null. */
+        String field(String sigmaField) {
+            String path = mapping.field(source, sigmaField, service);
+            return path == null || typeOf(path) == null ? null : path;
         }
 
         private void logSource() {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.socengine.model.EcsPaths;
 import org.socengine.rules.RuleParser;
 import org.socengine.rules.RuleValidationException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -190,6 +191,15 @@ public final class SigmaMapping {
         String f = source.fields().get(sigmaField);
         if (f == null) {
             f = fields.get(sigmaField);
+        }
+        if (f == null
+                && sigmaField.indexOf('.') > 0
+                && !sigmaField.startsWith("fields.")
+                && sigmaField.equals(sigmaField.toLowerCase(Locale.ROOT))
+                && EcsPaths.isKnown(sigmaField)) {
+            // A rule written against the engine's own model (as pySigma's ECS pipelines write
+            // them) names the ECS field itself.
+            f = sigmaField;
         }
         if (f == null && source.defaultField() != null) {
             f =
