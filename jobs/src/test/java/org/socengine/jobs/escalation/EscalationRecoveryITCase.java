@@ -143,6 +143,14 @@ class EscalationRecoveryITCase {
         RecoveryRuns.assertEachKeyOnce(
                 killed.keys(), reference.keys(), "killed run's incidents:\n" + where);
         assertThat(killed.accepted()).allMatch(LoopbackHttpServer.Request::signatureValid);
+        // The same incidents, none lost, none extra, each as far along as without the kills
+        // (its alerts counted once however often they were replayed).
+        assertThat(killed.incidents().keySet())
+                .containsExactlyInAnyOrderElementsOf(reference.incidents().keySet());
+        assertThat(killed.incidents().values())
+                .extracting(Reached::of)
+                .containsExactlyInAnyOrderElementsOf(
+                        reference.incidents().values().stream().map(Reached::of).toList());
 
         // The incidents say who was told and who could not be: the chat failed, the rest sent.
         List<Incident> notified =
@@ -159,6 +167,13 @@ class EscalationRecoveryITCase {
             Incident.Sent chat = i.notifications.get(1);
             assertThat(chat.error).contains("503");
             assertThat(chat.attempts).isEqualTo(2);
+        }
+    }
+
+    /** What must not differ between an incident of the killed run and of the reference. */
+    record Reached(String id, long alerts, int risk, String severity, int tier) {
+        static Reached of(Incident i) {
+            return new Reached(i.id, i.alertCount, i.risk, i.severity, i.tierReached);
         }
     }
 
