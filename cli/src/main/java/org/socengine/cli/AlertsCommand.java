@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -23,9 +22,7 @@ import org.socengine.connectors.elasticsearch.AlertRetention;
 import org.socengine.connectors.elasticsearch.AlertSearch;
 import org.socengine.connectors.elasticsearch.AlertStatusRefused;
 import org.socengine.connectors.elasticsearch.AlertStatusWriter;
-import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
-import org.socengine.connectors.kafka.AlertStatusPublisher;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Timestamps;
@@ -88,14 +85,6 @@ public final class AlertsCommand implements Runnable {
         }
     }
 
-    private static CliFailure failure(Exception e, ElasticsearchSettings s) {
-        return new CliFailure(ElasticsearchClients.describe(e, s));
-    }
-
-    private static PrintStream stdout() {
-        return new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    }
-
     @Command(
             name = "search",
             mixinStandardHelpOptions = true,
@@ -103,18 +92,7 @@ public final class AlertsCommand implements Runnable {
                 "Prints recent alerts, newest first, as a table (or NDJSON with --json).",
                 "With --department only that department's alias soc-alerts-<department> is read."
             })
-    static final class Search implements Callable<Integer> {
-
-        @Mixin AlertsConnection connection;
-
-        @Option(names = "--department", paramLabel = "D", description = "Department id.")
-        String department;
-
-        @Option(
-                names = "--severity",
-                paramLabel = "S",
-                description = "low, medium, high or critical.")
-        String severity;
+    static final class Search extends SearchCommand {
 
         @Option(names = "--rule", paramLabel = "R", description = "Rule id or exact rule name.")
         String rule;
@@ -130,59 +108,46 @@ public final class AlertsCommand implements Runnable {
                         "Alerts at most this old (30m, 1h, 7d) or since an ISO time. Default: ${DEFAULT-VALUE}.")
         String since;
 
-        @Option(
-                names = "--limit",
-                paramLabel = "N",
-                defaultValue = "50",
-                description = "At most N alerts. Default: ${DEFAULT-VALUE}.")
-        int limit;
-
         @Option(names = "--json", description = "One alert document per line (NDJSON).")
         boolean json;
 
+        private Instant from;
+
         @Override
-        public Integer call() {
-            if (limit < 1 || limit > 10_000) {
-                throw new CliFailure("--limit must be between 1 and 10000, got " + limit);
-            }
-            if (severity != null
-                    && !List.of("low", "medium", "high", "critical").contains(severity)) {
-                throw new CliFailure(
-                        "--severity must be low, medium, high or critical, got '" + severity + "'");
-            }
+        void checkOptions() {
             if (status != null && !AlertStatusChange.STATUSES.contains(status)) {
                 throw new CliFailure(
                         "--status must be open, acknowledged or closed, got '" + status + "'");
             }
-            Instant from = since(since, Instant.now());
-            ElasticsearchSettings s = connection.elasticsearch();
-            List<ObjectNode> alerts;
-            try (ElasticsearchClient client = connection.client(s)) {
-                alerts =
-                        new AlertSearch(client)
-                                .find(
-                                        new AlertSearch.Filter(
-                                                department,
-                                                severity,
-                                                rule,
-                                                status,
-                                                Timestamps.format(from.toEpochMilli()),
-                                                limit));
-            } catch (IOException | ElasticsearchException e) {
-                throw failure(e, s);
-            }
-            PrintStream out = stdout();
-            if (json) {
-                alerts.forEach(a -> out.println(a.toString()));
-            } else {
-                out.print(table(alerts));
-                out.println(
-                        alerts.size()
-                                + (alerts.size() == 1 ? " alert" : " alerts")
-                                + " since "
-                                + TIME.format(from));
-            }
-            return 0;
+            from = since(since, Instant.now());
+        }
+
+        @Override
+        List<ObjectNode> search(ElasticsearchClient client) throws IOException {
+            return new AlertSearch(client)
+                    .find(
+                            new AlertSearch.Filter(
+                                    department,
+                                    severity,
+                                    rule,
+                                    status,
+                                    Timestamps.format(from.toEpochMilli()),
+                                    limit));
+        }
+
+        @Override
+        boolean json() {
+            return json;
+        }
+
+        @Override
+        void printTable(PrintStream out, List<ObjectNode> alerts) {
+            out.print(table(alerts));
+            out.println(
+                    alerts.size()
+                            + (alerts.size() == 1 ? " alert" : " alerts")
+                            + " since "
+                            + TIME.format(from));
         }
     }
 
@@ -229,33 +194,19 @@ public final class AlertsCommand implements Runnable {
     }
 
     /** Shared by ack and close: write to Elasticsearch, then publish on soc.alert-status. */
-    abstract static class StatusCommand implements Callable<Integer> {
-
-        @Mixin AlertsConnection connection;
+    abstract static class StatusCommand extends StatusChangeCommand {
 
         @Parameters(index = "0", paramLabel = "ID", description = "The alert id.")
         String id;
-
-        @Option(
-                names = "--by",
-                paramLabel = "NAME",
-                description = "Who decides (default: the login name).")
-        String by = System.getProperty("user.name");
 
         @Option(
                 names = "--no-publish",
                 description = "Write to Elasticsearch only; the running job will not learn of it.")
         boolean noPublish;
 
-        abstract AlertStatusChange change(long now);
-
         @Override
         public Integer call() {
-            AlertStatusChange change = change(System.currentTimeMillis());
-            List<String> problems = change.problems();
-            if (!problems.isEmpty()) {
-                throw new CliFailure(String.join("; ", problems));
-            }
+            AlertStatusChange change = checkedChange();
             ElasticsearchSettings s = connection.elasticsearch();
             KafkaSettings kafka = noPublish ? null : connection.kafkaOrNull();
             if (!noPublish && kafka == null) {
@@ -269,9 +220,9 @@ public final class AlertsCommand implements Runnable {
             } catch (AlertStatusRefused e) {
                 throw new CliFailure(e.getMessage());
             } catch (IOException | ElasticsearchException e) {
-                throw failure(e, s);
+                throw AlertsConnection.failure(e, s);
             }
-            PrintStream out = stdout();
+            PrintStream out = Terminal.out();
             out.println(
                     applied.changed()
                             ? "alert "
@@ -286,14 +237,7 @@ public final class AlertsCommand implements Runnable {
             if (kafka != null) {
                 // Published even when unchanged: re-running the command after a Kafka failure
                 // must still reach the job, and the job applies a change idempotently.
-                try (AlertStatusPublisher p = new AlertStatusPublisher(kafka)) {
-                    p.publish(applied.change());
-                } catch (IOException | RuntimeException e) {
-                    throw new CliFailure(
-                            "written to Elasticsearch but not published on soc.alert-status ("
-                                    + e.getMessage()
-                                    + "); run the command again once Kafka is reachable");
-                }
+                publish(kafka, applied.change(), "written to Elasticsearch but ");
                 out.println("published on soc.alert-status");
             }
             return 0;
@@ -326,20 +270,14 @@ public final class AlertsCommand implements Runnable {
             })
     static final class Close extends StatusCommand {
 
-        @Option(
-                names = "--disposition",
-                required = true,
-                paramLabel = "D",
-                description = "true_positive, benign or false_positive (tp, fp accepted).")
-        String disposition;
+        @Mixin DispositionOption disposition;
 
         @Option(names = "--comment", paramLabel = "TEXT", description = "Why, for the record.")
         String comment;
 
         @Override
         AlertStatusChange change(long now) {
-            return AlertStatusChange.close(
-                    id, AlertStatusChange.normalizeDisposition(disposition), by, now, comment);
+            return AlertStatusChange.close(id, disposition.normalized(), by, now, comment);
         }
     }
 
@@ -376,9 +314,9 @@ public final class AlertsCommand implements Runnable {
             try (ElasticsearchClient client = connection.client(s)) {
                 o = new AlertRetention(client).apply(months, YearMonth.now(ZoneOffset.UTC), dryRun);
             } catch (IOException | ElasticsearchException e) {
-                throw failure(e, s);
+                throw AlertsConnection.failure(e, s);
             }
-            PrintStream out = stdout();
+            PrintStream out = Terminal.out();
             for (String i : o.dropped()) {
                 out.println((dryRun ? "would drop " : "dropped ") + i);
             }

@@ -137,7 +137,12 @@ public final class AlertsConnection {
         try {
             return ElasticsearchClients.create(s);
         } catch (IOException e) {
-            throw new CliFailure(ElasticsearchClients.describe(e, s));
+            throw failure(e, s);
         }
+    }
+
+    /** A failed call to Elasticsearch in one line, without secrets. */
+    static CliFailure failure(Exception e, ElasticsearchSettings s) {
+        return new CliFailure(ElasticsearchClients.describe(e, s));
     }
 }

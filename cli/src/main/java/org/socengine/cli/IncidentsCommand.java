@@ -5,7 +5,6 @@ import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,11 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
 import org.socengine.connectors.elasticsearch.IncidentIndices;
 import org.socengine.connectors.elasticsearch.IncidentSearch;
-import org.socengine.connectors.kafka.AlertStatusPublisher;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Incident;
@@ -59,16 +56,6 @@ public final class IncidentsCommand implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    private static final List<String> SEVERITIES = List.of("low", "medium", "high", "critical");
-
-    private static PrintStream stdout() {
-        return new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    }
-
-    private static CliFailure failure(Exception e, ElasticsearchSettings s) {
-        return new CliFailure(ElasticsearchClients.describe(e, s));
-    }
-
     private static Incident read(ObjectNode doc) {
         try {
             return IncidentJson.fromTree(doc);
@@ -83,7 +70,7 @@ public final class IncidentsCommand implements Runnable {
         try (ElasticsearchClient client = connection.client(s)) {
             return new IncidentSearch(client).get(id);
         } catch (IOException | ElasticsearchException e) {
-            throw failure(e, s);
+            throw AlertsConnection.failure(e, s);
         }
     }
 
@@ -240,9 +227,7 @@ public final class IncidentsCommand implements Runnable {
                 "id, department, severity, risk, age, tier reached and the channels notified.",
                 "Open incidents by default; with --department only soc-incidents-<department> is read."
             })
-    static final class ListIncidents implements Callable<Integer> {
-
-        @Mixin AlertsConnection connection;
+    static final class ListIncidents extends SearchCommand {
 
         @Option(
                 names = "--status",
@@ -251,64 +236,41 @@ public final class IncidentsCommand implements Runnable {
                 description = "open, acknowledged, closed or all. Default: ${DEFAULT-VALUE}.")
         String status;
 
-        @Option(names = "--department", paramLabel = "D", description = "Department id.")
-        String department;
-
-        @Option(
-                names = "--severity",
-                paramLabel = "S",
-                description = "low, medium, high or critical.")
-        String severity;
-
-        @Option(
-                names = "--limit",
-                paramLabel = "N",
-                defaultValue = "50",
-                description = "At most N incidents. Default: ${DEFAULT-VALUE}.")
-        int limit;
-
         @Option(names = "--json", description = "One incident document per line (NDJSON).")
         boolean json;
 
         @Override
-        public Integer call() {
-            if (limit < 1 || limit > 10_000) {
-                throw new CliFailure("--limit must be between 1 and 10000, got " + limit);
-            }
-            if (severity != null && !SEVERITIES.contains(severity)) {
-                throw new CliFailure(
-                        "--severity must be low, medium, high or critical, got '" + severity + "'");
-            }
+        void checkOptions() {
             if (!"all".equals(status) && !AlertStatusChange.STATUSES.contains(status)) {
                 throw new CliFailure(
                         "--status must be open, acknowledged, closed or all, got '" + status + "'");
             }
-            ElasticsearchSettings s = connection.elasticsearch();
-            List<ObjectNode> docs;
-            try (ElasticsearchClient client = connection.client(s)) {
-                docs =
-                        new IncidentSearch(client)
-                                .find(
-                                        new IncidentSearch.Filter(
-                                                department,
-                                                severity,
-                                                "all".equals(status) ? null : status,
-                                                limit));
-            } catch (IOException | ElasticsearchException e) {
-                throw failure(e, s);
-            }
-            PrintStream out = stdout();
-            if (json) {
-                docs.forEach(d -> out.println(d.toString()));
-            } else {
-                List<Incident> incidents = docs.stream().map(IncidentsCommand::read).toList();
-                out.print(table(incidents, System.currentTimeMillis()));
-                out.println(
-                        incidents.size()
-                                + ("all".equals(status) ? "" : " " + status)
-                                + (incidents.size() == 1 ? " incident" : " incidents"));
-            }
-            return 0;
+        }
+
+        @Override
+        List<ObjectNode> search(ElasticsearchClient client) throws IOException {
+            return new IncidentSearch(client)
+                    .find(
+                            new IncidentSearch.Filter(
+                                    department,
+                                    severity,
+                                    "all".equals(status) ? null : status,
+                                    limit));
+        }
+
+        @Override
+        boolean json() {
+            return json;
+        }
+
+        @Override
+        void printTable(PrintStream out, List<ObjectNode> documents) {
+            List<Incident> incidents = documents.stream().map(IncidentsCommand::read).toList();
+            out.print(table(incidents, System.currentTimeMillis()));
+            out.println(
+                    incidents.size()
+                            + ("all".equals(status) ? "" : " " + status)
+                            + (incidents.size() == 1 ? " incident" : " incidents"));
         }
     }
 
@@ -333,7 +295,7 @@ public final class IncidentsCommand implements Runnable {
         public Integer call() {
             ElasticsearchSettings s = connection.elasticsearch();
             ObjectNode doc = lookUp(connection, s, id).orElseThrow(() -> unknown(id));
-            PrintStream out = stdout();
+            PrintStream out = Terminal.out();
             if (json) {
                 out.println(doc.toString());
             } else {
@@ -344,31 +306,17 @@ public final class IncidentsCommand implements Runnable {
     }
 
     /** Shared by ack and close: look the incident up, then publish on soc.alert-status. */
-    abstract static class StatusCommand implements Callable<Integer> {
-
-        @Mixin AlertsConnection connection;
+    abstract static class StatusCommand extends StatusChangeCommand {
 
         @Parameters(index = "0", paramLabel = "ID", description = "The incident id (inc-…).")
         String id;
 
-        @Option(
-                names = "--by",
-                paramLabel = "NAME",
-                description = "Who decides (default: the login name).")
-        String by = System.getProperty("user.name");
-
         @Option(names = "--note", paramLabel = "TEXT", description = "Why, for the record.")
         String note;
 
-        abstract AlertStatusChange change(long now);
-
         @Override
         public Integer call() {
-            AlertStatusChange change = change(System.currentTimeMillis());
-            List<String> problems = change.problems();
-            if (!problems.isEmpty()) {
-                throw new CliFailure(String.join("; ", problems));
-            }
+            AlertStatusChange change = checkedChange();
             // Checked before anything else, so a refusal costs no lookup and changes nothing.
             KafkaSettings kafka = connection.kafkaOrNull();
             if (kafka == null) {
@@ -388,15 +336,8 @@ public final class IncidentsCommand implements Runnable {
                                 + "; a closed incident is final");
             }
             change.departmentId = incident.departmentId;
-            try (AlertStatusPublisher p = new AlertStatusPublisher(kafka)) {
-                p.publish(change);
-            } catch (IOException | RuntimeException e) {
-                throw new CliFailure(
-                        "not published on soc.alert-status ("
-                                + e.getMessage()
-                                + "); run the command again once Kafka is reachable");
-            }
-            PrintStream out = stdout();
+            publish(kafka, change, "");
+            PrintStream out = Terminal.out();
             String what =
                     change.disposition == null
                             ? change.status
@@ -444,17 +385,11 @@ public final class IncidentsCommand implements Runnable {
             })
     static final class Close extends StatusCommand {
 
-        @Option(
-                names = "--disposition",
-                required = true,
-                paramLabel = "D",
-                description = "true_positive, benign or false_positive (tp, fp accepted).")
-        String disposition;
+        @Mixin DispositionOption disposition;
 
         @Override
         AlertStatusChange change(long now) {
-            return AlertStatusChange.close(
-                    id, AlertStatusChange.normalizeDisposition(disposition), by, now, note);
+            return AlertStatusChange.close(id, disposition.normalized(), by, now, note);
         }
     }
 }

@@ -5,60 +5,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.socengine.model.Json;
-import picocli.CommandLine;
 
 /** {@code ./soc alerts}: option parsing and the one-line failures, without any server. */
 class AlertsCommandTest {
 
-    private record Run(int code, String out, String err) {}
-
-    /** Runs like {@link SocCommand#execute}: failures as one line on stderr, non-zero exit. */
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new AlertsCommand());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        cl.setExecutionExceptionHandler(
-                (ex, cmd, parsed) -> {
-                    cmd.getErr().println("soc " + cmd.getCommandName() + ": " + ex.getMessage());
-                    return ex instanceof CliFailure f ? f.exitCode() : 1;
-                });
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    /** A loopback port nobody listens on. */
-    private static String deadUrl() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return "http://127.0.0.1:" + s.getLocalPort();
-        }
+    /** {@code ./soc alerts ARGS}, run as the launcher runs it. */
+    private static CommandRun run(String... args) {
+        return CommandRun.under("alerts", args);
     }
 
     @Test
     void everySubcommandHasHelp() {
         for (String sub : new String[] {"search", "ack", "close", "retention"}) {
-            Run r = run(sub, "--help");
+            CommandRun r = run(sub, "--help");
             assertThat(r.code()).as(sub).isZero();
-            assertThat(r.out()).as(sub).contains("Usage: alerts " + sub, "--es-url", "--es-ca");
+            assertThat(r.out()).as(sub).contains("Usage: soc alerts " + sub, "--es-url", "--es-ca");
         }
         assertThat(run("close", "--help").out()).contains("--disposition", "--comment");
         assertThat(run("retention", "--help").out()).contains("--months", "--dry-run");
+        // Options shared with ./soc incidents list still name what this command lists.
+        assertThat(run("search", "--help").out())
+                .contains("At most N alerts. Default: 50.", "One alert document per line");
     }
 
     @Test
     void closeNeedsADispositionAndAKnownOne() throws Exception {
-        Run missing = run("close", "abc", "--no-publish");
+        CommandRun missing = run("close", "abc", "--no-publish");
         assertThat(missing.code()).isNotZero();
         assertThat(missing.err()).contains("--disposition");
-        Run unknown =
+        CommandRun unknown =
                 run(
                         "close",
                         "abc",
@@ -66,7 +45,7 @@ class AlertsCommandTest {
                         "maybe",
                         "--no-publish",
                         "--es-url",
-                        deadUrl());
+                        CommandRun.deadUrl());
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err().strip().lines()).hasSize(1);
         assertThat(unknown.err()).contains("disposition must be one of");
@@ -74,34 +53,34 @@ class AlertsCommandTest {
 
     @Test
     void badOptionsFailWithOneLineBeforeAnyConnection() throws Exception {
-        String url = deadUrl();
-        Run since = run("search", "--since", "yesterday", "--es-url", url);
+        String url = CommandRun.deadUrl();
+        CommandRun since = run("search", "--since", "yesterday", "--es-url", url);
         assertThat(since.code()).isNotZero();
         assertThat(since.err()).contains("--since takes a duration");
-        Run sev = run("search", "--severity", "urgent", "--es-url", url);
+        CommandRun sev = run("search", "--severity", "urgent", "--es-url", url);
         assertThat(sev.err()).contains("--severity must be");
-        Run months = run("retention", "--months", "0", "--es-url", url);
+        CommandRun months = run("retention", "--months", "0", "--es-url", url);
         assertThat(months.code()).isNotZero();
         assertThat(months.err()).contains("--months must be at least 1");
-        Run scheme = run("search", "--es-url", "127.0.0.1:9200");
+        CommandRun scheme = run("search", "--es-url", "127.0.0.1:9200");
         assertThat(scheme.err()).contains("must start with http:// or https://");
     }
 
     @Test
     void aStatusChangeWithoutKafkaIsRefusedBeforeWritingAnything() throws Exception {
         assumeTrue(System.getenv("SOC_KAFKA") == null, "SOC_KAFKA is set in this environment");
-        Run r = run("ack", "abc", "--es-url", deadUrl());
+        CommandRun r = run("ack", "abc", "--es-url", CommandRun.deadUrl());
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("no Kafka", "--no-publish");
     }
 
     @Test
     void anUnreachableElasticsearchIsOneLineAndNoSecretIsPrinted() throws Exception {
-        String url = deadUrl();
+        String url = CommandRun.deadUrl();
         String secret = "Sup3r-secret-pw";
         java.nio.file.Path file = java.nio.file.Files.createTempFile("es-password", ".txt");
         java.nio.file.Files.writeString(file, secret + "\n");
-        Run r =
+        CommandRun r =
                 run(
                         "search",
                         "--es-url",

@@ -1,7 +1,9 @@
 package org.socengine.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -27,6 +29,21 @@ record CommandRun(int code, String out, String err) {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
+        }
+    }
+
+    /** {@code ./soc COMMAND ARGS}. */
+    static CommandRun under(String command, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return of(all);
+    }
+
+    /** A loopback URL nobody listens on: the commands that must fail before connecting use it. */
+    static String deadUrl() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return "http://127.0.0.1:" + s.getLocalPort();
         }
     }
 

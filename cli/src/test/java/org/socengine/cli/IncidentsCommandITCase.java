@@ -50,7 +50,8 @@ class IncidentsCommandITCase {
         String department =
                 "it-" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
         long now = System.currentTimeMillis();
-        Incident open = incident(department, "host.name", "web-01", now - 2 * 3_600_000L);
+        Incident open =
+                TestIncidents.bruteForce(department, "host.name", "web-01", now - 2 * 3_600_000L);
         open.tactics.add("credential_access");
         open.tactics.add("lateral_movement");
         open.tierReached = 1;
@@ -58,7 +59,8 @@ class IncidentsCommandITCase {
         open.notifications.add(Incident.Sent.of(0, "soc-webhook", "open", now - 7_000_000L));
         open.notifications.add(Incident.Sent.of(1, "duty-mail", "escalation", now - 6_000_000L));
         open.notifications.get(0).ok = true;
-        Incident closed = incident(department, "source.ip", "203.0.113.5", now - 3_600_000L);
+        Incident closed =
+                TestIncidents.bruteForce(department, "source.ip", "203.0.113.5", now - 3_600_000L);
         closed.status = Incident.CLOSED;
         closed.disposition = AlertStatusChange.BENIGN;
         closed.statusBy = "le.thi.b";
@@ -166,33 +168,6 @@ class IncidentsCommandITCase {
 
     private static ElasticsearchSettings es() {
         return ElasticsearchSettings.of(SERVICES.elasticsearchUrl());
-    }
-
-    private static Incident incident(String department, String kind, String value, long first) {
-        Incident i = new Incident();
-        i.departmentId = department;
-        i.departments.add(department);
-        i.entityKind = kind;
-        i.entityValue = value;
-        i.windowStart = first;
-        i.windowEnd = first + 3_600_000L;
-        i.id = Incident.idOf(department, kind, value, first);
-        i.severity = "high";
-        i.risk = 85;
-        i.firstSeen = first;
-        i.lastSeen = first + 1_000;
-        Incident.Member m = new Incident.Member();
-        m.id = "alert-" + value;
-        m.ruleId = "ssh-brute";
-        m.ruleName = "SSH brute force";
-        m.severity = "high";
-        m.riskScore = 70;
-        m.timestamp = first;
-        i.alerts.add(m);
-        i.alertCount = 1;
-        i.rules.add(m.ruleId);
-        i.revision = 1;
-        return i;
     }
 
     /** The status change keyed by the incident id on soc.alert-status; a bound against a hang. */

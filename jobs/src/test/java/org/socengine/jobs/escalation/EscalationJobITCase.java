@@ -14,7 +14,6 @@ import java.util.UUID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,6 +34,7 @@ import org.socengine.connectors.kafka.RawRecordDeserializer;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.jobs.testing.CollectingSink;
+import org.socengine.jobs.testing.RecoveryRuns;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.Incident;
@@ -53,13 +53,7 @@ class EscalationJobITCase {
 
     @RegisterExtension static final LocalServicesExtension SERVICES = new LocalServicesExtension();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RecoveryRuns.miniCluster();
 
     static final long T0 = IncidentCorrelatorTest.T0;
     static final long MIN = IncidentCorrelatorTest.MIN;
@@ -69,7 +63,7 @@ class EscalationJobITCase {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String topic = "it-escalation-alerts-" + run;
         String host = "yt-web-" + run;
-        SERVICES.kafka().createTopic(topic, 1);
+        RecoveryRuns.createTopicKeepingOldRecords(SERVICES.kafka(), topic, 1);
         List<Alert> alerts =
                 List.of(
                         IncidentCorrelatorTest.alert(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -12,16 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -34,6 +28,7 @@ import org.socengine.connectors.notify.SecretResolver;
 import org.socengine.connectors.testing.LoopbackHttpServer;
 import org.socengine.jobs.testing.CollectingSink;
 import org.socengine.jobs.testing.KillSwitch;
+import org.socengine.jobs.testing.RecoveryRuns;
 import org.socengine.model.Notification;
 import org.socengine.model.NotificationOutcome;
 
@@ -45,13 +40,7 @@ import org.socengine.model.NotificationOutcome;
  */
 class NotificationDeliveryRecoveryITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RecoveryRuns.miniCluster();
 
     static final String SECRET = "recovery-secret-5e1d";
 
@@ -80,20 +69,8 @@ class NotificationDeliveryRecoveryITCase {
                 }
             }
 
-            Configuration conf = new Configuration();
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 20);
-            conf.set(
-                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-                    Duration.ofMillis(100));
-            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-            conf.set(
-                    CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                    dir.resolve("checkpoints").toUri().toString());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.configure(conf);
-            env.setParallelism(2);
-            env.enableCheckpointing(100);
+            StreamExecutionEnvironment env =
+                    RecoveryRuns.restartingFromCheckpoints(dir.resolve("checkpoints"), 2);
 
             String switchId = UUID.randomUUID().toString();
             // A paced source: barriers travel between the records instead of behind all of them,
@@ -128,13 +105,7 @@ class NotificationDeliveryRecoveryITCase {
             env.execute("notification-recovery");
 
             assertThat(KillSwitch.kills(switchId)).isGreaterThanOrEqualTo(3);
-            Map<String, Long> perKey =
-                    receiver.acceptedKeys().stream()
-                            .collect(
-                                    Collectors.groupingBy(
-                                            Function.identity(), Collectors.counting()));
-            assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(expected);
-            assertThat(perKey).allSatisfy((k, count) -> assertThat(count).as(k).isEqualTo(1L));
+            RecoveryRuns.assertEachKeyOnce(receiver.acceptedKeys(), expected, "keys received");
             assertThat(receiver.accepted()).allMatch(LoopbackHttpServer.Request::signatureValid);
             // Every delivery and every failure of the down channel reached the output (an
             // outcome may come twice across a restore; the incident keeps one per key).
