@@ -361,6 +361,15 @@ public final class ChaosRun {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // The whole load is handed to the producer at once, and Kafka's delivery timeout runs from
+        // when a batch was made, not from when the broker last made progress: against a broker
+        // slowed by a loaded machine (the test suite's other jobs), batches queued behind the
+        // others expired after the default two minutes while the broker was still taking them.
+        // Generous bounds against a broker that is gone; idempotence (on with acks=all) keeps the
+        // producer's retries from writing a line twice.
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Duration.ofMinutes(10).toMillis());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         AtomicReference<Exception> failure = new AtomicReference<>();
         TrafficMix mix =
                 new TrafficMix(
