@@ -277,6 +277,33 @@ public final class ChaosRun {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * Loads the traffic once and runs the reference (no kills) {@code times} times over it, each
+     * with its own consumer group: whether the job without kills is repeatable, which the chaos
+     * accounting takes for granted. Every alert's last version, per run.
+     */
+    List<Map<String, Alert>> referenceRuns(LocalKafka broker, int times) throws Exception {
+        String run = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
+        List<String> topics = createTopics(broker, run);
+        produce(kafka, run);
+        List<Map<String, Alert>> out = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            String id = run + "-reference-" + i;
+            Map<String, Alert> reference = ReferenceSink.open(id);
+            try {
+                StreamExecutionEnvironment env =
+                        environment(o.checkpointDir().resolve("reference-" + i));
+                build(env, kafka, topics, id, null, new ReferenceSink(id));
+                env.execute("soc-bench-chaos-reference-" + i);
+            } finally {
+                ReferenceSink.close(id);
+            }
+            out.add(new java.util.TreeMap<>(reference));
+        }
+        return out;
+    }
+
     private StreamExecutionEnvironment environment(Path checkpoints) throws IOException {
         deleteTree(checkpoints);
         Files.createDirectories(checkpoints);

@@ -1089,6 +1089,15 @@ public final class DetectionEngine implements AutoCloseable {
                 }
                 continue;
             }
+            if (s != null && s.alert != null && restates(s, raised.events())) {
+                // The window of an alert whose suppression has ended, shrinking as its events
+                // expire: the events are the alert's, already raised and counted. Without this, a
+                // rule whose window outlasts its suppression (a ten-minute spray window, ten
+                // minutes of suppression) raised the same attack again, with a later window start,
+                // when event time passed the suppression: at the end of an input, whose final
+                // watermark moves the clock a window ahead, or later in a live stream.
+                continue;
+            }
             Duration period =
                     rule.definition().suppressFor() == null
                             ? DEFAULT_SUPPRESSION
@@ -1189,13 +1198,37 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     /**
+     * Whether a row holds no event the suppression's alert has not counted: nothing newer than what
+     * it saw last, nor more events of that instant. A row of one event is always an occurrence.
+     */
+    private static boolean restates(
+            Suppression s, List<org.socengine.model.SecurityEvent> events) {
+        if (events.size() <= 1) {
+            return false;
+        }
+        long lastSeen = s.alert.lastSeen;
+        long atLastSeen = 0;
+        for (org.socengine.model.SecurityEvent e : events) {
+            if (e.timestamp > lastSeen
+                    || (e.timestamp == lastSeen && ++atLastSeen > s.lastSeenCount)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Drops suppressions and budget hours that have passed. Cheap enough to call once per
      * watermark; {@link #advanceTime} also calls it when the maps grow large.
      */
     public void expire() {
         Iterator<Suppression> it = suppressions.values().iterator();
         while (it.hasNext()) {
-            if (it.next().until <= currentTime) {
+            Suppression s = it.next();
+            // Kept past its period while a window may still hold the alert's events
+            // (restates): the longest window of the engine's rules after the alert's last event.
+            if (s.until <= currentTime
+                    && (s.alert == null || s.alert.lastSeen + horizonMillis < currentTime)) {
                 it.remove();
             }
         }

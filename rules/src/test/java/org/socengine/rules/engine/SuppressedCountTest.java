@@ -94,4 +94,60 @@ class SuppressedCountTest {
         assertThat(last(a).count).isEqualTo(61);
         assertThat(last(once.drainAlerts()).count).isEqualTo(61);
     }
+
+    /** The library's Windows spray: a ten-minute window and ten minutes of suppression. */
+    private DetectionEngine sprayEngine(String id) throws Exception {
+        DetectionEngine e =
+                new DetectionEngine(
+                        "suppressed-count-" + id,
+                        List.of(
+                                DetectionEngineTest.rule(
+                                        id,
+                                        1,
+                                        "select window(*) as evidence, count(distinct user.name)"
+                                                + " as users\n"
+                                                + "from Auth(event.outcome = 'failure')#time(10 min)\n"
+                                                + "group by source.ip\n"
+                                                + "having count(distinct user.name) >= 8",
+                                        "10m")));
+        engines.add(e);
+        return e;
+    }
+
+    private static List<SecurityEvent> sprayOfUsers(int n, String ip) {
+        List<SecurityEvent> out = spray(n, 2, ip);
+        for (int i = 0; i < n; i++) {
+            out.get(i).ensureUser().name = "user" + i;
+        }
+        return out;
+    }
+
+    @Test
+    void theEndOfInputRaisesNoSecondAlertForAnAttackItAlreadyCounted() throws Exception {
+        // The final watermark moves the clock a window past the last event: the window's events
+        // expire one by one after the suppression has ended, and each shrunken window is still
+        // over the threshold. It is the same attack, counted once.
+        DetectionEngine engine = sprayEngine("end-of-input");
+        List<Alert> versions = new ArrayList<>();
+        List<SecurityEvent> spray = sprayOfUsers(53, "198.51.100.239");
+        for (SecurityEvent e : spray) {
+            engine.send(e);
+            versions.addAll(engine.drainAlerts());
+        }
+        long last = spray.get(spray.size() - 1).timestamp;
+        engine.advanceTime(last + engine.horizonMillis() + 1);
+        versions.addAll(engine.drainAlerts());
+        assertThat(versions.stream().filter(v -> !v.update)).hasSize(1);
+        assertThat(last(versions).count).isEqualTo(53);
+
+        // A new event of the same source after the suppression is a new alert.
+        List<Alert> later = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            SecurityEvent e = DetectionEngineTest.failure(3_600 + i, "198.51.100.239");
+            e.ensureUser().name = "second" + i;
+            engine.send(e);
+            later.addAll(engine.drainAlerts());
+        }
+        assertThat(later.stream().filter(v -> !v.update)).hasSize(1);
+    }
 }
