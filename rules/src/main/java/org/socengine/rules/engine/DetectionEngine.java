@@ -1201,8 +1201,7 @@ public final class DetectionEngine implements AutoCloseable {
      * Whether a row holds no event the suppression's alert has not counted: nothing newer than what
      * it saw last, nor more events of that instant. A row of one event is always an occurrence.
      */
-    private static boolean restates(
-            Suppression s, List<org.socengine.model.SecurityEvent> events) {
+    private static boolean restates(Suppression s, List<org.socengine.model.SecurityEvent> events) {
         if (events.size() <= 1) {
             return false;
         }
