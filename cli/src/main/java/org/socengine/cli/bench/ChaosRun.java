@@ -277,6 +277,33 @@ public final class ChaosRun {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * Loads the traffic once and runs the reference (no kills) {@code times} times over it, each
+     * with its own consumer group: whether the job without kills is repeatable, which the chaos
+     * accounting takes for granted. Every alert's last version, per run.
+     */
+    List<Map<String, Alert>> referenceRuns(LocalKafka broker, int times) throws Exception {
+        String run = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
+        KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
+        List<String> topics = createTopics(broker, run);
+        produce(kafka, run);
+        List<Map<String, Alert>> out = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            String id = run + "-reference-" + i;
+            Map<String, Alert> reference = ReferenceSink.open(id);
+            try {
+                StreamExecutionEnvironment env =
+                        environment(o.checkpointDir().resolve("reference-" + i));
+                build(env, kafka, topics, id, null, new ReferenceSink(id));
+                env.execute("soc-bench-chaos-reference-" + i);
+            } finally {
+                ReferenceSink.close(id);
+            }
+            out.add(new java.util.TreeMap<>(reference));
+        }
+        return out;
+    }
+
     private StreamExecutionEnvironment environment(Path checkpoints) throws IOException {
         deleteTree(checkpoints);
         Files.createDirectories(checkpoints);
@@ -361,6 +388,15 @@ public final class ChaosRun {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        // The whole load is handed to the producer at once, and Kafka's delivery timeout runs from
+        // when a batch was made, not from when the broker last made progress: against a broker
+        // slowed by a loaded machine (the test suite's other jobs), batches queued behind the
+        // others expired after the default two minutes while the broker was still taking them.
+        // Generous bounds against a broker that is gone; idempotence (on with acks=all) keeps the
+        // producer's retries from writing a line twice.
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis());
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Duration.ofMinutes(10).toMillis());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         AtomicReference<Exception> failure = new AtomicReference<>();
         TrafficMix mix =
                 new TrafficMix(

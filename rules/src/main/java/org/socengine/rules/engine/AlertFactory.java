@@ -40,6 +40,19 @@ public final class AlertFactory {
      */
     public Alert create(
             RuleDefinition rule, EventBean row, long now, boolean late, String department) {
+        return raise(rule, row, now, late, department).alert();
+    }
+
+    /**
+     * An alert and every event of its row, in time order: the alert's evidence is capped, the row's
+     * events are not, and counting what a repeat adds needs all of them (two events of one second
+     * beyond the cap look like one in the capped evidence).
+     */
+    public record Raised(Alert alert, List<SecurityEvent> events) {}
+
+    /** As {@link #create}, with the row's events uncapped. */
+    public Raised raise(
+            RuleDefinition rule, EventBean row, long now, boolean late, String department) {
         List<SecurityEvent> evidence = new ArrayList<>();
         Alert alert = new Alert();
         Object underlying = row.getUnderlying();
@@ -141,7 +154,7 @@ public final class AlertFactory {
             alert.evidence.addAll(evidence);
         }
         alert.id = AlertIds.of(rule.id(), rule.version(), alert.groupKey(), alert.windowStart);
-        return alert;
+        return new Raised(alert, evidence);
     }
 
     /**

@@ -1126,15 +1126,16 @@ public final class DetectionEngine implements AutoCloseable {
         long now = partition.events.getCurrentTime();
         ruleCounts.computeIfAbsent(rule.id(), k -> new long[2])[0] += rows.length;
         for (EventBean row : rows) {
-            Alert alert =
-                    alertFactory.create(
+            AlertFactory.Raised raised =
+                    alertFactory.raise(
                             rule.definition(), row, now, sendingLate, partition.department);
+            Alert alert = raised.alert();
             String key = suppressionKey(rule.id(), partition.department, alert.groupKey());
             Suppression s = suppressions.get(key);
             if (s != null && now < s.until) {
                 // A row that only restates events already counted (a window shrinking as events
                 // expire) is no repeat at all.
-                long added = s.alert == null ? 1 : fold(s, alert);
+                long added = s.alert == null ? 1 : fold(s, alert, raised.events());
                 if (added > 0) {
                     s.repeats++;
                     suppressedTotal++;
@@ -1142,6 +1143,15 @@ public final class DetectionEngine implements AutoCloseable {
                         pendingUpdates.put(key, s);
                     }
                 }
+                continue;
+            }
+            if (s != null && s.alert != null && restates(s, raised.events())) {
+                // The window of an alert whose suppression has ended, shrinking as its events
+                // expire: the events are the alert's, already raised and counted. Without this, a
+                // rule whose window outlasts its suppression (a ten-minute spray window, ten
+                // minutes of suppression) raised the same attack again, with a later window start,
+                // when event time passed the suppression: at the end of an input, whose final
+                // watermark moves the clock a window ahead, or later in a live stream.
                 continue;
             }
             Duration period =
@@ -1157,7 +1167,9 @@ public final class DetectionEngine implements AutoCloseable {
                 Suppression fresh = new Suppression(now + period.toMillis(), 0, alert.id);
                 fresh.alert = copy(alert);
                 fresh.periodMillis = period.toMillis();
-                for (org.socengine.model.SecurityEvent e : alert.evidence) {
+                // Every event of the row, not the capped evidence: the cap keeps only the last
+                // event of the row's newest second.
+                for (org.socengine.model.SecurityEvent e : raised.events()) {
                     if (e.timestamp == alert.lastSeen) {
                         fresh.lastSeenCount++;
                     }
@@ -1184,16 +1196,21 @@ public final class DetectionEngine implements AutoCloseable {
     /**
      * Folds a repeat into the alert it is suppressed under: the events it adds to the count (those
      * newer than what the alert has seen), the evidence up to its cap, the end of the window.
+     *
+     * <p>The count is worked out on every event of the repeat's row ({@code events}), the evidence
+     * stays capped: with the capped evidence (the first events and the last), the second event of a
+     * second was indistinguishable from the first once a row held more than the cap, and a spray of
+     * two failures a second counted one a second (53 counted 36).
      */
-    private long fold(Suppression s, Alert repeat) {
+    private long fold(Suppression s, Alert repeat, List<org.socengine.model.SecurityEvent> events) {
         Alert into = s.alert;
         List<org.socengine.model.SecurityEvent> fresh = new ArrayList<>();
-        if (repeat.evidence.size() == 1) {
+        if (events.size() == 1) {
             // One event per row (select *, or a threshold of one): every row is a new occurrence.
-            fresh.add(repeat.evidence.get(0));
+            fresh.add(events.get(0));
         } else {
             long atLastSeen = 0;
-            for (org.socengine.model.SecurityEvent e : repeat.evidence) {
+            for (org.socengine.model.SecurityEvent e : events) {
                 if (e.timestamp > into.lastSeen) {
                     fresh.add(e);
                 } else if (e.timestamp == into.lastSeen && ++atLastSeen > s.lastSeenCount) {
@@ -1201,7 +1218,7 @@ public final class DetectionEngine implements AutoCloseable {
                 }
             }
         }
-        long added = repeat.evidence.isEmpty() ? 1 : fresh.size();
+        long added = events.isEmpty() ? 1 : fresh.size();
         if (added == 0) {
             return 0;
         }
@@ -1222,7 +1239,7 @@ public final class DetectionEngine implements AutoCloseable {
         into.count += added;
         long newest = Math.max(into.lastSeen, repeat.windowEnd);
         long sameTime = 0;
-        for (org.socengine.model.SecurityEvent e : repeat.evidence) {
+        for (org.socengine.model.SecurityEvent e : events) {
             if (e.timestamp == newest) {
                 sameTime++;
             }
@@ -1230,13 +1247,30 @@ public final class DetectionEngine implements AutoCloseable {
         s.lastSeenCount =
                 newest == into.lastSeen
                         ? s.lastSeenCount
-                                + (repeat.evidence.size() == 1
-                                        ? 1
-                                        : Math.max(0, sameTime - s.lastSeenCount))
+                                + (events.size() == 1 ? 1 : Math.max(0, sameTime - s.lastSeenCount))
                         : sameTime;
         into.lastSeen = newest;
         into.windowEnd = Math.max(into.windowEnd, repeat.windowEnd);
         return added;
+    }
+
+    /**
+     * Whether a row holds no event the suppression's alert has not counted: nothing newer than what
+     * it saw last, nor more events of that instant. A row of one event is always an occurrence.
+     */
+    private static boolean restates(Suppression s, List<org.socengine.model.SecurityEvent> events) {
+        if (events.size() <= 1) {
+            return false;
+        }
+        long lastSeen = s.alert.lastSeen;
+        long atLastSeen = 0;
+        for (org.socengine.model.SecurityEvent e : events) {
+            if (e.timestamp > lastSeen
+                    || (e.timestamp == lastSeen && ++atLastSeen > s.lastSeenCount)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -1247,7 +1281,13 @@ public final class DetectionEngine implements AutoCloseable {
         Iterator<Suppression> it = suppressions.values().iterator();
         long next = Long.MAX_VALUE;
         while (it.hasNext()) {
-            long until = it.next().until;
+            Suppression s = it.next();
+            // Kept past its period while a window may still hold the alert's events
+            // (restates): the longest window of the engine's rules after the alert's last event.
+            long until =
+                    s.alert == null
+                            ? s.until
+                            : Math.max(s.until, s.alert.lastSeen + horizonMillis + 1);
             if (until <= currentTime) {
                 it.remove();
             } else {
