@@ -93,7 +93,8 @@ public final class IntelStreams {
                         IntelUpdate.refused(
                                 r.key() == null
                                         ? null
-                                        : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+                                        : new String(
+                                                r.key(), java.nio.charset.StandardCharsets.UTF_8),
                                 bad.get(0),
                                 r.partition(),
                                 r.offset(),
