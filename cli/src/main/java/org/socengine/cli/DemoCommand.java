@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.socengine.cli.demo.DemoRun;
+import org.socengine.cli.demo.DemoTraffic;
 import org.socengine.local.WorkDirs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -84,8 +85,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (rate <= 0 || rate > 100_000) {
             throw new CliFailure("--rate must be between 1 and 100000");
         }
-        if (attacks < 0 || attacks > 200) {
-            throw new CliFailure("--attacks must be between 0 and 200");
+        if (attacks < 0 || attacks > DemoTraffic.MAX_ATTACKS) {
+            throw new CliFailure("--attacks must be between 0 and " + DemoTraffic.MAX_ATTACKS);
         }
         Path work = workDir != null ? workDir.toAbsolutePath() : WorkDirs.defaultWorkDir();
         DemoRun run =

@@ -55,6 +55,9 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
     /** The ground truth of a run. */
     public record Plan(List<Attack> attacks, List<Benign> benign) {}
 
+    /** Attacks a run can plant, each from an address of its own. */
+    public static final int MAX_ATTACKS = 30;
+
     private static final DateTimeFormatter BSD =
             DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH)
                     .withZone(ZoneOffset.UTC);
@@ -112,6 +115,9 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
             double eventsPerSecond,
             int attackCount,
             DepartmentDirectory directory) {
+        if (attackCount < 0 || attackCount > MAX_ATTACKS) {
+            throw new IllegalArgumentException("attacks: 0 to " + MAX_ATTACKS);
+        }
         this.rnd = new Random(seed ^ 0x5DEECE66DL);
         this.background =
                 new TrafficMix(
@@ -129,7 +135,10 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
         for (int i = 0; i < attackCount; i++) {
             Family f = families[i % families.length];
             Department d = departments.get((i * 3 + 1) % departments.size());
-            String ip = (i % 2 == 0 ? "203.0.113." : "198.51.100.") + (150 + i / 2);
+            // The simulator's attacker addresses, which the demo's indicator feed knows
+            // (config/intel/demo-feed.csv): the first is a listed scanner, the odd ones fall in a
+            // listed range, so the IOC rule has hits on the planted attacks too.
+            String ip = (i % 2 == 0 ? "203.0.113." : "198.51.100.") + (20 + i * 7);
             long at = start + 5_000 + span * i / Math.max(1, attackCount);
             int before = planted.size();
             long end = attack(f, d, ip, at);
