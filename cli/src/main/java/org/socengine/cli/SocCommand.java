@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             RulesCommand.class,
             AlertsCommand.class,
             IncidentsCommand.class,
+            ConsoleCommand.class,
             RunCommand.class,
             SavepointCommand.class,
             StopCommand.class,

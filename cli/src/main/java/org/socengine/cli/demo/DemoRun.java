@@ -65,6 +65,8 @@ public final class DemoRun {
     /** The escalation job and its webhook receiver (DemoEscalation); null until started. */
     private volatile DemoEscalation escalation;
 
+    private DemoConsole console;
+
     public DemoRun(
             Path workDir,
             Path rulesDir,
@@ -152,6 +154,16 @@ public final class DemoRun {
             err.printf(
                     "soc demo: metrics (Prometheus) at http://127.0.0.1:%d/metrics%n",
                     metrics.getAddress().getPort());
+            console =
+                    DemoConsole.start(
+                            es,
+                            kafka,
+                            rulesDir,
+                            java.net.URI.create(
+                                    "http://127.0.0.1:"
+                                            + metrics.getAddress().getPort()
+                                            + "/metrics"),
+                            err);
             err.printf(
                     "soc demo: detection job running; simulating %s of traffic from %d departments at %.0f lines/s with %d attacks%n",
                     format(duration), departments.all().size(), rate, plan.attacks().size());
@@ -221,6 +233,9 @@ public final class DemoRun {
                 escalation.cancel();
             }
             summary(plan);
+            if (console != null) {
+                console.close();
+            }
             if (escalation != null) {
                 escalation.close();
             }
@@ -307,6 +322,10 @@ public final class DemoRun {
                 elasticsearchUrl, AlertIndices.ALIAS, AlertIndices.ALIAS, SocTopics.ALERTS);
         err.println(
                 "                          (the demo's services stop with it; point ./soc at your own cluster to keep alerts)");
+        if (console != null) {
+            err.printf(
+                    "  console:                %s (it stops with the demo)%n", console.describe());
+        }
         err.printf("  data:                   %s (removed at the next start)%n", workDir);
         err.flush();
     }
