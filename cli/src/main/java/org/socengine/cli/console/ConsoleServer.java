@@ -237,8 +237,7 @@ public final class ConsoleServer implements AutoCloseable {
                         Sessions.COOKIE
                                 + "="
                                 + s.id()
-                                + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
-                                + sessions.idleTimeout().toSeconds()
+                                + "; Path=/; HttpOnly; SameSite=Strict"
                                 + (secureCookie ? "; Secure" : ""));
         redirect(r.ex(), "/alerts");
     }
@@ -272,7 +271,7 @@ public final class ConsoleServer implements AutoCloseable {
                 redirect(r.ex(), "/login");
             } else if (p.equals("/language")) {
                 String lang = r.params().get("lang");
-                if (Messages.LANGUAGES.contains(lang)) {
+                if (lang != null && Messages.LANGUAGES.contains(lang)) {
                     s.user = u.withLanguage(lang);
                 }
                 redirect(r.ex(), "/alerts");

@@ -70,7 +70,7 @@ final class Pages {
     }
 
     static String loginPage(String lang, String message) {
-        String l = Messages.LANGUAGES.contains(lang) ? lang : Messages.VI;
+        String l = Messages.EN.equals(lang) ? Messages.EN : Messages.VI;
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html><html lang=\"")
                 .append(l)

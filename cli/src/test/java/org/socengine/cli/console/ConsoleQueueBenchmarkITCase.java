@@ -32,9 +32,8 @@ import org.socengine.model.AlertIds;
 import org.socengine.model.Json;
 
 /**
- * The benchmark of docs/benchmarks.md, "Console": the queue page and its API over 100,000 alerts
- * on the real node. It measures and prints; it asserts no time. Runs only with
- * SOC_CONSOLE_BENCH=1:
+ * The benchmark of docs/benchmarks.md, "Console": the queue page and its API over 100,000 alerts on
+ * the real node. It measures and prints; it asserts no time. Runs only with SOC_CONSOLE_BENCH=1:
  *
  * <pre>
  * SOC_CONSOLE_BENCH=1 mvn -B -pl cli -am verify -Dit.test=ConsoleQueueBenchmarkITCase -Dtest=NONE \
@@ -45,12 +44,14 @@ class ConsoleQueueBenchmarkITCase {
 
     @RegisterExtension static final LocalServicesExtension SERVICES = new LocalServicesExtension();
 
-    private static final int ALERTS = Integer.parseInt(System.getenv().getOrDefault("SOC_CONSOLE_BENCH_ALERTS", "100000"));
+    private static final int ALERTS =
+            Integer.parseInt(System.getenv().getOrDefault("SOC_CONSOLE_BENCH_ALERTS", "100000"));
     private static final String PASSWORD = "correct horse battery";
 
     @Test
     void queueAndApiAtOneHundredThousandAlerts() throws Exception {
-        Assumptions.assumeTrue("1".equals(System.getenv("SOC_CONSOLE_BENCH")), "SOC_CONSOLE_BENCH=1 runs it");
+        Assumptions.assumeTrue(
+                "1".equals(System.getenv("SOC_CONSOLE_BENCH")), "SOC_CONSOLE_BENCH=1 runs it");
         ElasticsearchSettings es = ElasticsearchSettings.of(SERVICES.elasticsearchUrl());
         String run = Long.toString(System.currentTimeMillis(), 36);
         List<String> departments = new ArrayList<>();
@@ -86,7 +87,12 @@ class ConsoleQueueBenchmarkITCase {
                 Alert a =
                         TestAlerts.alert(
                                 dept,
-                                "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256),
+                                "10."
+                                        + random.nextInt(256)
+                                        + "."
+                                        + random.nextInt(256)
+                                        + "."
+                                        + random.nextInt(256),
                                 t);
                 int r = random.nextInt(10);
                 a.ruleId = "bench-rule-" + r;
@@ -106,34 +112,87 @@ class ConsoleQueueBenchmarkITCase {
         ConsoleUsers users =
                 ConsoleUsers.of(
                         List.of(
-                                new ConsoleUser("lan", ConsoleUser.Role.ANALYST, null, "en", ConsoleUser.DEFAULT_ZONE, hash),
-                                new ConsoleUser("minh", ConsoleUser.Role.LIAISON, departments.get(3), "en", ConsoleUser.DEFAULT_ZONE, hash)));
+                                new ConsoleUser(
+                                        "lan",
+                                        ConsoleUser.Role.ANALYST,
+                                        null,
+                                        "en",
+                                        ConsoleUser.DEFAULT_ZONE,
+                                        hash),
+                                new ConsoleUser(
+                                        "minh",
+                                        ConsoleUser.Role.LIAISON,
+                                        departments.get(3),
+                                        "en",
+                                        ConsoleUser.DEFAULT_ZONE,
+                                        hash)));
         Map<String, String> results = new LinkedHashMap<>();
-        try (Console console = Console.start(Console.Settings.of(users, es, null, Path.of("..", "rules", "detections")))) {
-            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        try (Console console =
+                Console.start(
+                        Console.Settings.of(
+                                users, es, null, Path.of("..", "rules", "detections")))) {
+            HttpClient http =
+                    HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
             String analyst = login(http, console, "lan");
             String liaison = login(http, console, "minh");
-            JsonNode first = Json.mapper().readTree(get(http, console, analyst, "/api/alerts?range=all").body());
+            JsonNode first =
+                    Json.mapper()
+                            .readTree(get(http, console, analyst, "/api/alerts?range=all").body());
             long total = first.path("total").asLong();
             // A cursor 100 pages (5,000 alerts) deep, reached by following the API's cursors.
             String cursor = first.path("next").asText();
             for (int i = 1; i < 100; i++) {
-                cursor = Json.mapper().readTree(get(http, console, analyst, "/api/alerts?range=all&after=" + cursor).body()).path("next").asText();
+                cursor =
+                        Json.mapper()
+                                .readTree(
+                                        get(
+                                                        http,
+                                                        console,
+                                                        analyst,
+                                                        "/api/alerts?range=all&after=" + cursor)
+                                                .body())
+                                .path("next")
+                                .asText();
             }
             Map<String, String[]> cases = new LinkedHashMap<>();
-            cases.put("queue page 1 (HTML, all departments, 50 rows)", new String[] {analyst, "/alerts?range=all"});
-            cases.put("queue page 101 (HTML, search_after 5,000 deep)", new String[] {analyst, "/alerts?range=all&after=" + cursor});
-            cases.put("queue filtered: department + severity + status (HTML)", new String[] {analyst, "/alerts?range=all&status=open&severity=high&department=" + departments.get(5)});
-            cases.put("queue free text on the entity (HTML)", new String[] {analyst, "/alerts?range=all&q=10.1.2"});
-            cases.put("queue, liaison (HTML, one department)", new String[] {liaison, "/alerts?range=all"});
-            cases.put("API page 1 (JSON, 50 alerts)", new String[] {analyst, "/api/alerts?range=all"});
-            cases.put("API page 101 (JSON, search_after)", new String[] {analyst, "/api/alerts?range=all&after=" + cursor});
-            cases.put("API, 500 alerts a page (JSON)", new String[] {analyst, "/api/alerts?range=all&size=500"});
-            cases.put("overview, 30 days (HTML, charts + matrix)", new String[] {analyst, "/overview?range=30d"});
+            cases.put(
+                    "queue page 1 (HTML, all departments, 50 rows)",
+                    new String[] {analyst, "/alerts?range=all"});
+            cases.put(
+                    "queue page 101 (HTML, search_after 5,000 deep)",
+                    new String[] {analyst, "/alerts?range=all&after=" + cursor});
+            cases.put(
+                    "queue filtered: department + severity + status (HTML)",
+                    new String[] {
+                        analyst,
+                        "/alerts?range=all&status=open&severity=high&department="
+                                + departments.get(5)
+                    });
+            cases.put(
+                    "queue free text on the entity (HTML)",
+                    new String[] {analyst, "/alerts?range=all&q=10.1.2"});
+            cases.put(
+                    "queue, liaison (HTML, one department)",
+                    new String[] {liaison, "/alerts?range=all"});
+            cases.put(
+                    "API page 1 (JSON, 50 alerts)",
+                    new String[] {analyst, "/api/alerts?range=all"});
+            cases.put(
+                    "API page 101 (JSON, search_after)",
+                    new String[] {analyst, "/api/alerts?range=all&after=" + cursor});
+            cases.put(
+                    "API, 500 alerts a page (JSON)",
+                    new String[] {analyst, "/api/alerts?range=all&size=500"});
+            cases.put(
+                    "overview, 30 days (HTML, charts + matrix)",
+                    new String[] {analyst, "/overview?range=30d"});
             cases.put("rule health (HTML)", new String[] {analyst, "/rules"});
             StringBuilder table = new StringBuilder();
-            table.append(String.format("alerts in the index: %d (indexed in %.1f s)%n", total, indexSeconds));
-            table.append("| request | median ms | p95 ms | max ms | bytes |\n| --- | --- | --- | --- | --- |\n");
+            table.append(
+                    String.format(
+                            "alerts in the index: %d (indexed in %.1f s)%n", total, indexSeconds));
+            table.append(
+                    "| request | median ms | p95 ms | max ms | bytes |\n| --- | --- | --- | --- | --- |\n");
             for (var e : cases.entrySet()) {
                 String cookie = e.getValue()[0];
                 String path = e.getValue()[1];
@@ -150,9 +209,15 @@ class ConsoleQueueBenchmarkITCase {
                     }
                 }
                 Collections.sort(times);
-                table.append(String.format(java.util.Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %d |%n",
-                        e.getKey(), times.get(times.size() / 2), times.get((int) Math.ceil(times.size() * 0.95) - 1),
-                        times.get(times.size() - 1), bytes));
+                table.append(
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "| %s | %.1f | %.1f | %.1f | %d |%n",
+                                e.getKey(),
+                                times.get(times.size() / 2),
+                                times.get((int) Math.ceil(times.size() * 0.95) - 1),
+                                times.get(times.size() - 1),
+                                bytes));
             }
             System.out.println(table);
             Files.createDirectories(Path.of("target"));
@@ -167,7 +232,12 @@ class ConsoleQueueBenchmarkITCase {
                 http.send(
                         HttpRequest.newBuilder(console.url().resolve("/login"))
                                 .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(HttpRequest.BodyPublishers.ofString("user=" + user + "&password=" + PASSWORD.replace(" ", "+")))
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "user="
+                                                        + user
+                                                        + "&password="
+                                                        + PASSWORD.replace(" ", "+")))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(303);
@@ -175,7 +245,8 @@ class ConsoleQueueBenchmarkITCase {
         return set.substring(0, set.indexOf(';'));
     }
 
-    private static HttpResponse<String> get(HttpClient http, Console console, String cookie, String path) throws Exception {
+    private static HttpResponse<String> get(
+            HttpClient http, Console console, String cookie, String path) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create(console.url().resolve(path).toString()))
                         .header("Cookie", cookie)

@@ -200,6 +200,8 @@ class ConsoleSecurityTest {
         assertThat(Messages.get("vi", "nav.alerts")).isEqualTo("Cảnh báo");
         assertThat(Messages.get("en", "nav.alerts")).isEqualTo("Alerts");
         assertThat(Messages.get("fr", "no.such.key")).isEqualTo("no.such.key");
+        assertThat(Pages.loginPage(null, null)).contains("id=\"user\"", "lang=\"vi\"");
+        assertThat(Pages.loginPage("en", "<b>")).contains("lang=\"en\"", "&lt;b&gt;");
     }
 
     @Test
