@@ -537,7 +537,9 @@ public final class ConsoleServer implements AutoCloseable {
                         + " frame-ancestors 'none'; base-uri 'none'");
         h.set("X-Content-Type-Options", "nosniff");
         h.set("X-Frame-Options", "DENY");
-        h.set("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the
+        // console's own form posts, which the origin check must refuse.
+        h.set("Referrer-Policy", "same-origin");
         h.set("Cache-Control", "no-store");
     }
 

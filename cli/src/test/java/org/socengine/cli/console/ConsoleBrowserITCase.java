@@ -475,14 +475,14 @@ class ConsoleBrowserITCase {
         for (int i = 1; i <= 4; i++) {
             login(browser, "lockme", "wrong password " + i);
             assertThat(browser.findElement(By.id("login-error")).getText())
-                    .contains("Wrong user or password");
+                    .contains("Sai tên đăng nhập hoặc mật khẩu");
         }
         login(browser, "lockme", "wrong password 5");
-        assertThat(browser.findElement(By.id("login-error")).getText()).contains("locked");
+        assertThat(browser.findElement(By.id("login-error")).getText()).contains("khóa");
         login(browser, "lockme", PASSWORD);
         assertThat(browser.findElement(By.id("login-error")).getText())
                 .as("the right password is refused while locked")
-                .contains("locked");
+                .contains("khóa");
         shot(browser, "07-login-locked");
         clock.advance(Duration.ofMinutes(16));
         login(browser, "lockme", PASSWORD);
