@@ -214,6 +214,8 @@ class ConsoleBrowserITCase {
                 new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build();
         WebDriver d = new ChromeDriver(service, o);
         d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        // Elements of the page a submit leads to are looked for until it is there (10 s at most).
+        d.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
         d.manage().window().setSize(new Dimension(1400, 1000));
         return d;
     }
@@ -258,6 +260,17 @@ class ConsoleBrowserITCase {
         d.manage().window().setSize(new Dimension(1400, 1000));
     }
 
+    /** A click on a submit button returns before the next page is there: wait for its URL. */
+    private static void awaitUrl(WebDriver d, String part) {
+        long end = System.currentTimeMillis() + 10_000;
+        while (!d.getCurrentUrl().contains(part)) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("no page with " + part + " in its URL: " + d.getCurrentUrl());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private static void choose(WebDriver d, String select, String value) {
         for (WebElement o : d.findElement(By.id(select)).findElements(By.tagName("option"))) {
             if (value.equals(o.getAttribute("value"))) {
@@ -293,6 +306,7 @@ class ConsoleBrowserITCase {
         choose(browser, "f-severity", "high");
         choose(browser, "f-range", "24h");
         browser.findElement(By.id("apply")).click();
+        awaitUrl(browser, "severity=high");
         List<String> ids = rowIds(browser);
         assertThat(ids).contains(bruteForceId).doesNotContain(otherDeptId);
         shot(browser, "01-queue");
