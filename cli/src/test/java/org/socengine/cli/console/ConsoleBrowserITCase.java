@@ -265,7 +265,8 @@ class ConsoleBrowserITCase {
         long end = System.currentTimeMillis() + 10_000;
         while (!d.getCurrentUrl().contains(part)) {
             if (System.currentTimeMillis() > end) {
-                throw new AssertionError("no page with " + part + " in its URL: " + d.getCurrentUrl());
+                throw new AssertionError(
+                        "no page with " + part + " in its URL: " + d.getCurrentUrl());
             }
             Thread.onSpinWait();
         }
