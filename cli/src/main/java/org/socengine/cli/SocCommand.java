@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             IntelCommand.class,
             AlertsCommand.class,
             IncidentsCommand.class,
+            ConsoleCommand.class,
             RunCommand.class,
             SavepointCommand.class,
             StopCommand.class,

@@ -68,6 +68,8 @@ public final class DemoRun {
     /** The escalation job and its webhook receiver (DemoEscalation); null until started. */
     private volatile DemoEscalation escalation;
 
+    private DemoConsole console;
+
     public DemoRun(
             Path workDir,
             Path rulesDir,
@@ -159,6 +161,16 @@ public final class DemoRun {
             err.printf(
                     "soc demo: metrics (Prometheus) at http://127.0.0.1:%d/metrics%n",
                     metrics.getAddress().getPort());
+            console =
+                    DemoConsole.start(
+                            es,
+                            kafka,
+                            rulesDir,
+                            java.net.URI.create(
+                                    "http://127.0.0.1:"
+                                            + metrics.getAddress().getPort()
+                                            + "/metrics"),
+                            err);
             err.printf(
                     "soc demo: detection job running; simulating %s of traffic (%d sources) from %d departments at %.0f lines/s with %d attacks of %d families%n",
                     format(duration),
@@ -231,6 +243,9 @@ public final class DemoRun {
                 escalation.cancel();
             }
             summary(plan);
+            if (console != null) {
+                console.close();
+            }
             if (escalation != null) {
                 escalation.close();
             }
@@ -359,6 +374,10 @@ public final class DemoRun {
                 elasticsearchUrl, AlertIndices.ALIAS, AlertIndices.ALIAS, SocTopics.ALERTS);
         err.println(
                 "                          (the demo's services stop with it; point ./soc at your own cluster to keep alerts)");
+        if (console != null) {
+            err.printf(
+                    "  console:                %s (it stops with the demo)%n", console.describe());
+        }
         err.printf("  data:                   %s (removed at the next start)%n", workDir);
         err.flush();
     }

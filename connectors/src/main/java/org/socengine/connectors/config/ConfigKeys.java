@@ -264,6 +264,21 @@ public final class ConfigKeys {
                 "",
                 "key store: the acknowledgement endpoint speaks TLS");
         key("escalation.ack_keystore.password", SECRET, "", "password of that key store");
+        // ./soc console
+        key("console.users_file", FILE, "", "users file of the web console (./soc console user)");
+        key("console.bind", TEXT, "127.0.0.1", "address the web console listens on");
+        key("console.port", PORT, "8088", "port of the web console");
+        key(
+                "console.metrics_url",
+                URL,
+                "",
+                "the detection job's Prometheus endpoint, for the console's log-source health");
+        key("console.session_idle", DURATION, "30m", "a console session ends after this long idle");
+        key(
+                "console.secure_cookie",
+                BOOLEAN,
+                "false",
+                "mark the session cookie Secure (the console behind a TLS proxy)");
     }
 
     private ConfigKeys() {}
