@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.socengine.model.Json;
 
 /**
- * Public captures of real tools and real benign traffic (testdata/realdata, sources and licences
- * in its README) replayed through {@code ./soc detect}: the real decoders, the rule library and the
+ * Public captures of real tools and real benign traffic (testdata/realdata, sources and licences in
+ * its README) replayed through {@code ./soc detect}: the real decoders, the rule library and the
  * detection job in Flink local mode. Fixtures written here share their authors' assumptions; these
  * do not. Each dataset's measured numbers must equal its row in docs/detection-quality.md, so the
  * document cannot drift from what the library does; run with {@code -Dsoc.realdata.write=true} to
@@ -212,10 +212,7 @@ class RealDataDetectionTest {
         if (Boolean.getBoolean("soc.realdata.write")) {
             Files.writeString(
                     DOC,
-                    doc.substring(0, b + BEGIN.length())
-                            + "\n"
-                            + table
-                            + doc.substring(e),
+                    doc.substring(0, b + BEGIN.length()) + "\n" + table + doc.substring(e),
                     StandardCharsets.UTF_8);
             return;
         }
@@ -232,12 +229,7 @@ class RealDataDetectionTest {
             throws IOException {
         CommandRun r =
                 CommandRun.of(
-                        "detect",
-                        "--source",
-                        source,
-                        "--rules",
-                        RULES.toString(),
-                        file.toString());
+                        "detect", "--source", source, "--rules", RULES.toString(), file.toString());
         assertThat(r.code()).as(dataset + ": " + r.err()).isZero();
         Matcher s = Pattern.compile("replayed (\\d+) records").matcher(r.summary());
         assertThat(s.find()).as(r.summary()).isTrue();
@@ -246,6 +238,10 @@ class RealDataDetectionTest {
         Set<String> rules = new java.util.TreeSet<>();
         int others = 0;
         for (String line : r.outLines()) {
+            // Only alerts are JSON objects; Flink's local cluster may log to stdout.
+            if (!line.startsWith("{")) {
+                continue;
+            }
             JsonNode a = Json.mapper().readTree(line);
             rules.add(a.path("rule").path("name").asText());
             Set<String> entity = entity(a);
@@ -347,8 +343,8 @@ class RealDataDetectionTest {
     }
 
     /**
-     * The CTU capture's conn.log has seconds since the capture began, not epoch seconds: shifted
-     * by the log's own {@code #open} time, the intervals (all the rules read) stay as recorded.
+     * The CTU capture's conn.log has seconds since the capture began, not epoch seconds: shifted by
+     * the log's own {@code #open} time, the intervals (all the rules read) stay as recorded.
      */
     static Path rebased(Path conn) throws IOException {
         List<String> lines = Files.readAllLines(conn, StandardCharsets.UTF_8);
