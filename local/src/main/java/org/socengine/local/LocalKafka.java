@@ -304,11 +304,7 @@ public final class LocalKafka implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
                 "log.segment.bytes=67108864",
-                // Tests and benchmarks replay fixed dates weeks old: retention by time would delete
-                // their input at the broker's next check (every 5 minutes) and a job restored after
-                // it would find its offsets gone. The local broker's data lives as long as its run.
-                "log.retention.ms=-1",
-                "log.retention.check.interval.ms=300000",
+                "log.retention.hours=168",
                 "num.network.threads=2",
                 "num.io.threads=2",
                 "background.threads=2",
