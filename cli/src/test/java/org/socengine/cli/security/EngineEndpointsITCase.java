@@ -40,7 +40,10 @@ class EngineEndpointsITCase {
             throws Exception {
         assumeTrue(ListeningSockets.supported(), "needs Linux /proc to list sockets");
         CommandLine run = new CommandLine(new SocCommand()).getSubcommands().get("run");
-        String bind = run.getCommandSpec().findOption("--metrics-bind").defaultValue();
+        // No option default since metrics.bind became a configuration key: the run falls back to
+        // SocMetrics.DEFAULT_BIND when neither the option nor the file sets it.
+        assertThat(run.getCommandSpec().findOption("--metrics-bind").defaultValue()).isNull();
+        String bind = org.socengine.jobs.internal.SocMetrics.DEFAULT_BIND;
         assertThat(bind).isEqualTo("127.0.0.1");
 
         HttpServer metrics = SocMetrics.serve(bind, 0);
