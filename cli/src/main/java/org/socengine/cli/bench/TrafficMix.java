@@ -1,8 +1,6 @@
 package org.socengine.cli.bench;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -38,25 +36,6 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     static final int[] SHARE = {3, 2, 12, 12, 5, 8, 12, 10, 8};
 
     private static final int SHARES_TOTAL = java.util.Arrays.stream(SHARE).sum();
-
-    private static final DateTimeFormatter BSD_YEAR =
-            DateTimeFormatter.ofPattern("MMM dd yyyy HH:mm:ss", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter CLF =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss '+0000'", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter EVE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'+0000'", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter PMACCT =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter WINLOG =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter BIND =
-            DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss.SSS", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
 
     private static final String[] USERS = {
         "nguyenvana", "tranthib", "lethic", "phamvand", "hoangthie", "vuvanf", "dangthig", "admin"
@@ -265,7 +244,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     }
 
     private String asa(Department d, long t, boolean deny, String outside) {
-        String ts = BSD_YEAR.format(Instant.ofEpochMilli(t));
+        String ts = LogTimestamps.BSD_YEAR.format(Instant.ofEpochMilli(t));
         if (deny) {
             return "<164>"
                     + ts
@@ -303,7 +282,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     private String web(Department d, long t, String client, String path, int status) {
         return client
                 + " - - ["
-                + CLF.format(Instant.ofEpochMilli(t))
+                + LogTimestamps.CLF.format(Instant.ofEpochMilli(t))
                 + "] \"GET "
                 + path
                 + " HTTP/1.1\" "
@@ -318,7 +297,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     private String suricata(Department d, long t, String attacker, boolean alert) {
         String head =
                 "{\"timestamp\":\""
-                        + EVE.format(Instant.ofEpochMilli(t))
+                        + LogTimestamps.EVE.format(Instant.ofEpochMilli(t))
                         + "\",\"flow_id\":"
                         + rnd.nextInt(Integer.MAX_VALUE)
                         + ",\"src_ip\":\""
@@ -368,7 +347,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     }
 
     private String netflow(Department d, long t, String src, String dst, int dstPort) {
-        String start = PMACCT.format(Instant.ofEpochMilli(t));
+        String start = LogTimestamps.PMACCT.format(Instant.ofEpochMilli(t));
         return "{\"event_type\": \"purge\", \"ip_src\": \""
                 + src
                 + "\", \"ip_dst\": \""
@@ -390,7 +369,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
 
     private String winlog(Department d, long t, int id, String from) {
         return "{\"EventTime\":\""
-                + WINLOG.format(Instant.ofEpochMilli(t))
+                + LogTimestamps.WINLOG.format(Instant.ofEpochMilli(t))
                 + "\",\"Hostname\":\"PC-"
                 + d.id().toUpperCase(Locale.ROOT)
                 + "-"
@@ -412,7 +391,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
                 rnd.nextInt(50) == 0
                         ? Long.toString(rnd.nextLong() & Long.MAX_VALUE, 36) + ".xyz"
                         : pick(DOMAINS);
-        return BIND.format(Instant.ofEpochMilli(t))
+        return LogTimestamps.BIND.format(Instant.ofEpochMilli(t))
                 + " queries: info: client @0x7f1 "
                 + client
                 + "#"

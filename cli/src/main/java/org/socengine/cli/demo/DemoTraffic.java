@@ -1,8 +1,6 @@
 package org.socengine.cli.demo;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -12,6 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import org.socengine.cli.bench.LogTimestamps;
 import org.socengine.cli.bench.TrafficMix;
 import org.socengine.connectors.enrich.Department;
 import org.socengine.connectors.enrich.DepartmentDirectory;
@@ -57,25 +56,6 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
 
     /** Attacks a run can plant, each from an address of its own. */
     public static final int MAX_ATTACKS = 30;
-
-    private static final DateTimeFormatter BSD =
-            DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter BSD_YEAR =
-            DateTimeFormatter.ofPattern("MMM dd yyyy HH:mm:ss", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter CLF =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss '+0000'", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter EVE =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'+0000'", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter PMACCT =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter WINLOG =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ENGLISH)
-                    .withZone(ZoneOffset.UTC);
 
     private static final String[] DICTIONARY = {
         "root", "admin", "oracle", "test", "ubuntu", "postgres", "git", "guest", "support", "deploy"
@@ -389,7 +369,7 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
 
     private String sshd(long t, String host, String message) {
         return "<38>"
-                + BSD.format(Instant.ofEpochMilli(t))
+                + LogTimestamps.BSD.format(Instant.ofEpochMilli(t))
                 + " "
                 + host
                 + " sshd["
@@ -400,7 +380,7 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
 
     private String asaDeny(long t, String outside, String inside, int port) {
         return "<164>"
-                + BSD_YEAR.format(Instant.ofEpochMilli(t))
+                + LogTimestamps.BSD_YEAR.format(Instant.ofEpochMilli(t))
                 + ": %ASA-4-106023: Deny tcp src outside:"
                 + outside
                 + "/"
@@ -415,7 +395,7 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
     private String web(long t, String client, String path, int status) {
         return client
                 + " - - ["
-                + CLF.format(Instant.ofEpochMilli(t))
+                + LogTimestamps.CLF.format(Instant.ofEpochMilli(t))
                 + "] \"GET "
                 + path
                 + " HTTP/1.1\" "
@@ -428,7 +408,7 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
     private String suricataAlert(
             long t, String src, String dst, int sid, String signature, String category, int sev) {
         return "{\"timestamp\":\""
-                + EVE.format(Instant.ofEpochMilli(t))
+                + LogTimestamps.EVE.format(Instant.ofEpochMilli(t))
                 + "\",\"flow_id\":"
                 + rnd.nextInt(Integer.MAX_VALUE)
                 + ",\"src_ip\":\""
@@ -450,7 +430,7 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
     }
 
     private String netflow(long t, String src, String dst, int dstPort) {
-        String at = PMACCT.format(Instant.ofEpochMilli(t));
+        String at = LogTimestamps.PMACCT.format(Instant.ofEpochMilli(t));
         return "{\"event_type\": \"purge\", \"ip_src\": \""
                 + src
                 + "\", \"ip_dst\": \""
@@ -469,7 +449,7 @@ public final class DemoTraffic implements Iterator<TrafficMix.Line> {
 
     private String winlog(long t, Department d, String user, String from) {
         return "{\"EventTime\":\""
-                + WINLOG.format(Instant.ofEpochMilli(t))
+                + LogTimestamps.WINLOG.format(Instant.ofEpochMilli(t))
                 + "\",\"Hostname\":\"DC-"
                 + d.id().toUpperCase(Locale.ROOT)
                 + "-01\",\"EventID\":4625,\"Channel\":\"Security\",\"TargetUserName\":\""

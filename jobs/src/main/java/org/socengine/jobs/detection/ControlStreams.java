@@ -1,11 +1,6 @@
 package org.socengine.jobs.detection;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -22,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
+import org.socengine.jobs.internal.ControlWatermarks;
 import org.socengine.model.SocTopics;
 
 /**
@@ -57,7 +53,7 @@ public final class ControlStreams {
                         .setDeserializer(new RuleRecordDeserializer())
                         .build();
         SingleOutputStreamOperator<Control> compiled =
-                env.fromSource(rules, endOfTime(), SocTopics.RULES)
+                env.fromSource(rules, ControlWatermarks.endOfTime(), SocTopics.RULES)
                         .uid("rules-source")
                         .setParallelism(1)
                         .keyBy(r -> r.ruleId)
@@ -84,7 +80,7 @@ public final class ControlStreams {
                                         OffsetsInitializer.committedOffsets(
                                                 org.apache.kafka.clients.consumer
                                                         .OffsetResetStrategy.LATEST)),
-                                endOfTime(),
+                                ControlWatermarks.endOfTime(),
                                 SocTopics.ALERT_STATUS)
                         .uid("alert-status-source")
                         .setParallelism(1)
@@ -110,22 +106,6 @@ public final class ControlStreams {
                 .setRecordSerializer(schema)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
-    }
-
-    /** A watermark strategy that declares the stream irrelevant to event time. */
-    static <T> WatermarkStrategy<T> endOfTime() {
-        return WatermarkStrategy.<T>forGenerator(
-                        ctx ->
-                                new WatermarkGenerator<T>() {
-                                    @Override
-                                    public void onEvent(T event, long ts, WatermarkOutput out) {}
-
-                                    @Override
-                                    public void onPeriodicEmit(WatermarkOutput out) {
-                                        out.emitWatermark(new Watermark(Long.MAX_VALUE));
-                                    }
-                                })
-                .withIdleness(Duration.ofSeconds(1));
     }
 
     static final class RuleRecordDeserializer

@@ -1,12 +1,7 @@
 package org.socengine.jobs.intel;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -20,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.socengine.connectors.intel.Indicator;
 import org.socengine.connectors.intel.IntelTopic;
 import org.socengine.connectors.kafka.KafkaSettings;
+import org.socengine.jobs.internal.ControlWatermarks;
 import org.socengine.model.SocTopics;
 
 /**
@@ -56,27 +52,11 @@ public final class IntelStreams {
                         .setDeserializer(new UpdateDeserializer())
                         .setProperty("partition.discovery.interval.ms", "30000")
                         .build();
-        return env.fromSource(source, endOfTime(), SocTopics.INTEL)
+        return env.fromSource(source, ControlWatermarks.endOfTime(), SocTopics.INTEL)
                 .uid("intel-source")
                 .setParallelism(1)
                 // An indicator goes out at once, not after a buffer timeout behind it.
                 .setBufferTimeout(0);
-    }
-
-    /** A watermark strategy that declares the stream irrelevant to event time. */
-    static <T> WatermarkStrategy<T> endOfTime() {
-        return WatermarkStrategy.<T>forGenerator(
-                        ctx ->
-                                new WatermarkGenerator<T>() {
-                                    @Override
-                                    public void onEvent(T event, long ts, WatermarkOutput out) {}
-
-                                    @Override
-                                    public void onPeriodicEmit(WatermarkOutput out) {
-                                        out.emitWatermark(new Watermark(Long.MAX_VALUE));
-                                    }
-                                })
-                .withIdleness(Duration.ofSeconds(1));
     }
 
     /** Records that are not indicators are logged and left out; they cannot stop the job. */
