@@ -158,10 +158,6 @@ class RealDataDetectionTest {
     }
 
     @Test
-    @Disabled(
-            "known miss, docs/detection-quality.md: the three Windows samples raise nothing through"
-                    + " detect although fixtures cut from them alert; the test's conversion of the"
-                    + " event_data JSONL to Winlogbeat's shape is the first suspect")
     void windowsSprayAndBruteForceAreAlertedByTheBruteForceRules() {
         for (String d :
                 List.of(

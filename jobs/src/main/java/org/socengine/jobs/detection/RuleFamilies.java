@@ -44,26 +44,37 @@ public final class RuleFamilies implements Serializable {
             implements Serializable {
 
         /**
-         * The key of an event in this family, or null when the event lacks a key field. An event
-         * without a department is in the group of events without one: it is still evaluated.
+         * The key of an event in this family, or null when the event has none of the key fields
+         * (apart from the department): it cannot be in any of the rules' groups. An event with some
+         * of them is sent: a rule that groups by the best entity an event has ({@code group by
+         * coalesce(source.ip, source.domain)}, {@code group_by: [source.ip, source.domain]}) sees
+         * events that carry only one, as the fixture runner does. An event without a department is
+         * in the group of events without one: it is still evaluated.
          */
         public String keyOf(SecurityEvent e) {
             if (keyFields.isEmpty()) {
                 return "";
             }
             StringBuilder sb = new StringBuilder();
+            boolean entityField = false;
+            boolean any = false;
             for (String f : keyFields) {
+                boolean department = f.equals(RuleDefinition.DEPARTMENT_FIELD);
+                entityField |= !department;
                 Object v = e.get(f);
                 if (v == null) {
-                    if (!f.equals(RuleDefinition.DEPARTMENT_FIELD)) {
-                        return null;
-                    }
-                    v = "";
+                    // Absent is not the empty string: the two are different groups.
+                    v = department ? "" : "\u0000";
+                } else {
+                    any |= !department;
                 }
                 if (sb.length() > 0) {
                     sb.append('\u0001');
                 }
                 sb.append(v);
+            }
+            if (entityField && !any) {
+                return null;
             }
             return sb.toString();
         }

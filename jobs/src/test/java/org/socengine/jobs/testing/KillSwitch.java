@@ -12,12 +12,20 @@ import org.apache.flink.api.common.state.CheckpointListener;
  * Kills the job it sits in: throws at given record counts (counted over all subtasks and restarts,
  * each position once), so that Flink restarts the job from its last checkpoint. Also paces records
  * a little, so checkpoints complete between the kills of a short test stream.
+ *
+ * <p>A kill waits for a checkpoint of the current attempt, so that every restart is a restore. A
+ * restore can take seconds (the detector replays its horizon), while the source keeps reading: so
+ * while a kill is due and the attempt has not checkpointed yet, records are paced much slower
+ * ({@link #DUE_PAUSE_NANOS}), and the stream cannot run out before the kill's checkpoint comes,
+ * however slow the machine.
  */
 public final class KillSwitch<T> implements MapFunction<T, T>, CheckpointListener {
 
     private static final Map<String, AtomicLong> SEEN = new ConcurrentHashMap<>();
     private static final Map<String, Set<Long>> PENDING = new ConcurrentHashMap<>();
     private static final Map<String, AtomicLong> KILLS = new ConcurrentHashMap<>();
+
+    static final long DUE_PAUSE_NANOS = 50_000_000L;
 
     private final String id;
     private final long pauseNanos;
@@ -42,10 +50,12 @@ public final class KillSwitch<T> implements MapFunction<T, T>, CheckpointListene
     @Override
     public T map(T value) {
         long n = SEEN.get(id).incrementAndGet();
-        if (pauseNanos > 0) {
+        Set<Long> pending = PENDING.get(id);
+        if (!checkpointed && due(pending, n)) {
+            LockSupport.parkNanos(Math.max(pauseNanos, DUE_PAUSE_NANOS));
+        } else if (pauseNanos > 0) {
             LockSupport.parkNanos(pauseNanos);
         }
-        Set<Long> pending = PENDING.get(id);
         if (checkpointed) {
             for (Long position : pending) {
                 if (position <= n && pending.remove(position)) {
@@ -60,6 +70,15 @@ public final class KillSwitch<T> implements MapFunction<T, T>, CheckpointListene
             }
         }
         return value;
+    }
+
+    private static boolean due(Set<Long> pending, long n) {
+        for (Long position : pending) {
+            if (position <= n) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

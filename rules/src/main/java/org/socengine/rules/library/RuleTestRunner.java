@@ -54,6 +54,7 @@ public final class RuleTestRunner {
     private static final AtomicLong RUNTIMES = new AtomicLong();
 
     private final BiFunction<String, List<String>, List<SecurityEvent>> decoder;
+    private final BiFunction<CompiledRule, List<SecurityEvent>, List<Alert>> replay;
 
     /** A runner for NDJSON fixtures only: tests with {@code source:} fail with a clear message. */
     public RuleTestRunner() {
@@ -65,7 +66,20 @@ public final class RuleTestRunner {
      *     source}; the rules module has no decoders of its own (they live in connectors)
      */
     public RuleTestRunner(BiFunction<String, List<String>, List<SecurityEvent>> decoder) {
+        this(decoder, RuleTestRunner::replay);
+    }
+
+    /**
+     * @param replay runs a rule over a test's events and returns its alerts, one per alert (the
+     *     latest version of each): {@link #replay} on one engine, or the detection job's own path
+     *     (routing, operator, watermarks), so that the fixtures also hold where the rules really
+     *     run
+     */
+    public RuleTestRunner(
+            BiFunction<String, List<String>, List<SecurityEvent>> decoder,
+            BiFunction<CompiledRule, List<SecurityEvent>, List<Alert>> replay) {
         this.decoder = decoder;
+        this.replay = replay;
     }
 
     public List<TestResult> runAll(Collection<CompiledRule> rules) {
@@ -94,7 +108,7 @@ public final class RuleTestRunner {
         }
         List<Alert> alerts;
         try {
-            alerts = replay(rule, events);
+            alerts = replay.apply(rule, events);
         } catch (RuntimeException e) {
             return new TestResult(def, test, false, 0, List.of(), "the engine failed: " + e);
         }
