@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.jobs.internal.ControlWatermarks;
+import org.socengine.jobs.internal.EmptyStreams;
 import org.socengine.model.SocTopics;
 
 /**
@@ -32,13 +33,7 @@ public final class ControlStreams {
 
     /** No control messages: rules stay as the job started with them (bounded replays, tests). */
     public static DataStream<Control> none(StreamExecutionEnvironment env) {
-        return env.fromSequence(0, 0)
-                .filter(i -> false)
-                .map(i -> new Control())
-                .returns(TypeInformation.of(Control.class))
-                .name("no control messages")
-                .uid("control-none")
-                .setParallelism(1);
+        return EmptyStreams.of(env, Control.class, "no control messages", "control-none");
     }
 
     public static DataStream<Control> fromKafka(

@@ -16,6 +16,7 @@ import org.socengine.connectors.intel.Indicator;
 import org.socengine.connectors.intel.IntelTopic;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.jobs.internal.ControlWatermarks;
+import org.socengine.jobs.internal.EmptyStreams;
 import org.socengine.model.SocTopics;
 
 /**
@@ -31,13 +32,7 @@ public final class IntelStreams {
 
     /** No indicator updates (bounded replays, tests): the job keeps what it started with. */
     public static DataStream<IntelUpdate> none(StreamExecutionEnvironment env) {
-        return env.fromSequence(0, 0)
-                .filter(i -> false)
-                .map(i -> new IntelUpdate())
-                .returns(TypeInformation.of(IntelUpdate.class))
-                .name("no indicator updates")
-                .uid("intel-none")
-                .setParallelism(1);
+        return EmptyStreams.of(env, IntelUpdate.class, "no indicator updates", "intel-none");
     }
 
     public static DataStream<IntelUpdate> fromKafka(
