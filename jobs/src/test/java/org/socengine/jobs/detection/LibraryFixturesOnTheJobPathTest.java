@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -34,16 +35,7 @@ class LibraryFixturesOnTheJobPathTest {
         RuleRouter router = new RuleRouter(RuleFamilies.of(List.of(rule)));
         router.open();
         List<Routed> routed = new ArrayList<>();
-        Collector<Routed> out =
-                new Collector<>() {
-                    @Override
-                    public void collect(Routed r) {
-                        routed.add(r);
-                    }
-
-                    @Override
-                    public void close() {}
-                };
+        Collector<Routed> out = new ListCollector<>(routed);
         try (OneInputStreamOperatorTestHarness<Routed, Alert> h =
                 new OneInputStreamOperatorTestHarness<>(
                         new EsperDetectionOperator(List.of(rule), 0, RuleLimits.DEFAULTS, 0))) {
