@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.socengine.jobs.detection.RoutedFixtures;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.model.Json;
 import org.socengine.rules.RuleProblem;
@@ -115,7 +116,7 @@ public final class RulesCommand implements Runnable {
             RuleRepository.Loaded loaded = RuleRepository.load(d);
             loaded.problems().forEach(p -> System.err.println(p));
             List<RuleTestRunner.TestResult> results =
-                    new RuleTestRunner(RuleSets.fixtureDecoder()).runAll(loaded.compiled());
+                    RoutedFixtures.runner().runAll(loaded.compiled());
             int passed = 0;
             for (RuleTestRunner.TestResult r : results) {
                 if (r.passed()) {

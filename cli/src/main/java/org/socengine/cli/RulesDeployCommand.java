@@ -23,7 +23,7 @@ import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.kafka.KafkaAcls;
 import org.socengine.connectors.kafka.KafkaConnections;
 import org.socengine.connectors.kafka.KafkaSettings;
-import org.socengine.jobs.internal.RuleSets;
+import org.socengine.jobs.detection.RoutedFixtures;
 import org.socengine.model.Json;
 import org.socengine.model.SocTopics;
 import org.socengine.rules.RuleProblem;
@@ -97,8 +97,7 @@ final class RulesDeployCommand implements Callable<Integer> {
             throw new CliFailure("not deployed: " + problems.size() + " lint problem(s)");
         }
         RuleRepository.Loaded loaded = RuleRepository.load(d);
-        List<RuleTestRunner.TestResult> results =
-                new RuleTestRunner(RuleSets.fixtureDecoder()).runAll(loaded.compiled());
+        List<RuleTestRunner.TestResult> results = RoutedFixtures.runner().runAll(loaded.compiled());
         long failed = results.stream().filter(r -> !r.passed()).count();
         if (failed > 0) {
             results.stream().filter(r -> !r.passed()).forEach(r -> System.err.println(r));
