@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,9 +69,15 @@ class ComposeFileTest {
                         + " checked as YAML only (apt-get install docker-compose)");
         List<String> cmd = new ArrayList<>(compose.get());
         cmd.addAll(List.of("-f", COMPOSE.toString(), "config", "-q"));
-        // The secrets' files are the operator's to create (docker/secrets/README.md).
+        runCompose(cmd);
+    }
+
+    /**
+     * Runs a {@code config} command of Docker Compose on the file and returns its output, with the
+     * secrets' files (the operator's to create, docker/secrets/README.md) there for the run.
+     */
+    private static String runCompose(List<String> cmd) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(DOCKER.toFile());
-        pb.redirectErrorStream(true);
         Path[] made = {
             DOCKER.resolve("secrets/webhook_secret"),
             DOCKER.resolve("secrets/grafana_admin_password")
@@ -84,13 +91,26 @@ class ComposeFileTest {
         }
         try {
             Process p = pb.start();
+            // stderr apart: Compose warns there (an unset variable), stdout is the file.
+            var err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as(String.join(" ", cmd) + ":\n" + out).isZero();
+            assertThat(p.exitValue())
+                    .as(String.join(" ", cmd) + ":\n" + out + err.get(10, TimeUnit.SECONDS))
+                    .isZero();
+            return out;
         } finally {
             for (Path c : created) {
                 Files.deleteIfExists(c);
             }
+        }
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 
@@ -192,22 +212,142 @@ class ComposeFileTest {
                         "../dashboards/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
     }
 
+    /** The Flink processes of the stack, each of which runs both metric reporters. */
+    private static final List<String> FLINK_PROCESSES = List.of("jobmanager", "taskmanager");
+
+    private static final String SOC_REPORTER =
+            "org.socengine.jobs.internal.SocMetricsReporterFactory";
+
+    /**
+     * The services as Docker Compose resolves them ({@code config}: merge keys, anchors), where it
+     * is installed; else as SnakeYAML reads the file, which resolves the same merge keys.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> resolvedServices() throws Exception {
+        Optional<List<String>> compose = composeCommand();
+        if (compose.isEmpty()) {
+            return services();
+        }
+        List<String> cmd = new ArrayList<>(compose.get());
+        cmd.addAll(List.of("-f", COMPOSE.toString(), "config"));
+        Map<String, Object> resolved = (Map<String, Object>) new Yaml().load(runCompose(cmd));
+        return (Map<String, Map<String, Object>>) resolved.get("services");
+    }
+
+    /**
+     * A Flink process's configuration: its FLINK_PROPERTIES, which the image's entry point writes.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> flinkProperties(Map<String, Object> service) {
+        Object env = service.get("environment");
+        assertThat(env).isInstanceOf(Map.class);
+        Object props = ((Map<String, Object>) env).get("FLINK_PROPERTIES");
+        assertThat(props).as("FLINK_PROPERTIES").isInstanceOf(String.class);
+        return (Map<String, Object>) new Yaml().load((String) props);
+    }
+
     @Test
-    void prometheusScrapesEveryFlinkProcessOnItsReporterPorts() throws Exception {
-        String compose = Files.readString(COMPOSE);
-        assertThat(compose)
-                .contains(
-                        "metrics.reporter.prom.factory.class:"
-                                + " org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                        "metrics.reporter.prom.port: 9249");
-        String prometheus = Files.readString(ROOT.resolve("dashboards/prometheus/prometheus.yml"));
-        assertThat(prometheus)
-                .contains(
-                        "jobmanager:9249",
-                        "names: [\"taskmanager\"]",
-                        "port: 9249",
-                        "jobmanager:9464",
-                        "port: 9464");
+    @SuppressWarnings("unchecked")
+    void everyFlinkProcessRunsTheEngineReporterAsAPluginAndPrometheusScrapesItsPort()
+            throws Exception {
+        // The image: the job jar in a plugin folder of its own, where Flink finds reporters at
+        // process start (a jar directly in plugins/ is not a plugin).
+        String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
+        Matcher plugin =
+                Pattern.compile(
+                                "(?m)^COPY (?:--\\S+ )*jobs/target/soc-jobs.jar"
+                                        + " /opt/flink/plugins/([\\w.-]+)/[\\w.-]+\\.jar$")
+                        .matcher(dockerfile);
+        assertThat(plugin.find()).as("the job jar copied into /opt/flink/plugins/<name>/").isTrue();
+        // The factory named is the job jar's, and registered for Flink's service loader.
+        Path jobsMain = ROOT.resolve("jobs/src/main");
+        assertThat(jobsMain.resolve("java/" + SOC_REPORTER.replace('.', '/') + ".java")).exists();
+        assertThat(
+                        Files.readString(
+                                jobsMain.resolve(
+                                        "resources/META-INF/services/"
+                                                + "org.apache.flink.metrics.reporter.MetricReporterFactory")))
+                .contains(SOC_REPORTER);
+
+        Map<String, Map<String, Object>> services = resolvedServices();
+        Integer socPort = null;
+        Integer promPort = null;
+        for (String name : FLINK_PROCESSES) {
+            Map<String, Object> service = services.get(name);
+            assertThat(service.get("image")).as(name).isEqualTo("soc-engine:dev");
+            Map<String, Object> flink = flinkProperties(service);
+            assertThat(flink)
+                    .as(name)
+                    .containsEntry("metrics.reporter.soc.factory.class", SOC_REPORTER)
+                    // Prometheus scrapes from its own container: the loopback default would not do.
+                    .containsEntry("metrics.reporter.soc.bind", "0.0.0.0")
+                    .containsEntry(
+                            "metrics.reporter.prom.factory.class",
+                            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            // One process per container: a single port, the same on every process.
+            int soc = (Integer) flink.get("metrics.reporter.soc.port");
+            int prom = (Integer) flink.get("metrics.reporter.prom.port");
+            assertThat(socPort == null || socPort == soc).as(name + " soc port").isTrue();
+            assertThat(promPort == null || promPort == prom).as(name + " prom port").isTrue();
+            socPort = soc;
+            promPort = prom;
+            // The endpoints have no authentication: scraped inside the stack's network, never
+            // published on the host.
+            List<Object> ports = (List<Object>) service.getOrDefault("ports", List.of());
+            for (Object published : ports) {
+                assertThat(String.valueOf(published))
+                        .as(name + " publishes a metrics port")
+                        .doesNotContain(String.valueOf(soc))
+                        .doesNotContain(String.valueOf(prom));
+            }
+            // The health checks stay: the JobManager's REST API, the TaskManagers' own metrics.
+            assertThat(service).as(name).containsKey("healthcheck");
+        }
+        assertThat(socPort).isNotEqualTo(promPort);
+
+        Map<String, Object> prometheus =
+                (Map<String, Object>)
+                        new Yaml()
+                                .load(
+                                        Files.readString(
+                                                ROOT.resolve(
+                                                        "dashboards/prometheus/prometheus.yml")));
+        List<Map<String, Object>> scrapeJobs =
+                (List<Map<String, Object>>) prometheus.get("scrape_configs");
+        assertScrapesEveryFlinkProcess(scrapeJobs, socPort);
+        assertScrapesEveryFlinkProcess(scrapeJobs, promPort);
+        // The engine's checkpoint metrics carry the Flink job's name as `job`: kept.
+        Map<String, Object> soc =
+                scrapeJobs.stream()
+                        .filter(j -> "soc-engine".equals(j.get("job_name")))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(soc.get("honor_labels")).isEqualTo(true);
+        assertThat(soc.toString()).contains("jobmanager:" + socPort);
+    }
+
+    /**
+     * Some scrape job has the JobManager on {@code port} as a static target, some has the
+     * TaskManagers found by DNS on it (so that {@code --scale taskmanager=N} needs no change).
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertScrapesEveryFlinkProcess(List<Map<String, Object>> jobs, int port) {
+        boolean jobmanager = false;
+        boolean taskmanagers = false;
+        for (Map<String, Object> job : jobs) {
+            for (Map<String, Object> sc :
+                    (List<Map<String, Object>>) job.getOrDefault("static_configs", List.of())) {
+                jobmanager |= ((List<String>) sc.get("targets")).contains("jobmanager:" + port);
+            }
+            for (Map<String, Object> dns :
+                    (List<Map<String, Object>>) job.getOrDefault("dns_sd_configs", List.of())) {
+                taskmanagers |=
+                        ((List<String>) dns.get("names")).contains("taskmanager")
+                                && Integer.valueOf(port).equals(dns.get("port"));
+            }
+        }
+        assertThat(jobmanager).as("jobmanager:" + port + " scraped").isTrue();
+        assertThat(taskmanagers).as("taskmanagers scraped on " + port).isTrue();
     }
 
     @Test
@@ -233,7 +373,7 @@ class ComposeFileTest {
                 assertThat(ROOT.resolve(source)).as(source).exists();
             }
         }
-        assertThat(copies).isEqualTo(5);
+        assertThat(copies).isEqualTo(6);
         assertThat(dockerfile)
                 .contains("jobs/target/soc-jobs.jar /opt/flink/usrlib/soc-jobs.jar")
                 .contains("org.socengine.sim.SimulatorMain");
