@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -242,7 +243,7 @@ class ConsoleBrowserITCase {
         d.get(url("/login"));
         d.findElement(By.id("user")).sendKeys(user);
         d.findElement(By.id("password")).sendKeys(password);
-        d.findElement(By.id("login")).click();
+        submit(d, By.id("login"));
     }
 
     private static void shot(WebDriver d, String name) throws Exception {
@@ -258,6 +259,32 @@ class ConsoleBrowserITCase {
         byte[] png = ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES);
         Files.write(SHOTS.resolve(name + ".png"), png);
         d.manage().window().setSize(new Dimension(1400, 1000));
+    }
+
+    /**
+     * Clicks a submit button and waits (10 s at most) until the page it was on is gone: the click
+     * returns before the next page is there, and an element read meanwhile is the old page's (the
+     * alert page after "ack" has the same URL and the same ids as before it).
+     */
+    private static void submit(WebDriver d, By button) {
+        WebElement before = d.findElement(By.tagName("html"));
+        d.findElement(button).click();
+        long end = System.currentTimeMillis() + 10_000;
+        while (!gone(before)) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("the page stayed after a click on " + button);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean gone(WebElement e) {
+        try {
+            e.getTagName();
+            return false;
+        } catch (StaleElementReferenceException stale) {
+            return true;
+        }
     }
 
     /** A click on a submit button returns before the next page is there: wait for its URL. */
@@ -298,9 +325,6 @@ class ConsoleBrowserITCase {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled(
-            "open, issue 15: the acknowledge click leaves the alert open in Elasticsearch on merged"
-                    + " main (status stays 'open'); the page and API scope, XSS and lockout tests run")
     void anAnalystFiltersOpensAcknowledgesAndClosesAnAlert() throws Exception {
         login(browser, "lan", PASSWORD);
         assertThat(browser.getCurrentUrl()).endsWith("/alerts");
@@ -309,7 +333,7 @@ class ConsoleBrowserITCase {
         choose(browser, "f-department", deptA);
         choose(browser, "f-severity", "high");
         choose(browser, "f-range", "24h");
-        browser.findElement(By.id("apply")).click();
+        submit(browser, By.id("apply"));
         awaitUrl(browser, "severity=high");
         List<String> ids = rowIds(browser);
         assertThat(ids).contains(bruteForceId).doesNotContain(otherDeptId);
@@ -325,7 +349,7 @@ class ConsoleBrowserITCase {
         assertThat(browser.findElement(By.id("facts")).getText()).contains("T1110");
         shot(browser, "02-alert");
 
-        browser.findElement(By.id("ack")).click();
+        submit(browser, By.id("ack"));
         assertThat(browser.findElement(By.id("flash")).getText()).contains("acknowledged");
         assertThat(browser.findElement(By.id("alert-status")).getText()).isEqualTo("acknowledged");
         JsonNode acked = stored(bruteForceId).path("alert");
@@ -334,7 +358,7 @@ class ConsoleBrowserITCase {
 
         choose(browser, "disposition", "false_positive");
         browser.findElement(By.id("note")).sendKeys("scanner of the IT team");
-        browser.findElement(By.id("close")).click();
+        submit(browser, By.id("close"));
         assertThat(browser.findElement(By.id("alert-status")).getText()).isEqualTo("closed");
         JsonNode closed = stored(bruteForceId).path("alert");
         assertThat(closed.path("status").asText()).isEqualTo("closed");
