@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
@@ -30,17 +29,12 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.socengine.connectors.elasticsearch.AlertIndices;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
-import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.connectors.testing.TestAlerts;
-import org.socengine.connectors.testing.TestWriterContext;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertIds;
 import org.socengine.model.Json;
@@ -65,22 +59,9 @@ class ConsoleBrowserITCase {
 
     private static final Path RULES = Path.of("..", "rules", "detections");
     private static final Path SHOTS = Path.of("target", "console-screenshots");
-    private static final String PASSWORD = "correct horse battery";
+    private static final String PASSWORD = ConsoleTestSupport.PASSWORD;
     private static final String XSS =
             "<script>window.xssRan=1</script><img src=x onerror=\"window.xssRan=2\">";
-
-    private static final SinkWriter.Context NO_CONTEXT =
-            new SinkWriter.Context() {
-                @Override
-                public long currentWatermark() {
-                    return Long.MIN_VALUE;
-                }
-
-                @Override
-                public Long timestamp() {
-                    return null;
-                }
-            };
 
     private static ElasticsearchClient client;
     private static Console console;
@@ -137,45 +118,18 @@ class ConsoleBrowserITCase {
         alerts.add(xss);
         xssId = xss.id;
 
-        TestWriterContext context = TestWriterContext.create();
-        try (AlertIndexWriter w =
-                new AlertIndexWriter(
-                        new AlertIndexWriter.Options(es, 100, 1000, 1000, 0),
-                        context.getProcessingTimeService(),
-                        context.metricGroup(),
-                        null)) {
-            for (Alert a : alerts) {
-                w.write(a, NO_CONTEXT);
-            }
-            w.flush(false);
-        }
+        ConsoleTestSupport.index(es, alerts, 100);
         client.indices().refresh(r -> r.index(AlertIndices.ALIAS));
 
-        String hash = PasswordHashes.hash(PASSWORD.toCharArray(), 10_000);
         ConsoleUsers users =
                 ConsoleUsers.of(
                         List.of(
-                                new ConsoleUser(
-                                        "lan",
-                                        ConsoleUser.Role.ANALYST,
-                                        null,
-                                        "en",
-                                        ConsoleUser.DEFAULT_ZONE,
-                                        hash),
-                                new ConsoleUser(
-                                        "minh",
-                                        ConsoleUser.Role.LIAISON,
-                                        deptA,
-                                        "vi",
-                                        ConsoleUser.DEFAULT_ZONE,
-                                        hash),
-                                new ConsoleUser(
-                                        "lockme",
-                                        ConsoleUser.Role.ANALYST,
-                                        null,
-                                        "en",
-                                        ConsoleUser.DEFAULT_ZONE,
-                                        hash)));
+                                ConsoleTestSupport.user(
+                                        "lan", ConsoleUser.Role.ANALYST, null, "en"),
+                                ConsoleTestSupport.user(
+                                        "minh", ConsoleUser.Role.LIAISON, deptA, "vi"),
+                                ConsoleTestSupport.user(
+                                        "lockme", ConsoleUser.Role.ANALYST, null, "en")));
         statusTopic = "it.console.alert-status." + run;
         SERVICES.kafka().createTopic(statusTopic, 1);
         clock = new MutableClock(Instant.now());
@@ -194,31 +148,7 @@ class ConsoleBrowserITCase {
     }
 
     static WebDriver startBrowser() throws Exception {
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path driver = Path.of("/usr/bin/chromedriver");
-        assertThat(chromium).as("Debian's chromium (.ci/run installs it)").exists();
-        assertThat(driver).as("Debian's chromium-driver (.ci/run installs it)").exists();
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(chromium.toFile());
-        o.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--window-size=1400,1000",
-                "--user-data-dir=" + Files.createTempDirectory("soc-console-chromium"));
-        ChromeDriverService service =
-                new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build();
-        WebDriver d = new ChromeDriver(service, o);
-        d.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-        // Elements of the page a submit leads to are looked for until it is there (10 s at most).
-        d.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
-        d.manage().window().setSize(new Dimension(1400, 1000));
-        return d;
+        return ConsoleTestSupport.startBrowser();
     }
 
     @AfterAll
@@ -489,12 +419,7 @@ class ConsoleBrowserITCase {
 
     private static HttpResponse<String> get(HttpClient http, String cookie, String path)
             throws Exception {
-        HttpRequest.Builder b =
-                HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10));
-        if (cookie != null) {
-            b.header("Cookie", cookie);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return ConsoleTestSupport.get(http, console.url(), cookie, path, Duration.ofSeconds(10));
     }
 
     private static HttpResponse<String> post(
