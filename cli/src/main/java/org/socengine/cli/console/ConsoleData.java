@@ -3,10 +3,13 @@ package org.socengine.cli.console;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregate;
 import co.elastic.clients.elasticsearch._types.aggregations.Aggregation;
+import co.elastic.clients.elasticsearch._types.aggregations.DateHistogramAggregation;
 import co.elastic.clients.elasticsearch._types.aggregations.DateHistogramBucket;
+import co.elastic.clients.elasticsearch._types.aggregations.FieldDateMath;
 import co.elastic.clients.elasticsearch._types.aggregations.StringTermsBucket;
 import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
@@ -16,6 +19,7 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -360,7 +364,10 @@ public final class ConsoleData {
         if (alert(user, change.alertId).isEmpty()) {
             throw new NotFound();
         }
-        AlertStatusWriter.Applied applied = new AlertStatusWriter(client).apply(change);
+        // The browser is sent back to the alert page, which reads the alert through search: the
+        // write waits until search sees it, or the page would show the status it had before.
+        AlertStatusWriter.Applied applied =
+                new AlertStatusWriter(client, Refresh.WaitFor).apply(change);
         if (publisher != null) {
             publisher.publish(applied.change());
         }
@@ -412,18 +419,30 @@ public final class ConsoleData {
     public Overview overview(ConsoleUser user, AlertQueueFilter range, Instant now)
             throws IOException {
         List<Query> filters = scoped(user, range, now);
+        Instant since = range.since(now);
+        if (since == null) {
+            since = oldest(filters);
+            if (since == null) {
+                since = now.minus(Duration.ofDays(1));
+            }
+        }
+        // date_histogram, not auto_date_histogram: the latter lives in Elasticsearch's
+        // aggregations module, which the integ-test distribution that ./soc runs does not have.
+        String interval = interval(Duration.between(since, now));
+        long min = since.toEpochMilli();
+        long max = now.toEpochMilli();
         Map<String, Aggregation> aggs = new LinkedHashMap<>();
         aggs.put(
                 "by_severity",
                 Aggregation.of(
                         a ->
-                                a.autoDateHistogram(h -> h.field("@timestamp").buckets(36))
+                                a.dateHistogram(histogram(interval, min, max))
                                         .aggregations("k", terms("rule.severity", 4))));
         aggs.put(
                 "by_department",
                 Aggregation.of(
                         a ->
-                                a.autoDateHistogram(h -> h.field("@timestamp").buckets(36))
+                                a.dateHistogram(histogram(interval, min, max))
                                         .aggregations("k", terms("organization.id", 8))));
         aggs.put("top_rules", terms("rule.name", 10));
         aggs.put("top_entities", terms("alert.group_key", 10));
@@ -460,6 +479,63 @@ public final class ConsoleData {
                 counts(r.aggregations().get("top_entities")),
                 counts(r.aggregations().get("techniques")),
                 counts(r.aggregations().get("tactics")));
+    }
+
+    /** Bucket widths of the overview's charts, narrowest first. */
+    private static final List<String> INTERVALS =
+            List.of("1m", "5m", "10m", "30m", "1h", "3h", "6h", "12h", "1d", "7d", "30d");
+
+    /** The narrowest bucket width that draws the span in at most 48 bars. */
+    static String interval(Duration span) {
+        for (String i : INTERVALS) {
+            long unit =
+                    switch (i.charAt(i.length() - 1)) {
+                        case 'm' -> 60_000L;
+                        case 'h' -> 3_600_000L;
+                        default -> 86_400_000L;
+                    };
+            long width = Long.parseLong(i.substring(0, i.length() - 1)) * unit;
+            if (span.toMillis() / width <= 48) {
+                return i;
+            }
+        }
+        return INTERVALS.get(INTERVALS.size() - 1);
+    }
+
+    private static java.util.function.Function<
+                    DateHistogramAggregation.Builder,
+                    co.elastic.clients.util.ObjectBuilder<DateHistogramAggregation>>
+            histogram(String interval, long min, long max) {
+        // Empty buckets too, from the start of the range to now: a quiet hour is a bar of zero.
+        return h ->
+                h.field("@timestamp")
+                        .fixedInterval(t -> t.time(interval))
+                        .minDocCount(0)
+                        .extendedBounds(
+                                b ->
+                                        b.min(FieldDateMath.of(m -> m.value(min)))
+                                                .max(FieldDateMath.of(m -> m.value(max))));
+    }
+
+    /** The time of the oldest alert the filters match, for the "all" range; null when none. */
+    private Instant oldest(List<Query> filters) throws IOException {
+        SearchResponse<ObjectNode> r =
+                search(
+                        new SearchRequest.Builder()
+                                .index(AlertIndices.ALIAS)
+                                .ignoreUnavailable(true)
+                                .allowNoIndices(true)
+                                .size(0)
+                                .query(q -> q.bool(b -> b.filter(filters)))
+                                .aggregations("oldest", a -> a.min(m -> m.field("@timestamp")))
+                                .build());
+        if (r == null || r.aggregations().get("oldest") == null) {
+            return null;
+        }
+        Double v = r.aggregations().get("oldest").min().value();
+        return v == null || v.isNaN() || v.isInfinite()
+                ? null
+                : Instant.ofEpochMilli(v.longValue());
     }
 
     public record RuleHealth(
@@ -603,10 +679,10 @@ public final class ConsoleData {
     private static Series series(Aggregate a) {
         List<Long> starts = new ArrayList<>();
         Map<String, long[]> values = new LinkedHashMap<>();
-        if (a == null || !a.isAutoDateHistogram()) {
+        if (a == null || !a.isDateHistogram()) {
             return new Series(starts, values);
         }
-        List<DateHistogramBucket> bs = a.autoDateHistogram().buckets().array();
+        List<DateHistogramBucket> bs = a.dateHistogram().buckets().array();
         for (int i = 0; i < bs.size(); i++) {
             starts.add(bs.get(i).key());
             for (StringTermsBucket t : buckets(bs.get(i).aggregations().get("k"))) {

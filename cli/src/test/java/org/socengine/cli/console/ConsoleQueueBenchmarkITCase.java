@@ -3,9 +3,7 @@ package org.socengine.cli.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,16 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
-import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
 import org.socengine.connectors.testing.LocalServicesExtension;
 import org.socengine.connectors.testing.TestAlerts;
-import org.socengine.connectors.testing.TestWriterContext;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertIds;
 import org.socengine.model.Json;
@@ -46,7 +41,6 @@ class ConsoleQueueBenchmarkITCase {
 
     private static final int ALERTS =
             Integer.parseInt(System.getenv().getOrDefault("SOC_CONSOLE_BENCH_ALERTS", "100000"));
-    private static final String PASSWORD = "correct horse battery";
 
     @Test
     void queueAndApiAtOneHundredThousandAlerts() throws Exception {
@@ -62,70 +56,43 @@ class ConsoleQueueBenchmarkITCase {
         Random random = new Random(20191107);
         long now = Instant.now().toEpochMilli();
         long start = System.nanoTime();
-        TestWriterContext context = TestWriterContext.create();
-        SinkWriter.Context none =
-                new SinkWriter.Context() {
-                    @Override
-                    public long currentWatermark() {
-                        return Long.MIN_VALUE;
-                    }
-
-                    @Override
-                    public Long timestamp() {
-                        return null;
-                    }
-                };
-        try (AlertIndexWriter w =
-                new AlertIndexWriter(
-                        new AlertIndexWriter.Options(es, 2000, 60_000, 1000, 0),
-                        context.getProcessingTimeService(),
-                        context.metricGroup(),
-                        null)) {
-            for (int i = 0; i < ALERTS; i++) {
-                String dept = departments.get(random.nextInt(departments.size()));
-                long t = now - (long) (random.nextDouble() * Duration.ofDays(28).toMillis());
-                Alert a =
-                        TestAlerts.alert(
-                                dept,
-                                "10."
-                                        + random.nextInt(256)
-                                        + "."
-                                        + random.nextInt(256)
-                                        + "."
-                                        + random.nextInt(256),
-                                t);
-                int r = random.nextInt(10);
-                a.ruleId = "bench-rule-" + r;
-                a.ruleName = "Benchmark rule " + r;
-                a.severity = severities[r % 4];
-                a.id = AlertIds.of(a.ruleId, 1, a.groupKey(), a.windowStart);
-                w.write(a, none);
-            }
-            w.flush(false);
+        List<Alert> alerts = new ArrayList<>(ALERTS);
+        for (int i = 0; i < ALERTS; i++) {
+            String dept = departments.get(random.nextInt(departments.size()));
+            long t = now - (long) (random.nextDouble() * Duration.ofDays(28).toMillis());
+            Alert a =
+                    TestAlerts.alert(
+                            dept,
+                            "10."
+                                    + random.nextInt(256)
+                                    + "."
+                                    + random.nextInt(256)
+                                    + "."
+                                    + random.nextInt(256),
+                            t);
+            int r = random.nextInt(10);
+            a.ruleId = "bench-rule-" + r;
+            a.ruleName = "Benchmark rule " + r;
+            a.severity = severities[r % 4];
+            a.id = AlertIds.of(a.ruleId, 1, a.groupKey(), a.windowStart);
+            alerts.add(a);
         }
+        ConsoleTestSupport.index(es, alerts, 2000);
         double indexSeconds = (System.nanoTime() - start) / 1e9;
         try (var client = ElasticsearchClients.create(es)) {
             client.indices().refresh(r -> r.index("soc-alerts"));
         }
 
-        String hash = PasswordHashes.hash(PASSWORD.toCharArray(), 10_000);
         ConsoleUsers users =
                 ConsoleUsers.of(
                         List.of(
-                                new ConsoleUser(
-                                        "lan",
-                                        ConsoleUser.Role.ANALYST,
-                                        null,
-                                        "en",
-                                        ConsoleUser.DEFAULT_ZONE,
-                                        hash),
-                                new ConsoleUser(
+                                ConsoleTestSupport.user(
+                                        "lan", ConsoleUser.Role.ANALYST, null, "en"),
+                                ConsoleTestSupport.user(
                                         "minh",
                                         ConsoleUser.Role.LIAISON,
                                         departments.get(3),
-                                        "en",
-                                        ConsoleUser.DEFAULT_ZONE,
-                                        hash)));
+                                        "en")));
         Map<String, String> results = new LinkedHashMap<>();
         try (Console console =
                 Console.start(
@@ -228,30 +195,11 @@ class ConsoleQueueBenchmarkITCase {
     }
 
     private static String login(HttpClient http, Console console, String user) throws Exception {
-        HttpResponse<String> r =
-                http.send(
-                        HttpRequest.newBuilder(console.url().resolve("/login"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .POST(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                "user="
-                                                        + user
-                                                        + "&password="
-                                                        + PASSWORD.replace(" ", "+")))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(303);
-        String set = r.headers().firstValue("Set-Cookie").orElseThrow();
-        return set.substring(0, set.indexOf(';'));
+        return ConsoleTestSupport.login(http, console.url(), user);
     }
 
     private static HttpResponse<String> get(
             HttpClient http, Console console, String cookie, String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(console.url().resolve(path).toString()))
-                        .header("Cookie", cookie)
-                        .timeout(Duration.ofSeconds(60))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ConsoleTestSupport.get(http, console.url(), cookie, path, Duration.ofSeconds(60));
     }
 }

@@ -2,6 +2,7 @@ package org.socengine.connectors.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,9 +26,21 @@ public final class AlertStatusWriter {
     private static final int MAX_CONFLICTS = 5;
 
     private final ElasticsearchClient client;
+    private final Refresh refresh;
 
     public AlertStatusWriter(ElasticsearchClient client) {
+        this(client, Refresh.False);
+    }
+
+    /**
+     * @param refresh {@link Refresh#WaitFor} when the caller reads the alert back through search
+     *     right after the change (the console renders the alert page again at once, and search sees
+     *     a change only after the next refresh); {@link Refresh#False} for a stream of changes,
+     *     which must not wait a refresh interval each
+     */
+    public AlertStatusWriter(ElasticsearchClient client, Refresh refresh) {
         this.client = client;
+        this.refresh = refresh;
     }
 
     /** What applying a change did. */
@@ -81,6 +94,7 @@ public final class AlertStatusWriter {
                                         .id(change.alertId)
                                         .ifSeqNo(f.seqNo())
                                         .ifPrimaryTerm(f.primaryTerm())
+                                        .refresh(refresh)
                                         .doc(partial),
                         ObjectNode.class);
                 return new Applied(change, current, f.index(), true);
