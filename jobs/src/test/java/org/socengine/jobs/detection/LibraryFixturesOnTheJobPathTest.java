@@ -83,9 +83,9 @@ class LibraryFixturesOnTheJobPathTest {
     }
 
     /**
-     * The Sigma rule set ({@code rules/sigma}) too: its Windows correlations group by an alias
-     * that reads the address for one rule and the workstation for the other, so their alerts name
-     * {@code [source.ip, source.domain]} as the native rules do, and must be routed the same way.
+     * The Sigma rule set ({@code rules/sigma}) too: its Windows correlations group by an alias that
+     * reads the address for one rule and the workstation for the other, so their alerts name {@code
+     * [source.ip, source.domain]} as the native rules do, and must be routed the same way.
      */
     @Test
     void everySigmaFixtureHoldsOnTheJobsRoutingAndOperator() throws Exception {
