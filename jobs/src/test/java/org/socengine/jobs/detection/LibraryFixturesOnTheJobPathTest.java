@@ -73,4 +73,29 @@ class LibraryFixturesOnTheJobPathTest {
                 .as("fixtures that fail on the job's path")
                 .isEmpty();
     }
+
+    /**
+     * The Sigma rule set ({@code rules/sigma}) too: its Windows correlations group by an alias that
+     * reads the address for one rule and the workstation for the other, so their alerts name {@code
+     * [source.ip, source.domain]} as the native rules do, and must be routed the same way.
+     */
+    @Test
+    void everySigmaFixtureHoldsOnTheJobsRoutingAndOperator() throws Exception {
+        List<CompiledRule> rules = RuleSets.compileAll(Path.of("..", "rules", "sigma"));
+        assertThat(rules)
+                .anyMatch(
+                        r ->
+                                r.definition()
+                                        .groupBy()
+                                        .equals(List.of("source.ip", "source.domain")));
+        List<RuleTestRunner.TestResult> results =
+                new RuleTestRunner(
+                                RuleSets.fixtureDecoder(),
+                                LibraryFixturesOnTheJobPathTest::replayOnTheJobPath)
+                        .runAll(rules);
+        assertThat(results).hasSizeGreaterThan(rules.size());
+        assertThat(results.stream().filter(r -> !r.passed()).map(Object::toString))
+                .as("Sigma fixtures that fail on the job's path")
+                .isEmpty();
+    }
 }

@@ -30,14 +30,10 @@ public final class RuleFunctions {
                     Map.entry("re_match", "reMatch"),
                     Map.entry("sigma_match", "sigmaMatch"),
                     Map.entry("sigma_match_cased", "sigmaMatchCased"),
+                    Map.entry("sigma_fold", "sigmaFold"),
                     Map.entry("sigma_compare", "sigmaCompare"),
                     Map.entry("sigma_fieldref", "sigmaFieldRef"),
                     Map.entry("sigma_null", "sigmaNull"));
-
-    /** Parsed sigma_match patterns, case-insensitive and cased; rules give them as constants. */
-    private static final Map<String, WildcardPattern> WILDCARDS = new ConcurrentHashMap<>();
-
-    private static final Map<String, WildcardPattern> WILDCARDS_CASED = new ConcurrentHashMap<>();
 
     private static final int MAX_INPUT = 4096;
     private static final Map<String, Block> CIDRS = new ConcurrentHashMap<>();
@@ -91,47 +87,27 @@ public final class RuleFunctions {
      * regard to case as Sigma specifies. Null matches nothing.
      */
     public static boolean sigmaMatch(Object value, String... patterns) {
-        return any(value, patterns, WILDCARDS, true);
+        return SigmaMatchers.any(value, patterns, false);
     }
 
     /** {@link #sigmaMatch} with case (Sigma's {@code cased} modifier). */
     public static boolean sigmaMatchCased(Object value, String... patterns) {
-        return any(value, patterns, WILDCARDS_CASED, false);
+        return SigmaMatchers.any(value, patterns, true);
     }
 
-    /** True when any of the patterns matches: a Sigma list of values is one call. */
-    private static boolean any(
-            Object value,
-            String[] patterns,
-            Map<String, WildcardPattern> cache,
-            boolean ignoreCase) {
-        if (value == null || patterns == null) {
-            return false;
-        }
-        for (String p : patterns) {
-            if (wildcard(value, p, cache, ignoreCase)) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * The value's text with its case folded as Sigma compares ({@code toLowerCase(toUpperCase(c))}
+     * per character), folded once per event however many rules ask: {@code sigma_fold(x) in
+     * ('cmd.exe', 'powershell.exe')} is Sigma's case-insensitive equality in a form Esper's filter
+     * index serves across rules. Null for null.
+     */
+    public static String sigmaFold(Object value) {
+        return SigmaMatchers.folded(value);
     }
 
-    private static boolean wildcard(
-            Object value, String pattern, Map<String, WildcardPattern> cache, boolean ignoreCase) {
-        if (value == null || pattern == null) {
-            return false;
-        }
-        WildcardPattern p = cache.get(pattern);
-        if (p == null) {
-            if (pattern.length() > MAX_PATTERN) {
-                return false;
-            }
-            p = WildcardPattern.parse(pattern, ignoreCase);
-            if (cache.size() < 100_000) {
-                cache.put(pattern, p);
-            }
-        }
-        return p.matches(value instanceof String s ? s : String.valueOf(value));
+    /** Text with its case folded as {@link #sigmaFold} folds it: for constants, at compile time. */
+    public static String foldCase(String text) {
+        return text == null ? null : SigmaMatchers.fold(text);
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.List;
  */
 final class WildcardPattern {
 
-    private enum Kind {
+    enum Kind {
         EXACT,
         PREFIX,
         SUFFIX,
@@ -98,6 +98,15 @@ final class WildcardPattern {
             }
         }
         return new WildcardPattern(Kind.GLOB, null, chars, wild, ignoreCase);
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    /** The literal text of an EXACT, PREFIX, SUFFIX or CONTAINS pattern. */
+    String literal() {
+        return literal;
     }
 
     boolean matches(String value) {

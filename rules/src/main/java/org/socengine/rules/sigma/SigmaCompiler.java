@@ -17,6 +17,7 @@ import org.socengine.rules.RuleParser;
 import org.socengine.rules.RuleProblem;
 import org.socengine.rules.RuleTestCase;
 import org.socengine.rules.RuleValidationException;
+import org.socengine.rules.engine.RuleFunctions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -656,7 +657,9 @@ public final class SigmaCompiler {
             }
             boolean all = mods.contains("all");
             List<String> terms = new ArrayList<>();
-            List<String> equalities = new ArrayList<>();
+            // Plain equalities by their left side (the field, or the field with its case folded):
+            // one '=' or 'in' each, which Esper's filter index serves across rules.
+            Map<String, List<String>> equalities = new LinkedHashMap<>();
             for (Node v : values) {
                 if (!(v instanceof ScalarNode s)) {
                     problem(v, "the values of '" + key + "' must be scalars");
@@ -664,21 +667,25 @@ public final class SigmaCompiler {
                 }
                 boolean isNull = s.getTag().equals(Tag.NULL);
                 String value = isNull ? null : s.getValue();
-                List<String> eq = new ArrayList<>();
+                List<String[]> eq = new ArrayList<>();
                 String e = value(key, path, type, mods, value, s, safe, eq);
                 if (e == null) {
                     return null;
                 }
                 if (!all && eq.size() == 1) {
-                    equalities.add(eq.get(0));
+                    equalities
+                            .computeIfAbsent(eq.get(0)[0], k -> new ArrayList<>())
+                            .add(eq.get(0)[1]);
                 } else {
                     terms.add(e);
                 }
             }
-            if (equalities.size() == 1) {
-                terms.add(path + " = " + equalities.get(0));
-            } else if (equalities.size() > 1) {
-                terms.add(path + " in (" + String.join(", ", equalities) + ")");
+            for (Map.Entry<String, List<String>> eq : equalities.entrySet()) {
+                List<String> constants = eq.getValue().stream().distinct().toList();
+                terms.add(
+                        constants.size() == 1
+                                ? eq.getKey() + " = " + constants.get(0)
+                                : eq.getKey() + " in (" + String.join(", ", constants) + ")");
             }
             if (!all) {
                 terms = mergeMatches(path, terms);
@@ -689,7 +696,7 @@ public final class SigmaCompiler {
 
         /**
          * The EPL of one value of an item. When it is a plain equality that Esper's filter index
-         * can use, its constant is also put into {@code equality}.
+         * can use, its left side and constant are also put into {@code equality}.
          */
         private String value(
                 String key,
@@ -699,7 +706,7 @@ public final class SigmaCompiler {
                 String value,
                 Node at,
                 boolean safe,
-                List<String> equality) {
+                List<String[]> equality) {
             if (mods.contains("exists")) {
                 if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value)) {
                     problem(at, "'" + key + "' takes true or false");
@@ -853,12 +860,20 @@ public final class SigmaCompiler {
                 if (plain && !safe && vals.size() == 1) {
                     String text = s.text();
                     if (type == String.class && (cased || s.caseless())) {
-                        equality.add(literal(text));
+                        equality.add(new String[] {path, literal(text)});
                         return path + " = " + literal(text);
+                    }
+                    if (type == String.class) {
+                        // Without case: the field folded once per event, the constant folded
+                        // here, compared with '=' (not a per-rule wildcard match).
+                        String folded = "sigma_fold(" + path + ")";
+                        String constant = literal(RuleFunctions.foldCase(text));
+                        equality.add(new String[] {folded, constant});
+                        return folded + " = " + constant;
                     }
                     if ((type == Integer.class || type == Long.class)
                             && text.matches("-?[0-9]{1,15}")) {
-                        equality.add(text);
+                        equality.add(new String[] {path, text});
                         return path + " = " + text;
                     }
                 }

@@ -52,7 +52,10 @@ final class SigmaCorrelation {
                     "license",
                     "related",
                     "taxonomy",
-                    "tests");
+                    "tests",
+                    // A custom attribute (Sigma lets a rule carry its own; other tools ignore it):
+                    // how long the engine folds a group's further matches into its alert.
+                    "suppress");
 
     static final Set<String> CORRELATION_KEYS =
             Set.of(
@@ -203,7 +206,13 @@ final class SigmaCorrelation {
                 continue;
             }
             groupExprs.add(perRule.stream().distinct().count() == 1 ? perRule.get(0) : null);
-            entity.add(entityPath(perRule.get(0)));
+            // An alias that reads different fields per rule (address, else workstation) names
+            // each of them in the alert's entity, as a native rule grouped by both does.
+            for (String expr : perRule) {
+                if (!entity.contains(entityPath(expr))) {
+                    entity.add(entityPath(expr));
+                }
+            }
             if (groupExprs.get(groupExprs.size() - 1) == null) {
                 // Aliased fields that differ by rule: read each event's own.
                 StringBuilder caseOf = new StringBuilder("case");
@@ -386,6 +395,26 @@ final class SigmaCorrelation {
                 timespan.compareTo(DetectionEngine.DEFAULT_SUPPRESSION) > 0
                         ? timespan
                         : DetectionEngine.DEFAULT_SUPPRESSION;
+        String suppressText = doc.scalar("suppress");
+        if (doc.has("suppress")) {
+            try {
+                Duration given =
+                        suppressText == null ? null : Durations.parse(suppressText.strip());
+                if (given == null
+                        || given.compareTo(timespan) < 0
+                        || given.compareTo(Duration.ofDays(7)) > 0) {
+                    problem(
+                            doc.value("suppress"),
+                            "suppress '"
+                                    + suppressText
+                                    + "' must be a duration from the timespan up to 7d");
+                } else {
+                    suppress = given;
+                }
+            } catch (IllegalArgumentException e) {
+                problem(doc.value("suppress"), "suppress: " + e.getMessage());
+            }
+        }
         Map<String, Integer> lines = new HashMap<>();
         lines.put("id", doc.line("id"));
         lines.put("name", doc.line("title"));
@@ -395,7 +424,7 @@ final class SigmaCorrelation {
         lines.put("epl", doc.line("correlation"));
         lines.put("epl.body", doc.line("correlation"));
         lines.put("group_by", doc.line("correlation"));
-        lines.put("suppress", doc.line("correlation"));
+        lines.put("suppress", doc.has("suppress") ? doc.line("suppress") : doc.line("correlation"));
         lines.put("tests", doc.line("tests"));
         lines.put(SigmaCompiler.SIGMA_MARK, doc.line("id"));
         List<RuleTestCase> tests = RuleParser.tests(file, doc.value("tests"), problems);

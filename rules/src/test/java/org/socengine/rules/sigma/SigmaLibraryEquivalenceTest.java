@@ -46,14 +46,20 @@ class SigmaLibraryEquivalenceTest {
                         "detections/syslog/credential_access_ssh_invalid_user_storm.yml",
                         "sigma/syslog/credential_access_ssh_invalid_user_storm.yml",
                         "ssh"),
-                // The Windows pairs (logon-failure burst, spraying) are out until their Sigma
-                // versions follow the native rules' version 2 (4771 and 4776 beside 4625, grouped
-                // by address else workstation, from the real Kerbrute and AccountRestore samples):
-                // Sigma's group-by has no "this field, else that one".
                 Arguments.of(
                         "detections/web/credential_access_web_login_brute_force.yml",
                         "sigma/web/credential_access_web_login_brute_force.yml",
-                        "web"));
+                        "web"),
+                // Version 2 of the native Windows rules: 4625, 4771 and 4776, grouped by address
+                // else workstation; in Sigma an alias over two disjoint rules says the same.
+                Arguments.of(
+                        "detections/winlog/credential_access_windows_logon_failure_burst.yml",
+                        "sigma/winlog/credential_access_windows_logon_failure_burst.yml",
+                        "windows"),
+                Arguments.of(
+                        "detections/winlog/credential_access_windows_password_spraying.yml",
+                        "sigma/winlog/credential_access_windows_password_spraying.yml",
+                        "windows"));
     }
 
     private static CompiledRule compile(String file) throws Exception {
