@@ -83,9 +83,24 @@ public class SigmaRulesBenchmark {
                         .toArray(new SecurityEvent[0]);
         span = events[events.length - 1].timestamp - events[0].timestamp + 1;
         nextTick = events[0].timestamp;
+        // The engine makes a runtime per department, with every rule deployed in it, the first time
+        // it sees the department: a one-time cost, paid here and reported, not in the measurement
+        // (at 1,000 rules the measurement never got through the sample once and kept paying it).
+        long primeStart = System.nanoTime();
+        java.util.Set<String> departments = new java.util.HashSet<>();
+        for (SecurityEvent e : events) {
+            String d = e.organization == null ? "" : String.valueOf(e.organization.id);
+            if (departments.add(d)) {
+                engine.send(BenchData.at(e, events[0].timestamp));
+            }
+        }
         System.out.printf(
-                "%n%d Sigma rules compiled, %d events in the sample%n",
-                compiled.size(), events.length);
+                "%n%d Sigma rules compiled, %d events in the sample, %d department runtimes"
+                        + " deployed in %.1f s%n",
+                compiled.size(),
+                events.length,
+                departments.size(),
+                (System.nanoTime() - primeStart) / 1e9);
     }
 
     static List<CompiledRule> compile(Path dir, int n) throws IOException {
