@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.socengine.model.Json;
@@ -187,9 +186,6 @@ class RealDataDetectionTest {
     }
 
     @Test
-    @Disabled(
-            "known false alerts, docs/detection-quality.md: the horizontal-scan rule fires 6 times on"
-                    + " the benign CTU-Normal-43 host, the web 4xx-scan rule once on the Apache site")
     void benignTrafficRaisesNoAlert() {
         for (Measured m : MEASURED.values()) {
             if (m.dataset().startsWith("benign")) {

@@ -221,7 +221,15 @@ class WazuhParityTest {
         // The syslog-wrapped nginx 404 of Wazuh's tests counts as well.
         String nginx =
                 web.get("A web page returned code 404 (not found) - syslog format").pass().get(0);
-        assertThat(fire(rule, "web", repeat(nginx, 14, 6))).hasSize(1);
+        List<String> walked = new ArrayList<>();
+        List<String> nginxLines = repeat(nginx, 14, 6);
+        for (int i = 0; i < nginxLines.size(); i++) {
+            walked.add(nginxLines.get(i).replace("config.inc.php", "config" + i + ".inc.php"));
+        }
+        assertThat(fire(rule, "web", walked)).hasSize(1);
+        // Where this rule is stricter than 31151 on purpose (docs/detection-quality.md): the
+        // same missing URL fourteen times is a client polling it, not a scanner's word list.
+        assertThat(fire(rule, "web", repeat(line, 14, 6))).isEmpty();
     }
 
     @Test
