@@ -188,6 +188,36 @@ class WindowsEventDecoderTest {
     }
 
     @Test
+    void kerberosAndNtlmResultCodesOfZeroAreSuccessHoweverWritten() {
+        for (String zero : List.of("0x0", "0x00000000", "0", "0X0")) {
+            for (int code : List.of(4768, 4769, 4776)) {
+                SecurityEvent e =
+                        Samples.decode(
+                                "winlog",
+                                winlogbeat(
+                                        code,
+                                        "Security",
+                                        "{\"TargetUserName\":\"nguyenvana\",\"ServiceName\":\"krbtgt\",\"Status\":\""
+                                                + zero
+                                                + "\",\"IpAddress\":\"::ffff:10.11.4.20\"}"));
+                assertThat(e.event.outcome).as(code + " status " + zero).isEqualTo("success");
+            }
+        }
+        for (String failure : List.of("0x6", "0x00000006", "0xc0000064", "0x18")) {
+            SecurityEvent e =
+                    Samples.decode(
+                            "winlog",
+                            winlogbeat(
+                                    4768,
+                                    "Security",
+                                    "{\"TargetUserName\":\"nguyenvana\",\"Status\":\""
+                                            + failure
+                                            + "\"}"));
+            assertThat(e.event.outcome).as("status " + failure).isEqualTo("failure");
+        }
+    }
+
+    @Test
     void winlogbeatAccountAndKerberosEvents() {
         SecurityEvent created =
                 Samples.decode(

@@ -422,7 +422,7 @@ public class WindowsEventDecoder extends TextDecoder {
             }
             case 4768, 4769, 4771 -> {
                 String status = d.get("Status");
-                boolean ok = status == null || status.equalsIgnoreCase("0x0") || status.equals("0");
+                boolean ok = isSuccessStatus(status);
                 String action =
                         code == 4768
                                 ? "kerberos_tgt_requested"
@@ -447,7 +447,7 @@ public class WindowsEventDecoder extends TextDecoder {
             }
             case 4776 -> {
                 String status = d.get("Status");
-                boolean ok = status == null || status.equalsIgnoreCase("0x0") || status.equals("0");
+                boolean ok = isSuccessStatus(status);
                 set(ev, "authentication", "start", "credential_validation", ok);
                 user(e, d.get("TargetUserName"), null, null);
                 workstation(e, d.get("Workstation"));
@@ -762,5 +762,29 @@ public class WindowsEventDecoder extends TextDecoder {
     private static String group(Pattern p, String text) {
         Matcher m = p.matcher(text);
         return m.find() ? m.group(1).strip() : null;
+    }
+
+    /**
+     * Whether a Kerberos or NTLM result code is success: absent, or zero however Windows wrote it
+     * ({@code 0x0} in the event viewer, {@code 0x00000000} in rendered XML and most shippers,
+     * {@code 0}).
+     */
+    static boolean isSuccessStatus(String status) {
+        if (status == null) {
+            return true;
+        }
+        String s = status.strip();
+        if (s.regionMatches(true, 0, "0x", 0, 2)) {
+            s = s.substring(2);
+        }
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) != '0') {
+                return false;
+            }
+        }
+        return true;
     }
 }
