@@ -71,7 +71,7 @@ class RulesSigmaCommandTest {
                 .contains("having count(*) >= 8")
                 .contains("having count(distinct user.name) >= 10")
                 .contains("suppress: {for: 10m}");
-        assertThat(convert.summary()).isEqualTo("7 Sigma rules converted, 0 refused");
+        assertThat(convert.summary()).isEqualTo("6 Sigma rules converted, 0 refused");
         assertThat(CommandRun.of("rules", "lint", set).code()).isZero();
         assertThat(CommandRun.of("rules", "test", set).code()).isZero();
     }
