@@ -31,19 +31,7 @@ final class ConsoleTestSupport {
 
     static final String PASSWORD = "correct horse battery";
 
-    /** The writer's context outside a job: no watermark, no record time. */
-    private static final SinkWriter.Context NO_CONTEXT =
-            new SinkWriter.Context() {
-                @Override
-                public long currentWatermark() {
-                    return Long.MIN_VALUE;
-                }
-
-                @Override
-                public Long timestamp() {
-                    return null;
-                }
-            };
+    private static final SinkWriter.Context NO_CONTEXT = TestWriterContext.NO_RECORD_CONTEXT;
 
     /** Few iterations: the tests log in often, and the hash's strength is not what they test. */
     private static final String HASH = PasswordHashes.hash(PASSWORD.toCharArray(), 10_000);

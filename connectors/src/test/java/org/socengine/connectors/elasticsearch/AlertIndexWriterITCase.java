@@ -51,18 +51,7 @@ class AlertIndexWriterITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension();
 
-    private static final SinkWriter.Context NO_CONTEXT =
-            new SinkWriter.Context() {
-                @Override
-                public long currentWatermark() {
-                    return Long.MIN_VALUE;
-                }
-
-                @Override
-                public Long timestamp() {
-                    return null;
-                }
-            };
+    private static final SinkWriter.Context NO_CONTEXT = TestWriterContext.NO_RECORD_CONTEXT;
 
     private static ElasticsearchClient client;
     private static ElasticsearchSettings settings;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
 import org.socengine.connectors.testing.TestAlerts;
+import org.socengine.connectors.testing.TestWriterContext;
 import org.socengine.local.LocalElasticsearch;
 import org.socengine.local.WorkDirs;
 
@@ -184,18 +185,7 @@ class SecureElasticsearchITCase {
                 null);
     }
 
-    private static final SinkWriter.Context NO_CONTEXT =
-            new SinkWriter.Context() {
-                @Override
-                public long currentWatermark() {
-                    return Long.MIN_VALUE;
-                }
-
-                @Override
-                public Long timestamp() {
-                    return null;
-                }
-            };
+    private static final SinkWriter.Context NO_CONTEXT = TestWriterContext.NO_RECORD_CONTEXT;
 
     @Test
     void theEngineIndexesOverTlsWithBasicAuthAndAnalystsSeeTheirDepartmentOnly() throws Exception {

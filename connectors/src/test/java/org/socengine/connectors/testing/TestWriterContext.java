@@ -10,6 +10,7 @@ import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
@@ -34,6 +35,20 @@ public final class TestWriterContext implements WriterInitContext {
     private TestWriterContext(ProcessingTimeService time) {
         this.time = time;
     }
+
+    /** What a writer's {@code write} gets outside a job: no watermark yet, no record time. */
+    public static final SinkWriter.Context NO_RECORD_CONTEXT =
+            new SinkWriter.Context() {
+                @Override
+                public long currentWatermark() {
+                    return Long.MIN_VALUE;
+                }
+
+                @Override
+                public Long timestamp() {
+                    return null;
+                }
+            };
 
     /** A context whose timers never fire ({@link TestAlerts#manualTime()}). */
     public static TestWriterContext create() {
