@@ -31,6 +31,7 @@ public final class RuleFunctions {
                     Map.entry("sigma_match", "sigmaMatch"),
                     Map.entry("sigma_match_cased", "sigmaMatchCased"),
                     Map.entry("sigma_fold", "sigmaFold"),
+                    Map.entry("sigma_basename", "sigmaBasename"),
                     Map.entry("sigma_compare", "sigmaCompare"),
                     Map.entry("sigma_fieldref", "sigmaFieldRef"),
                     Map.entry("sigma_null", "sigmaNull"));
@@ -103,6 +104,21 @@ public final class RuleFunctions {
      */
     public static String sigmaFold(Object value) {
         return SigmaMatchers.folded(value);
+    }
+
+    /**
+     * The folded last segment of a Windows path (after its last backslash), as {@link #sigmaFold}
+     * folds it; null for null or a value without a backslash. {@code sigma_basename(x) =
+     * 'whoami.exe'} is Sigma's {@code endswith '\\whoami.exe'}, in a form Esper's filter index
+     * serves across rules.
+     */
+    public static String sigmaBasename(Object value) {
+        String folded = SigmaMatchers.folded(value);
+        if (folded == null) {
+            return null;
+        }
+        int slash = folded.lastIndexOf('\\');
+        return slash < 0 ? null : folded.substring(slash + 1);
     }
 
     /** Text with its case folded as {@link #sigmaFold} folds it: for constants, at compile time. */

@@ -877,6 +877,16 @@ public final class SigmaCompiler {
                         return path + " = " + text;
                     }
                 }
+                String base = s.windowsBasename();
+                if (base != null && !cased && !safe && vals.size() == 1 && type == String.class) {
+                    // '\\whoami.exe' at the end of a path is its last segment being whoami.exe: an
+                    // equality on the folded last segment, which Esper's filter index serves
+                    // across rules, where a thousand endswith matches would each run per event.
+                    String last = "sigma_basename(" + path + ")";
+                    String constant = literal(RuleFunctions.foldCase(base));
+                    equality.add(new String[] {last, constant});
+                    return last + " = " + constant;
+                }
                 terms.add(literal(s.pattern()));
             }
             return (cased ? "sigma_match_cased(" : "sigma_match(")

@@ -83,6 +83,20 @@ final class SigmaString {
         return b.toString();
     }
 
+    /**
+     * For {@code *\\name} with {@code name} plain text without a backslash (Sigma's {@code endswith
+     * '\\name'} on a Windows path): {@code name}; else null.
+     */
+    String windowsBasename() {
+        if (parts.size() != 2 || parts.get(0) != STAR || !(parts.get(1) instanceof String lit)) {
+            return null;
+        }
+        if (lit.length() < 2 || lit.charAt(0) != '\\' || lit.indexOf('\\', 1) >= 0) {
+            return null;
+        }
+        return lit.substring(1);
+    }
+
     boolean startsWithStar() {
         return !parts.isEmpty() && parts.get(0) == STAR;
     }
