@@ -40,7 +40,7 @@ class RulesSigmaCommandTest {
         assertThat(ok.out())
                 .contains("id: \"e28a5a99-da44-436d-b7a0-2afc20a5f413\"")
                 .contains("select * from Process(")
-                .contains("sigma_match(process.executable, '*\\\\\\\\whoami.exe')");
+                .contains("sigma_basename(process.executable) = 'whoami.exe'");
         assertThat(ok.summary()).isEqualTo("1 Sigma rules converted, 0 refused");
 
         Files.writeString(
