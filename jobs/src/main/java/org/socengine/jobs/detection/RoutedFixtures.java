@@ -31,7 +31,7 @@ public final class RoutedFixtures {
         RuleFamilies.Family family = families.get(0);
         List<SecurityEvent> routed = new ArrayList<>();
         for (SecurityEvent e : events) {
-            if (family.reads(e) && family.keyOf(e) != null) {
+            if (family.routedKeyOf(e) != null) {
                 routed.add(e);
             }
         }

@@ -79,6 +79,14 @@ public final class RuleFamilies implements Serializable {
             return sb.toString();
         }
 
+        /**
+         * The event's key in this family when the job sends it there (the family reads its stream
+         * and the event has a key), else null: the one definition of what a family is given.
+         */
+        public String routedKeyOf(SecurityEvent e) {
+            return reads(e) ? keyOf(e) : null;
+        }
+
         public boolean reads(SecurityEvent e) {
             for (String s : streams) {
                 Predicate<SecurityEvent> p = EventStreams.STREAMS.get(s);

@@ -67,13 +67,11 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
         String[] keys = new String[all.size()];
         int n = 0;
         for (RuleFamilies.Family f : all) {
-            if (f.reads(event)) {
-                String key = f.keyOf(event);
-                if (key != null) {
-                    names[n] = f.name();
-                    keys[n] = key;
-                    n++;
-                }
+            String key = f.routedKeyOf(event);
+            if (key != null) {
+                names[n] = f.name();
+                keys[n] = key;
+                n++;
             }
         }
         if (n == 0) {

@@ -51,34 +51,28 @@ public final class KillSwitch<T> implements MapFunction<T, T>, CheckpointListene
     public T map(T value) {
         long n = SEEN.get(id).incrementAndGet();
         Set<Long> pending = PENDING.get(id);
-        if (!checkpointed && due(pending, n)) {
-            LockSupport.parkNanos(Math.max(pauseNanos, DUE_PAUSE_NANOS));
-        } else if (pauseNanos > 0) {
-            LockSupport.parkNanos(pauseNanos);
+        Long due = firstDue(pending, n);
+        long pause =
+                due != null && !checkpointed ? Math.max(pauseNanos, DUE_PAUSE_NANOS) : pauseNanos;
+        if (pause > 0) {
+            LockSupport.parkNanos(pause);
         }
-        if (checkpointed) {
-            for (Long position : pending) {
-                if (position <= n && pending.remove(position)) {
-                    KILLS.get(id).incrementAndGet();
-                    throw new IllegalStateException(
-                            "kill switch: injected failure at record "
-                                    + n
-                                    + " (planned at "
-                                    + position
-                                    + ")");
-                }
-            }
+        if (due != null && checkpointed && pending.remove(due)) {
+            KILLS.get(id).incrementAndGet();
+            throw new IllegalStateException(
+                    "kill switch: injected failure at record " + n + " (planned at " + due + ")");
         }
         return value;
     }
 
-    private static boolean due(Set<Long> pending, long n) {
+    /** A planned position the record count has reached, or null. */
+    private static Long firstDue(Set<Long> pending, long n) {
         for (Long position : pending) {
             if (position <= n) {
-                return true;
+                return position;
             }
         }
-        return false;
+        return null;
     }
 
     @Override
