@@ -304,12 +304,20 @@ public final class LocalKafka implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
                 "log.segment.bytes=67108864",
-                "log.retention.hours=168",
+                // Records carry their event's time (replays, backlogs, tests with fixed dates), and
+                // time-based retention deleted whatever was stamped more than its limit ago within
+                // minutes of arrival (the retention check runs 30 s after start, then every 5 min),
+                // under a running job. Kept by size instead.
+                "log.retention.ms=-1",
+                "log.retention.bytes=" + RETENTION_BYTES_PER_PARTITION,
                 "num.network.threads=2",
                 "num.io.threads=2",
                 "background.threads=2",
                 "");
     }
+
+    /** What a partition keeps at most (oldest segments go first): 4 GiB. */
+    public static final long RETENTION_BYTES_PER_PARTITION = 4L << 30;
 
     private static String securedServerProperties(
             Path data, int port, int controllerPort, Security security) {

@@ -11,12 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +80,28 @@ class LocalServicesITCase {
                         t ->
                                 assertThat(services.kafka().admin().listTopics().names().get())
                                         .contains(t));
+    }
+
+    /**
+     * Replays and tests write records stamped with their events' times, which may be years old: the
+     * broker keeps a partition by size, never by the age of its records' timestamps (it used to
+     * delete a twelve-day-old test stream under a running job at its 5-minute retention check).
+     */
+    @Test
+    void recordsAreKeptBySizeNotByTheirTimestampsAge() throws Exception {
+        String topic = "it.local.retention";
+        services.kafka().createTopic(topic, 1);
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config =
+                services.kafka()
+                        .admin()
+                        .describeConfigs(List.of(resource))
+                        .all()
+                        .get(30, TimeUnit.SECONDS)
+                        .get(resource);
+        assertThat(config.get("retention.ms").value()).isEqualTo("-1");
+        assertThat(config.get("retention.bytes").value())
+                .isEqualTo(String.valueOf(LocalKafka.RETENTION_BYTES_PER_PARTITION));
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -189,7 +189,7 @@ public final class BenchRun {
                             // allowed lateness of each other in event time.
                             .property("max.partition.fetch.bytes", "32768")
                             .build();
-            KafkaSource<RawRecord> source =
+            Source<RawRecord, ?, ?> source =
                     live
                             ? SocKafka.rawSource(
                                     consumer, topics, "soc-bench", OffsetsInitializer.earliest())

@@ -10,6 +10,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.connectors.kafka.internal.PacedKafkaSource;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.AlertStatusChange;
@@ -23,7 +24,7 @@ public final class SocKafka {
     private SocKafka() {}
 
     /** Every {@code soc.raw.<source>} topic, or the given ones. */
-    public static KafkaSource<RawRecord> rawSource(
+    public static PacedKafkaSource<RawRecord> rawSource(
             KafkaSettings settings, List<String> topics, String groupId, OffsetsInitializer start) {
         var b =
                 KafkaSource.<RawRecord>builder()
@@ -38,27 +39,28 @@ public final class SocKafka {
         } else {
             b.setTopics(topics);
         }
-        return b.build();
+        return new PacedKafkaSource<>(b.build());
     }
 
     /** Bounded variant: reads what is in the topics now, then ends (replays, benchmarks, tests). */
-    public static KafkaSource<RawRecord> boundedRawSource(
+    public static PacedKafkaSource<RawRecord> boundedRawSource(
             KafkaSettings settings, List<String> topics, String groupId) {
         return boundedRawSource(settings, topics, groupId, OffsetsInitializer.latest());
     }
 
     /** Bounded variant that ends where {@code end} says, which may be offsets not written yet. */
-    public static KafkaSource<RawRecord> boundedRawSource(
+    public static PacedKafkaSource<RawRecord> boundedRawSource(
             KafkaSettings settings, List<String> topics, String groupId, OffsetsInitializer end) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(settings.bootstrapServers())
-                .setProperties(settings.toProperties())
-                .setGroupId(groupId)
-                .setTopics(topics)
-                .setStartingOffsets(OffsetsInitializer.earliest())
-                .setBounded(end)
-                .setDeserializer(new RawRecordDeserializer())
-                .build();
+        return new PacedKafkaSource<>(
+                KafkaSource.<RawRecord>builder()
+                        .setBootstrapServers(settings.bootstrapServers())
+                        .setProperties(settings.toProperties())
+                        .setGroupId(groupId)
+                        .setTopics(topics)
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setBounded(end)
+                        .setDeserializer(new RawRecordDeserializer())
+                        .build());
     }
 
     /**

@@ -146,7 +146,11 @@ class FailureRecoveryITCase {
 
         // Every planned kill fired: a kill due before its attempt's first checkpoint slows the
         // stream until the checkpoint comes (KillSwitch), so a slow restore cannot outlast it.
-        assertThat(KillSwitch.kills(switchId)).isEqualTo(kills.size());
+        assertThat(KillSwitch.kills(switchId))
+                .as(
+                        "kills planned at %s of %d events; records seen %d",
+                        kills, events.size(), KillSwitch.seen(switchId))
+                .isEqualTo(kills.size());
         try (ElasticsearchClient client =
                 ElasticsearchClients.create(
                         ElasticsearchSettings.of(SERVICES.elasticsearchUrl()))) {

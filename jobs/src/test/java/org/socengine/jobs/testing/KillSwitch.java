@@ -47,6 +47,11 @@ public final class KillSwitch<T> implements MapFunction<T, T>, CheckpointListene
         return KILLS.get(id).get();
     }
 
+    /** Records seen over all subtasks and restarts, replays included. */
+    public static long seen(String id) {
+        return SEEN.get(id).get();
+    }
+
     @Override
     public T map(T value) {
         long n = SEEN.get(id).incrementAndGet();
