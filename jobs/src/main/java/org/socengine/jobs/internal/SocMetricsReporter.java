@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Flink metric reporter that brings the checkpoint statistics of Flink's job manager into the
  * engine's Prometheus registry ({@link SocMetrics}), under the engine's names, and, on a cluster,
- * serves that registry's {@code /metrics} in the process it runs in.
+ * serves that registry's {@code /metrics} in the process it runs in, with the engine registries of
+ * the tasks there: those of other class loaders (a job's, when this reporter is a plugin), handed
+ * over by each operator's {@link ExportedRegistry} gauge.
  *
  * <p>Why a reporter: a checkpoint's duration and size are known to the job manager only, not to the
  * operators; Flink hands its metrics to the reporters configured for the process. Only these few
