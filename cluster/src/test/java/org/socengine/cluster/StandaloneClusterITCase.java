@@ -110,6 +110,10 @@ class StandaloneClusterITCase {
                                 .withPlugin("soc-metrics", List.of(jobJar))
                                 .withConfig(
                                         Map.of(
+                                                // Each job's slots spread over both
+                                                // TaskManagers: both serve detection metrics.
+                                                "taskmanager.load-balance.mode",
+                                                "SLOTS",
                                                 "metrics.reporter.soc.factory.class",
                                                 "org.socengine.jobs.internal."
                                                         + "SocMetricsReporterFactory",
@@ -215,6 +219,7 @@ class StandaloneClusterITCase {
         awaitCheckpoints(detection, 2);
         Map<String, String> atFour = alerts();
         assertCheckpointMetricsServed();
+        assertEngineMetricsServedByEachTaskManager();
         awaitIncidents(escalation);
         flink.cancel(detection, JOB_TIMEOUT);
         flink.cancel(escalation, JOB_TIMEOUT);
@@ -282,6 +287,96 @@ class StandaloneClusterITCase {
             }
             Thread.sleep(500);
         }
+    }
+
+    /**
+     * Each TaskManager's endpoint serves the engine's meters of the tasks it runs (the job's class
+     * loader's registry, handed to the reporter's plugin through Flink's metric system), under the
+     * names of docs/metrics.md and with none of Flink's per-attempt labels: records decoded per
+     * source there, and, added up over both, the brute-force rule's evaluations, matches and
+     * alerts, the alerts indexed and their detection latency.
+     */
+    private static void assertEngineMetricsServedByEachTaskManager() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String rule = "rule=\"" + BRUTE_FORCE + "\"";
+        while (true) {
+            Map<Integer, String> taskManagers = new TreeMap<>();
+            for (int port = reporterPorts[0]; port <= reporterPorts[1]; port++) {
+                String body = scrape(port);
+                if (body != null && !body.contains("soc_checkpoints_completed_total")) {
+                    taskManagers.put(port, body);
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            if (taskManagers.size() != 2) {
+                missing.add("2 TaskManager endpoints, found " + taskManagers.keySet());
+            }
+            for (Map.Entry<Integer, String> tm : taskManagers.entrySet()) {
+                if (sum(tm.getValue(), "soc_decode_decoded_total", "source=\"syslog\"") <= 0) {
+                    missing.add(tm.getKey() + ": soc_decode_decoded_total{source=syslog}");
+                }
+                if (sum(tm.getValue(), "soc_decode_received_total", "source=\"syslog\"") <= 0) {
+                    missing.add(tm.getKey() + ": soc_decode_received_total{source=syslog}");
+                }
+            }
+            String all = String.join("\n", taskManagers.values());
+            for (String[] series :
+                    List.of(
+                            new String[] {"soc_rule_evaluations_total", rule},
+                            new String[] {"soc_rule_matches_total", rule},
+                            new String[] {"soc_rule_alerts_total", rule},
+                            new String[] {"soc_alerts_total", "severity="},
+                            new String[] {"soc_detection_latency_event_time_seconds_count", ""},
+                            new String[] {
+                                "soc_detection_latency_kafka_seconds_bucket", "le=\"+Inf\""
+                            },
+                            new String[] {"soc_last_event_timestamp_seconds", "source=\"syslog\""},
+                            new String[] {"soc_es_bulk_duration_seconds_count", ""})) {
+                if (sum(all, series[0], series[1]) <= 0) {
+                    missing.add(series[0] + "{" + series[1] + "}");
+                }
+            }
+            if (missing.isEmpty()) {
+                for (Map.Entry<Integer, String> tm : taskManagers.entrySet()) {
+                    // Flink's scope is not a label; the webhook's secret is nowhere.
+                    assertThat(tm.getValue())
+                            .as("TaskManager endpoint on port " + tm.getKey())
+                            .doesNotContain("task_attempt")
+                            .doesNotContain("tm_id")
+                            .doesNotContain("subtask")
+                            .doesNotContain("job_id")
+                            .doesNotContain("cluster-it-secret");
+                    LOG.info(
+                            "TaskManager on port {}: {} soc_ series, {} records decoded",
+                            tm.getKey(),
+                            tm.getValue().lines().filter(l -> l.startsWith("soc_")).count(),
+                            sum(tm.getValue(), "soc_decode_decoded_total", ""));
+                }
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        "TaskManager endpoints in ports "
+                                + reporterPorts[0]
+                                + "-"
+                                + reporterPorts[1]
+                                + " miss non-zero "
+                                + missing);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /**
+     * The sum of a family's series whose labels contain {@code label} (a {@code name="value"} pair,
+     * or empty for all) in the Prometheus text format.
+     */
+    private static double sum(String body, String family, String label) {
+        return body.lines()
+                .filter(l -> l.startsWith(family + "{") || l.startsWith(family + " "))
+                .filter(l -> l.substring(0, l.lastIndexOf(' ')).contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** {@code GET /metrics} on the loopback; null when nothing listens there. */

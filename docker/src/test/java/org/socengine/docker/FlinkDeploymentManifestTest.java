@@ -91,6 +91,36 @@ class FlinkDeploymentManifestTest {
         }
     }
 
+    /**
+     * The engine's metric reporter, a plugin of the image (docker/Dockerfile), serves the engine's
+     * metrics on every JobManager and TaskManager pod, on the port the pod declares for Prometheus'
+     * pod discovery (docs/metrics.md).
+     */
+    @ParameterizedTest
+    @MethodSource("manifests")
+    void everyFlinkPodServesTheEnginesMetrics(Path manifest) throws Exception {
+        JsonNode spec = JSON.valueToTree(new Yaml().load(Files.readString(manifest))).path("spec");
+        JsonNode conf = spec.path("flinkConfiguration");
+        assertThat(conf.path("metrics.reporter.soc.factory.class").asText())
+                .isEqualTo("org.socengine.jobs.internal.SocMetricsReporterFactory");
+        assertThat(conf.path("metrics.reporter.soc.port").asText()).isEqualTo("9464");
+        assertThat(conf.path("metrics.reporter.soc.bind").asText()).isEqualTo("0.0.0.0");
+        // Parent-first engine classes would share one registry across jobs and outlive them.
+        assertThat(conf.has("classloader.parent-first-patterns.additional")).isFalse();
+        JsonNode pod = spec.path("podTemplate");
+        JsonNode main = null;
+        for (JsonNode c : pod.path("spec").path("containers")) {
+            if (c.path("name").asText().equals("flink-main-container")) {
+                main = c;
+            }
+        }
+        assertThat(main).as("flink-main-container").isNotNull();
+        assertThat(main.path("ports").findValuesAsText("containerPort")).contains("9464");
+        JsonNode annotations = pod.path("metadata").path("annotations");
+        assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+        assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo("9464");
+    }
+
     @Test
     void eachJobOfTheEngineHasItsManifest() throws Exception {
         List<String> entries =

@@ -328,6 +328,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         idleSince = Long.MIN_VALUE;
         idleFrom = Long.MIN_VALUE;
         ruleMetrics = RuleMetrics.of(SocMetrics.registry());
+        org.socengine.jobs.internal.ExportedRegistry.register(getMetricGroup());
         ruleCounts = ruleMetrics.tracker();
         getProcessingTimeService()
                 .registerTimer(

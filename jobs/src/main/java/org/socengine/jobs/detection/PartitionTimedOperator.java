@@ -157,6 +157,9 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
         ioMetrics().registerBackPressureListener(activity);
         activityNow = activity.relativeTimeMillis();
         tickNow = getProcessingTimeService().getCurrentProcessingTime();
+        // Both jobs' first operator after the source runs in every slot a job has: through it
+        // each TaskManager's reporter finds the job's engine meters (docs/metrics.md).
+        org.socengine.jobs.internal.ExportedRegistry.register(getMetricGroup());
         lastObservedAt = tickNow;
         quietEmitted = Long.MIN_VALUE;
         watermarks =

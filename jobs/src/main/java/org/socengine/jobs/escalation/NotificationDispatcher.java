@@ -247,6 +247,7 @@ public final class NotificationDispatcher extends AbstractStreamOperator<Notific
         failed = getMetricGroup().counter("notificationsFailed");
         replays = getMetricGroup().counter("notificationsReplayed");
         ledgerHits = getMetricGroup().counter("notificationsAlreadyInLedger");
+        org.socengine.jobs.internal.ExportedRegistry.register(getMetricGroup());
         deliveredHere = new HashSet<>();
         notifiers = new HashMap<>();
         unavailable = new HashMap<>();

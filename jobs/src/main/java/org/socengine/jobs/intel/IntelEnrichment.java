@@ -68,6 +68,7 @@ public final class IntelEnrichment
         matched = getRuntimeContext().getMetricGroup().counter("intelMatchedEvents");
         refused = getRuntimeContext().getMetricGroup().counter("intelRefusedRecords");
         metrics = IntelMetrics.of(org.socengine.jobs.internal.SocMetrics.registry());
+        org.socengine.jobs.internal.ExportedRegistry.register(getRuntimeContext().getMetricGroup());
     }
 
     @Override

@@ -34,6 +34,7 @@ public final class ConsumerLagProbe<T> extends RichMapFunction<T, T> {
     @Override
     public void open(OpenContext context) {
         lag = new ConsumerLag(kafka, group, topics, SocMetrics.registry());
+        ExportedRegistry.register(getRuntimeContext().getMetricGroup());
         lag.start(interval);
     }
 

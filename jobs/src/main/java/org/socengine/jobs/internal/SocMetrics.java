@@ -10,9 +10,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The engine's Micrometer registry, one per JVM (the launcher in local mode, each task manager on a
- * cluster), with an optional Prometheus scrape endpoint at {@code /metrics}. Meter names and their
- * labels are listed in {@code docs/metrics.md}; dashboards depend on them.
+ * The engine's Micrometer registry, one per class loader of the engine's classes (the launcher's in
+ * local mode; on a cluster each job's in each TaskManager, and the metric reporter's plugin), with
+ * an optional Prometheus scrape endpoint at {@code /metrics}. On a cluster the reporter serves the
+ * jobs' registries through {@link ExportedRegistry}. Meter names and their labels are listed in
+ * {@code docs/metrics.md}; dashboards depend on them.
  */
 public final class SocMetrics {
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Flink metric reporter that brings the checkpoint statistics of Flink's job manager into the
  * engine's Prometheus registry ({@link SocMetrics}), under the engine's names, and, on a cluster,
- * serves that registry's {@code /metrics} in the process it runs in.
+ * serves that registry's {@code /metrics} in the process it runs in, with the engine registries of
+ * the tasks there: those of other class loaders (a job's, when this reporter is a plugin), handed
+ * over by each operator's {@link ExportedRegistry} gauge.
  *
  * <p>Why a reporter: a checkpoint's duration and size are known to the job manager only, not to the
  * operators; Flink hands its metrics to the reporters configured for the process. Only these few
@@ -44,12 +47,21 @@ public final class SocMetricsReporter implements MetricReporter {
     private final MeterRegistry registry;
     private final Map<Metric, Meter> bridged = new ConcurrentHashMap<>();
 
+    /** The engine registries of the tasks in this process, null unless served in Prometheus. */
+    private final ImportedRegistries imported;
+
     public SocMetricsReporter() {
         this(SocMetrics.registry());
     }
 
     SocMetricsReporter(MeterRegistry registry) {
         this.registry = registry;
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            imported = new ImportedRegistries(registry);
+            prometheus.getPrometheusRegistry().register(imported);
+        } else {
+            imported = null;
+        }
     }
 
     @Override
@@ -101,11 +113,25 @@ public final class SocMetricsReporter implements MetricReporter {
     public void close() {
         bridged.values().forEach(registry::remove);
         bridged.clear();
+        if (imported != null) {
+            ((PrometheusMeterRegistry) registry).getPrometheusRegistry().unregister(imported);
+        }
     }
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
         if (!(metric instanceof org.apache.flink.metrics.Gauge<?> gauge)) {
+            return;
+        }
+        if (name.equals(ExportedRegistry.NAME)) {
+            // A task's engine registry. Taken from any class loader (the job's, on a cluster),
+            // except this reporter's own registry (the embedded mode: one class loader for all).
+            if (imported != null
+                    && metric instanceof java.util.function.Supplier<?>
+                    && !(metric instanceof ExportedRegistry e
+                            && e.reads((PrometheusMeterRegistry) registry))) {
+                imported.add(metric);
+            }
             return;
         }
         String job = group.getAllVariables().get("<job_name>");
@@ -168,6 +194,10 @@ public final class SocMetricsReporter implements MetricReporter {
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+        if (imported != null && name.equals(ExportedRegistry.NAME)) {
+            imported.remove(metric);
+            return;
+        }
         Meter m = bridged.remove(metric);
         if (m != null) {
             registry.remove(m);
