@@ -3,6 +3,7 @@ package org.socengine.model;
 import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Reads and writes dotted ECS paths ({@code source.ip}, {@code user.target.name}) on a {@link
@@ -45,6 +46,34 @@ public final class EcsPaths {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * {@link #get} of one path, resolved once: for callers that read the same path of many events
+     * (the job's router reads every family's key fields of every event).
+     */
+    public static Function<SecurityEvent, Object> getter(String path) {
+        if (path.equals("@timestamp") || path.startsWith("fields.")) {
+            return e -> get(e, path);
+        }
+        Field[] chain = chain(path);
+        if (chain == UNKNOWN) {
+            return e -> null;
+        }
+        return e -> {
+            try {
+                Object current = e;
+                for (Field f : chain) {
+                    current = f.get(current);
+                    if (current == null) {
+                        return null;
+                    }
+                }
+                return current;
+            } catch (IllegalAccessException x) {
+                throw new IllegalStateException(x);
+            }
+        };
     }
 
     /** Sets a leaf value, creating the objects on the way; converts strings to the leaf's type. */
@@ -108,6 +137,8 @@ public final class EcsPaths {
                         || java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
                     return UNKNOWN;
                 }
+                // Public fields of public classes: no access check to make on every read.
+                f.setAccessible(true);
                 chain[i] = f;
                 type = f.getType();
             } catch (NoSuchFieldException e) {

@@ -119,19 +119,65 @@ public final class DepartmentDirectory implements Serializable {
 
     /** The department whose address ranges hold the first of the addresses that one holds. */
     public String byRange(String... addresses) {
+        Range[] ranges = ranges();
         for (String ip : addresses) {
             if (ip == null) {
                 continue;
             }
-            for (Department d : byId.values()) {
-                for (String cidr : d.cidrs()) {
-                    if (Cidr.contains(cidr, ip)) {
-                        return d.id();
-                    }
+            long addr = Cidr.ipv4(ip);
+            for (Range r : ranges) {
+                if (r.mask < 0
+                        ? Cidr.contains(r.cidr, ip)
+                        : addr >= 0 && (addr & r.mask) == r.net) {
+                    return r.department;
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * One range of a department, its network and mask parsed once (every decoded record asks for
+     * its department); mask -1 for a range that is not a plain IPv4 CIDR, which {@link
+     * Cidr#contains} then decides as before.
+     */
+    private record Range(String department, String cidr, long net, long mask) {}
+
+    private transient Range[] ranges;
+
+    private Range[] ranges() {
+        Range[] r = ranges;
+        if (r == null) {
+            List<Range> out = new ArrayList<>();
+            for (Department d : byId.values()) {
+                for (String cidr : d.cidrs()) {
+                    out.add(range(d.id(), cidr));
+                }
+            }
+            r = out.toArray(new Range[0]);
+            ranges = r;
+        }
+        return r;
+    }
+
+    private static Range range(String department, String cidr) {
+        int slash = cidr.indexOf('/');
+        long net = Cidr.ipv4(slash < 0 ? cidr : cidr.substring(0, slash));
+        if (net < 0) {
+            // Matches no address.
+            return new Range(department, cidr, -1, 0xFFFFFFFFL);
+        }
+        int bits;
+        try {
+            bits = slash < 0 ? 32 : Integer.parseInt(cidr.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return new Range(department, cidr, 0, -1);
+        }
+        if (bits < 0 || bits > 32) {
+            return new Range(department, cidr, 0, -1);
+        }
+        long mask = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
+        return new Range(department, cidr, net & mask, mask);
     }
 
     /** Department ids the engine reserves: they name indices, never a department. */

@@ -171,14 +171,21 @@ public final class DetectionJob {
 
         // Indicators of compromise, broadcast to every subtask, mark events before the rules see
         // them (threat.enrichments, threat.indicator).
-        DataStream<IntelUpdate> intelUpdates = intel != null ? intel : IntelStreams.none(env);
-        SingleOutputStreamOperator<SecurityEvent> enriched =
-                decoded.connect(intelUpdates.broadcast(IntelEnrichment.INDICATORS))
-                        .process(new IntelEnrichment(indicators))
-                        .returns(SerializerTypeInfo.events())
-                        .name("enrich with threat intelligence")
-                        .uid("intel-enrich")
-                        .setParallelism(options.parallelism());
+        // Without indicators and without updates (a replay without --intel, tests) there is
+        // nothing to mark: the step would only cost every event a serialization round trip and a
+        // thread hop (a two-input operator does not chain with the decoder).
+        boolean enrich = intel != null || !indicators.isEmpty();
+        SingleOutputStreamOperator<SecurityEvent> enriched = decoded;
+        if (enrich) {
+            DataStream<IntelUpdate> intelUpdates = intel != null ? intel : IntelStreams.none(env);
+            enriched =
+                    decoded.connect(intelUpdates.broadcast(IntelEnrichment.INDICATORS))
+                            .process(new IntelEnrichment(indicators))
+                            .returns(SerializerTypeInfo.events())
+                            .name("enrich with threat intelligence")
+                            .uid("intel-enrich")
+                            .setParallelism(options.parallelism());
+        }
 
         DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
         if (!options.idleAdvance().isZero()) {
@@ -243,9 +250,10 @@ public final class DetectionJob {
                     .name("alerts → " + alertSinks.get(i).getClass().getSimpleName())
                     .uid("alert-sink-" + i);
         }
-        DataStream<DeadLetter> dead =
-                decoded.getSideOutput(DecodeOperator.DEAD_LETTERS)
-                        .union(enriched.getSideOutput(IntelEnrichment.DEAD_LETTERS));
+        DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeOperator.DEAD_LETTERS);
+        if (enrich) {
+            dead = dead.union(enriched.getSideOutput(IntelEnrichment.DEAD_LETTERS));
+        }
         if (deadLetterSink != null) {
             dead.sinkTo(deadLetterSink).name("dead letters → soc.dlq").uid("dlq-sink");
         }

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.UUID;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -78,8 +77,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Map<String, String> familyOfRule;
     private transient Map<String, DetectionEngine> engines;
     private transient RestoreHorizon history;
-    private transient PriorityQueue<Pending> buffer;
-    private transient long sequence;
+    private transient PendingEvents buffer;
     private transient long watermark;
     private transient ListState<byte[]> rulesState;
     private transient ListState<byte[]> bufferState;
@@ -104,8 +102,6 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient long idleSince;
 
     private transient long idleFrom;
-
-    private record Pending(long seq, Routed routed) {}
 
     public EsperDetectionOperator(Collection<CompiledRule> initialRules, int alertBudgetPerHour) {
         this(
@@ -165,10 +161,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         familyOfRule = new HashMap<>();
         engines = new LinkedHashMap<>();
         history = new RestoreHorizon();
-        buffer =
-                new PriorityQueue<>(
-                        Comparator.comparingLong((Pending p) -> p.routed().event.timestamp)
-                                .thenComparingLong(Pending::seq));
+        buffer = new PendingEvents();
         watermark = Long.MIN_VALUE;
         var store = context.getOperatorStateStore();
         rulesState =
@@ -308,7 +301,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             }
         }
         watermark = clock;
-        forEachOwned(bufferState, r -> buffer.add(new Pending(sequence++, r)));
+        forEachOwned(bufferState, buffer::add);
         LOG.info(
                 "restored {} rules, {} horizon events replayed, {} events pending, clock {}",
                 rules.size(),
@@ -352,7 +345,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             emitAlerts();
             return;
         }
-        buffer.add(new Pending(sequence++, r));
+        buffer.add(r);
     }
 
     private void apply(Control c) {
@@ -527,8 +520,8 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private void advanceTo(long w) throws Exception {
         if (w > watermark) {
             watermark = w;
-            while (!buffer.isEmpty() && buffer.peek().routed().event.timestamp <= w) {
-                evaluate(buffer.poll().routed());
+            for (Routed r = buffer.pollUpTo(w); r != null; r = buffer.pollUpTo(w)) {
+                evaluate(r);
             }
             for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
                 DetectionEngine engine = e.getValue();
@@ -660,11 +653,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         // restore, and a rule that counts what came before an event at the same second (a login
         // after failures) or a spray's fold counted one more or one less than the run that never
         // stopped.
-        List<Pending> ordered = new ArrayList<>(buffer);
-        ordered.sort(buffer.comparator());
-        List<Routed> pending = new ArrayList<>(ordered.size());
-        ordered.forEach(p -> pending.add(p.routed()));
-        bufferState.update(history.pack(pending));
+        bufferState.update(history.pack(buffer.inEvaluationOrder()));
         historyState.update(history.segments());
         List<byte[]> states = new ArrayList<>();
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {

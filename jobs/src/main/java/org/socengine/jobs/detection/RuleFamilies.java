@@ -3,12 +3,15 @@ package org.socengine.jobs.detection;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import org.socengine.model.EcsPaths;
 import org.socengine.model.SecurityEvent;
 import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.engine.CompiledRule;
@@ -39,9 +42,56 @@ public final class RuleFamilies implements Serializable {
         }
     }
 
-    /** One key family: its key fields and the streams its rules read. */
-    public record Family(String name, List<String> keyFields, Set<String> streams)
-            implements Serializable {
+    /**
+     * One key family: its key fields and the streams its rules read. The streams' membership tests
+     * and the key fields' accessors are looked up once, not per event: the router asks every family
+     * about every event.
+     */
+    public static final class Family implements Serializable {
+        private final String name;
+        private final List<String> keyFields;
+        private final Set<String> streams;
+        private transient Predicate<SecurityEvent>[] tests;
+        private transient Function<SecurityEvent, Object>[] getters;
+        private transient boolean[] departmentField;
+
+        public Family(String name, List<String> keyFields, Set<String> streams) {
+            this.name = name;
+            this.keyFields = List.copyOf(keyFields);
+            this.streams = Collections.unmodifiableSet(new LinkedHashSet<>(streams));
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public List<String> keyFields() {
+            return keyFields;
+        }
+
+        public Set<String> streams() {
+            return streams;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void resolve() {
+            List<Predicate<SecurityEvent>> t = new ArrayList<>();
+            for (String s : streams) {
+                Predicate<SecurityEvent> p = EventStreams.STREAMS.get(s);
+                if (p != null) {
+                    t.add(p);
+                }
+            }
+            Function<SecurityEvent, Object>[] g = new Function[keyFields.size()];
+            boolean[] d = new boolean[keyFields.size()];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = EcsPaths.getter(keyFields.get(i));
+                d[i] = keyFields.get(i).equals(RuleDefinition.DEPARTMENT_FIELD);
+            }
+            getters = g;
+            departmentField = d;
+            tests = t.toArray(new Predicate[0]);
+        }
 
         /**
          * The key of an event in this family, or null when the event has none of the key fields
@@ -55,13 +105,25 @@ public final class RuleFamilies implements Serializable {
             if (keyFields.isEmpty()) {
                 return "";
             }
+            if (tests == null) {
+                resolve();
+            }
+            Function<SecurityEvent, Object>[] g = getters;
+            if (g.length == 1) {
+                // The common case: one entity field, the key is its value as text.
+                Object v = g[0].apply(e);
+                if (departmentField[0]) {
+                    return v == null ? "" : v.toString();
+                }
+                return v == null ? null : v.toString();
+            }
             StringBuilder sb = new StringBuilder();
             boolean entityField = false;
             boolean any = false;
-            for (String f : keyFields) {
-                boolean department = f.equals(RuleDefinition.DEPARTMENT_FIELD);
+            for (int i = 0; i < g.length; i++) {
+                boolean department = departmentField[i];
                 entityField |= !department;
-                Object v = e.get(f);
+                Object v = g[i].apply(e);
                 if (v == null) {
                     // Absent is not the empty string: the two are different groups.
                     v = department ? "" : "\u0000";
@@ -88,9 +150,11 @@ public final class RuleFamilies implements Serializable {
         }
 
         public boolean reads(SecurityEvent e) {
-            for (String s : streams) {
-                Predicate<SecurityEvent> p = EventStreams.STREAMS.get(s);
-                if (p != null && p.test(e)) {
+            if (tests == null) {
+                resolve();
+            }
+            for (Predicate<SecurityEvent> p : tests) {
+                if (p.test(e)) {
                     return true;
                 }
             }
@@ -138,15 +202,15 @@ public final class RuleFamilies implements Serializable {
 
     public List<Family> all() {
         if (families == null) {
-            Map<String, Family> byName = new LinkedHashMap<>();
+            Map<String, List<String>> keyFields = new LinkedHashMap<>();
+            Map<String, Set<String>> streams = new LinkedHashMap<>();
             for (RuleShape r : rules.values()) {
-                Family f =
-                        byName.computeIfAbsent(
-                                r.family(),
-                                n -> new Family(n, r.keyFields(), new LinkedHashSet<>()));
-                f.streams().addAll(r.streams());
+                keyFields.putIfAbsent(r.family(), r.keyFields());
+                streams.computeIfAbsent(r.family(), n -> new LinkedHashSet<>()).addAll(r.streams());
             }
-            families = new ArrayList<>(byName.values());
+            List<Family> all = new ArrayList<>();
+            keyFields.forEach((n, k) -> all.add(new Family(n, k, streams.get(n))));
+            families = all;
         }
         return families;
     }

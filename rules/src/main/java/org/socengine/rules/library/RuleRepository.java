@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.RuleParser;
@@ -72,18 +73,27 @@ public final class RuleRepository {
         return false;
     }
 
+    /**
+     * Loads and compiles the rules, compiling on as many threads as there are cores, each with a
+     * compiler of its own: Esper's compilation is most of the start-up of {@code ./soc detect}.
+     */
     public static Loaded load(Path root) {
-        return load(root, new RuleCompiler());
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        ThreadLocal<RuleCompiler> compilers = ThreadLocal.withInitial(RuleCompiler::new);
+        try (RuleSetRoot.Scope scope =
+                RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
+            return loadSet(root, compilers::get, threads);
+        }
     }
 
     public static Loaded load(Path root, RuleCompiler compiler) {
         try (RuleSetRoot.Scope scope =
                 RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
-            return loadSet(root, compiler);
+            return loadSet(root, () -> compiler, 1);
         }
     }
 
-    private static Loaded loadSet(Path root, RuleCompiler compiler) {
+    private static Loaded loadSet(Path root, Supplier<RuleCompiler> compiler, int threads) {
         List<Entry> entries = new ArrayList<>();
         List<RuleProblem> problems = new ArrayList<>();
         List<Path> files;
@@ -93,22 +103,89 @@ public final class RuleRepository {
             problems.add(RuleProblem.of(root, 1, "cannot read the rule directory: " + e));
             return new Loaded(entries, problems);
         }
+        // Parsed in file order on this thread; compiled in parallel; entries and problems are
+        // collected in file order again, so the outcome does not depend on the threads.
+        List<RuleDefinition> defs = new ArrayList<>();
+        List<List<RuleProblem>> parseProblems = new ArrayList<>();
         for (Path file : files) {
-            RuleDefinition def;
             try {
-                def = RuleParser.parse(file);
+                defs.add(RuleParser.parse(file));
+                parseProblems.add(List.of());
             } catch (RuleValidationException e) {
-                problems.addAll(e.problems());
-                entries.add(new Entry(file, null, null));
-                continue;
+                defs.add(null);
+                parseProblems.add(e.problems());
             }
-            try {
-                entries.add(new Entry(file, def, compiler.compile(def)));
-            } catch (RuleValidationException e) {
-                problems.addAll(e.problems());
-                entries.add(new Entry(file, def, null));
+        }
+        List<Object> compiled = compileAll(defs, compiler, threads);
+        for (int i = 0; i < files.size(); i++) {
+            RuleDefinition def = defs.get(i);
+            if (def == null) {
+                problems.addAll(parseProblems.get(i));
+                entries.add(new Entry(files.get(i), null, null));
+            } else if (compiled.get(i) instanceof CompiledRule c) {
+                entries.add(new Entry(files.get(i), def, c));
+            } else {
+                problems.addAll(((RuleValidationException) compiled.get(i)).problems());
+                entries.add(new Entry(files.get(i), def, null));
             }
         }
         return new Loaded(entries, problems);
+    }
+
+    /** Each definition's compiled rule or the exception that refused it (null for null). */
+    private static List<Object> compileAll(
+            List<RuleDefinition> defs, Supplier<RuleCompiler> compiler, int threads) {
+        Object[] out = new Object[defs.size()];
+        Path set = RuleSetRoot.current();
+        java.util.concurrent.atomic.AtomicInteger next =
+                new java.util.concurrent.atomic.AtomicInteger();
+        Runnable work =
+                () -> {
+                    try (RuleSetRoot.Scope scope = RuleSetRoot.enter(set)) {
+                        for (int i = next.getAndIncrement();
+                                i < out.length;
+                                i = next.getAndIncrement()) {
+                            RuleDefinition def = defs.get(i);
+                            if (def == null) {
+                                continue;
+                            }
+                            try {
+                                out[i] = compiler.get().compile(def);
+                            } catch (RuleValidationException e) {
+                                out[i] = e;
+                            }
+                        }
+                    }
+                };
+        int helpers = Math.min(threads, defs.size()) - 1;
+        List<Thread> started = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < helpers; t++) {
+            Thread th = new Thread(work, "rule-compiler-" + (t + 1));
+            th.setDaemon(true);
+            th.setUncaughtExceptionHandler((x, e) -> failures.add(e));
+            th.start();
+            started.add(th);
+        }
+        work.run();
+        for (Thread th : started) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while compiling rules", e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            Throwable f = failures.get(0);
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException(f);
+        }
+        return java.util.Arrays.asList(out);
     }
 }
