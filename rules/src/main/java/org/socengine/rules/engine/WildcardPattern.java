@@ -100,6 +100,34 @@ final class WildcardPattern {
         return new WildcardPattern(Kind.GLOB, null, chars, wild, ignoreCase);
     }
 
+    /**
+     * The longest run of literal characters of a GLOB (or the literal of the other kinds): every
+     * text the pattern matches contains it, so a text without it is no match.
+     */
+    String longestLiteral() {
+        if (kind != Kind.GLOB) {
+            return literal;
+        }
+        int best = 0;
+        int bestStart = 0;
+        for (int i = 0; i < chars.length; ) {
+            if (wild[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < chars.length && wild[j] == 0) {
+                j++;
+            }
+            if (j - i > best) {
+                best = j - i;
+                bestStart = i;
+            }
+            i = j;
+        }
+        return new String(chars, bestStart, best);
+    }
+
     Kind kind() {
         return kind;
     }
