@@ -65,8 +65,12 @@ public final class OidcLogin {
         OidcProvider.Metadata m = provider.metadata();
         Instant now = clock.instant();
         pending.values().removeIf(p -> expired(p, now));
-        if (pending.size() >= MAX_PENDING) {
-            throw new OidcRefused(OidcRefused.Kind.PROVIDER, "too many sign-ins under way");
+        // Anyone can start a sign-in: past the bound the oldest one gives way, so a flood of
+        // starts cannot keep real users out (it can only make their own start expire sooner).
+        while (pending.size() >= MAX_PENDING) {
+            pending.entrySet().stream()
+                    .min(java.util.Comparator.comparing(e -> e.getValue().started()))
+                    .ifPresent(e -> pending.remove(e.getKey(), e.getValue()));
         }
         String state = random();
         String nonce = random();
