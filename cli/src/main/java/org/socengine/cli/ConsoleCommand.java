@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.socengine.cli.console.Console;
 import org.socengine.cli.console.ConsoleUser;
 import org.socengine.cli.console.ConsoleUsers;
+import org.socengine.cli.console.OidcSettings;
 import org.socengine.cli.console.PasswordHashes;
 import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.kafka.KafkaSettings;
@@ -81,13 +83,22 @@ public final class ConsoleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SocConfig c = connection.config();
         Path usersFile = users != null ? users : pathOrNull(c.get("console.users_file"));
-        if (usersFile == null) {
+        OidcSettings oidc = oidc(c);
+        boolean passwords = !"false".equalsIgnoreCase(c.get("console.password_login"));
+        if (usersFile == null && (oidc == null || passwords)) {
             throw new CliFailure(
-                    "give --users FILE (or console.users_file): ./soc console user NAME --role analyst prints a line for it");
+                    "give --users FILE (or console.users_file): ./soc console user NAME --role analyst prints a line for it"
+                            + (oidc == null
+                                    ? ""
+                                    : " (or console.password_login: false to sign in through OIDC only)"));
+        }
+        if (oidc == null && !passwords) {
+            throw new CliFailure(
+                    "console.password_login is false and no console.oidc.issuer is set: nobody could log in");
         }
         ConsoleUsers list;
         try {
-            list = ConsoleUsers.load(usersFile);
+            list = usersFile == null ? ConsoleUsers.of(List.of()) : ConsoleUsers.load(usersFile);
         } catch (IOException e) {
             throw new CliFailure("cannot use the users file: " + e.getMessage());
         }
@@ -120,7 +131,8 @@ public final class ConsoleCommand implements Callable<Integer> {
                                         : org.socengine.jobs.internal.RuleSets.defaultDirectory())
                         .withPort(b, p)
                         .withMetrics(metrics)
-                        .withSessions(idle, secure);
+                        .withSessions(idle, secure)
+                        .withOidc(oidc, passwords);
         CountDownLatch stop = new CountDownLatch(1);
         try (Console console = Console.start(s)) {
             System.err.println(
@@ -129,12 +141,60 @@ public final class ConsoleCommand implements Callable<Integer> {
                             + " for "
                             + list.size()
                             + (list.size() == 1 ? " user" : " users")
+                            + (oidc == null ? "" : " and sign-in through " + oidc.issuer())
+                            + (passwords ? "" : " (password login off)")
                             + (kafka == null ? " (status changes not published: --no-publish)" : "")
                             + "; Ctrl-C stops it");
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "console-stop"));
             stop.await();
         }
         return 0;
+    }
+
+    /** The OIDC provider of console.oidc.*, or null when no issuer is set. */
+    static OidcSettings oidc(SocConfig c) {
+        String issuer = c.get("console.oidc.issuer");
+        if (issuer == null || issuer.isBlank()) {
+            return null;
+        }
+        String client = c.get("console.oidc.client_id");
+        if (client == null || client.isBlank()) {
+            throw new CliFailure("console.oidc.issuer is set but console.oidc.client_id is not");
+        }
+        String secret = c.get("console.oidc.client_secret");
+        OidcSettings d =
+                OidcSettings.of(
+                        URI.create(issuer.strip()),
+                        client.strip(),
+                        secret == null || secret.isEmpty() ? null : secret);
+        String redirect = c.get("console.oidc.redirect_uri");
+        return new OidcSettings(
+                d.issuer(),
+                d.clientId(),
+                d.clientSecret(),
+                redirect == null || redirect.isBlank() ? null : URI.create(redirect.strip()),
+                or(c, "console.oidc.scopes", d.scopes()),
+                or(c, "console.oidc.name", d.displayName()),
+                or(c, "console.oidc.username_claim", d.usernameClaim()),
+                or(c, "console.oidc.roles_claim", d.rolesClaim()),
+                c.has("console.oidc.analyst_values")
+                        ? c.list("console.oidc.analyst_values")
+                        : d.analystValues(),
+                c.has("console.oidc.liaison_values")
+                        ? c.list("console.oidc.liaison_values")
+                        : d.liaisonValues(),
+                c.has("console.oidc.admin_values")
+                        ? c.list("console.oidc.admin_values")
+                        : d.adminValues(),
+                or(c, "console.oidc.department_claim", d.departmentClaim()),
+                c.has("console.oidc.clock_skew")
+                        ? org.socengine.rules.Durations.parse(c.get("console.oidc.clock_skew"))
+                        : d.clockSkew());
+    }
+
+    private static String or(SocConfig c, String key, String fallback) {
+        String v = c.get(key);
+        return v == null || v.isBlank() ? fallback : v.strip();
     }
 
     private static Path pathOrNull(String s) {

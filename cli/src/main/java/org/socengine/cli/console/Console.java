@@ -30,7 +30,9 @@ public final class Console implements AutoCloseable {
             int maxFailures,
             Duration lockFor,
             boolean secureCookie,
-            Clock clock) {
+            Clock clock,
+            OidcSettings oidc,
+            boolean passwordLogin) {
 
         public static Settings of(
                 ConsoleUsers users, ElasticsearchSettings es, KafkaSettings kafka, Path rulesDir) {
@@ -47,7 +49,9 @@ public final class Console implements AutoCloseable {
                     5,
                     Duration.ofMinutes(15),
                     false,
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    null,
+                    true);
         }
 
         public Settings withPort(String bind, int port) {
@@ -64,7 +68,9 @@ public final class Console implements AutoCloseable {
                     maxFailures,
                     lockFor,
                     secureCookie,
-                    clock);
+                    clock,
+                    oidc,
+                    passwordLogin);
         }
 
         public Settings withMetrics(URI url) {
@@ -81,7 +87,9 @@ public final class Console implements AutoCloseable {
                     maxFailures,
                     lockFor,
                     secureCookie,
-                    clock);
+                    clock,
+                    oidc,
+                    passwordLogin);
         }
 
         public Settings withStatusTopic(String topic) {
@@ -98,7 +106,9 @@ public final class Console implements AutoCloseable {
                     maxFailures,
                     lockFor,
                     secureCookie,
-                    clock);
+                    clock,
+                    oidc,
+                    passwordLogin);
         }
 
         public Settings withSessions(Duration idle, boolean secure) {
@@ -115,7 +125,29 @@ public final class Console implements AutoCloseable {
                     maxFailures,
                     lockFor,
                     secure,
-                    clock);
+                    clock,
+                    oidc,
+                    passwordLogin);
+        }
+
+        /** Sign-in through an OIDC provider (null: none), and whether passwords log in too. */
+        public Settings withOidc(OidcSettings o, boolean passwords) {
+            return new Settings(
+                    bind,
+                    port,
+                    users,
+                    elasticsearch,
+                    kafka,
+                    statusTopic,
+                    rulesDir,
+                    metricsUrl,
+                    sessionIdle,
+                    maxFailures,
+                    lockFor,
+                    secureCookie,
+                    clock,
+                    o,
+                    passwords);
         }
 
         public Settings withClock(Clock c) {
@@ -132,7 +164,9 @@ public final class Console implements AutoCloseable {
                     maxFailures,
                     lockFor,
                     secureCookie,
-                    c);
+                    c,
+                    oidc,
+                    passwordLogin);
         }
     }
 
@@ -168,6 +202,8 @@ public final class Console implements AutoCloseable {
                                     new LoginThrottle(s.maxFailures(), s.lockFor(), s.clock()),
                                     s.clock())
                             .secureCookie(s.secureCookie())
+                            .passwordLogin(s.passwordLogin())
+                            .oidc(s.oidc())
                             .start();
             return new Console(client, publisher, server);
         } catch (IOException | RuntimeException e) {

@@ -16,6 +16,7 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
+import co.elastic.clients.elasticsearch.core.search.TotalHitsRelation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -51,19 +52,40 @@ public final class ConsoleData {
      *     publishes them; null writes Elasticsearch only ({@code --no-publish})
      */
     public ConsoleData(ElasticsearchClient client, AlertStatusPublisher publisher) {
+        this(client, publisher, TOTAL_CAP);
+    }
+
+    /** With another cap of the queue's count (a test caps it low). */
+    ConsoleData(ElasticsearchClient client, AlertStatusPublisher publisher, int totalCap) {
         this.client = client;
         this.publisher = publisher;
+        this.totalCap = totalCap;
     }
+
+    private final int totalCap;
 
     public boolean publishes() {
         return publisher != null;
     }
 
-    /** One page of the queue, the total of the filter, and the cursor of the next page. */
-    public record Page(List<ObjectNode> alerts, long total, AlertQueueFilter.Cursor next) {}
+    /**
+     * One page of the queue, the total of the filter, and the cursor of the next page. {@code
+     * atLeast}: the total was capped at {@link #TOTAL_CAP} and more alerts match.
+     */
+    public record Page(
+            List<ObjectNode> alerts, long total, boolean atLeast, AlertQueueFilter.Cursor next) {}
 
     /** The filters of the queue, always with the user's department when the user has one. */
     static List<Query> scoped(ConsoleUser user, AlertQueueFilter f, Instant now) {
+        return scoped(user, f, now, List.of());
+    }
+
+    /**
+     * @param legacy alert indices made before the template had {@code alert.search} (template
+     *     version 3 and older), where free text still takes the substring scan
+     */
+    static List<Query> scoped(
+            ConsoleUser user, AlertQueueFilter f, Instant now, List<String> legacy) {
         List<Query> q = new ArrayList<>();
         if (user.scope() != null) {
             q.add(term("organization.id", user.scope()));
@@ -125,50 +147,139 @@ public final class ConsoleData {
                                                             }))));
         }
         if (f.text() != null) {
-            String t = f.text();
-            String like =
-                    "*" + t.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?") + "*";
-            q.add(
-                    Query.of(
-                            x ->
-                                    x.bool(
-                                            b ->
-                                                    b.should(
-                                                                    s ->
-                                                                            s.simpleQueryString(
-                                                                                    m ->
-                                                                                            m.query(
-                                                                                                            t)
-                                                                                                    .fields(
-                                                                                                            "rule.name.text",
-                                                                                                            "alert.status_comment")
-                                                                                                    .defaultOperator(
-                                                                                                            Operator
-                                                                                                                    .And)
-                                                                                                    .lenient(
-                                                                                                            true)))
-                                                            .should(term("alert.id", t))
-                                                            .should(
-                                                                    wildcard(
-                                                                            "alert.group_key",
-                                                                            like))
-                                                            .should(wildcard("host.name", like))
-                                                            .should(wildcard("user.name", like))
-                                                            .minimumShouldMatch("1"))));
+            q.add(freeText(f.text(), legacy));
         }
         return q;
     }
 
+    /**
+     * The free-text clause: words of the rule name or the status note; the alert id; and the
+     * entity, host and user. Those three are copied at index time into {@code alert.search}
+     * (standard analyzer, prefixes indexed), so plain text matches them as a phrase whose last word
+     * may be a prefix ({@code 10.1.2} finds 10.1.2.7 and 10.1.20.5; {@code web-01} finds
+     * web-01.so-yt.gov.vn): a term lookup, not a scan of every term. Text holding {@code *} or
+     * {@code ?} is a wildcard pattern over the three fields as typed ({@code *113.77}), which scans
+     * their terms and is slower. Indices made before the field existed are searched the old way.
+     */
+    static Query freeText(String t, List<String> legacy) {
+        boolean pattern = t.indexOf('*') >= 0 || t.indexOf('?') >= 0;
+        List<Query> should = new ArrayList<>();
+        should.add(
+                Query.of(
+                        x ->
+                                x.simpleQueryString(
+                                        m ->
+                                                m.query(t)
+                                                        .fields(
+                                                                "rule.name.text",
+                                                                "alert.status_comment")
+                                                        .defaultOperator(Operator.And)
+                                                        .lenient(true))));
+        should.add(term("alert.id", t));
+        if (pattern) {
+            should.addAll(entityWildcards(t));
+        } else {
+            should.add(
+                    Query.of(
+                            x ->
+                                    x.matchPhrasePrefix(
+                                            m ->
+                                                    m.field(SEARCH_FIELD)
+                                                            .query(t)
+                                                            .maxExpansions(1000))));
+            if (!legacy.isEmpty()) {
+                String like =
+                        "*" + t.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?") + "*";
+                List<FieldValue> names = legacy.stream().map(FieldValue::of).toList();
+                should.add(
+                        Query.of(
+                                x ->
+                                        x.bool(
+                                                b ->
+                                                        b.filter(
+                                                                        i ->
+                                                                                i.terms(
+                                                                                        ts ->
+                                                                                                ts.field(
+                                                                                                                "_index")
+                                                                                                        .terms(
+                                                                                                                v ->
+                                                                                                                        v
+                                                                                                                                .value(
+                                                                                                                                        names))))
+                                                                .should(entityWildcards(like))
+                                                                .minimumShouldMatch("1"))));
+            }
+        }
+        return Query.of(x -> x.bool(b -> b.should(should).minimumShouldMatch("1")));
+    }
+
+    private static List<Query> entityWildcards(String pattern) {
+        return List.of(
+                wildcard("alert.group_key", pattern),
+                wildcard("host.name", pattern),
+                wildcard("user.name", pattern));
+    }
+
+    /** The field the alert template copies the entity, host and user into (template version 4). */
+    static final String SEARCH_FIELD = "alert.search";
+
+    /** The queue counts its total up to this many alerts; past it the page says "10,000+". */
+    public static final int TOTAL_CAP = 10_000;
+
+    private volatile List<String> legacyIndices = List.of();
+    private volatile long legacyCheckedNanos;
+    private volatile boolean legacyChecked;
+
+    /**
+     * The alert indices without {@link #SEARCH_FIELD} in their mapping, looked up at most once a
+     * minute (a new month's index comes from the new template and has it).
+     */
+    List<String> legacyIndices() throws IOException {
+        long now = System.nanoTime();
+        if (legacyChecked && now - legacyCheckedNanos < 60_000_000_000L) {
+            return legacyIndices;
+        }
+        List<String> out = new ArrayList<>();
+        try {
+            var r =
+                    client.indices()
+                            .getFieldMapping(
+                                    g ->
+                                            g.index(AlertIndices.ALIAS)
+                                                    .fields(SEARCH_FIELD)
+                                                    .ignoreUnavailable(true)
+                                                    .allowNoIndices(true));
+            r.fieldMappings()
+                    .forEach(
+                            (index, mappings) -> {
+                                if (mappings.mappings().isEmpty()) {
+                                    out.add(index);
+                                }
+                            });
+        } catch (ElasticsearchException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+        legacyIndices = List.copyOf(out);
+        legacyCheckedNanos = now;
+        legacyChecked = true;
+        return legacyIndices;
+    }
+
     /** A page of the queue: newest first, ties broken by id, paged by search_after. */
     public Page queue(ConsoleUser user, AlertQueueFilter f, Instant now) throws IOException {
-        List<Query> filters = scoped(user, f, now);
+        List<Query> filters = scoped(user, f, now, f.text() == null ? List.of() : legacyIndices());
         SearchRequest.Builder s =
                 new SearchRequest.Builder()
                         .index(AlertIndices.ALIAS)
                         .ignoreUnavailable(true)
                         .allowNoIndices(true)
                         .size(f.size())
-                        .trackTotalHits(t -> t.enabled(true))
+                        // Counting every match of a broad filter costs a visit of each; past the
+                        // cap the page says "10,000+".
+                        .trackTotalHits(t -> t.count(totalCap))
                         .query(q -> q.bool(b -> b.filter(filters)))
                         .source(src -> src.filter(x -> x.excludes("alert.evidence")))
                         .sort(o -> o.field(x -> x.field("@timestamp").order(SortOrder.Desc)))
@@ -178,7 +289,7 @@ public final class ConsoleData {
         }
         SearchResponse<ObjectNode> r = search(s.build());
         if (r == null) {
-            return new Page(List.of(), 0, null);
+            return new Page(List.of(), 0, false, null);
         }
         List<ObjectNode> out = new ArrayList<>();
         for (Hit<ObjectNode> h : r.hits().hits()) {
@@ -193,7 +304,9 @@ public final class ConsoleData {
                             last.path("alert").path("id").asText());
         }
         long total = r.hits().total() == null ? out.size() : r.hits().total().value();
-        return new Page(out, total, next);
+        boolean atLeast =
+                r.hits().total() != null && r.hits().total().relation() == TotalHitsRelation.Gte;
+        return new Page(out, total, atLeast, next);
     }
 
     /** The choices of the queue's drop-downs, within the user's scope. */

@@ -160,10 +160,21 @@ public final class ConsoleServer implements AutoCloseable {
         }
         if (p.equals("/login")) {
             if (r.method().equals("GET")) {
-                html(r.ex(), 200, Pages.loginPage(r.params().get("lang"), null));
+                html(r.ex(), 200, loginPage(r.params().get("lang"), null));
+            } else if (!passwordLogin) {
+                String lang = r.params().get("lang");
+                html(r.ex(), 403, loginPage(lang, Messages.get(lang, "login.password.off")));
             } else {
                 login(r);
             }
+            return;
+        }
+        if (oidc != null && r.method().equals("GET") && p.equals("/oidc/login")) {
+            oidcBegin(r);
+            return;
+        }
+        if (oidc != null && r.method().equals("GET") && p.equals("/oidc/callback")) {
+            oidcCallback(r);
             return;
         }
         Optional<Sessions.Session> session = sessions.find(cookie(r.ex()));
@@ -211,7 +222,7 @@ public final class ConsoleServer implements AutoCloseable {
         String password = r.params().getOrDefault("password", "");
         String lang = r.params().get("lang");
         if (throttle.locked(name)) {
-            html(r.ex(), 429, Pages.loginPage(lang, Messages.get(lang, "login.locked")));
+            html(r.ex(), 429, loginPage(lang, Messages.get(lang, "login.locked")));
             return;
         }
         Optional<ConsoleUser> user = users.find(name);
@@ -225,13 +236,16 @@ public final class ConsoleServer implements AutoCloseable {
             html(
                     r.ex(),
                     locked ? 429 : 401,
-                    Pages.loginPage(
-                            lang, Messages.get(lang, locked ? "login.locked" : "login.failed")));
+                    loginPage(lang, Messages.get(lang, locked ? "login.locked" : "login.failed")));
             return;
         }
         throttle.succeeded(name);
-        Sessions.Session s = sessions.open(user.get());
-        r.ex().getResponseHeaders()
+        setSessionCookie(r.ex(), sessions.open(user.get()));
+        redirect(r.ex(), "/alerts");
+    }
+
+    private void setSessionCookie(HttpExchange ex, Sessions.Session s) {
+        ex.getResponseHeaders()
                 .add(
                         "Set-Cookie",
                         Sessions.COOKIE
@@ -239,13 +253,95 @@ public final class ConsoleServer implements AutoCloseable {
                                 + s.id()
                                 + "; Path=/; HttpOnly; SameSite=Strict"
                                 + (secureCookie ? "; Secure" : ""));
-        redirect(r.ex(), "/alerts");
+    }
+
+    private String loginPage(String lang, String message) {
+        return Pages.loginPage(
+                lang, message, oidc == null ? null : oidc.settings().displayName(), passwordLogin);
+    }
+
+    private void oidcBegin(Request r) throws IOException {
+        String lang = OidcLogin.language(r.params(), Messages.VI);
+        OidcLogin.Start start;
+        try {
+            start = oidc.begin(lang);
+        } catch (OidcRefused e) {
+            LOG.warn("console: OIDC sign-in cannot start: {}", e.getMessage());
+            html(r.ex(), 503, loginPage(lang, Messages.get(lang, "oidc.provider")));
+            return;
+        }
+        // Lax, not Strict: the provider's redirect back is a cross-site navigation, and the
+        // cookie must come along with it. It holds no session, only this login's browser key.
+        r.ex().getResponseHeaders()
+                .add(
+                        "Set-Cookie",
+                        OidcLogin.COOKIE
+                                + "="
+                                + start.browserKey()
+                                + "; Path=/oidc/; HttpOnly; SameSite=Lax; Max-Age="
+                                + OidcLogin.PENDING_FOR.toSeconds()
+                                + (secureCookie ? "; Secure" : ""));
+        redirect(r.ex(), start.authorize().toString());
+    }
+
+    private void oidcCallback(Request r) throws IOException {
+        r.ex().getResponseHeaders()
+                .add(
+                        "Set-Cookie",
+                        OidcLogin.COOKIE + "=; Path=/oidc/; HttpOnly; SameSite=Lax; Max-Age=0");
+        ConsoleUser u;
+        try {
+            u = oidc.complete(r.params(), cookie(r.ex(), OidcLogin.COOKIE));
+        } catch (OidcRefused e) {
+            LOG.info("console: OIDC sign-in refused: {}", e.getMessage());
+            String lang = Messages.VI;
+            String key =
+                    switch (e.kind()) {
+                        case NO_ROLE -> "oidc.no.role";
+                        case NO_DEPARTMENT -> "oidc.no.department";
+                        case PROVIDER -> "oidc.provider";
+                        case NOT_VERIFIED -> "oidc.refused";
+                    };
+            html(r.ex(), 403, loginPage(lang, Messages.get(lang, key)));
+            return;
+        }
+        LOG.info(
+                "console: {} signed in through OIDC as {}{}",
+                u.name(),
+                u.role().label(),
+                u.scope() == null ? "" : " of " + u.scope());
+        Sessions.Session s = sessions.open(u);
+        setSessionCookie(r.ex(), s);
+        // A page, not a redirect: the navigation that reached this callback started at the
+        // provider (cross-site), and a browser withholds a SameSite=Strict cookie for the whole
+        // redirect chain of such a navigation. The page's own refresh is same-site.
+        html(r.ex(), 200, Pages.continuePage(u.language(), "/alerts"));
     }
 
     private static final String DUMMY_HASH =
             PasswordHashes.hash("not a password".toCharArray(), 600_000);
 
     private volatile boolean secureCookie;
+    private volatile boolean passwordLogin = true;
+    private volatile OidcLogin oidc;
+
+    /**
+     * Offers sign-in through the OIDC provider; its callback is {@code /oidc/callback} of this
+     * console unless the settings name another address.
+     */
+    public ConsoleServer oidc(OidcSettings settings) {
+        this.oidc =
+                settings == null
+                        ? null
+                        : new OidcLogin(settings, url().resolve("/oidc/callback"), clock);
+        return this;
+    }
+
+    /** Whether the users file's passwords log in (false: only the OIDC provider does). */
+    public ConsoleServer passwordLogin(boolean on) {
+        this.passwordLogin = on;
+        return this;
+    }
 
     /** Marks the session cookie Secure, for a console served behind a TLS proxy. */
     public ConsoleServer secureCookie(boolean secure) {
@@ -420,6 +516,8 @@ public final class ConsoleServer implements AutoCloseable {
             ConsoleData.Page page = data.queue(u, f, clock.instant());
             ObjectNode out = Json.mapper().createObjectNode();
             out.put("total", page.total());
+            // "gte": the total stopped counting at the cap (ConsoleData.TOTAL_CAP).
+            out.put("total_relation", page.atLeast() ? "gte" : "eq");
             ArrayNode arr = out.putArray("alerts");
             page.alerts().forEach(arr::add);
             out.put("next", page.next() == null ? null : page.next().encode());
@@ -555,6 +653,10 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     private static String cookie(HttpExchange ex) {
+        return cookie(ex, Sessions.COOKIE);
+    }
+
+    private static String cookie(HttpExchange ex, String name) {
         List<String> all = ex.getRequestHeaders().get("Cookie");
         if (all == null) {
             return null;
@@ -562,8 +664,8 @@ public final class ConsoleServer implements AutoCloseable {
         for (String header : all) {
             for (String part : header.split(";")) {
                 String c = part.strip();
-                if (c.startsWith(Sessions.COOKIE + "=")) {
-                    return c.substring(Sessions.COOKIE.length() + 1);
+                if (c.startsWith(name + "=")) {
+                    return c.substring(name.length() + 1);
                 }
             }
         }

@@ -34,6 +34,36 @@ public final class Messages {
                 "login.locked",
                 "Too many wrong passwords: this login is locked for a while.",
                 "Nhập sai mật khẩu quá nhiều lần: tài khoản bị khóa tạm thời.");
+        w("login.oidc", "Sign in with {0}", "Đăng nhập qua {0}");
+        w(
+                "login.password.off",
+                "Password login is off: sign in through the identity provider.",
+                "Đăng nhập bằng mật khẩu đã tắt: hãy đăng nhập qua nhà cung cấp định danh.");
+        w(
+                "oidc.no.role",
+                "You signed in, but your account has no role in this console (analyst, department"
+                        + " liaison or admin). Ask the SOC's administrator to give it one.",
+                "Bạn đã đăng nhập, nhưng tài khoản chưa được cấp vai trò nào trong bảng điều khiển"
+                        + " này (chuyên viên phân tích, cán bộ đầu mối đơn vị hoặc quản trị). Hãy"
+                        + " đề nghị quản trị viên SOC cấp quyền.");
+        w(
+                "oidc.no.department",
+                "Your account is a department liaison but names no department. Ask the SOC's"
+                        + " administrator to set it.",
+                "Tài khoản của bạn là cán bộ đầu mối nhưng chưa gắn với đơn vị nào. Hãy đề nghị"
+                        + " quản trị viên SOC bổ sung.");
+        w(
+                "oidc.refused",
+                "The sign-in could not be verified. Try again from this page.",
+                "Không xác thực được lần đăng nhập này. Hãy thử lại từ trang này.");
+        w(
+                "oidc.provider",
+                "The identity provider cannot be reached right now.",
+                "Hiện không kết nối được tới nhà cung cấp định danh.");
+        w(
+                "oidc.continue",
+                "Signed in: continue to the alerts.",
+                "Đã đăng nhập: tới trang cảnh báo.");
         w("nav.alerts", "Alerts", "Cảnh báo");
         w("nav.incidents", "Incidents", "Sự cố");
         w("nav.overview", "Overview", "Tổng quan");

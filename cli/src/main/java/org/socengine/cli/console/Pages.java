@@ -69,7 +69,27 @@ final class Pages {
         return "<input type=\"hidden\" name=\"csrf\" value=\"" + text(session.csrf()) + "\">";
     }
 
+    /**
+     * A count as its reader writes numbers (10,000 in English, 10.000 in Vietnamese), with a "+"
+     * when it is a lower bound.
+     */
+    static String count(String lang, long n, boolean atLeast) {
+        String digits = String.format(java.util.Locale.ROOT, "%,d", n);
+        if (Messages.VI.equals(lang)) {
+            digits = digits.replace(',', '.');
+        }
+        return atLeast ? digits + "+" : digits;
+    }
+
     static String loginPage(String lang, String message) {
+        return loginPage(lang, message, null, true);
+    }
+
+    /**
+     * The login page: the password form when password login is on, and a link to the OIDC provider
+     * (named {@code oidcName}) when one is configured.
+     */
+    static String loginPage(String lang, String message, String oidcName, boolean passwordLogin) {
         String l = Messages.EN.equals(lang) ? Messages.EN : Messages.VI;
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html><html lang=\"")
@@ -83,6 +103,20 @@ final class Pages {
                 .append("</h1>");
         if (message != null) {
             b.append("<p class=\"error\" id=\"login-error\">").append(text(message)).append("</p>");
+        }
+        if (oidcName != null) {
+            b.append(
+                            "<p class=\"oidc\"><a class=\"button\" id=\"oidc-login\" href=\"/oidc/login?lang=")
+                    .append(l)
+                    .append("\">")
+                    .append(text(Messages.get(l, "login.oidc").replace("{0}", oidcName)))
+                    .append("</a></p>");
+        }
+        if (!passwordLogin) {
+            b.append(
+                            "<p class=\"langs\"><a href=\"/login?lang=vi\">Tiếng Việt</a> · <a href=\"/login?lang=en\">English</a></p>")
+                    .append("</main></body></html>");
+            return b.toString();
         }
         b.append("<form method=\"post\" action=\"/login\"><label>")
                 .append(text(Messages.get(l, "user")))
@@ -98,6 +132,23 @@ final class Pages {
                         "<p class=\"langs\"><a href=\"/login?lang=vi\">Tiếng Việt</a> · <a href=\"/login?lang=en\">English</a></p>")
                 .append("</main></body></html>");
         return b.toString();
+    }
+
+    /** The page after an OIDC sign-in: it moves on to {@code to} by itself, or by its link. */
+    static String continuePage(String lang, String to) {
+        String l = Messages.EN.equals(lang) ? Messages.EN : Messages.VI;
+        return "<!DOCTYPE html><html lang=\""
+                + l
+                + "\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
+                + text(to)
+                + "\"><title>"
+                + text(Messages.get(l, "app"))
+                + "</title><link rel=\"stylesheet\" href=\"/static/console.css\"></head>"
+                + "<body class=\"login\"><main><p><a id=\"continue\" href=\""
+                + text(to)
+                + "\">"
+                + text(Messages.get(l, "oidc.continue"))
+                + "</a></p></main></body></html>";
     }
 
     String layout(String title, String active, String flash, String body) {
@@ -221,7 +272,7 @@ final class Pages {
                 .append(t("filter"))
                 .append("</button></form>");
         b.append("<p class=\"count\" id=\"total\">")
-                .append(page.total())
+                .append(text(count(lang, page.total(), page.atLeast())))
                 .append(" ")
                 .append(t("total"))
                 .append("</p>");

@@ -73,6 +73,7 @@ class ConsoleBrowserITCase {
     private static String otherDeptId;
     private static String xssId;
     private static WebDriver browser;
+    private static OidcTestProvider provider;
 
     @BeforeAll
     static void startConsoleAndBrowser() throws Exception {
@@ -130,9 +131,17 @@ class ConsoleBrowserITCase {
                                         "minh", ConsoleUser.Role.LIAISON, deptA, "vi"),
                                 ConsoleTestSupport.user(
                                         "lockme", ConsoleUser.Role.ANALYST, null, "en")));
+        // The OIDC provider beside the users file: a liaison of department A signs in there.
+        clock = new MutableClock(Instant.now());
+        // On the console's clock: a test moves it past lockouts, and tokens must move with it.
+        provider =
+                new OidcTestProvider("soc-console", "console secret", clock)
+                        .user(
+                                "oidc-minh",
+                                java.util.Map.of(
+                                        "groups", List.of("soc-liaison"), "department", deptA));
         statusTopic = "it.console.alert-status." + run;
         SERVICES.kafka().createTopic(statusTopic, 1);
-        clock = new MutableClock(Instant.now());
         console =
                 Console.start(
                         Console.Settings.of(
@@ -141,7 +150,14 @@ class ConsoleBrowserITCase {
                                         KafkaSettings.of(SERVICES.bootstrapServers()),
                                         RULES)
                                 .withStatusTopic(statusTopic)
-                                .withClock(clock));
+                                .withClock(clock)
+                                .withOidc(
+                                        OidcSettings.of(
+                                                        provider.issuer(),
+                                                        "soc-console",
+                                                        "console secret")
+                                                .withDisplayName("Test IdP"),
+                                        true));
 
         Files.createDirectories(SHOTS);
         browser = startBrowser();
@@ -161,6 +177,9 @@ class ConsoleBrowserITCase {
         }
         if (client != null) {
             client.close();
+        }
+        if (provider != null) {
+            provider.close();
         }
     }
 
@@ -469,5 +488,105 @@ class ConsoleBrowserITCase {
         } finally {
             d.quit();
         }
+    }
+
+    @Test
+    void aLiaisonSignsInThroughTheProviderAndSeesOnlyItsDepartment() throws Exception {
+        WebDriver d = startBrowser();
+        try {
+            d.get(url("/login?lang=en"));
+            submitLink(d, By.id("oidc-login"));
+            // The provider's own login form.
+            choose(d, "provider-user", "oidc-minh");
+            d.findElement(By.id("provider-password")).sendKeys(OidcTestProvider.PASSWORD);
+            submit(d, By.id("provider-login"));
+            awaitUrl(d, "/alerts");
+            assertThat(d.findElement(By.id("who")).getText()).contains("oidc-minh").contains(deptA);
+            d.get(url("/alerts?range=all&size=500"));
+            assertThat(rowIds(d)).contains(xssId, bruteForceId).doesNotContain(otherDeptId);
+            assertThat(d.findElements(By.id("f-department"))).isEmpty();
+            d.get(url("/alerts/" + otherDeptId));
+            assertThat(d.findElement(By.id("not-found")).getText()).isNotEmpty();
+            shot(d, "08-oidc-liaison");
+        } finally {
+            d.quit();
+        }
+    }
+
+    private static void submitLink(WebDriver d, By link) {
+        WebElement before = d.findElement(By.tagName("html"));
+        d.findElement(link).click();
+        long end = System.currentTimeMillis() + 10_000;
+        while (!gone(before)) {
+            if (System.currentTimeMillis() > end) {
+                throw new AssertionError("the page stayed after a click on " + link);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void theQueueCountsUpToItsCapAndSaysSo() throws Exception {
+        ConsoleUser analyst = ConsoleTestSupport.user("lan", ConsoleUser.Role.ANALYST, null, "en");
+        AlertQueueFilter all =
+                AlertQueueFilter.from(
+                        java.util.Map.of("range", "all", "department", deptA),
+                        ConsoleUser.DEFAULT_ZONE);
+        ConsoleData.Page exact = new ConsoleData(client, null).queue(analyst, all, Instant.now());
+        assertThat(exact.atLeast()).isFalse();
+        assertThat(exact.total()).isGreaterThanOrEqualTo(2);
+        ConsoleData.Page capped =
+                new ConsoleData(client, null, 1).queue(analyst, all, Instant.now());
+        assertThat(capped.atLeast()).isTrue();
+        assertThat(capped.total()).isEqualTo(1);
+        assertThat(capped.alerts()).hasSize(exact.alerts().size());
+    }
+
+    @Test
+    void freeTextFindsEntitiesByWordAndPrefixAndPatternsAsTyped() throws Exception {
+        ConsoleUser analyst = ConsoleTestSupport.user("lan", ConsoleUser.Role.ANALYST, null, "en");
+        ConsoleData data = new ConsoleData(client, null);
+        assertThat(ids(data, analyst, "203.0.113.7")).contains(otherDeptId);
+        assertThat(ids(data, analyst, "203.0.113.77")).contains(otherDeptId).doesNotContain(xssId);
+        assertThat(ids(data, analyst, "113.77"))
+                .as("not the middle of a word")
+                .doesNotContain(otherDeptId);
+        assertThat(ids(data, analyst, "*113.77")).as("a pattern, as typed").contains(otherDeptId);
+        assertThat(ids(data, analyst, "SCRIPT")).as("case does not matter").contains(xssId);
+        assertThat(ids(data, analyst, otherDeptId)).containsExactly(otherDeptId);
+
+        // An index made before the template had alert.search is searched the old way.
+        String legacy = "soc-legacy-" + UUID.randomUUID().toString().substring(0, 8);
+        // As the version-3 template mapped an alert's id, time and entity: no alert.search.
+        String mapping =
+                "{\"mappings\":{\"properties\":{\"@timestamp\":{\"type\":\"date\"},"
+                        + "\"alert\":{\"properties\":{\"id\":{\"type\":\"keyword\"},"
+                        + "\"group_key\":{\"type\":\"keyword\"}}}}},"
+                        + "\"aliases\":{\"soc-alerts\":{}}}";
+        client.indices().create(c -> c.index(legacy).withJson(new java.io.StringReader(mapping)));
+        try {
+            JsonNode doc =
+                    Json.mapper()
+                            .readTree(
+                                    "{\"@timestamp\":\""
+                                            + Instant.now()
+                                            + "\",\"alert\":{\"id\":\"legacy-1\",\"group_key\":\"198.51.100.23\"}}");
+            client.index(i -> i.index(legacy).id("legacy-1").document(doc));
+            client.indices().refresh(r -> r.index(legacy));
+            // A new ConsoleData: the list of such indices is kept for a minute.
+            assertThat(ids(new ConsoleData(client, null), analyst, "100.23")).contains("legacy-1");
+        } finally {
+            client.indices().delete(x -> x.index(legacy));
+        }
+    }
+
+    private static List<String> ids(ConsoleData data, ConsoleUser u, String q) throws Exception {
+        AlertQueueFilter f =
+                AlertQueueFilter.from(
+                        java.util.Map.of("range", "all", "q", q, "size", "500"),
+                        ConsoleUser.DEFAULT_ZONE);
+        return data.queue(u, f, Instant.now()).alerts().stream()
+                .map(a -> a.path("alert").path("id").asText())
+                .toList();
     }
 }

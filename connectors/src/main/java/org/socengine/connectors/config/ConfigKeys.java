@@ -279,6 +279,56 @@ public final class ConfigKeys {
                 BOOLEAN,
                 "false",
                 "mark the session cookie Secure (the console behind a TLS proxy)");
+        key(
+                "console.password_login",
+                BOOLEAN,
+                "true",
+                "users of the users file log in with their password (false: only through OIDC)");
+        key(
+                "console.oidc.issuer",
+                URL,
+                "",
+                "OIDC provider's issuer: set, the console offers sign-in through it");
+        key("console.oidc.client_id", TEXT, "", "the console's client id at the OIDC provider");
+        key(
+                "console.oidc.client_secret",
+                SECRET,
+                "",
+                "the console's client secret (unset: a public client, PKCE alone)");
+        key(
+                "console.oidc.redirect_uri",
+                URL,
+                "the console's address + /oidc/callback",
+                "callback registered at the provider, as the browser reaches the console");
+        key("console.oidc.scopes", TEXT, "openid profile email", "scopes asked for");
+        key("console.oidc.name", TEXT, "OIDC", "provider's name on the login page");
+        key(
+                "console.oidc.username_claim",
+                TEXT,
+                "preferred_username",
+                "claim holding the user's name (sub when absent)");
+        key(
+                "console.oidc.roles_claim",
+                TEXT,
+                "groups",
+                "claim holding role or group names (a dotted path reaches into objects)");
+        key(
+                "console.oidc.analyst_values",
+                TEXT,
+                "soc-analyst",
+                "comma-separated values of the roles claim that make a provincial analyst");
+        key(
+                "console.oidc.liaison_values",
+                TEXT,
+                "soc-liaison",
+                "values that make a department liaison (of the department claim)");
+        key("console.oidc.admin_values", TEXT, "soc-admin", "values that make an admin");
+        key(
+                "console.oidc.department_claim",
+                TEXT,
+                "department",
+                "claim naming a liaison's department");
+        key("console.oidc.clock_skew", DURATION, "60s", "tolerance on the ID token's exp and iat");
     }
 
     private ConfigKeys() {}

@@ -1,0 +1,35 @@
+package org.socengine.cli.console;
+
+/**
+ * A sign-in through the OIDC provider that the console refuses. The message says why in words safe
+ * to log and to show: it never quotes a token, a code or the client secret.
+ */
+public final class OidcRefused extends Exception {
+
+    /** What the page tells the user; the message says the precise cause. */
+    public enum Kind {
+        /** The provider's answer or token failed a check. */
+        NOT_VERIFIED,
+        /** The user's claims name no role of the console. */
+        NO_ROLE,
+        /** A liaison's claims name no department. */
+        NO_DEPARTMENT,
+        /** The provider could not be reached or answered wrongly. */
+        PROVIDER
+    }
+
+    private final Kind kind;
+
+    public OidcRefused(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public OidcRefused(String message) {
+        this(Kind.NOT_VERIFIED, message);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
