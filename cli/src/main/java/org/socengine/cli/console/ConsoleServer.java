@@ -294,7 +294,7 @@ public final class ConsoleServer implements AutoCloseable {
             u = oidc.complete(r.params(), cookie(r.ex(), OidcLogin.COOKIE));
         } catch (OidcRefused e) {
             LOG.info("console: OIDC sign-in refused: {}", e.getMessage());
-            String lang = Messages.VI;
+            String lang = e.language(Messages.VI);
             String key =
                     switch (e.kind()) {
                         case NO_ROLE -> "oidc.no.role";

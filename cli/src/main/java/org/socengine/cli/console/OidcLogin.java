@@ -103,25 +103,29 @@ public final class OidcLogin {
         if (p == null || expired(p, clock.instant())) {
             throw new OidcRefused("unknown, used or expired sign-in state");
         }
-        if (browserKey == null
-                || !MessageDigest.isEqual(
-                        browserKey.getBytes(StandardCharsets.UTF_8),
-                        p.browser().getBytes(StandardCharsets.UTF_8))) {
-            throw new OidcRefused("the sign-in was started in another browser");
+        try {
+            if (browserKey == null
+                    || !MessageDigest.isEqual(
+                            browserKey.getBytes(StandardCharsets.UTF_8),
+                            p.browser().getBytes(StandardCharsets.UTF_8))) {
+                throw new OidcRefused("the sign-in was started in another browser");
+            }
+            String error = params.get("error");
+            if (error != null) {
+                throw new OidcRefused(
+                        "the provider answered "
+                                + (error.matches("[a-z_]{1,40}") ? error : "an error"));
+            }
+            String code = params.get("code");
+            if (code == null || code.isEmpty() || code.length() > 4096) {
+                throw new OidcRefused("the provider's answer has no code");
+            }
+            String idToken = provider.exchange(code, p.verifier(), redirectUri);
+            JWTClaimsSet claims = verifier.verify(idToken, p.nonce());
+            return user(claims, p.lang());
+        } catch (OidcRefused e) {
+            throw e.startedIn(p.lang());
         }
-        String error = params.get("error");
-        if (error != null) {
-            throw new OidcRefused(
-                    "the provider answered "
-                            + (error.matches("[a-z_]{1,40}") ? error : "an error"));
-        }
-        String code = params.get("code");
-        if (code == null || code.isEmpty() || code.length() > 4096) {
-            throw new OidcRefused("the provider's answer has no code");
-        }
-        String idToken = provider.exchange(code, p.verifier(), redirectUri);
-        JWTClaimsSet claims = verifier.verify(idToken, p.nonce());
-        return user(claims, p.lang());
     }
 
     /** The language a sign-in started in (for its error page). */

@@ -20,6 +20,9 @@ public final class OidcRefused extends Exception {
 
     private final Kind kind;
 
+    // The language the refused sign-in started in, for its page; null when not known.
+    private String language;
+
     public OidcRefused(Kind kind, String message) {
         super(message);
         this.kind = kind;
@@ -31,5 +34,16 @@ public final class OidcRefused extends Exception {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** This refusal, told in the language its sign-in started in. */
+    OidcRefused startedIn(String lang) {
+        this.language = lang;
+        return this;
+    }
+
+    /** The language the refused sign-in started in, or {@code fallback} when not known. */
+    public String language(String fallback) {
+        return language != null && Messages.LANGUAGES.contains(language) ? language : fallback;
     }
 }

@@ -96,7 +96,11 @@ class OidcLoginTest {
     private record Answer(URI callback, String browserKey, URI authorize) {}
 
     private static Answer authorize(Console c, String user) throws Exception {
-        HttpResponse<String> begin = get(c.url().resolve("/oidc/login?lang=en"), null);
+        return authorize(c, user, "en");
+    }
+
+    private static Answer authorize(Console c, String user, String lang) throws Exception {
+        HttpResponse<String> begin = get(c.url().resolve("/oidc/login?lang=" + lang), null);
         assertThat(begin.statusCode()).isEqualTo(303);
         URI authorize = URI.create(begin.headers().firstValue("Location").orElseThrow());
         String setCookie =
@@ -143,7 +147,11 @@ class OidcLoginTest {
     }
 
     private static HttpResponse<String> signIn(String user) throws Exception {
-        Answer a = authorize(console, user);
+        return signIn(user, "en");
+    }
+
+    private static HttpResponse<String> signIn(String user, String lang) throws Exception {
+        Answer a = authorize(console, user, lang);
         return callback(a.callback(), a.browserKey());
     }
 
@@ -183,15 +191,22 @@ class OidcLoginTest {
 
     @Test
     void claimsThatNameNoRoleAreRefusedWithAPageSayingSo() throws Exception {
-        HttpResponse<String> r = signIn("guest");
+        HttpResponse<String> r = signIn("guest", "vi");
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(sessionCookie(r)).isNull();
         assertThat(r.body()).contains("chưa được cấp vai trò").contains("id=\"oidc-login\"");
     }
 
     @Test
+    void aRefusalIsToldInTheLanguageTheSignInStartedIn() throws Exception {
+        HttpResponse<String> r = signIn("guest", "en");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("has no role in this console").doesNotContain("vai trò");
+    }
+
+    @Test
     void aLiaisonClaimWithoutADepartmentIsRefused() throws Exception {
-        HttpResponse<String> r = signIn("nodept");
+        HttpResponse<String> r = signIn("nodept", "vi");
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(sessionCookie(r)).isNull();
         assertThat(r.body()).contains("chưa gắn với đơn vị");
@@ -203,7 +218,7 @@ class OidcLoginTest {
             names = {"NONE"},
             mode = EnumSource.Mode.EXCLUDE)
     void anIdTokenThatFailsAnyCheckSignsNobodyIn(OidcTestProvider.Tamper tamper) throws Exception {
-        Answer a = authorize(console, "lan");
+        Answer a = authorize(console, "lan", "vi");
         provider.tamperNext(tamper);
         HttpResponse<String> r = callback(a.callback(), a.browserKey());
         assertThat(r.statusCode()).as(tamper.name()).isEqualTo(403);
