@@ -21,7 +21,7 @@ public record RuleLimits(Integer maxGroups, Integer maxRows, Integer cpuMsPerMin
     public static final RuleLimits NONE = new RuleLimits(null, null, null);
 
     /** The engine's defaults when configuration names none. */
-    public static final RuleLimits DEFAULTS = new RuleLimits(50_000, 100_000, 2_000);
+    public static final RuleLimits DEFAULTS = new RuleLimits(50_000, 100_000, 10_000);
 
     /** The largest {@code max_groups} and {@code max_rows} a rule file may ask for. */
     public static final int MAX_STATE = 100_000;

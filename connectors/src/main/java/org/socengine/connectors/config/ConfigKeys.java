@@ -167,7 +167,7 @@ public final class ConfigKeys {
         key(
                 "rules.cpu_ms_per_minute",
                 POSITIVE,
-                "2000",
+                "10000",
                 "CPU a rule may use per minute of event time");
         key(
                 "alerts.retention_months",

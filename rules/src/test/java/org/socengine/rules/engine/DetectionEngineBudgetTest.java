@@ -146,7 +146,7 @@ class DetectionEngineBudgetTest {
                 .containsEntry("limit", "max_rows")
                 .containsEntry("reason", "max_rows exceeded: 101 > 100")
                 .containsEntry(
-                        "limits", "{max_groups: 50000, max_rows: 100, cpu_ms_per_minute: 2000}");
+                        "limits", "{max_groups: 50000, max_rows: 100, cpu_ms_per_minute: 10000}");
         assertThat(health.timestamp).isEqualTo(T0 + 61_000);
         // One alert per quarantined file, whichever subtask or replay raises it.
         assertThat(health.id)
