@@ -256,6 +256,12 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
     public void processWatermark(Watermark mark) {
         // The end of a bounded input: everything is in, every window may close.
         if (mark.getTimestamp() == Long.MAX_VALUE) {
+            // One last tick first: the input may end before the periodic timer has sent the
+            // event time its last records reached, and a consumer that does not take the end of
+            // input as event time (the escalation's tier deadlines) must still see that time.
+            emitWatermark(
+                    getProcessingTimeService().getCurrentProcessingTime(),
+                    activity == null ? 0 : activity.relativeTimeMillis());
             active();
             output.emitWatermark(mark);
         }
