@@ -34,18 +34,7 @@ public final class EcsPaths {
         if (chain == UNKNOWN) {
             return null;
         }
-        try {
-            Object current = event;
-            for (Field f : chain) {
-                current = f.get(current);
-                if (current == null) {
-                    return null;
-                }
-            }
-            return current;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return walk(event, chain);
     }
 
     /**
@@ -60,20 +49,23 @@ public final class EcsPaths {
         if (chain == UNKNOWN) {
             return e -> null;
         }
-        return e -> {
-            try {
-                Object current = e;
-                for (Field f : chain) {
-                    current = f.get(current);
-                    if (current == null) {
-                        return null;
-                    }
+        return e -> walk(e, chain);
+    }
+
+    /** Follows a resolved chain of fields from the event; null at the first absent object. */
+    private static Object walk(SecurityEvent event, Field[] chain) {
+        try {
+            Object current = event;
+            for (Field f : chain) {
+                current = f.get(current);
+                if (current == null) {
+                    return null;
                 }
-                return current;
-            } catch (IllegalAccessException x) {
-                throw new IllegalStateException(x);
             }
-        };
+            return current;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Sets a leaf value, creating the objects on the way; converts strings to the leaf's type. */
