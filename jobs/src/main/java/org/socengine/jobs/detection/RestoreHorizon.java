@@ -78,7 +78,11 @@ final class RestoreHorizon {
         try {
             b.open.writeLong(nextSequence++);
             b.open.writeLong(evaluatedAt);
-            serializer.serialize(r, b.open);
+            if (r.serialized != null) {
+                b.open.write(r.serialized);
+            } else {
+                serializer.serialize(r, b.open);
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialize a routed event", e);
         }
@@ -130,7 +134,7 @@ final class RestoreHorizon {
         DataOutputSerializer buffer = new DataOutputSerializer(SEGMENT_BYTES + 4096);
         try {
             for (Routed r : records) {
-                serializer.serialize(r, buffer);
+                buffer.write(serialized(r));
                 if (buffer.length() >= SEGMENT_BYTES) {
                     out.add(seal(buffer, false));
                     buffer.clear();
@@ -144,6 +148,22 @@ final class RestoreHorizon {
         }
         return out;
     }
+
+    /**
+     * The record's bytes, kept with it: an event waits for the watermark across several checkpoints
+     * (up to the reading pace's minute of drift), then enters the horizon, and each of them
+     * serialized it again.
+     */
+    private byte[] serialized(Routed r) throws IOException {
+        if (r.serialized == null) {
+            scratch.clear();
+            serializer.serialize(r, scratch);
+            r.serialized = scratch.getCopyOfBuffer();
+        }
+        return r.serialized;
+    }
+
+    private final DataOutputSerializer scratch = new DataOutputSerializer(1024);
 
     /** The buffer's events as a stored segment: LZ4 with the raw length, or raw if no smaller. */
     private byte[] seal(DataOutputSerializer buffer, boolean kept) {

@@ -27,6 +27,14 @@ public final class Routed {
 
     public Control control;
 
+    /**
+     * This record as {@link RoutedSerializer} writes it, once the detector needed it (a checkpoint
+     * of the events waiting for the watermark, or the restore horizon), or null. The detector's own
+     * cache, never sent: an event waits for the watermark across several checkpoints and then
+     * enters the horizon, and was serialized for each of them.
+     */
+    transient byte[] serialized;
+
     public Routed() {}
 
     public static Routed event(int target, SecurityEvent event, String[] families, String[] keys) {

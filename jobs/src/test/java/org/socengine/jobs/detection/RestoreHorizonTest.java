@@ -67,6 +67,31 @@ class RestoreHorizonTest {
     }
 
     @Test
+    void anEventPackedWhileWaitingEntersTheHorizonAsTheSameBytes() {
+        // The bytes a pack keeps with a waiting record are what the horizon stores once the
+        // record is evaluated: the same segments as a horizon that never packed it.
+        RestoreHorizon packed = new RestoreHorizon();
+        RestoreHorizon direct = new RestoreHorizon();
+        List<Routed> waiting = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            waiting.add(flow(i));
+        }
+        packed.pack(waiting);
+        packed.pack(waiting);
+        for (int i = 0; i < waiting.size(); i++) {
+            Routed r = waiting.get(i);
+            packed.add(3_600_000, r, r.event.timestamp);
+            direct.add(3_600_000, flow(i), r.event.timestamp);
+        }
+        List<byte[]> a = packed.segments();
+        List<byte[]> b = direct.segments();
+        assertThat(a).hasSameSizeAs(b);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(a.get(i)).isEqualTo(b.get(i));
+        }
+    }
+
+    @Test
     void aSegmentStoredRawComesBack() throws Exception {
         // What seal() writes when LZ4 would not make a segment smaller: a zero byte, then the
         // events.
