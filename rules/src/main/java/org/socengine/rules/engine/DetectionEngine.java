@@ -1,6 +1,7 @@
 package org.socengine.rules.engine;
 
 import com.espertech.esper.common.client.EventBean;
+import com.espertech.esper.common.client.EventSender;
 import com.espertech.esper.common.client.util.StatementProperty;
 import com.espertech.esper.common.client.util.StatementType;
 import com.espertech.esper.common.internal.metrics.stmtmetrics.StatementMetricHandle;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,6 +156,13 @@ public final class DetectionEngine implements AutoCloseable {
         private List<StatementMetricHandle> timers;
 
         private long sent;
+
+        /**
+         * Esper's sender of each stream's events, by the stream name's identity (the keys of the
+         * streams maps): {@code sendEventBean(event, name)} looks the event type up by name at
+         * every event, a lookup that showed in the detector's profile.
+         */
+        private final Map<String, EventSender> senders = new IdentityHashMap<>();
 
         /**
          * The streams this runtime has had events of, or null when it holds every rule from the
@@ -388,15 +397,20 @@ public final class DetectionEngine implements AutoCloseable {
                     if (streamsSeen != null && streamsSeen.add(s.getKey())) {
                         deployReadersOf(this, s.getKey());
                     }
+                    EventSender sender = senders.get(s.getKey());
+                    if (sender == null) {
+                        sender = events.getEventSender(s.getKey());
+                        senders.put(s.getKey(), sender);
+                    }
                     if (timed) {
                         time(true);
                         try {
-                            events.sendEventBean(event, s.getKey());
+                            sender.sendEvent(event);
                         } finally {
                             time(false);
                         }
                     } else {
-                        events.sendEventBean(event, s.getKey());
+                        sender.sendEvent(event);
                     }
                 }
             }
