@@ -586,6 +586,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         if (keep > 0 && keepHorizon) {
             history.add(keep, r, at);
         }
+        // The bytes a checkpoint kept with it while it waited are in the horizon now, or not
+        // needed: they do not outlive the wait (a caller may hold on to the record).
+        r.serialized = null;
     }
 
     private void emitAlerts() {
@@ -705,6 +708,13 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
 
     @Override
     public void close() throws Exception {
+        if (buffer != null) {
+            // Waiting records are the caller's objects (a test feeds the same ones to several
+            // detectors): the bytes a checkpoint kept with them go with this detector.
+            for (Routed r : buffer.inEvaluationOrder()) {
+                r.serialized = null;
+            }
+        }
         if (engines != null) {
             engines.values().forEach(DetectionEngine::close);
             engines.clear();
