@@ -117,7 +117,8 @@ public final class RuleFamilies implements Serializable {
                 }
                 return v == null ? null : v.toString();
             }
-            StringBuilder sb = new StringBuilder();
+            // Sized for a few addresses or names: the default 16 chars grew twice per event.
+            StringBuilder sb = new StringBuilder(64);
             boolean entityField = false;
             boolean any = false;
             for (int i = 0; i < g.length; i++) {
