@@ -108,6 +108,8 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
         }
     }
 
+    private static final int MAX_BUFFERED_CHARS = 1 << 24;
+
     /**
      * The bytes of Flink's {@code StringValue.writeString} (the length plus one, then each char, as
      * 7-bit groups), made in an array and written at once. {@code writeString} writes them byte by
@@ -116,8 +118,10 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
      */
     static void writeStringValue(String s, DataOutputView out) throws IOException {
         int n = s.length();
-        if (n + 1 < 0) {
-            throw new IllegalArgumentException("CharSequence is too long.");
+        if (n > MAX_BUFFERED_CHARS) {
+            // Up to three bytes a char: past this, one array would be too large to be worth it.
+            org.apache.flink.types.StringValue.writeString(s, out);
+            return;
         }
         byte[] b = new byte[5 + 3 * n];
         int p = 0;
