@@ -105,6 +105,15 @@ public final class DetectCommand implements Callable<Integer> {
     boolean ruleCache;
 
     @Option(
+            names = "--rule-cache-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the rule cache lives (created 0700; refused unless this user owns it and"
+                            + " no one else can write it). Default: $XDG_CACHE_HOME/soc/rules, else"
+                            + " ~/.cache/soc/rules.")
+    Path ruleCacheDir;
+
+    @Option(
             names = "--progress",
             negatable = true,
             description =
@@ -137,7 +146,13 @@ public final class DetectCommand implements Callable<Integer> {
             compiled =
                     RuleSets.compileAll(
                             rules != null ? rules : RuleSets.defaultDirectory(),
-                            ruleCache ? CompiledRuleCache.atDefaultDirectory() : null);
+                            !ruleCache
+                                    ? null
+                                    : new CompiledRuleCache(
+                                            ruleCacheDir != null
+                                                    ? ruleCacheDir
+                                                    : CompiledRuleCache.defaultDirectory(),
+                                            m -> System.err.println("soc: rule cache: " + m)));
         } catch (RuleValidationException e) {
             e.problems().forEach(p -> System.err.println(p));
             throw new CliFailure(e.problems().size() + " rule problem(s); fix them first");
