@@ -28,6 +28,7 @@ import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.engine.CompiledRuleCache;
 import org.socengine.rules.engine.DetectionEngine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -93,6 +94,26 @@ public final class DetectCommand implements Callable<Integer> {
     List<Path> intel;
 
     @Option(
+            names = "--rule-cache",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Reuse the byte code of rules compiled by an earlier run (owner-only cache in"
+                            + " $XDG_CACHE_HOME/soc/rules or ~/.cache/soc/rules; every rule is"
+                            + " still validated). --no-rule-cache compiles every rule. Default: on.")
+    boolean ruleCache;
+
+    @Option(
+            names = "--rule-cache-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the rule cache lives (created 0700; refused unless this user owns it and"
+                            + " no one else can write it). Default: $XDG_CACHE_HOME/soc/rules, else"
+                            + " ~/.cache/soc/rules.")
+    Path ruleCacheDir;
+
+    @Option(
             names = "--progress",
             negatable = true,
             description =
@@ -122,7 +143,16 @@ public final class DetectCommand implements Callable<Integer> {
         RecordDecoder decoder = decoding.recordDecoder(sources);
         List<CompiledRule> compiled;
         try {
-            compiled = RuleSets.compileAll(rules != null ? rules : RuleSets.defaultDirectory());
+            compiled =
+                    RuleSets.compileAll(
+                            rules != null ? rules : RuleSets.defaultDirectory(),
+                            !ruleCache
+                                    ? null
+                                    : new CompiledRuleCache(
+                                            ruleCacheDir != null
+                                                    ? ruleCacheDir
+                                                    : CompiledRuleCache.defaultDirectory(),
+                                            m -> System.err.println("soc: rule cache: " + m)));
         } catch (RuleValidationException e) {
             e.problems().forEach(p -> System.err.println(p));
             throw new CliFailure(e.problems().size() + " rule problem(s); fix them first");

@@ -254,6 +254,7 @@ class DecodeCommandTest {
         CommandRun r =
                 CommandRun.of(
                         "detect",
+                        "--no-rule-cache",
                         "--source",
                         "syslog",
                         "--year",

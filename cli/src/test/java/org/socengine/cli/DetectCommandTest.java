@@ -33,7 +33,7 @@ class DetectCommandTest {
     }
 
     private static CommandRun detect(String... args) {
-        List<String> all = new ArrayList<>(List.of("detect", "--year", "2026"));
+        List<String> all = new ArrayList<>(List.of("detect", "--year", "2026", "--no-rule-cache"));
         all.addAll(List.of("--department", "so-yt", "--rules", RULES));
         all.addAll(List.of(args));
         return CommandRun.of(all.toArray(String[]::new));
@@ -80,6 +80,55 @@ class DetectCommandTest {
         CommandRun oneSource = detect("--source", "syslog", first.toString(), second.toString());
         assertThat(oneSource.code()).as(oneSource.err()).isZero();
         assertThat(alerts(oneSource)).isEqualTo(alerts(merged));
+    }
+
+    @Test
+    void aSecondRunReusesTheCompiledRulesAndRaisesTheSameAlerts(@TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("auth.log");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            lines.add(failure(0, i * 3, "203.0.113.77", 40000 + i));
+        }
+        Files.write(log, lines);
+        Path cache = dir.resolve("cache");
+        String[] args = {
+            "detect",
+            "--year",
+            "2026",
+            "--department",
+            "so-yt",
+            "--rules",
+            RULES,
+            "--rule-cache-dir",
+            cache.toString(),
+            "--source",
+            "syslog",
+            log.toString()
+        };
+        CommandRun first = CommandRun.of(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        List<Path> entries;
+        try (java.util.stream.Stream<Path> s = Files.list(cache)) {
+            entries = s.toList();
+        }
+        assertThat(entries).isNotEmpty();
+        assertThat(
+                        java.nio.file.attribute.PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(cache)))
+                .isEqualTo("rwx------");
+        CommandRun second = CommandRun.of(args);
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(alerts(second)).hasSize(1).isEqualTo(alerts(first));
+        assertThat(second.err()).doesNotContain("rule cache");
+
+        // A cache others can write is refused with one line, and the run goes on compiling.
+        Files.setPosixFilePermissions(
+                cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        CommandRun unsafe = CommandRun.of(args);
+        assertThat(unsafe.code()).as(unsafe.err()).isZero();
+        assertThat(alerts(unsafe)).isEqualTo(alerts(first));
+        assertThat(unsafe.err().lines().filter(l -> l.contains("rule cache")).count()).isEqualTo(1);
     }
 
     @Test
@@ -149,6 +198,7 @@ class DetectCommandTest {
                         SocCommand.class.getName(),
                         "detect",
                         "--no-progress",
+                        "--no-rule-cache",
                         "--year",
                         "2026",
                         "--department",

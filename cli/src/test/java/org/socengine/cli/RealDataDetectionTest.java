@@ -229,7 +229,13 @@ class RealDataDetectionTest {
             throws IOException {
         CommandRun r =
                 CommandRun.of(
-                        "detect", "--source", source, "--rules", RULES.toString(), file.toString());
+                        "detect",
+                        "--no-rule-cache",
+                        "--source",
+                        source,
+                        "--rules",
+                        RULES.toString(),
+                        file.toString());
         assertThat(r.code()).as(dataset + ": " + r.err()).isZero();
         Matcher s = Pattern.compile("replayed (\\d+) records").matcher(r.summary());
         assertThat(s.find()).as(r.summary()).isTrue();

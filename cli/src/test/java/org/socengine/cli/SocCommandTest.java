@@ -59,6 +59,7 @@ class SocCommandTest {
         CommandRun r =
                 CommandRun.of(
                         "detect",
+                        "--no-rule-cache",
                         "--source",
                         "syslog",
                         "--year",

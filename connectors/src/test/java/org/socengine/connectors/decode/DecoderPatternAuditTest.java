@@ -211,16 +211,10 @@ class DecoderPatternAuditTest {
         reviewed("SuMessages.AUTH_FAILURE", "^pam_authenticate: (?:Authentication failure|.*)");
         reviewed("SudoMessages.LINE", "^\\s*(\\S+) : (.*)$");
         reviewed("SyslogDecoder.OCTET_COUNT", "^(\\d{1,7}) (<\\d{1,3}>.*)$");
-        reviewed("SyslogHeader.PRI", "^<(\\d{1,3})>");
-        reviewed(
-                "SyslogHeader.RFC3164",
-                "^([A-Z][a-z]{2})\\s{1,2}(\\d{1,2})(?: (\\d{4}))? (\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?:?(?: (.*))?$");
         reviewed(
                 "SyslogHeader.ISO_HEADER",
                 "^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?)(?:\\s+(.*))?$");
         reviewed("SyslogHeader.RFC5424", "^1 (\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (.*)$");
-        reviewed("SyslogHeader.TAG", "^([\\w./@-]{1,64}?)(?:\\[(\\d{1,10})\\])?: ?(.*)$");
-        reviewed("SyslogHeader.HOST_TOKEN", "^[\\w.:\\-\\[\\]]{1,255}$");
         reviewed("SyslogMessages.SOLARIS_ID", "^\\[ID (\\d+) ([\\w.]+)\\] ");
         reviewed(
                 "Times.ISO_LIKE",

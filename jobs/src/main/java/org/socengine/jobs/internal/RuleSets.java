@@ -12,6 +12,7 @@ import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.model.SecurityEvent;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.engine.CompiledRuleCache;
 import org.socengine.rules.library.RuleRepository;
 
 /** Loads the rules of a directory for a job, refusing the set if any rule is bad. */
@@ -34,10 +35,18 @@ public final class RuleSets {
 
     public static List<CompiledRule> compileAll(Path dir)
             throws IOException, RuleValidationException {
+        return compileAll(dir, null);
+    }
+
+    /**
+     * As {@link #compileAll(Path)}, reusing byte code from the cache of compiled rules (or null).
+     */
+    public static List<CompiledRule> compileAll(Path dir, CompiledRuleCache cache)
+            throws IOException, RuleValidationException {
         if (!Files.exists(dir)) {
             throw new IOException("rules folder " + dir + " does not exist");
         }
-        RuleRepository.Loaded loaded = RuleRepository.load(dir);
+        RuleRepository.Loaded loaded = RuleRepository.load(dir, cache);
         if (!loaded.ok()) {
             throw new RuleValidationException(loaded.problems());
         }

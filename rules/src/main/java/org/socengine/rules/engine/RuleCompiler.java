@@ -26,6 +26,21 @@ public final class RuleCompiler {
 
     private final Configuration configuration = EsperSetup.configuration();
 
+    /** Byte code of accepted rules compiled before; null when there is no cache. */
+    private final CompiledRuleCache cache;
+
+    public RuleCompiler() {
+        this(null);
+    }
+
+    /**
+     * A compiler that reuses the byte code of rules it compiled before. Every rule still passes the
+     * field checks and the sandbox first; only Esper's code generation is skipped on a hit.
+     */
+    public RuleCompiler(CompiledRuleCache cache) {
+        this.cache = cache;
+    }
+
     public CompiledRule compile(RuleDefinition rule) throws RuleValidationException {
         List<RuleProblem> problems = new ArrayList<>(checkFields(rule));
         String epl = rule.epl() == null ? "" : rule.epl();
@@ -38,9 +53,16 @@ public final class RuleCompiler {
             throw new RuleValidationException(problems);
         }
         try {
-            CompilerArguments args = new CompilerArguments(configuration);
-            args.getPath().getCompileds().clear();
-            EPCompiled compiled = EPCompilerProvider.getCompiler().compile(epl, args);
+            String key = cache == null ? null : cache.key(epl);
+            EPCompiled compiled = key == null ? null : cache.get(key);
+            if (compiled == null) {
+                CompilerArguments args = new CompilerArguments(configuration);
+                args.getPath().getCompileds().clear();
+                compiled = EPCompilerProvider.getCompiler().compile(epl, args);
+                if (key != null) {
+                    cache.put(key, compiled);
+                }
+            }
             return new CompiledRule(
                     rule,
                     compiled,

@@ -14,6 +14,7 @@ import org.socengine.rules.RuleProblem;
 import org.socengine.rules.RuleSetRoot;
 import org.socengine.rules.RuleValidationException;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.engine.CompiledRuleCache;
 import org.socengine.rules.engine.RuleCompiler;
 
 /**
@@ -78,8 +79,17 @@ public final class RuleRepository {
      * compiler of its own: Esper's compilation is most of the start-up of {@code ./soc detect}.
      */
     public static Loaded load(Path root) {
+        return load(root, (CompiledRuleCache) null);
+    }
+
+    /**
+     * As {@link #load(Path)}, reusing the byte code of rules compiled before from the cache (null:
+     * none).
+     */
+    public static Loaded load(Path root, CompiledRuleCache cache) {
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        ThreadLocal<RuleCompiler> compilers = ThreadLocal.withInitial(RuleCompiler::new);
+        ThreadLocal<RuleCompiler> compilers =
+                ThreadLocal.withInitial(() -> new RuleCompiler(cache));
         try (RuleSetRoot.Scope scope =
                 RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
             return loadSet(root, compilers::get, threads);

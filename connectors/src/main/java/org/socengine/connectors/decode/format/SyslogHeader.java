@@ -38,20 +38,12 @@ public record SyslogHeader(
         Map<String, String> structuredData,
         int priority) {
 
-    private static final Pattern PRI = Pattern.compile("^<(\\d{1,3})>");
-    private static final Pattern RFC3164 =
-            Pattern.compile(
-                    "^([A-Z][a-z]{2})\\s{1,2}(\\d{1,2})(?: (\\d{4}))? (\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))?:?(?: (.*))?$",
-                    Pattern.DOTALL);
     private static final Pattern ISO_HEADER =
             Pattern.compile(
                     "^(\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?)(?:\\s+(.*))?$",
                     Pattern.DOTALL);
     private static final Pattern RFC5424 =
             Pattern.compile("^1 (\\S+) (\\S+) (\\S+) (\\S+) (\\S+) (.*)$", Pattern.DOTALL);
-    private static final Pattern TAG =
-            Pattern.compile("^([\\w./@-]{1,64}?)(?:\\[(\\d{1,10})\\])?: ?(.*)$", Pattern.DOTALL);
-    private static final Pattern HOST_TOKEN = Pattern.compile("^[\\w.:\\-\\[\\]]{1,255}$");
 
     /** Copies what the header says onto the event: time, host, program, pid, priority. */
     public void applyTo(SecurityEvent event, DecoderOptions options) {
@@ -95,15 +87,15 @@ public record SyslogHeader(
             throws DecodeException {
         String rest = line;
         int priority = -1;
-        Matcher pri = PRI.matcher(rest);
-        if (pri.lookingAt()) {
-            priority = Integer.parseInt(pri.group(1));
+        int priEnd = priorityEnd(rest);
+        if (priEnd > 0) {
+            priority = Integer.parseInt(rest, 1, priEnd - 1, 10);
             if (priority > 191) {
                 throw new DecodeException(
                         DecodeException.Reason.MALFORMED,
                         "syslog priority " + priority + " out of range");
             }
-            rest = rest.substring(pri.end());
+            rest = rest.substring(priEnd);
         }
         Matcher m;
         if (rest.startsWith("1 ") && (m = RFC5424.matcher(rest)).matches()) {
@@ -136,34 +128,9 @@ public record SyslogHeader(
                     sd,
                     priority);
         }
-        if ((m = RFC3164.matcher(rest)).matches()) {
-            int month = Times.month(m.group(1));
-            if (month < 0) {
-                throw new DecodeException(
-                        DecodeException.Reason.BAD_TIMESTAMP, "unknown month '" + m.group(1) + "'");
-            }
-            int day = Integer.parseInt(m.group(2));
-            int hour = Integer.parseInt(m.group(4));
-            int minute = Integer.parseInt(m.group(5));
-            int second = Integer.parseInt(m.group(6));
-            int nanos =
-                    m.group(7) == null
-                            ? 0
-                            : Integer.parseInt((m.group(7) + "000000000").substring(0, 9));
-            long time =
-                    m.group(3) != null
-                            ? Times.of(
-                                    Integer.parseInt(m.group(3)),
-                                    month,
-                                    day,
-                                    hour,
-                                    minute,
-                                    second,
-                                    nanos,
-                                    options.zone())
-                            : Times.yearless(
-                                    month, day, hour, minute, second, nanos, record, options);
-            return afterTime(time, m.group(8), priority);
+        SyslogHeader bsd = rfc3164(rest, record, options, priority);
+        if (bsd != null) {
+            return bsd;
         }
         if ((m = ISO_HEADER.matcher(rest)).matches()) {
             long time = Times.iso(m.group(1), options.zone());
@@ -181,17 +148,204 @@ public record SyslogHeader(
         String first = sp < 0 ? rest : rest.substring(0, sp);
         // A first token that ends in ':' is a tag (or a Cisco message id), not a host: programs
         // that log to files and Cisco devices leave the host out.
-        if (!first.isEmpty() && !first.endsWith(":") && HOST_TOKEN.matcher(first).matches()) {
+        if (!first.isEmpty() && !first.endsWith(":") && hostToken(first)) {
             host = first;
             rest = sp < 0 ? "" : rest.substring(sp + 1);
         }
-        Matcher t = TAG.matcher(rest);
-        if (t.matches()) {
-            Long pid = t.group(2) == null ? null : Long.parseLong(t.group(2));
-            return new SyslogHeader(
-                    time, host, t.group(1), pid, t.group(3), null, Map.of(), priority);
+        // The tag: a program name of 1-64 [\w./@-], an optional [pid] of 1-10 digits, a colon
+        // and at most one space. Scanned by hand (the decoder's hottest path); the characters
+        // of a name exclude '[' and ':', so the longest run is the only candidate.
+        int n = rest.length();
+        int tagEnd = 0;
+        while (tagEnd < n && tagEnd <= 64 && tagChar(rest.charAt(tagEnd))) {
+            tagEnd++;
+        }
+        if (tagEnd >= 1 && tagEnd <= 64 && tagEnd < n) {
+            int colon = -1;
+            Long pid = null;
+            if (rest.charAt(tagEnd) == ':') {
+                colon = tagEnd;
+            } else if (rest.charAt(tagEnd) == '[') {
+                int d = tagEnd + 1;
+                while (d < n && d - tagEnd <= 10 && digit(rest.charAt(d))) {
+                    d++;
+                }
+                int digits = d - tagEnd - 1;
+                if (digits >= 1
+                        && digits <= 10
+                        && d + 1 < n
+                        && rest.charAt(d) == ']'
+                        && rest.charAt(d + 1) == ':') {
+                    pid = Long.parseLong(rest, tagEnd + 1, d, 10);
+                    colon = d + 1;
+                }
+            }
+            if (colon >= 0) {
+                int msg = colon + 1 < n && rest.charAt(colon + 1) == ' ' ? colon + 2 : colon + 1;
+                return new SyslogHeader(
+                        time,
+                        host,
+                        rest.substring(0, tagEnd),
+                        pid,
+                        rest.substring(msg),
+                        null,
+                        Map.of(),
+                        priority);
+            }
         }
         return new SyslogHeader(time, host, null, null, rest, null, Map.of(), priority);
+    }
+
+    /**
+     * The end of a {@code <PRI>} of 1-3 digits at the start of the line (after the '>'), or 0 when
+     * there is none.
+     */
+    private static int priorityEnd(String s) {
+        if (s.isEmpty() || s.charAt(0) != '<') {
+            return 0;
+        }
+        int i = 1;
+        while (i < s.length() && i <= 3 && digit(s.charAt(i))) {
+            i++;
+        }
+        return i > 1 && i < s.length() && s.charAt(i) == '>' ? i + 1 : 0;
+    }
+
+    /**
+     * An RFC 3164 header ({@code Mmm dd [yyyy ]hh:mm:ss[.fraction][:] message}), or null when the
+     * line does not have one. Scanned by hand: the syslog decoder's hottest path. Each part has one
+     * possible extent (a day of two digits cannot also be one, the year's four digits are not the
+     * hour's two and a colon), so the scan accepts exactly what a regular expression of those parts
+     * would.
+     */
+    private static SyslogHeader rfc3164(
+            String s, RawRecord record, DecoderOptions options, int priority)
+            throws DecodeException {
+        int n = s.length();
+        if (n < 3 || !upper(s.charAt(0)) || !lower(s.charAt(1)) || !lower(s.charAt(2))) {
+            return null;
+        }
+        int i = 3;
+        while (i < n && i < 5 && space(s.charAt(i))) {
+            i++;
+        }
+        if (i == 3) {
+            return null;
+        }
+        int dayStart = i;
+        while (i < n && i - dayStart < 2 && digit(s.charAt(i))) {
+            i++;
+        }
+        if (i == dayStart || i >= n || s.charAt(i) != ' ') {
+            return null;
+        }
+        int day = Integer.parseInt(s, dayStart, i, 10);
+        i++;
+        int year = -1;
+        if (i + 5 <= n && digits(s, i, 4) && s.charAt(i + 4) == ' ') {
+            year = Integer.parseInt(s, i, i + 4, 10);
+            i += 5;
+        }
+        if (i + 8 > n
+                || !digits(s, i, 2)
+                || s.charAt(i + 2) != ':'
+                || !digits(s, i + 3, 2)
+                || s.charAt(i + 5) != ':'
+                || !digits(s, i + 6, 2)) {
+            return null;
+        }
+        int hour = Integer.parseInt(s, i, i + 2, 10);
+        int minute = Integer.parseInt(s, i + 3, i + 5, 10);
+        int second = Integer.parseInt(s, i + 6, i + 8, 10);
+        i += 8;
+        int nanos = 0;
+        if (i < n && s.charAt(i) == '.') {
+            int f = i + 1;
+            while (f < n && digit(s.charAt(f))) {
+                f++;
+            }
+            int count = f - i - 1;
+            if (count < 1 || count > 9) {
+                return null;
+            }
+            nanos = Integer.parseInt(s, i + 1, f, 10);
+            for (int k = count; k < 9; k++) {
+                nanos *= 10;
+            }
+            i = f;
+        }
+        if (i < n && s.charAt(i) == ':') {
+            i++;
+        }
+        String message;
+        if (i == n) {
+            message = null;
+        } else if (s.charAt(i) == ' ') {
+            message = s.substring(i + 1);
+        } else {
+            return null;
+        }
+        String monthName = s.substring(0, 3);
+        int month = Times.month(monthName);
+        if (month < 0) {
+            throw new DecodeException(
+                    DecodeException.Reason.BAD_TIMESTAMP, "unknown month '" + monthName + "'");
+        }
+        long time =
+                year >= 0
+                        ? Times.of(year, month, day, hour, minute, second, nanos, options.zone())
+                        : Times.yearless(month, day, hour, minute, second, nanos, record, options);
+        return afterTime(time, message, priority);
+    }
+
+    private static boolean digits(String s, int from, int count) {
+        for (int k = from; k < from + count; k++) {
+            if (!digit(s.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean upper(char c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean lower(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    /** What java.util.regex calls {@code \s}: the ASCII white space. */
+    private static boolean space(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    /** {@code \w} of java.util.regex: ASCII letters, digits and the underscore. */
+    private static boolean word(char c) {
+        return digit(c) || upper(c) || lower(c) || c == '_';
+    }
+
+    private static boolean tagChar(char c) {
+        return word(c) || c == '.' || c == '/' || c == '@' || c == '-';
+    }
+
+    /** A host name, address or bracketed address of 1-255 [\w.:\-\[\]]. */
+    private static boolean hostToken(String s) {
+        int n = s.length();
+        if (n < 1 || n > 255) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(k);
+            if (!(word(c) || c == '.' || c == ':' || c == '-' || c == '[' || c == ']')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String nil(String s) {

@@ -31,7 +31,8 @@ final class PamMessages {
     static boolean parse(String msg, SecurityEvent e) {
         SecurityEvent.Event ev = e.ensureEvent();
         Matcher m;
-        if ((m = AUTH_FAILURE.matcher(msg)).lookingAt()) {
+        if (msg.contains("): authentication failure;")
+                && (m = AUTH_FAILURE.matcher(msg)).lookingAt()) {
             pam(e, m.group(1), m.group(2));
             ev.category = "authentication";
             ev.type = "start";

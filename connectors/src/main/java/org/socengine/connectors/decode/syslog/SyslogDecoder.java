@@ -36,8 +36,12 @@ public class SyslogDecoder extends TextDecoder {
 
     @Override
     protected SecurityEvent decode(String line, RawRecord record) throws DecodeException {
-        Matcher oc = OCTET_COUNT.matcher(line);
-        if (oc.matches()) {
+        // Only a line that starts with a digit can be an octet-counted frame.
+        Matcher oc =
+                !line.isEmpty() && line.charAt(0) >= '0' && line.charAt(0) <= '9'
+                        ? OCTET_COUNT.matcher(line)
+                        : null;
+        if (oc != null && oc.matches()) {
             int declared = Integer.parseInt(oc.group(1));
             String frame = oc.group(2);
             int actual = frame.getBytes(StandardCharsets.UTF_8).length;

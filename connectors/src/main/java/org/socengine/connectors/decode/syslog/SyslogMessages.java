@@ -26,8 +26,8 @@ final class SyslogMessages {
 
     static void parse(String program, String message, SecurityEvent event, DecoderOptions options)
             throws DecodeException {
-        Matcher sid = SOLARIS_ID.matcher(message);
-        if (sid.lookingAt()) {
+        Matcher sid = message.startsWith("[ID ") ? SOLARIS_ID.matcher(message) : null;
+        if (sid != null && sid.lookingAt()) {
             event.field("syslog.solaris_msgid", sid.group(1));
             message = message.substring(sid.end());
         }
