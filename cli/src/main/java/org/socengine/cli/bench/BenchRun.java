@@ -351,7 +351,7 @@ public final class BenchRun {
         }
     }
 
-    static long percentile(long[] sorted, double q) {
+    public static long percentile(long[] sorted, double q) {
         if (sorted.length == 0) {
             return -1;
         }

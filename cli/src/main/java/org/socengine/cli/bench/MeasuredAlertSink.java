@@ -42,13 +42,20 @@ public final class MeasuredAlertSink implements Sink<Alert> {
         public final ConcurrentHashMap<String, AtomicLong> byRule = new ConcurrentHashMap<>();
 
         final List<Long> latencies = new ArrayList<>();
+        final List<Trace> traces = new ArrayList<>();
+
+        /** Each measured alert's times, in the order they were indexed. */
+        public synchronized List<Trace> traces() {
+            return new ArrayList<>(traces);
+        }
 
         public synchronized long[] latencies() {
             return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         }
 
-        synchronized void add(long l) {
-            latencies.add(l);
+        synchronized void add(Trace t) {
+            latencies.add(t.indexed() - t.appended());
+            traces.add(t);
         }
 
         public synchronized void reset() {
@@ -59,7 +66,38 @@ public final class MeasuredAlertSink implements Sink<Alert> {
             ids.clear();
             byRule.clear();
             latencies.clear();
+            traces.clear();
         }
+    }
+
+    /**
+     * Where one alert's latency went, wall-clock epoch milliseconds except {@code eventTime}: the
+     * Kafka append of its newest evidence event, that event's own time (the watermark must pass it
+     * before it is evaluated), the alert's arrival at the sink (after the watermark wait and the
+     * detector), and the return of the bulk request that indexed it.
+     */
+    public record Trace(
+            String rule, boolean late, long eventTime, long appended, long atSink, long indexed) {
+
+        /** Tab-separated, the columns of {@link #HEADER}. */
+        public String tsv() {
+            return String.join(
+                    "\t",
+                    rule.replace('\t', ' '),
+                    String.valueOf(late),
+                    String.valueOf(eventTime),
+                    String.valueOf(appended),
+                    String.valueOf(atSink),
+                    String.valueOf(indexed),
+                    String.valueOf(appended - eventTime),
+                    String.valueOf(atSink - appended),
+                    String.valueOf(indexed - atSink),
+                    String.valueOf(indexed - appended));
+        }
+
+        public static final String HEADER =
+                "rule\tlate\tevent_time\tappended\tat_sink\tindexed"
+                        + "\tappend_minus_event_ms\tto_sink_ms\tsink_ms\tlatency_ms";
     }
 
     public static final Results RESULTS = new Results();
@@ -83,6 +121,7 @@ public final class MeasuredAlertSink implements Sink<Alert> {
         private final SinkWriter<Alert> delegate;
         private final ProcessingTimeService timers;
         private final List<Alert> unstamped = new ArrayList<>();
+        private final List<Long> arrivals = new ArrayList<>();
 
         Writer(SinkWriter<Alert> delegate, ProcessingTimeService timers) {
             this.delegate = delegate;
@@ -107,6 +146,15 @@ public final class MeasuredAlertSink implements Sink<Alert> {
                 return;
             }
             RESULTS.created.incrementAndGet();
+            if (alert.meta) {
+                // A rule quarantined or throttled: which limit, for the report.
+                System.err.printf(
+                        "soc bench: %s: %s (measured %s, allowed %s)%n",
+                        alert.ruleName,
+                        alert.details.getOrDefault("reason", alert.details.toString()),
+                        alert.details.get("measured"),
+                        alert.details.get("allowed"));
+            }
             RESULTS.byRule
                     .computeIfAbsent(
                             alert.ruleName == null
@@ -118,6 +166,7 @@ public final class MeasuredAlertSink implements Sink<Alert> {
                 RESULTS.duplicates.incrementAndGet();
             }
             unstamped.add(alert);
+            arrivals.add(System.currentTimeMillis());
         }
 
         @Override
@@ -129,20 +178,34 @@ public final class MeasuredAlertSink implements Sink<Alert> {
             delegate.flush(endOfInput);
             long now = System.currentTimeMillis();
             AppendTimes book = AppendTimes.get();
-            for (Alert a : unstamped) {
+            for (int i = 0; i < unstamped.size(); i++) {
+                Alert a = unstamped.get(i);
                 long newest = -1;
+                long eventTime = Long.MIN_VALUE;
                 for (SecurityEvent e : a.evidence) {
                     if (e.event != null && e.event.original != null) {
-                        newest = Math.max(newest, book.appendTime(e.event.original));
+                        long appended = book.appendTime(e.event.original);
+                        if (appended > newest) {
+                            newest = appended;
+                            eventTime = e.timestamp;
+                        }
                     }
                 }
                 if (newest < 0) {
                     RESULTS.unmatched.incrementAndGet();
                 } else {
-                    RESULTS.add(now - newest);
+                    RESULTS.add(
+                            new Trace(
+                                    a.ruleName == null ? "?" : a.ruleName,
+                                    a.late,
+                                    eventTime,
+                                    newest,
+                                    arrivals.get(i),
+                                    now));
                 }
             }
             unstamped.clear();
+            arrivals.clear();
         }
 
         @Override
