@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -16,12 +15,10 @@ import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
 
 /**
- * The real Elasticsearch alert sink ({@link AlertIndexer}) with the flush driven from outside, so
- * that the moment each bulk request returned is known: the end point of the detection latency. The
- * indexer's own flush timer is pushed out of the way; this writer flushes it every {@code flush}
- * (the indexer's default interval unless the benchmark says otherwise) and on every checkpoint and
- * at the end, as the indexer would. A full batch still flushes inside the indexer; alerts of such a
- * batch are stamped at the next flush, which can only overstate their latency.
+ * The real Elasticsearch alert sink ({@link AlertIndexer}), flushing as it does in the job (its
+ * {@code flush} interval the indexer's default unless the benchmark says otherwise), which tells
+ * this sink when the bulk request carrying each alert returned: the end point of the detection
+ * latency.
  *
  * <p>Detection latency of an alert = the wall-clock time the bulk request carrying it returned,
  * minus the Kafka append time of its newest evidence event (looked up in {@link AppendTimes} by the
@@ -67,6 +64,7 @@ public final class MeasuredAlertSink implements Sink<Alert> {
             byRule.clear();
             latencies.clear();
             traces.clear();
+            WAITING.clear();
         }
     }
 
@@ -102,6 +100,11 @@ public final class MeasuredAlertSink implements Sink<Alert> {
 
     public static final Results RESULTS = new Results();
 
+    /** A new alert at the sink, waiting for its bulk request to return. */
+    private record Arrival(String rule, boolean late, long eventTime, long appended, long atSink) {}
+
+    private static final ConcurrentHashMap<String, Arrival> WAITING = new ConcurrentHashMap<>();
+
     private final ElasticsearchSettings settings;
     private final long flushMillis;
 
@@ -113,38 +116,44 @@ public final class MeasuredAlertSink implements Sink<Alert> {
     @Override
     public SinkWriter<Alert> createWriter(WriterInitContext context) throws IOException {
         AlertIndexer indexer =
-                AlertIndexer.builder().settings(settings).flushInterval(Duration.ofDays(1)).build();
-        return new Writer(indexer.createWriter(context), context.getProcessingTimeService());
+                AlertIndexer.builder()
+                        .settings(settings)
+                        .flushInterval(Duration.ofMillis(flushMillis))
+                        .onIndexed(MeasuredAlertSink::indexed)
+                        .build();
+        return new Writer(indexer.createWriter(context));
     }
 
-    private final class Writer implements SinkWriter<Alert> {
-        private final SinkWriter<Alert> delegate;
-        private final ProcessingTimeService timers;
-        private final List<Alert> unstamped = new ArrayList<>();
-        private final List<Long> arrivals = new ArrayList<>();
-
-        Writer(SinkWriter<Alert> delegate, ProcessingTimeService timers) {
-            this.delegate = delegate;
-            this.timers = timers;
-            schedule();
+    /** The end point: the bulk request that carried the alert has returned. */
+    private static void indexed(String alertId, boolean update, long at) {
+        if (update) {
+            return;
         }
+        Arrival a = WAITING.remove(alertId);
+        if (a != null) {
+            RESULTS.add(new Trace(a.rule(), a.late(), a.eventTime(), a.appended(), a.atSink(), at));
+        }
+    }
 
-        private void schedule() {
-            timers.registerTimer(
-                    timers.getCurrentProcessingTime() + flushMillis,
-                    t -> {
-                        flushAndStamp(false);
-                        schedule();
-                    });
+    private static final class Writer implements SinkWriter<Alert> {
+        private final SinkWriter<Alert> delegate;
+
+        Writer(SinkWriter<Alert> delegate) {
+            this.delegate = delegate;
         }
 
         @Override
         public void write(Alert alert, Context context) throws IOException, InterruptedException {
-            delegate.write(alert, context);
             if (alert.update) {
                 RESULTS.updates.incrementAndGet();
-                return;
+            } else {
+                arrived(alert);
             }
+            delegate.write(alert, context);
+        }
+
+        private static void arrived(Alert alert) {
+            long atSink = System.currentTimeMillis();
             RESULTS.created.incrementAndGet();
             if (alert.meta) {
                 // A rule quarantined or throttled: which limit, for the report.
@@ -164,48 +173,37 @@ public final class MeasuredAlertSink implements Sink<Alert> {
                     .incrementAndGet();
             if (RESULTS.ids.putIfAbsent(alert.id, Boolean.TRUE) != null) {
                 RESULTS.duplicates.incrementAndGet();
+                return;
             }
-            unstamped.add(alert);
-            arrivals.add(System.currentTimeMillis());
+            AppendTimes book = AppendTimes.get();
+            long newest = -1;
+            long eventTime = Long.MIN_VALUE;
+            for (SecurityEvent e : alert.evidence) {
+                if (e.event != null && e.event.original != null) {
+                    long appended = book.appendTime(e.event.original);
+                    if (appended > newest) {
+                        newest = appended;
+                        eventTime = e.timestamp;
+                    }
+                }
+            }
+            if (newest < 0) {
+                RESULTS.unmatched.incrementAndGet();
+                return;
+            }
+            WAITING.put(
+                    alert.id,
+                    new Arrival(
+                            alert.ruleName == null ? "?" : alert.ruleName,
+                            alert.late,
+                            eventTime,
+                            newest,
+                            atSink));
         }
 
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            flushAndStamp(endOfInput);
-        }
-
-        private void flushAndStamp(boolean endOfInput) throws IOException, InterruptedException {
             delegate.flush(endOfInput);
-            long now = System.currentTimeMillis();
-            AppendTimes book = AppendTimes.get();
-            for (int i = 0; i < unstamped.size(); i++) {
-                Alert a = unstamped.get(i);
-                long newest = -1;
-                long eventTime = Long.MIN_VALUE;
-                for (SecurityEvent e : a.evidence) {
-                    if (e.event != null && e.event.original != null) {
-                        long appended = book.appendTime(e.event.original);
-                        if (appended > newest) {
-                            newest = appended;
-                            eventTime = e.timestamp;
-                        }
-                    }
-                }
-                if (newest < 0) {
-                    RESULTS.unmatched.incrementAndGet();
-                } else {
-                    RESULTS.add(
-                            new Trace(
-                                    a.ruleName == null ? "?" : a.ruleName,
-                                    a.late,
-                                    eventTime,
-                                    newest,
-                                    arrivals.get(i),
-                                    now));
-                }
-            }
-            unstamped.clear();
-            arrivals.clear();
         }
 
         @Override

@@ -95,6 +95,21 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     private boolean setUp;
     private boolean ilm;
     private volatile boolean closed;
+    private final Indexed listener;
+
+    /** Processing time the last bulk started at; MIN_VALUE before the first. */
+    private long lastBulkAt = Long.MIN_VALUE;
+
+    private boolean flushScheduled;
+
+    /**
+     * Told of each alert Elasticsearch has just accepted (created, updated, or already there), when
+     * its bulk request returned: what a benchmark measures latency to.
+     */
+    @FunctionalInterface
+    public interface Indexed extends java.io.Serializable {
+        void indexed(String alertId, boolean update, long atMillis);
+    }
 
     /**
      * @param refusedAlerts where alerts Elasticsearch refuses for good go, as dead letters (reason
@@ -126,6 +141,21 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             SinkWriter<DeadLetter> refusedAlerts,
             AlertIndexMetrics meters)
             throws IOException {
+        this(options, timers, metrics, refusedAlerts, meters, null);
+    }
+
+    /**
+     * @param listener told of each alert as its bulk returns; null: nobody
+     */
+    public AlertIndexWriter(
+            Options options,
+            ProcessingTimeService timers,
+            SinkWriterMetricGroup metrics,
+            SinkWriter<DeadLetter> refusedAlerts,
+            AlertIndexMetrics meters,
+            Indexed listener)
+            throws IOException {
+        this.listener = listener;
         this.options = options;
         this.meters = meters;
         this.refusedAlerts = refusedAlerts;
@@ -157,7 +187,6 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                     "Elasticsearch not ready at start ({}); will retry",
                     ElasticsearchClients.describe(e, options.settings()));
         }
-        scheduleFlush();
     }
 
     /** Template (and ILM policy where the cluster has ILM); idempotent, so every start does it. */
@@ -176,13 +205,30 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 ilm ? " with ILM policy " + AlertIndices.ILM_POLICY : " (no ILM on this cluster)");
     }
 
+    /**
+     * A bulk for what the buffer holds as soon as the task is free, but no sooner than the flush
+     * interval after the previous bulk started. The alerts a watermark raises together are written
+     * by the detector in one go (and at parallelism 1 in the same call, the sink being chained to
+     * it), so they leave in one bulk right after; an alert of a quiet spell waits for nothing but
+     * its bulk; during a storm there is still at most one bulk per interval. A timer on a fixed
+     * period made every alert wait half the interval on average, the whole interval at worst.
+     */
     private void scheduleFlush() {
+        if (flushScheduled) {
+            return;
+        }
+        flushScheduled = true;
+        long now = timers.getCurrentProcessingTime();
+        long at =
+                lastBulkAt == Long.MIN_VALUE
+                        ? now
+                        : Math.max(now, lastBulkAt + options.flushIntervalMillis());
         timers.registerTimer(
-                timers.getCurrentProcessingTime() + options.flushIntervalMillis(),
+                at,
                 t -> {
+                    flushScheduled = false;
                     if (!closed) {
                         flushBuffer();
-                        scheduleFlush();
                     }
                 });
     }
@@ -241,6 +287,8 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         buffer.add(p);
         if (buffer.size() >= options.maxBatch()) {
             flushBuffer();
+        } else {
+            scheduleFlush();
         }
     }
 
@@ -279,6 +327,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         List<Pending> pending = new ArrayList<>(buffer);
         buffer.clear();
         bufferedUpdates.clear();
+        lastBulkAt = timers.getCurrentProcessingTime();
         long backoff = 100;
         while (!pending.isEmpty()) {
             if (closed) {
@@ -319,6 +368,9 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 int status = item.status();
                 if (status == 200 || status == 201) {
                     (p.update() ? updated : indexed).inc();
+                    if (listener != null) {
+                        listener.indexed(p.id(), p.update(), now);
+                    }
                     if (!p.update()) {
                         meters.indexed(
                                 p.severity(),
@@ -330,6 +382,9 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 } else if (status == 409 && !p.update()) {
                     // Written before a restore: the same id means the same alert.
                     duplicates.inc();
+                    if (listener != null) {
+                        listener.indexed(p.id(), false, now);
+                    }
                 } else if (status == 409 || status == 429 || status >= 500) {
                     // An update that lost a race with another writer of the same document
                     // (after its own conflict retries) is tried again, like an overload.
