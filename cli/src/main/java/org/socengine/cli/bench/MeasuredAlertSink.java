@@ -35,6 +35,12 @@ public final class MeasuredAlertSink implements Sink<Alert> {
         public final AtomicLong unmatched = new AtomicLong();
         public final ConcurrentHashMap<String, Boolean> ids = new ConcurrentHashMap<>();
 
+        /**
+         * Wall-clock time of the 10 % mark of a live run's input: alerts on evidence appended after
+         * it are past the job's start-up (JIT, first indices), like the throughput's span.
+         */
+        public final AtomicLong steadyFrom = new AtomicLong(Long.MIN_VALUE);
+
         /** New alerts by rule name, variants counted with the rule they come from. */
         public final ConcurrentHashMap<String, AtomicLong> byRule = new ConcurrentHashMap<>();
 
@@ -65,6 +71,7 @@ public final class MeasuredAlertSink implements Sink<Alert> {
             latencies.clear();
             traces.clear();
             WAITING.clear();
+            steadyFrom.set(Long.MIN_VALUE);
         }
     }
 
