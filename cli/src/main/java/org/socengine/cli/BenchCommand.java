@@ -142,8 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--flush-interval",
             defaultValue = "1s",
             description =
-                    "The alert sink's flush interval: at most one bulk request per interval"
-                            + " (a lone alert goes at once). Default: ${DEFAULT-VALUE}.")
+                    "The alert sink's flush interval for suppression updates (a new alert"
+                            + " goes at once). Default: ${DEFAULT-VALUE}.")
     String flush;
 
     @Option(

@@ -222,15 +222,16 @@ class AlertIndexWriterITCase {
         void advanceTo(long to) throws Exception {
             now = to;
             while (!timers.isEmpty() && timers.firstKey() <= to) {
-                for (ProcessingTimeCallback c : timers.pollFirstEntry().getValue()) {
-                    c.onProcessingTime(to);
+                var due = timers.pollFirstEntry();
+                for (ProcessingTimeCallback c : due.getValue()) {
+                    c.onProcessingTime(due.getKey());
                 }
             }
         }
     }
 
     @Test
-    void aLoneAlertGoesAtOnceAndAStormAtMostOneBulkPerInterval() throws Exception {
+    void newAlertsGoAtOnceAndUpdatesWaitForTheInterval() throws Exception {
         String dept = department("prompt");
         SteppedTime time = new SteppedTime();
         List<String> indexed = new ArrayList<>();
@@ -243,7 +244,7 @@ class AlertIndexWriterITCase {
                         null,
                         new org.socengine.connectors.metrics.AlertIndexMetrics(
                                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                        (id, update, at) -> indexed.add(id))) {
+                        (id, update, at) -> indexed.add((update ? "update " : "") + id))) {
             Alert first = TestAlerts.alert(dept, "198.51.100.20", t);
             w.write(first, NO_CONTEXT);
             // Due now: the bulk goes as soon as the task is free, not a period later.
@@ -251,29 +252,48 @@ class AlertIndexWriterITCase {
             time.advanceTo(time.now);
             assertThat(indexed).containsExactly(first.id);
 
-            // Alerts 300 ms after that bulk: they wait for the interval since it started.
+            // Updates of it 300 ms later wait for the interval since that bulk; the newer
+            // replaces the older.
             long bulkAt = time.now;
             time.advanceTo(bulkAt + 300);
-            Alert second = TestAlerts.alert(dept, "198.51.100.21", t);
-            Alert third = TestAlerts.alert(dept, "198.51.100.22", t);
-            w.write(second, NO_CONTEXT);
-            w.write(third, NO_CONTEXT);
+            w.write(TestAlerts.update(first, 12, t + 1000), NO_CONTEXT);
+            w.write(TestAlerts.update(first, 15, t + 2000), NO_CONTEXT);
             assertThat(time.timers.keySet()).containsExactly(bulkAt + 1000);
-            time.advanceTo(bulkAt + 999);
-            assertThat(indexed).hasSize(1);
-            time.advanceTo(bulkAt + 1000);
-            assertThat(indexed).containsExactly(first.id, second.id, third.id);
 
-            // After a quiet spell longer than the interval: at once again.
-            time.advanceTo(bulkAt + 5000);
+            // A new alert meanwhile goes at once and takes the waiting update along.
+            time.advanceTo(bulkAt + 400);
+            Alert second = TestAlerts.alert(dept, "198.51.100.21", t);
+            w.write(second, NO_CONTEXT);
+            assertThat(time.timers.firstKey()).isEqualTo(bulkAt + 400);
+            time.advanceTo(bulkAt + 400);
+            assertThat(indexed).containsExactly(first.id, "update " + first.id, second.id);
+
+            // Two new alerts within the least gap after that bulk share the next one.
+            time.advanceTo(bulkAt + 410);
+            Alert third = TestAlerts.alert(dept, "198.51.100.22", t);
             Alert fourth = TestAlerts.alert(dept, "198.51.100.23", t);
+            w.write(third, NO_CONTEXT);
             w.write(fourth, NO_CONTEXT);
-            assertThat(time.timers.firstKey()).isEqualTo(bulkAt + 5000);
-            time.advanceTo(bulkAt + 5000);
-            assertThat(indexed).endsWith(fourth.id);
+            time.advanceTo(bulkAt + 449);
+            assertThat(indexed).hasSize(3);
+            time.advanceTo(bulkAt + 450);
+            assertThat(indexed).endsWith(third.id, fourth.id);
+            // The superseded timer (the updates' second) finds nothing to do.
+            time.advanceTo(bulkAt + 1000);
+            assertThat(indexed).hasSize(5);
             assertThat(time.timers).isEmpty();
         }
         assertThat(TestAlerts.count(client, AlertIndices.departmentAlias(dept))).isEqualTo(4);
+        assertThat(
+                        TestAlerts.get(
+                                        client,
+                                        AlertIndices.indexFor(
+                                                TestAlerts.alert(dept, "198.51.100.20", t)),
+                                        TestAlerts.alert(dept, "198.51.100.20", t).id)
+                                .path("alert")
+                                .path("count")
+                                .asLong())
+                .isEqualTo(15);
     }
 
     @Test

@@ -16,15 +16,16 @@ import org.socengine.model.Alert;
  * Writes alerts to Elasticsearch with bulk {@code create} requests under their deterministic ids: a
  * replayed alert meets a version conflict and counts as written, so a restore never duplicates.
  * Alerts marked {@link Alert#update} (suppressed repeats) become partial updates of the existing
- * document (count, suppressed count, last seen, window end), with the whole alert as upsert.
- * Buffered alerts are flushed as soon as the task is free after they come, at most once per flush
- * interval (a storm waits for the interval, a lone alert does not), when the batch fills, and on
- * every checkpoint, so a completed checkpoint means its alerts are in Elasticsearch. While
- * Elasticsearch is unreachable or overloaded the writer retries with backoff and holds the stream
- * (backpressure), never dropping an alert. An alert Elasticsearch refuses for good (a mapping
- * error) leaves through the dead-letter path the job gives it ({@link Builder#refusedAlertsTo}: the
- * job's dead-letter sink, {@code soc.dlq}); the rest of the batch still indexes. This sink writes
- * documents and nothing else: it knows no Kafka.
+ * document (count, suppressed count, last seen, window end), with the whole alert as upsert. A new
+ * alert leaves in a bulk as soon as the task is free (at most one bulk per 50 ms, so a storm goes
+ * in batches); suppression updates wait for the flush interval since the previous bulk, a newer
+ * update of an alert replacing an unsent one; a full batch and every checkpoint flush too, so a
+ * completed checkpoint means its alerts are in Elasticsearch. While Elasticsearch is unreachable or
+ * overloaded the writer retries with backoff and holds the stream (backpressure), never dropping an
+ * alert. An alert Elasticsearch refuses for good (a mapping error) leaves through the dead-letter
+ * path the job gives it ({@link Builder#refusedAlertsTo}: the job's dead-letter sink, {@code
+ * soc.dlq}); the rest of the batch still indexes. This sink writes documents and nothing else: it
+ * knows no Kafka.
  */
 public final class AlertIndexer implements Sink<Alert> {
 

@@ -100,7 +100,11 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     /** Processing time the last bulk started at; MIN_VALUE before the first. */
     private long lastBulkAt = Long.MIN_VALUE;
 
-    private boolean flushScheduled;
+    /** When the next bulk is due (processing time); MAX_VALUE: none scheduled. */
+    private long flushAt = Long.MAX_VALUE;
+
+    /** The least time between bulks when a new alert is waiting. */
+    static final long NEW_ALERT_GAP_MILLIS = 50;
 
     /**
      * Told of each alert Elasticsearch has just accepted (created, updated, or already there), when
@@ -206,27 +210,32 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     }
 
     /**
-     * A bulk for what the buffer holds as soon as the task is free, but no sooner than the flush
-     * interval after the previous bulk started. The alerts a watermark raises together are written
-     * by the detector in one go (and at parallelism 1 in the same call, the sink being chained to
-     * it), so they leave in one bulk right after; an alert of a quiet spell waits for nothing but
-     * its bulk; during a storm there is still at most one bulk per interval. A timer on a fixed
-     * period made every alert wait half the interval on average, the whole interval at worst.
+     * A new alert is what an analyst waits for: a bulk for it as soon as the task is free, but no
+     * sooner than {@link #NEW_ALERT_GAP_MILLIS} after the previous bulk started, so that a storm of
+     * new alerts still goes in batches. Suppression updates (counts of an alert already indexed)
+     * wait for the flush interval since the previous bulk, and a newer update of an alert replaces
+     * an unsent one. A timer on a fixed one-second period made every alert wait half a second on
+     * average; with updates flowing, any interval since the previous bulk would do the same.
      */
-    private void scheduleFlush() {
-        if (flushScheduled) {
+    private void scheduleFlush(boolean newAlert) {
+        long now = timers.getCurrentProcessingTime();
+        long gap =
+                newAlert
+                        ? Math.min(NEW_ALERT_GAP_MILLIS, options.flushIntervalMillis())
+                        : options.flushIntervalMillis();
+        long at = lastBulkAt == Long.MIN_VALUE ? now : Math.max(now, lastBulkAt + gap);
+        if (at >= flushAt) {
             return;
         }
-        flushScheduled = true;
-        long now = timers.getCurrentProcessingTime();
-        long at =
-                lastBulkAt == Long.MIN_VALUE
-                        ? now
-                        : Math.max(now, lastBulkAt + options.flushIntervalMillis());
+        flushAt = at;
         timers.registerTimer(
                 at,
                 t -> {
-                    flushScheduled = false;
+                    // A timer an earlier one has superseded finds another time set, or none.
+                    if (at != flushAt) {
+                        return;
+                    }
+                    flushAt = Long.MAX_VALUE;
                     if (!closed) {
                         flushBuffer();
                     }
@@ -288,7 +297,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         if (buffer.size() >= options.maxBatch()) {
             flushBuffer();
         } else {
-            scheduleFlush();
+            scheduleFlush(!alert.update);
         }
     }
 
