@@ -2,6 +2,8 @@ package org.socengine.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.socengine.cli.bench.BenchRun;
@@ -140,7 +142,8 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--flush-interval",
             defaultValue = "1s",
             description =
-                    "How often the alert sink sends its bulk request. Default: ${DEFAULT-VALUE}.")
+                    "The alert sink's flush interval for suppression updates (a new alert"
+                            + " goes at once). Default: ${DEFAULT-VALUE}.")
     String flush;
 
     @Option(
@@ -253,6 +256,9 @@ public final class BenchCommand implements Callable<Integer> {
                 r.maxMillis(),
                 r.latencySamples(),
                 rate > 0 ? "" : "; includes the wait in Kafka before the job started");
+        if (rate > 0) {
+            latencySplit(out, work);
+        }
         out.printf(Locale.ROOT, "peak heap:         %d MiB%n", r.peakHeapBytes() >> 20);
         out.printf(Locale.ROOT, "peak rss:          %d MiB%n", r.peakRssBytes() >> 20);
         out.printf(
@@ -280,6 +286,56 @@ public final class BenchCommand implements Callable<Integer> {
             return 3;
         }
         return 0;
+    }
+
+    /**
+     * Where the latency went, per alert: Kafka append to the sink (reading, the wait for the
+     * watermark, detection), then the sink (its flush interval and the bulk request); and the whole
+     * list in {@code latency.tsv} of the work directory.
+     */
+    private static void latencySplit(java.io.PrintStream out, Path work) {
+        List<MeasuredAlertSink.Trace> traces = MeasuredAlertSink.RESULTS.traces();
+        if (traces.isEmpty()) {
+            return;
+        }
+        long[] toSink =
+                traces.stream().mapToLong(t -> t.atSink() - t.appended()).sorted().toArray();
+        long[] sink = traces.stream().mapToLong(t -> t.indexed() - t.atSink()).sorted().toArray();
+        long late = traces.stream().filter(MeasuredAlertSink.Trace::late).count();
+        out.printf(
+                Locale.ROOT,
+                "latency split:     append to sink p50 %d / p99 %d ms, sink to indexed p50 %d / p99 %d ms; %d of %d alerts late%n",
+                BenchRun.percentile(toSink, 0.5),
+                BenchRun.percentile(toSink, 0.99),
+                BenchRun.percentile(sink, 0.5),
+                BenchRun.percentile(sink, 0.99),
+                late,
+                traces.size());
+        long from = MeasuredAlertSink.RESULTS.steadyFrom.get();
+        long[] steady =
+                traces.stream()
+                        .filter(t -> t.appended() >= from)
+                        .mapToLong(t -> t.indexed() - t.appended())
+                        .sorted()
+                        .toArray();
+        if (steady.length > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "latency after 10%%: p50 %d ms, p99 %d ms, max %d ms (%d alerts on evidence appended after the 10%% mark)%n",
+                    BenchRun.percentile(steady, 0.5),
+                    BenchRun.percentile(steady, 0.99),
+                    steady[steady.length - 1],
+                    steady.length);
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(MeasuredAlertSink.Trace.HEADER);
+        traces.forEach(t -> lines.add(t.tsv()));
+        try {
+            java.nio.file.Files.write(work.resolve("latency.tsv"), lines);
+            out.printf(Locale.ROOT, "latency per alert: %s%n", work.resolve("latency.tsv"));
+        } catch (java.io.IOException e) {
+            System.err.println("soc bench: cannot write latency.tsv: " + e.getMessage());
+        }
     }
 
     private int fuzz() {

@@ -163,6 +163,10 @@ public final class BenchRun {
             boolean live = o.liveRate() > 0;
             List<String> topics = createTopics(services, live);
             long start = live ? System.currentTimeMillis() + 3_000 : 1_795_564_800_000L;
+            if (live) {
+                MeasuredAlertSink.RESULTS.steadyFrom.set(
+                        start + (long) (o.events() * 0.1 / o.liveRate() * 1000));
+            }
             TrafficMix mix =
                     new TrafficMix(
                             o.seed(),
@@ -351,7 +355,7 @@ public final class BenchRun {
         }
     }
 
-    static long percentile(long[] sorted, double q) {
+    public static long percentile(long[] sorted, double q) {
         if (sorted.length == 0) {
             return -1;
         }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -16,12 +15,10 @@ import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
 
 /**
- * The real Elasticsearch alert sink ({@link AlertIndexer}) with the flush driven from outside, so
- * that the moment each bulk request returned is known: the end point of the detection latency. The
- * indexer's own flush timer is pushed out of the way; this writer flushes it every {@code flush}
- * (the indexer's default interval unless the benchmark says otherwise) and on every checkpoint and
- * at the end, as the indexer would. A full batch still flushes inside the indexer; alerts of such a
- * batch are stamped at the next flush, which can only overstate their latency.
+ * The real Elasticsearch alert sink ({@link AlertIndexer}), flushing as it does in the job (its
+ * {@code flush} interval the indexer's default unless the benchmark says otherwise), which tells
+ * this sink when the bulk request carrying each alert returned: the end point of the detection
+ * latency.
  *
  * <p>Detection latency of an alert = the wall-clock time the bulk request carrying it returned,
  * minus the Kafka append time of its newest evidence event (looked up in {@link AppendTimes} by the
@@ -38,17 +35,30 @@ public final class MeasuredAlertSink implements Sink<Alert> {
         public final AtomicLong unmatched = new AtomicLong();
         public final ConcurrentHashMap<String, Boolean> ids = new ConcurrentHashMap<>();
 
+        /**
+         * Wall-clock time of the 10 % mark of a live run's input: alerts on evidence appended after
+         * it are past the job's start-up (JIT, first indices), like the throughput's span.
+         */
+        public final AtomicLong steadyFrom = new AtomicLong(Long.MIN_VALUE);
+
         /** New alerts by rule name, variants counted with the rule they come from. */
         public final ConcurrentHashMap<String, AtomicLong> byRule = new ConcurrentHashMap<>();
 
         final List<Long> latencies = new ArrayList<>();
+        final List<Trace> traces = new ArrayList<>();
+
+        /** Each measured alert's times, in the order they were indexed. */
+        public synchronized List<Trace> traces() {
+            return new ArrayList<>(traces);
+        }
 
         public synchronized long[] latencies() {
             return latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         }
 
-        synchronized void add(long l) {
-            latencies.add(l);
+        synchronized void add(Trace t) {
+            latencies.add(t.indexed() - t.appended());
+            traces.add(t);
         }
 
         public synchronized void reset() {
@@ -59,10 +69,48 @@ public final class MeasuredAlertSink implements Sink<Alert> {
             ids.clear();
             byRule.clear();
             latencies.clear();
+            traces.clear();
+            WAITING.clear();
+            steadyFrom.set(Long.MIN_VALUE);
         }
     }
 
+    /**
+     * Where one alert's latency went, wall-clock epoch milliseconds except {@code eventTime}: the
+     * Kafka append of its newest evidence event, that event's own time (the watermark must pass it
+     * before it is evaluated), the alert's arrival at the sink (after the watermark wait and the
+     * detector), and the return of the bulk request that indexed it.
+     */
+    public record Trace(
+            String rule, boolean late, long eventTime, long appended, long atSink, long indexed) {
+
+        /** Tab-separated, the columns of {@link #HEADER}. */
+        public String tsv() {
+            return String.join(
+                    "\t",
+                    rule.replace('\t', ' '),
+                    String.valueOf(late),
+                    String.valueOf(eventTime),
+                    String.valueOf(appended),
+                    String.valueOf(atSink),
+                    String.valueOf(indexed),
+                    String.valueOf(appended - eventTime),
+                    String.valueOf(atSink - appended),
+                    String.valueOf(indexed - atSink),
+                    String.valueOf(indexed - appended));
+        }
+
+        public static final String HEADER =
+                "rule\tlate\tevent_time\tappended\tat_sink\tindexed"
+                        + "\tappend_minus_event_ms\tto_sink_ms\tsink_ms\tlatency_ms";
+    }
+
     public static final Results RESULTS = new Results();
+
+    /** A new alert at the sink, waiting for its bulk request to return. */
+    private record Arrival(String rule, boolean late, long eventTime, long appended, long atSink) {}
+
+    private static final ConcurrentHashMap<String, Arrival> WAITING = new ConcurrentHashMap<>();
 
     private final ElasticsearchSettings settings;
     private final long flushMillis;
@@ -75,38 +123,54 @@ public final class MeasuredAlertSink implements Sink<Alert> {
     @Override
     public SinkWriter<Alert> createWriter(WriterInitContext context) throws IOException {
         AlertIndexer indexer =
-                AlertIndexer.builder().settings(settings).flushInterval(Duration.ofDays(1)).build();
-        return new Writer(indexer.createWriter(context), context.getProcessingTimeService());
+                AlertIndexer.builder()
+                        .settings(settings)
+                        .flushInterval(Duration.ofMillis(flushMillis))
+                        .onIndexed(MeasuredAlertSink::indexed)
+                        .build();
+        return new Writer(indexer.createWriter(context));
     }
 
-    private final class Writer implements SinkWriter<Alert> {
-        private final SinkWriter<Alert> delegate;
-        private final ProcessingTimeService timers;
-        private final List<Alert> unstamped = new ArrayList<>();
-
-        Writer(SinkWriter<Alert> delegate, ProcessingTimeService timers) {
-            this.delegate = delegate;
-            this.timers = timers;
-            schedule();
+    /** The end point: the bulk request that carried the alert has returned. */
+    private static void indexed(String alertId, boolean update, long at) {
+        if (update) {
+            return;
         }
+        Arrival a = WAITING.remove(alertId);
+        if (a != null) {
+            RESULTS.add(new Trace(a.rule(), a.late(), a.eventTime(), a.appended(), a.atSink(), at));
+        }
+    }
 
-        private void schedule() {
-            timers.registerTimer(
-                    timers.getCurrentProcessingTime() + flushMillis,
-                    t -> {
-                        flushAndStamp(false);
-                        schedule();
-                    });
+    private static final class Writer implements SinkWriter<Alert> {
+        private final SinkWriter<Alert> delegate;
+
+        Writer(SinkWriter<Alert> delegate) {
+            this.delegate = delegate;
         }
 
         @Override
         public void write(Alert alert, Context context) throws IOException, InterruptedException {
-            delegate.write(alert, context);
             if (alert.update) {
                 RESULTS.updates.incrementAndGet();
-                return;
+            } else {
+                arrived(alert);
             }
+            delegate.write(alert, context);
+        }
+
+        private static void arrived(Alert alert) {
+            long atSink = System.currentTimeMillis();
             RESULTS.created.incrementAndGet();
+            if (alert.meta) {
+                // A rule quarantined or throttled: which limit, for the report.
+                System.err.printf(
+                        "soc bench: %s: %s (measured %s, allowed %s)%n",
+                        alert.ruleName,
+                        alert.details.getOrDefault("reason", alert.details.toString()),
+                        alert.details.get("measured"),
+                        alert.details.get("allowed"));
+            }
             RESULTS.byRule
                     .computeIfAbsent(
                             alert.ruleName == null
@@ -116,33 +180,37 @@ public final class MeasuredAlertSink implements Sink<Alert> {
                     .incrementAndGet();
             if (RESULTS.ids.putIfAbsent(alert.id, Boolean.TRUE) != null) {
                 RESULTS.duplicates.incrementAndGet();
+                return;
             }
-            unstamped.add(alert);
+            AppendTimes book = AppendTimes.get();
+            long newest = -1;
+            long eventTime = Long.MIN_VALUE;
+            for (SecurityEvent e : alert.evidence) {
+                if (e.event != null && e.event.original != null) {
+                    long appended = book.appendTime(e.event.original);
+                    if (appended > newest) {
+                        newest = appended;
+                        eventTime = e.timestamp;
+                    }
+                }
+            }
+            if (newest < 0) {
+                RESULTS.unmatched.incrementAndGet();
+                return;
+            }
+            WAITING.put(
+                    alert.id,
+                    new Arrival(
+                            alert.ruleName == null ? "?" : alert.ruleName,
+                            alert.late,
+                            eventTime,
+                            newest,
+                            atSink));
         }
 
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            flushAndStamp(endOfInput);
-        }
-
-        private void flushAndStamp(boolean endOfInput) throws IOException, InterruptedException {
             delegate.flush(endOfInput);
-            long now = System.currentTimeMillis();
-            AppendTimes book = AppendTimes.get();
-            for (Alert a : unstamped) {
-                long newest = -1;
-                for (SecurityEvent e : a.evidence) {
-                    if (e.event != null && e.event.original != null) {
-                        newest = Math.max(newest, book.appendTime(e.event.original));
-                    }
-                }
-                if (newest < 0) {
-                    RESULTS.unmatched.incrementAndGet();
-                } else {
-                    RESULTS.add(now - newest);
-                }
-            }
-            unstamped.clear();
         }
 
         @Override

@@ -1,12 +1,13 @@
 package org.socengine.cli.bench;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
 import java.util.Random;
 import org.socengine.connectors.enrich.Department;
 import org.socengine.connectors.enrich.DepartmentDirectory;
@@ -62,8 +63,30 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     private final double rate;
     private final long limit;
     private final boolean hostile;
-    private final ArrayDeque<Line> syslog = new ArrayDeque<>();
-    private final ArrayDeque<Line> burst = new ArrayDeque<>();
+
+    /**
+     * Syslog lines generated and not sent yet, earliest first: a simulated minute's attacks run on
+     * past its end, into the next minute's lines.
+     */
+    private final PriorityQueue<Planted> syslog = new PriorityQueue<>(Planted.ORDER);
+
+    /**
+     * Lines of the bursts under way, earliest first. Bursts overlap (one starts every second or so
+     * and lasts 20-40 s); a queue in planting order held each burst's lines back until the bursts
+     * planted before it had gone out, so they reached Kafka up to 40 s after their own time, and
+     * the detector evaluated them as late, out of order (the latency mode measured those, not the
+     * wait for the watermark).
+     */
+    private final PriorityQueue<Planted> burst = new PriorityQueue<>(Planted.ORDER);
+
+    /** A line waiting for its time; equal times go out in the order they were made. */
+    private record Planted(Line line, long seq) {
+        static final Comparator<Planted> ORDER =
+                Comparator.comparingLong((Planted p) -> p.line().timestamp())
+                        .thenComparingLong(Planted::seq);
+    }
+
+    private long planted;
     private long chunkStart;
     private long produced;
 
@@ -122,16 +145,20 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
         produced++;
         clock += -Math.log(1 - rnd.nextDouble()) * 1000.0 / rate;
         long now = clock();
-        if (!burst.isEmpty() && burst.peekFirst().timestamp() <= now) {
-            return burst.pollFirst();
-        }
         // Syslog lines come from the department simulator a minute at a time, with their own
         // times: each goes out when the clock reaches it, never ahead of the other sources. (They
         // used to go out at every syslog pick, drifting up to a minute ahead of the clock; a live
-        // run paced by the lines' times then stalled the other sources behind them.)
+        // run paced by the lines' times then stalled the other sources behind them.) Of a due
+        // syslog line and a due burst line the earlier goes first: the mix stays in time order.
         Line due = dueSyslog(now);
+        Planted b = burst.peek();
+        if (b != null
+                && b.line().timestamp() <= now
+                && (due == null || b.line().timestamp() < due.timestamp())) {
+            return burst.poll().line();
+        }
         if (due != null) {
-            return due;
+            return syslog.poll().line();
         }
         int pick = rnd.nextInt(SHARES_TOTAL);
         int acc = 0;
@@ -149,7 +176,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
         return (long) clock;
     }
 
-    /** The next syslog line if its time has come, refilling a minute ahead; else null. */
+    /** The next syslog line if its time has come (left in the queue), refilling a minute ahead. */
     private Line dueSyslog(long now) {
         while (chunkStart <= now + 60_000) {
             double syslogShare = 100 - SHARES_TOTAL;
@@ -166,11 +193,14 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
                 lines.add(new Line("syslog", e.department(), e.timestamp(), e.line()));
             }
             lines.sort(java.util.Comparator.comparingLong(Line::timestamp));
-            syslog.addAll(lines);
+            for (Line l : lines) {
+                syslog.add(new Planted(l, planted++));
+            }
             chunkStart += 60_000;
         }
-        if (!syslog.isEmpty() && syslog.peekFirst().timestamp() <= now) {
-            return syslog.pollFirst();
+        Planted next = syslog.peek();
+        if (next != null && next.line().timestamp() <= now) {
+            return next.line();
         }
         return null;
     }
@@ -214,7 +244,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
                         default -> null;
                     };
             if (text != null) {
-                burst.add(new Line(source, d.id(), at, text));
+                burst.add(new Planted(new Line(source, d.id(), at, text), planted++));
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -196,6 +197,103 @@ class AlertIndexWriterITCase {
         // What the partial update does not name is the original's.
         assertThat(doc.path("rule").path("id").asText()).isEqualTo(first.ruleId);
         assertThat(doc.path("source").path("ip").asText()).isEqualTo("198.51.100.7");
+    }
+
+    /** Processing time the test moves, and the timers registered on it, fired when it says. */
+    private static final class SteppedTime
+            implements org.apache.flink.api.common.operators.ProcessingTimeService {
+        long now = 1_000_000;
+        final java.util.TreeMap<Long, List<ProcessingTimeCallback>> timers =
+                new java.util.TreeMap<>();
+
+        @Override
+        public long getCurrentProcessingTime() {
+            return now;
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> registerTimer(
+                long timestamp, ProcessingTimeCallback target) {
+            timers.computeIfAbsent(timestamp, t -> new ArrayList<>()).add(target);
+            return TestAlerts.manualTime().registerTimer(timestamp, target);
+        }
+
+        /** Moves the clock to {@code to}, firing every timer due by then. */
+        void advanceTo(long to) throws Exception {
+            now = to;
+            while (!timers.isEmpty() && timers.firstKey() <= to) {
+                var due = timers.pollFirstEntry();
+                for (ProcessingTimeCallback c : due.getValue()) {
+                    c.onProcessingTime(due.getKey());
+                }
+            }
+        }
+    }
+
+    @Test
+    void newAlertsGoAtOnceAndUpdatesWaitForTheInterval() throws Exception {
+        String dept = department("prompt");
+        SteppedTime time = new SteppedTime();
+        List<String> indexed = new ArrayList<>();
+        long t = now() - 60_000;
+        try (AlertIndexWriter w =
+                new AlertIndexWriter(
+                        new AlertIndexWriter.Options(settings, 100, 1000, 1000, 0),
+                        time,
+                        TestWriterContext.create().metricGroup(),
+                        null,
+                        new org.socengine.connectors.metrics.AlertIndexMetrics(
+                                new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                        (id, update, at) -> indexed.add((update ? "update " : "") + id))) {
+            Alert first = TestAlerts.alert(dept, "198.51.100.20", t);
+            w.write(first, NO_CONTEXT);
+            // Due now: the bulk goes as soon as the task is free, not a period later.
+            assertThat(time.timers.firstKey()).isEqualTo(time.now);
+            time.advanceTo(time.now);
+            assertThat(indexed).containsExactly(first.id);
+
+            // Updates of it 300 ms later wait for the interval since that bulk; the newer
+            // replaces the older.
+            long bulkAt = time.now;
+            time.advanceTo(bulkAt + 300);
+            w.write(TestAlerts.update(first, 12, t + 1000), NO_CONTEXT);
+            w.write(TestAlerts.update(first, 15, t + 2000), NO_CONTEXT);
+            assertThat(time.timers.keySet()).containsExactly(bulkAt + 1000);
+
+            // A new alert meanwhile goes at once and takes the waiting update along.
+            time.advanceTo(bulkAt + 400);
+            Alert second = TestAlerts.alert(dept, "198.51.100.21", t);
+            w.write(second, NO_CONTEXT);
+            assertThat(time.timers.firstKey()).isEqualTo(bulkAt + 400);
+            time.advanceTo(bulkAt + 400);
+            assertThat(indexed).containsExactly(first.id, "update " + first.id, second.id);
+
+            // Two new alerts within the least gap after that bulk share the next one.
+            time.advanceTo(bulkAt + 410);
+            Alert third = TestAlerts.alert(dept, "198.51.100.22", t);
+            Alert fourth = TestAlerts.alert(dept, "198.51.100.23", t);
+            w.write(third, NO_CONTEXT);
+            w.write(fourth, NO_CONTEXT);
+            time.advanceTo(bulkAt + 449);
+            assertThat(indexed).hasSize(3);
+            time.advanceTo(bulkAt + 450);
+            assertThat(indexed).endsWith(third.id, fourth.id);
+            // The superseded timer (the updates' second) finds nothing to do.
+            time.advanceTo(bulkAt + 1000);
+            assertThat(indexed).hasSize(5);
+            assertThat(time.timers).isEmpty();
+        }
+        assertThat(TestAlerts.count(client, AlertIndices.departmentAlias(dept))).isEqualTo(4);
+        assertThat(
+                        TestAlerts.get(
+                                        client,
+                                        AlertIndices.indexFor(
+                                                TestAlerts.alert(dept, "198.51.100.20", t)),
+                                        TestAlerts.alert(dept, "198.51.100.20", t).id)
+                                .path("alert")
+                                .path("count")
+                                .asLong())
+                .isEqualTo(15);
     }
 
     @Test

@@ -236,7 +236,10 @@ public final class DetectionJob {
                                 SerializerTypeInfo.alerts(),
                                 detector)
                         .uid("detect")
-                        .setParallelism(options.parallelism());
+                        .setParallelism(options.parallelism())
+                        // Alerts are few: each leaves for the budget and the sink at once instead
+                        // of waiting for the network buffer's 100 ms flush.
+                        .setBufferTimeout(0);
         DataStream<Alert> alerts =
                 detected.keyBy(AlertBudgetFunction::keyOf)
                         .process(new AlertBudgetFunction(options.alertBudgetPerHour()))

@@ -1,5 +1,6 @@
 package org.socengine.connectors.elasticsearch.sink;
 
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -8,20 +9,23 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
 import org.socengine.connectors.elasticsearch.sink.internal.AlertIndexWriter;
+import org.socengine.connectors.metrics.AlertIndexMetrics;
 import org.socengine.model.Alert;
 
 /**
  * Writes alerts to Elasticsearch with bulk {@code create} requests under their deterministic ids: a
  * replayed alert meets a version conflict and counts as written, so a restore never duplicates.
  * Alerts marked {@link Alert#update} (suppressed repeats) become partial updates of the existing
- * document (count, suppressed count, last seen, window end), with the whole alert as upsert.
- * Buffered alerts are flushed when the batch fills, every flush interval, and on every checkpoint,
- * so a completed checkpoint means its alerts are in Elasticsearch. While Elasticsearch is
- * unreachable or overloaded the writer retries with backoff and holds the stream (backpressure),
- * never dropping an alert. An alert Elasticsearch refuses for good (a mapping error) leaves through
- * the dead-letter path the job gives it ({@link Builder#refusedAlertsTo}: the job's dead-letter
- * sink, {@code soc.dlq}); the rest of the batch still indexes. This sink writes documents and
- * nothing else: it knows no Kafka.
+ * document (count, suppressed count, last seen, window end), with the whole alert as upsert. A new
+ * alert leaves in a bulk as soon as the task is free (at most one bulk per 50 ms, so a storm goes
+ * in batches); suppression updates wait for the flush interval since the previous bulk, a newer
+ * update of an alert replacing an unsent one; a full batch and every checkpoint flush too, so a
+ * completed checkpoint means its alerts are in Elasticsearch. While Elasticsearch is unreachable or
+ * overloaded the writer retries with backoff and holds the stream (backpressure), never dropping an
+ * alert. An alert Elasticsearch refuses for good (a mapping error) leaves through the dead-letter
+ * path the job gives it ({@link Builder#refusedAlertsTo}: the job's dead-letter sink, {@code
+ * soc.dlq}); the rest of the batch still indexes. This sink writes documents and nothing else: it
+ * knows no Kafka.
  */
 public final class AlertIndexer implements Sink<Alert> {
 
@@ -31,8 +35,10 @@ public final class AlertIndexer implements Sink<Alert> {
     private final Duration maxBackoff;
     private final Sink<DeadLetter> refusedAlerts;
     private final int retentionMonths;
+    private final AlertIndexWriter.Indexed indexedListener;
 
     private AlertIndexer(Builder b) {
+        this.indexedListener = b.indexedListener;
         this.settings = b.settings;
         this.maxBatch = b.maxBatch;
         this.flushInterval = b.flushInterval;
@@ -58,7 +64,9 @@ public final class AlertIndexer implements Sink<Alert> {
                 context.metricGroup(),
                 // Opened inside this writer, so the refused alerts of a checkpoint are delivered
                 // when this writer's flush returns.
-                refusedAlerts == null ? null : refusedAlerts.createWriter(context));
+                refusedAlerts == null ? null : refusedAlerts.createWriter(context),
+                new AlertIndexMetrics(Metrics.globalRegistry),
+                indexedListener);
     }
 
     /** Validating builder. */
@@ -69,6 +77,7 @@ public final class AlertIndexer implements Sink<Alert> {
         private Duration maxBackoff = Duration.ofSeconds(30);
         private Sink<DeadLetter> refusedAlerts;
         private int retentionMonths;
+        private AlertIndexWriter.Indexed indexedListener;
 
         public Builder settings(ElasticsearchSettings settings) {
             this.settings = settings;
@@ -106,6 +115,15 @@ public final class AlertIndexer implements Sink<Alert> {
          */
         public Builder retentionMonths(int months) {
             this.retentionMonths = months;
+            return this;
+        }
+
+        /**
+         * Told of each alert as the bulk request that wrote it returns (a benchmark's end point of
+         * detection latency); serializable, as the sink is.
+         */
+        public Builder onIndexed(AlertIndexWriter.Indexed listener) {
+            this.indexedListener = listener;
             return this;
         }
 

@@ -95,6 +95,25 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
     private boolean setUp;
     private boolean ilm;
     private volatile boolean closed;
+    private final Indexed listener;
+
+    /** Processing time the last bulk started at; MIN_VALUE before the first. */
+    private long lastBulkAt = Long.MIN_VALUE;
+
+    /** When the next bulk is due (processing time); MAX_VALUE: none scheduled. */
+    private long flushAt = Long.MAX_VALUE;
+
+    /** The least time between bulks when a new alert is waiting. */
+    static final long NEW_ALERT_GAP_MILLIS = 50;
+
+    /**
+     * Told of each alert Elasticsearch has just accepted (created, updated, or already there), when
+     * its bulk request returned: what a benchmark measures latency to.
+     */
+    @FunctionalInterface
+    public interface Indexed extends java.io.Serializable {
+        void indexed(String alertId, boolean update, long atMillis);
+    }
 
     /**
      * @param refusedAlerts where alerts Elasticsearch refuses for good go, as dead letters (reason
@@ -126,6 +145,21 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
             SinkWriter<DeadLetter> refusedAlerts,
             AlertIndexMetrics meters)
             throws IOException {
+        this(options, timers, metrics, refusedAlerts, meters, null);
+    }
+
+    /**
+     * @param listener told of each alert as its bulk returns; null: nobody
+     */
+    public AlertIndexWriter(
+            Options options,
+            ProcessingTimeService timers,
+            SinkWriterMetricGroup metrics,
+            SinkWriter<DeadLetter> refusedAlerts,
+            AlertIndexMetrics meters,
+            Indexed listener)
+            throws IOException {
+        this.listener = listener;
         this.options = options;
         this.meters = meters;
         this.refusedAlerts = refusedAlerts;
@@ -157,7 +191,6 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                     "Elasticsearch not ready at start ({}); will retry",
                     ElasticsearchClients.describe(e, options.settings()));
         }
-        scheduleFlush();
     }
 
     /** Template (and ILM policy where the cluster has ILM); idempotent, so every start does it. */
@@ -176,13 +209,35 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 ilm ? " with ILM policy " + AlertIndices.ILM_POLICY : " (no ILM on this cluster)");
     }
 
-    private void scheduleFlush() {
+    /**
+     * A new alert is what an analyst waits for: a bulk for it as soon as the task is free, but no
+     * sooner than {@link #NEW_ALERT_GAP_MILLIS} after the previous bulk started, so that a storm of
+     * new alerts still goes in batches. Suppression updates (counts of an alert already indexed)
+     * wait for the flush interval since the previous bulk, and a newer update of an alert replaces
+     * an unsent one. A timer on a fixed one-second period made every alert wait half a second on
+     * average; with updates flowing, any interval since the previous bulk would do the same.
+     */
+    private void scheduleFlush(boolean newAlert) {
+        long now = timers.getCurrentProcessingTime();
+        long gap =
+                newAlert
+                        ? Math.min(NEW_ALERT_GAP_MILLIS, options.flushIntervalMillis())
+                        : options.flushIntervalMillis();
+        long at = lastBulkAt == Long.MIN_VALUE ? now : Math.max(now, lastBulkAt + gap);
+        if (at >= flushAt) {
+            return;
+        }
+        flushAt = at;
         timers.registerTimer(
-                timers.getCurrentProcessingTime() + options.flushIntervalMillis(),
+                at,
                 t -> {
+                    // A timer an earlier one has superseded finds another time set, or none.
+                    if (at != flushAt) {
+                        return;
+                    }
+                    flushAt = Long.MAX_VALUE;
                     if (!closed) {
                         flushBuffer();
-                        scheduleFlush();
                     }
                 });
     }
@@ -241,6 +296,8 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         buffer.add(p);
         if (buffer.size() >= options.maxBatch()) {
             flushBuffer();
+        } else {
+            scheduleFlush(!alert.update);
         }
     }
 
@@ -279,6 +336,7 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
         List<Pending> pending = new ArrayList<>(buffer);
         buffer.clear();
         bufferedUpdates.clear();
+        lastBulkAt = timers.getCurrentProcessingTime();
         long backoff = 100;
         while (!pending.isEmpty()) {
             if (closed) {
@@ -319,6 +377,9 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 int status = item.status();
                 if (status == 200 || status == 201) {
                     (p.update() ? updated : indexed).inc();
+                    if (listener != null) {
+                        listener.indexed(p.id(), p.update(), now);
+                    }
                     if (!p.update()) {
                         meters.indexed(
                                 p.severity(),
@@ -330,6 +391,9 @@ public final class AlertIndexWriter implements SinkWriter<Alert> {
                 } else if (status == 409 && !p.update()) {
                     // Written before a restore: the same id means the same alert.
                     duplicates.inc();
+                    if (listener != null) {
+                        listener.indexed(p.id(), false, now);
+                    }
                 } else if (status == 409 || status == 429 || status >= 500) {
                     // An update that lost a race with another writer of the same document
                     // (after its own conflict retries) is tried again, like an overload.
