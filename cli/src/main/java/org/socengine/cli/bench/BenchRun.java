@@ -39,6 +39,7 @@ import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
 import org.socengine.jobs.internal.FlinkEnvironments;
 import org.socengine.jobs.internal.RuleSets;
+import org.socengine.jobs.internal.SocMetrics;
 import org.socengine.local.LocalServices;
 import org.socengine.model.SocTopics;
 import org.socengine.rules.RuleDefinition;
@@ -86,7 +87,8 @@ public final class BenchRun {
             long alertUpdates,
             long duplicates,
             long alertsInElasticsearch,
-            double wallSeconds) {}
+            double wallSeconds,
+            CheckpointRecorder.Summary checkpoints) {}
 
     /** Counts records at the source and stamps time and CPU at 10 % and 90 % of the input. */
     static final class Progress implements MapFunction<RawRecord, RawRecord> {
@@ -157,6 +159,7 @@ public final class BenchRun {
         AppendTimes.get().clear((int) Math.min(o.events(), 50_000_000L));
         PeakMemory peak = new PeakMemory();
         peak.start();
+        CheckpointRecorder checkpoints = null;
         try (LocalServices services = LocalServices.start(o.workDir(), o.parallelism())) {
             KafkaSettings kafka = KafkaSettings.of(services.kafka().bootstrapServers());
             ElasticsearchSettings es = ElasticsearchSettings.of(services.elasticsearch().url());
@@ -216,6 +219,9 @@ public final class BenchRun {
                     List.of(new MeasuredAlertSink(es, o.flushInterval())),
                     SocKafka.deadLetterSink(kafka),
                     options);
+            // Flink's own measure of each checkpoint, bridged into the engine's registry.
+            checkpoints = new CheckpointRecorder(SocMetrics.registry(), "soc-bench");
+            checkpoints.start();
             long j0 = System.nanoTime();
             long cpu0 = cpuNanos();
             if (live) {
@@ -257,6 +263,7 @@ public final class BenchRun {
                 throw new IOException("cannot count the alerts in Elasticsearch: " + e, e);
             }
             peak.finish();
+            CheckpointRecorder.Summary checkpointed = checkpoints.finish();
             long[] lat = MeasuredAlertSink.RESULTS.latencies();
             var r = MeasuredAlertSink.RESULTS;
             return new Result(
@@ -273,9 +280,13 @@ public final class BenchRun {
                     r.updates.get(),
                     r.duplicates.get(),
                     inEs,
-                    wall);
+                    wall,
+                    checkpointed);
         } finally {
             peak.finish();
+            if (checkpoints != null) {
+                checkpoints.finish();
+            }
         }
     }
 

@@ -1,0 +1,147 @@
+package org.socengine.cli.bench;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every checkpoint a benchmark's job completed, with its duration and size, as Flink's job manager
+ * measured them: read from the engine's registry, where {@code SocMetricsReporter} bridges the job
+ * manager's checkpoint gauges ({@code soc.checkpoint.last.*}, docs/metrics.md). The gauges hold
+ * only the newest checkpoint, so the recorder samples them well inside the checkpoint interval and
+ * takes a checkpoint when the completed count moves.
+ */
+public final class CheckpointRecorder extends Thread {
+
+    /**
+     * One completed checkpoint: end-to-end duration, bytes it wrote, full state size. The two sizes
+     * are equal unless the state backend checkpoints incrementally (RocksDB): then what a
+     * checkpoint wrote is what changed since the one before.
+     */
+    public record Checkpoint(long durationMillis, long writtenBytes, long fullBytes) {}
+
+    /** What the checkpoints of a run cost. */
+    public record Summary(
+            int completed,
+            long failed,
+            long p50DurationMillis,
+            long maxDurationMillis,
+            long p50WrittenBytes,
+            long maxWrittenBytes,
+            long p50FullBytes,
+            long maxFullBytes) {
+
+        public String describe() {
+            if (completed == 0) {
+                return "no checkpoint completed";
+            }
+            return String.format(
+                    "%d completed, %d failed; duration p50 %,d ms, max %,d ms; written p50 %s,"
+                            + " max %s; full state p50 %s, max %s",
+                    completed,
+                    failed,
+                    p50DurationMillis,
+                    maxDurationMillis,
+                    mebibytes(p50WrittenBytes),
+                    mebibytes(maxWrittenBytes),
+                    mebibytes(p50FullBytes),
+                    mebibytes(maxFullBytes));
+        }
+
+        private static String mebibytes(long bytes) {
+            return String.format("%.1f MiB", bytes / (1024.0 * 1024.0));
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final String job;
+    private final List<Checkpoint> checkpoints = new ArrayList<>();
+    private volatile boolean running = true;
+    private long seen;
+    private long failed;
+
+    CheckpointRecorder(MeterRegistry registry, String job) {
+        super("bench-checkpoints");
+        setDaemon(true);
+        this.registry = registry;
+        this.job = job;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            sample();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Takes the newest checkpoint if the completed count moved since the last sample. */
+    synchronized void sample() {
+        FunctionCounter completed =
+                registry.find("soc.checkpoints.completed").tag("job", job).functionCounter();
+        if (completed == null) {
+            return;
+        }
+        long count = (long) completed.count();
+        FunctionCounter failures =
+                registry.find("soc.checkpoints.failed").tag("job", job).functionCounter();
+        if (failures != null) {
+            failed = (long) failures.count();
+        }
+        if (count <= seen) {
+            return;
+        }
+        seen = count;
+        checkpoints.add(
+                new Checkpoint(
+                        Math.round(gauge("soc.checkpoint.last.duration") * 1000),
+                        (long) gauge("soc.checkpoint.last.size"),
+                        (long) gauge("soc.checkpoint.last.full_size")));
+    }
+
+    private double gauge(String name) {
+        Gauge g = registry.find(name).tag("job", job).gauge();
+        return g == null ? -1 : g.value();
+    }
+
+    /** Stops sampling after one last sample, and sums up. */
+    synchronized Summary finish() {
+        running = false;
+        sample();
+        return summarize(checkpoints, failed);
+    }
+
+    static Summary summarize(List<Checkpoint> checkpoints, long failed) {
+        if (checkpoints.isEmpty()) {
+            return new Summary(0, failed, -1, -1, -1, -1, -1, -1);
+        }
+        long[] durations =
+                checkpoints.stream().mapToLong(Checkpoint::durationMillis).sorted().toArray();
+        long[] written =
+                checkpoints.stream().mapToLong(Checkpoint::writtenBytes).sorted().toArray();
+        long[] full = checkpoints.stream().mapToLong(Checkpoint::fullBytes).sorted().toArray();
+        return new Summary(
+                checkpoints.size(),
+                failed,
+                median(durations),
+                durations[durations.length - 1],
+                median(written),
+                written[written.length - 1],
+                median(full),
+                full[full.length - 1]);
+    }
+
+    private static long median(long[] sorted) {
+        return sorted[(sorted.length - 1) / 2];
+    }
+
+    synchronized List<Checkpoint> checkpoints() {
+        return List.copyOf(checkpoints);
+    }
+}

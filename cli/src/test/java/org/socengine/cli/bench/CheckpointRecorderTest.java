@@ -1,0 +1,83 @@
+package org.socengine.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CheckpointRecorderTest {
+
+    /** The job manager's gauges as the reporter bridges them: the newest checkpoint only. */
+    private static final class JobManagerGauges {
+        final AtomicLong completed = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong durationMillis = new AtomicLong();
+        final AtomicLong written = new AtomicLong();
+        final AtomicLong full = new AtomicLong();
+
+        JobManagerGauges(SimpleMeterRegistry registry, String job) {
+            FunctionCounter.builder("soc.checkpoints.completed", completed, AtomicLong::get)
+                    .tag("job", job)
+                    .register(registry);
+            FunctionCounter.builder("soc.checkpoints.failed", failed, AtomicLong::get)
+                    .tag("job", job)
+                    .register(registry);
+            Gauge.builder("soc.checkpoint.last.duration", durationMillis, d -> d.get() / 1000.0)
+                    .tag("job", job)
+                    .register(registry);
+            Gauge.builder("soc.checkpoint.last.size", written, AtomicLong::get)
+                    .tag("job", job)
+                    .register(registry);
+            Gauge.builder("soc.checkpoint.last.full_size", full, AtomicLong::get)
+                    .tag("job", job)
+                    .register(registry);
+        }
+
+        void complete(long millis, long bytes, long fullBytes) {
+            durationMillis.set(millis);
+            written.set(bytes);
+            full.set(fullBytes);
+            completed.incrementAndGet();
+        }
+    }
+
+    @Test
+    void takesEachCheckpointOnceWhenTheCountMoves() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CheckpointRecorder recorder = new CheckpointRecorder(registry, "soc-bench");
+        recorder.sample(); // before the job manager has any gauge
+        JobManagerGauges jm = new JobManagerGauges(registry, "soc-bench");
+        // Another job's checkpoints are not this benchmark's.
+        new JobManagerGauges(registry, "other").complete(9_999, 9_999, 9_999);
+        recorder.sample();
+        jm.complete(120, 1_000, 5_000);
+        recorder.sample();
+        recorder.sample(); // nothing new: not counted twice
+        jm.complete(300, 3_000, 7_000);
+        jm.failed.set(1);
+        recorder.sample();
+        jm.complete(200, 2_000, 8_000);
+
+        CheckpointRecorder.Summary s = recorder.finish();
+
+        assertEquals(
+                List.of(
+                        new CheckpointRecorder.Checkpoint(120, 1_000, 5_000),
+                        new CheckpointRecorder.Checkpoint(300, 3_000, 7_000),
+                        new CheckpointRecorder.Checkpoint(200, 2_000, 8_000)),
+                recorder.checkpoints());
+        assertEquals(new CheckpointRecorder.Summary(3, 1, 200, 300, 2_000, 3_000, 7_000, 8_000), s);
+    }
+
+    @Test
+    void aRunWithoutCheckpointsSaysSo() {
+        CheckpointRecorder.Summary s =
+                new CheckpointRecorder(new SimpleMeterRegistry(), "soc-bench").finish();
+        assertEquals(0, s.completed());
+        assertEquals("no checkpoint completed", s.describe());
+    }
+}
