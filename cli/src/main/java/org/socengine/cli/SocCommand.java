@@ -38,9 +38,22 @@ public final class SocCommand implements Runnable {
         System.exit(execute(args));
     }
 
+    /** The width help is laid out in: the commands' descriptions are written in lines of it. */
+    static final int HELP_WIDTH = 100;
+
+    /**
+     * The command hierarchy as {@code ./soc} runs it. Help at picocli's default 80 columns broke
+     * every description line longer than that in two, mid-sentence.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SocCommand());
+        cl.setUsageHelpWidth(HELP_WIDTH);
+        return cl;
+    }
+
     /** Runs a command line; failures print one line ({@code soc: <reason>}) and return non-zero. */
     public static int execute(String... args) {
-        CommandLine cl = new CommandLine(new SocCommand());
+        CommandLine cl = commandLine();
         cl.setExecutionExceptionHandler(
                 (ex, cmd, parsed) -> {
                     // Messages of libraries may quote a URL or a setting as given.

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The command line's contract: help everywhere, one-line failures with a non-zero exit. */
 class SocCommandTest {
@@ -17,6 +23,26 @@ class SocCommandTest {
             assertThat(r.code()).as(sub).isZero();
             assertThat(r.out()).as(sub).contains("Usage: soc " + sub);
         }
+    }
+
+    @Test
+    void helpKeepsEveryDescriptionLineWhole() {
+        List<String> broken = new ArrayList<>();
+        Deque<CommandLine> todo = new ArrayDeque<>(List.of(SocCommand.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine cmd = todo.pop();
+            todo.addAll(cmd.getSubcommands().values());
+            List<String> usage = cmd.getUsageMessage().lines().map(String::strip).toList();
+            for (String format : cmd.getCommandSpec().usageMessage().description()) {
+                // Picocli formats description lines (%n); so does this check.
+                for (String line : String.format(Locale.ROOT, format).lines().toList()) {
+                    if (!line.isBlank() && !usage.contains(line.strip())) {
+                        broken.add(cmd.getCommandSpec().qualifiedName() + ": " + line);
+                    }
+                }
+            }
+        }
+        assertThat(broken).as("description lines the help broke in two").isEmpty();
     }
 
     @Test
