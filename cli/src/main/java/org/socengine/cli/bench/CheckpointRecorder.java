@@ -129,16 +129,12 @@ public final class CheckpointRecorder extends Thread {
         return new Summary(
                 checkpoints.size(),
                 failed,
-                median(durations),
+                BenchRun.percentile(durations, 0.5),
                 durations[durations.length - 1],
-                median(written),
+                BenchRun.percentile(written, 0.5),
                 written[written.length - 1],
-                median(full),
+                BenchRun.percentile(full, 0.5),
                 full[full.length - 1]);
-    }
-
-    private static long median(long[] sorted) {
-        return sorted[(sorted.length - 1) / 2];
     }
 
     synchronized List<Checkpoint> checkpoints() {
