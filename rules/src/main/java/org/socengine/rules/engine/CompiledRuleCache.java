@@ -86,12 +86,6 @@ public final class CompiledRuleCache {
         return base.resolve("soc").resolve("rules");
     }
 
-    /** The cache in the default directory, warning on stderr. */
-    public static CompiledRuleCache atDefaultDirectory() {
-        return new CompiledRuleCache(
-                defaultDirectory(), m -> System.err.println("soc: rule cache: " + m));
-    }
-
     public Path directory() {
         return directory;
     }
