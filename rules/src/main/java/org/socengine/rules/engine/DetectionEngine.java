@@ -397,11 +397,8 @@ public final class DetectionEngine implements AutoCloseable {
                     if (streamsSeen != null && streamsSeen.add(s.getKey())) {
                         deployReadersOf(this, s.getKey());
                     }
-                    EventSender sender = senders.get(s.getKey());
-                    if (sender == null) {
-                        sender = events.getEventSender(s.getKey());
-                        senders.put(s.getKey(), sender);
-                    }
+                    EventSender sender =
+                            senders.computeIfAbsent(s.getKey(), events::getEventSender);
                     if (timed) {
                         time(true);
                         try {
