@@ -9,6 +9,7 @@ import org.socengine.connectors.decode.core.DecoderOptions;
 import org.socengine.connectors.decode.core.DecoderSupport;
 import org.socengine.connectors.decode.core.Net;
 import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.connectors.decode.core.Scan;
 import org.socengine.connectors.decode.core.Times;
 import org.socengine.model.SecurityEvent;
 
@@ -167,7 +168,7 @@ public record SyslogHeader(
                 colon = tagEnd;
             } else if (rest.charAt(tagEnd) == '[') {
                 int d = tagEnd + 1;
-                while (d < n && d - tagEnd <= 10 && digit(rest.charAt(d))) {
+                while (d < n && d - tagEnd <= 10 && Scan.isDigit(rest.charAt(d))) {
                     d++;
                 }
                 int digits = d - tagEnd - 1;
@@ -205,7 +206,7 @@ public record SyslogHeader(
             return 0;
         }
         int i = 1;
-        while (i < s.length() && i <= 3 && digit(s.charAt(i))) {
+        while (i < s.length() && i <= 3 && Scan.isDigit(s.charAt(i))) {
             i++;
         }
         return i > 1 && i < s.length() && s.charAt(i) == '>' ? i + 1 : 0;
@@ -226,14 +227,14 @@ public record SyslogHeader(
             return null;
         }
         int i = 3;
-        while (i < n && i < 5 && space(s.charAt(i))) {
+        while (i < n && i < 5 && Scan.isSpace(s.charAt(i))) {
             i++;
         }
         if (i == 3) {
             return null;
         }
         int dayStart = i;
-        while (i < n && i - dayStart < 2 && digit(s.charAt(i))) {
+        while (i < n && i - dayStart < 2 && Scan.isDigit(s.charAt(i))) {
             i++;
         }
         if (i == dayStart || i >= n || s.charAt(i) != ' ') {
@@ -261,7 +262,7 @@ public record SyslogHeader(
         int nanos = 0;
         if (i < n && s.charAt(i) == '.') {
             int f = i + 1;
-            while (f < n && digit(s.charAt(f))) {
+            while (f < n && Scan.isDigit(s.charAt(f))) {
                 f++;
             }
             int count = f - i - 1;
@@ -300,15 +301,11 @@ public record SyslogHeader(
 
     private static boolean digits(String s, int from, int count) {
         for (int k = from; k < from + count; k++) {
-            if (!digit(s.charAt(k))) {
+            if (!Scan.isDigit(s.charAt(k))) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static boolean digit(char c) {
-        return c >= '0' && c <= '9';
     }
 
     private static boolean upper(char c) {
@@ -319,18 +316,8 @@ public record SyslogHeader(
         return c >= 'a' && c <= 'z';
     }
 
-    /** What java.util.regex calls {@code \s}: the ASCII white space. */
-    private static boolean space(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
-    }
-
-    /** {@code \w} of java.util.regex: ASCII letters, digits and the underscore. */
-    private static boolean word(char c) {
-        return digit(c) || upper(c) || lower(c) || c == '_';
-    }
-
     private static boolean tagChar(char c) {
-        return word(c) || c == '.' || c == '/' || c == '@' || c == '-';
+        return Scan.isWord(c) || c == '.' || c == '/' || c == '@' || c == '-';
     }
 
     /** A host name, address or bracketed address of 1-255 [\w.:\-\[\]]. */
@@ -341,7 +328,7 @@ public record SyslogHeader(
         }
         for (int k = 0; k < n; k++) {
             char c = s.charAt(k);
-            if (!(word(c) || c == '.' || c == ':' || c == '-' || c == '[' || c == ']')) {
+            if (!(Scan.isWord(c) || c == '.' || c == ':' || c == '-' || c == '[' || c == ']')) {
                 return false;
             }
         }
