@@ -8,6 +8,7 @@ import org.socengine.connectors.decode.core.DecodeException;
 import org.socengine.connectors.decode.core.DecoderOptions;
 import org.socengine.connectors.decode.core.DecoderSupport;
 import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.connectors.decode.core.Scan;
 import org.socengine.connectors.decode.core.TextDecoder;
 import org.socengine.connectors.decode.format.SyslogHeader;
 import org.socengine.model.SecurityEvent;
@@ -38,9 +39,7 @@ public class SyslogDecoder extends TextDecoder {
     protected SecurityEvent decode(String line, RawRecord record) throws DecodeException {
         // Only a line that starts with a digit can be an octet-counted frame.
         Matcher oc =
-                !line.isEmpty() && line.charAt(0) >= '0' && line.charAt(0) <= '9'
-                        ? OCTET_COUNT.matcher(line)
-                        : null;
+                !line.isEmpty() && Scan.isDigit(line.charAt(0)) ? OCTET_COUNT.matcher(line) : null;
         if (oc != null && oc.matches()) {
             int declared = Integer.parseInt(oc.group(1));
             String frame = oc.group(2);
