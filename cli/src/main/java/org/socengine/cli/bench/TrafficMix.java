@@ -239,7 +239,7 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
                         case "asa" -> asa(d, at, true, attacker);
                         case "web" -> web(d, at, attacker, "/admin/" + i + ".php", 404);
                         case "suricata" -> suricata(d, at, attacker, true);
-                        case "netflow" -> netflow(d, at, attacker, ip(d), 1 + i);
+                        case "netflow" -> probe(at, attacker, ip(d), 1 + i);
                         case "winlog" -> winlog(d, at, 4625, attacker);
                         default -> null;
                     };
@@ -377,6 +377,16 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
     }
 
     private String netflow(Department d, long t, String src, String dst, int dstPort) {
+        return flow(t, src, dst, dstPort, 1 + rnd.nextInt(50), 60 + rnd.nextInt(100_000));
+    }
+
+    /** A scanner's flow: a SYN and perhaps its retry, nothing else. */
+    private String probe(long t, String src, String dst, int dstPort) {
+        int packets = 1 + rnd.nextInt(2);
+        return flow(t, src, dst, dstPort, packets, packets * (40 + rnd.nextInt(21)));
+    }
+
+    private String flow(long t, String src, String dst, int dstPort, int packets, int bytes) {
         String start = LogTimestamps.PMACCT.format(Instant.ofEpochMilli(t));
         return "{\"event_type\": \"purge\", \"ip_src\": \""
                 + src
@@ -391,9 +401,9 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
                 + "\", \"timestamp_end\": \""
                 + start
                 + "\", \"packets\": "
-                + (1 + rnd.nextInt(50))
+                + packets
                 + ", \"bytes\": "
-                + (60 + rnd.nextInt(100_000))
+                + bytes
                 + ", \"writer_id\": \"nf/13628\"}";
     }
 
