@@ -47,12 +47,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--events",
-            description = {
-                "Raw events to load. Default: 5000000 (about 6 min on 2 cores); 1000000 with --chaos.",
-                "The replay horizon keeps two hours of flow records (compressed) and the",
-                "rules' windows up to 15 minutes of everything: about 0.5 GiB plus 1 KiB an",
-                "event of heap (./soc bench gives itself 6 GiB; more with SOC_JAVA_OPTS=-Xmx...)."
-            })
+            description =
+                    "Raw events to load. Default: 5000000 (about 6 min on 2 cores); 1000000 with --chaos. "
+                            + "The replay horizon keeps two hours of flow records (compressed) and the "
+                            + "rules' windows up to 15 minutes of everything: about 0.5 GiB plus 1 KiB an "
+                            + "event of heap (./soc bench gives itself 6 GiB; more with SOC_JAVA_OPTS=-Xmx...).")
     Long events;
 
     @Option(

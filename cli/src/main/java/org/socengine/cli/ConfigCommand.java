@@ -35,10 +35,11 @@ public final class ConfigCommand implements Runnable {
             name = "check",
             mixinStandardHelpOptions = true,
             description = {
-                "Check a configuration file and the SOC_* variables that override it: unknown keys",
-                "(with the nearest known key), values of the wrong kind, files that are missing or",
-                "unreadable, then what the detection job makes of the whole (departments, assets,",
-                "trust policy). One line per problem, 'file:line: key: message'; exit 1 if any."
+                "Check a configuration file and the SOC_* variables that override it.",
+                "",
+                "Reports unknown keys (with the nearest known key), values of the wrong kind, files that",
+                "are missing or unreadable, then what the detection job makes of the whole (departments,",
+                "assets, trust policy). One line per problem, 'file:line: key: message'; exit 1 if any."
             })
     static final class Check implements Callable<Integer> {
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         name = "console",
         mixinStandardHelpOptions = true,
         description = {
-            "Serve the analysts' web console: alert queue, alert pages, incidents, overview, rule health.",
+            "Serve the analysts' web console (alert queue, incidents, overview, rule health).",
             "",
             "Reads alerts and incidents from Elasticsearch and acknowledges or closes them the way",
             "./soc alerts ack|close does (Elasticsearch, then soc.alert-status). Users come from a",

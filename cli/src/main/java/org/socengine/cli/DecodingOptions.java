@@ -32,19 +32,17 @@ final class DecodingOptions {
 
     @Option(
             names = "--topic",
-            description = {
-                "Judge the records' department as if read from this raw topic:",
-                "soc.raw.<source> (shared, the default) or soc.raw.<source>.<department>."
-            })
+            description =
+                    "Judge the records' department as if read from this raw topic: "
+                            + "soc.raw.<source> (shared, the default) or soc.raw.<source>.<department>.")
     String topic;
 
     @Option(
             names = "--config",
             paramLabel = "FILE",
-            description = {
-                "Properties file of the job: its department trust policy (topic.<topic>.trust_header,",
-                "department.unattributed, ...) and departments.file apply (docs/sources.md)."
-            })
+            description =
+                    "Properties file of the job: its department trust policy (topic.<topic>.trust_header, "
+                            + "department.unattributed, ...) and departments.file apply (docs/sources.md).")
     Path config;
 
     @Option(
@@ -69,10 +67,9 @@ final class DecodingOptions {
     @Option(
             names = "--assets",
             paramLabel = "FILE",
-            description = {
-                "Asset inventory (CSV: match,department,asset,owner,criticality). Adds asset.*",
-                "fields; a device's entry names its department (docs/sources.md, trust policy)."
-            })
+            description =
+                    "Asset inventory (CSV: match,department,asset,owner,criticality). Adds asset.* "
+                            + "fields; a device's entry names its department (docs/sources.md, trust policy).")
     Path assetsFile;
 
     @Option(

@@ -223,8 +223,9 @@ public final class IncidentsCommand implements Runnable {
             name = "list",
             mixinStandardHelpOptions = true,
             description = {
-                "Prints incidents, most recently active first, as a table (or NDJSON with --json):",
-                "id, department, severity, risk, age, tier reached and the channels notified.",
+                "Print incidents, most recently active first (a table, or NDJSON with --json).",
+                "",
+                "Columns: id, department, severity, risk, age, tier reached and the channels notified.",
                 "Open incidents by default; with --department only soc-incidents-<department> is read."
             })
     static final class ListIncidents extends SearchCommand {
@@ -278,8 +279,10 @@ public final class IncidentsCommand implements Runnable {
             name = "show",
             mixinStandardHelpOptions = true,
             description = {
-                "Prints one incident: status, entity, severity and risk, tactics, its alerts and",
-                "the timeline of its notifications (tier, channel, outcome); --json for the document."
+                "Print one incident (--json for the document).",
+                "",
+                "Its status, entity, severity and risk, tactics, its alerts and the timeline of its",
+                "notifications (tier, channel, outcome)."
             })
     static final class Show implements Callable<Integer> {
 

@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
         name = "savepoint",
         mixinStandardHelpOptions = true,
         description = {
-            "Take a savepoint of the running ./soc run (or of a job on a cluster, with --rest and",
-            "--job-id) and print where it is. The job goes on running; ./soc run --from-savepoint",
-            "PATH starts from it, e.g. after an upgrade."
+            "Take a savepoint of the running job and print where it is.",
+            "",
+            "The job of the running ./soc run, or a job on a cluster with --rest and --job-id. The job",
+            "goes on running; ./soc run --from-savepoint PATH starts from it, e.g. after an upgrade."
         })
 public final class SavepointCommand implements Callable<Integer> {
 

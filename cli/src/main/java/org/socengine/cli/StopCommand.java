@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
         name = "stop",
         mixinStandardHelpOptions = true,
         description = {
-            "Stop the running ./soc run. Without --savepoint the job is cancelled and its latest",
+            "Stop the running ./soc run, keeping its latest checkpoint or taking a final savepoint.",
+            "",
+            "Without --savepoint the job is cancelled and its latest",
             "checkpoint is kept: the next ./soc run resumes from it. With --savepoint the sources",
             "stop, a final savepoint is written (its path printed), and the next ./soc run resumes",
             "from that savepoint."

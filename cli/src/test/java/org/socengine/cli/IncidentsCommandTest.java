@@ -70,7 +70,7 @@ class IncidentsCommandTest {
         assumeTrue(System.getenv("SOC_KAFKA") == null, "SOC_KAFKA is set in this environment");
         CommandRun r = run("ack", "inc-1", "--note", "on it", "--es-url", CommandRun.deadUrl());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("no Kafka", "SOC_KAFKA");
     }
 
@@ -79,7 +79,7 @@ class IncidentsCommandTest {
         String url = CommandRun.deadUrl();
         CommandRun r = run("show", "inc-1", "--es-url", url);
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("Elasticsearch at " + url);
     }
 

@@ -45,11 +45,74 @@ class SocCommandTest {
         assertThat(broken).as("description lines the help broke in two").isEmpty();
     }
 
+    /**
+     * A command list shows each command's first description line beside its name: a first line that
+     * goes on in the next one was cut mid-sentence there ("... with --rest and").
+     */
+    @Test
+    void everyCommandListShowsWholeSentences() {
+        List<String> cut = new ArrayList<>();
+        Deque<CommandLine> todo = new ArrayDeque<>(List.of(SocCommand.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine cmd = todo.pop();
+            todo.addAll(cmd.getSubcommands().values());
+            List<String> usage = cmd.getUsageMessage().lines().map(String::strip).toList();
+            cmd.getSubcommands()
+                    .forEach(
+                            (name, sub) -> {
+                                String[] d = sub.getCommandSpec().usageMessage().description();
+                                String first = d.length == 0 ? "" : d[0].strip();
+                                if (!"help".equals(name)
+                                        && (!first.endsWith(".")
+                                                || !usage.contains(name + " " + first)
+                                                        && usage.stream()
+                                                                .noneMatch(
+                                                                        l ->
+                                                                                l.startsWith(name)
+                                                                                        && l
+                                                                                                .endsWith(
+                                                                                                        first)))) {
+                                    cut.add(
+                                            cmd.getCommandSpec().qualifiedName()
+                                                    + " "
+                                                    + name
+                                                    + ": "
+                                                    + first);
+                                }
+                            });
+        }
+        assertThat(cut).as("command list lines cut or not a whole sentence").isEmpty();
+    }
+
+    /**
+     * Options are described in the column beside their names, ~70 characters wide: a description
+     * written as several lines was cut at that column and each line wrapped on its own, leaving a
+     * word or two on lines of their own ("Adds" / "asset.*" / "fields; ..."). One paragraph per
+     * option lets picocli wrap it whole.
+     */
+    @Test
+    void everyOptionIsDescribedInOneParagraph() {
+        List<String> split = new ArrayList<>();
+        Deque<CommandLine> todo = new ArrayDeque<>(List.of(SocCommand.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine cmd = todo.pop();
+            todo.addAll(cmd.getSubcommands().values());
+            List<CommandLine.Model.ArgSpec> args = new ArrayList<>(cmd.getCommandSpec().options());
+            args.addAll(cmd.getCommandSpec().positionalParameters());
+            for (CommandLine.Model.ArgSpec arg : args) {
+                if (arg.description().length > 1) {
+                    split.add(cmd.getCommandSpec().qualifiedName() + " " + arg.paramLabel());
+                }
+            }
+        }
+        assertThat(split).as("options described in several lines").isEmpty();
+    }
+
     @Test
     void unknownSourceFailsWithOneLine() {
         CommandRun r = CommandRun.of("decode", "--source", "nosuch", "/dev/null");
         assertThat(r.code()).isNotZero();
-        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).contains("unknown source 'nosuch'");
     }
 
@@ -57,7 +120,7 @@ class SocCommandTest {
     void runRefusesAClockSkewThatIsNotADurationBeforeTouchingKafka() {
         CommandRun r = CommandRun.of("run", "--max-clock-skew", "an hour");
         assertThat(r.code()).isNotZero();
-        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.errLines()).hasSize(1);
         assertThat(r.err())
                 .contains("--max-clock-skew / job.max_clock_skew: not a duration: 'an hour'");
     }
