@@ -25,14 +25,27 @@ class SocCommandTest {
         }
     }
 
-    @Test
-    void helpKeepsEveryDescriptionLineWhole() {
-        List<String> broken = new ArrayList<>();
+    /** Every command of {@code ./soc}, the root first, each before its subcommands. */
+    private static List<CommandLine> allCommands() {
+        List<CommandLine> all = new ArrayList<>();
         Deque<CommandLine> todo = new ArrayDeque<>(List.of(SocCommand.commandLine()));
         while (!todo.isEmpty()) {
             CommandLine cmd = todo.pop();
+            all.add(cmd);
             todo.addAll(cmd.getSubcommands().values());
-            List<String> usage = cmd.getUsageMessage().lines().map(String::strip).toList();
+        }
+        return all;
+    }
+
+    private static List<String> usageLines(CommandLine cmd) {
+        return cmd.getUsageMessage().lines().map(String::strip).toList();
+    }
+
+    @Test
+    void helpKeepsEveryDescriptionLineWhole() {
+        List<String> broken = new ArrayList<>();
+        for (CommandLine cmd : allCommands()) {
+            List<String> usage = usageLines(cmd);
             for (String format : cmd.getCommandSpec().usageMessage().description()) {
                 // Picocli formats description lines (%n); so does this check.
                 for (String line : String.format(Locale.ROOT, format).lines().toList()) {
@@ -52,26 +65,20 @@ class SocCommandTest {
     @Test
     void everyCommandListShowsWholeSentences() {
         List<String> cut = new ArrayList<>();
-        Deque<CommandLine> todo = new ArrayDeque<>(List.of(SocCommand.commandLine()));
-        while (!todo.isEmpty()) {
-            CommandLine cmd = todo.pop();
-            todo.addAll(cmd.getSubcommands().values());
-            List<String> usage = cmd.getUsageMessage().lines().map(String::strip).toList();
+        for (CommandLine cmd : allCommands()) {
+            List<String> usage = usageLines(cmd);
             cmd.getSubcommands()
                     .forEach(
                             (name, sub) -> {
                                 String[] d = sub.getCommandSpec().usageMessage().description();
                                 String first = d.length == 0 ? "" : d[0].strip();
-                                if (!"help".equals(name)
-                                        && (!first.endsWith(".")
-                                                || !usage.contains(name + " " + first)
-                                                        && usage.stream()
-                                                                .noneMatch(
-                                                                        l ->
-                                                                                l.startsWith(name)
-                                                                                        && l
-                                                                                                .endsWith(
-                                                                                                        first)))) {
+                                boolean shown =
+                                        usage.stream()
+                                                .anyMatch(
+                                                        l ->
+                                                                l.startsWith(name + " ")
+                                                                        && l.endsWith(first));
+                                if (!"help".equals(name) && !(first.endsWith(".") && shown)) {
                                     cut.add(
                                             cmd.getCommandSpec().qualifiedName()
                                                     + " "
@@ -93,10 +100,7 @@ class SocCommandTest {
     @Test
     void everyOptionIsDescribedInOneParagraph() {
         List<String> split = new ArrayList<>();
-        Deque<CommandLine> todo = new ArrayDeque<>(List.of(SocCommand.commandLine()));
-        while (!todo.isEmpty()) {
-            CommandLine cmd = todo.pop();
-            todo.addAll(cmd.getSubcommands().values());
+        for (CommandLine cmd : allCommands()) {
             List<CommandLine.Model.ArgSpec> args = new ArrayList<>(cmd.getCommandSpec().options());
             args.addAll(cmd.getCommandSpec().positionalParameters());
             for (CommandLine.Model.ArgSpec arg : args) {
