@@ -17,8 +17,7 @@ import org.apache.flink.runtime.state.CheckpointStateOutputStream;
 import org.apache.flink.runtime.state.CheckpointStorageWorkerView;
 import org.apache.flink.runtime.state.StreamStateHandle;
 import org.apache.flink.runtime.state.filesystem.FileStateHandle;
-import org.apache.flink.runtime.state.filesystem.FsCheckpointStorageAccess;
-import org.apache.flink.runtime.state.filesystem.FsMergingCheckpointStorageAccess;
+import org.apache.flink.runtime.state.filesystem.FsCheckpointStreamFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +28,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint then writes what changed since the one before (the newly sealed segments, the open
  * one, the events waiting for the watermark) instead of the whole horizon.
  *
- * <p>Only with a file-system checkpoint storage: with the job manager's (tests) or Flink's file
- * merging, whose files Flink's own manager shares and deletes, the segments stay in the state as
- * bytes, as they do in savepoints, which must stand alone. The {@link HorizonFileLedger} decides
- * when a file may go.
+ * <p>Only with a file-system checkpoint storage: with the job manager's (tests) the segments stay
+ * in the state as bytes, as they do in savepoints, which must stand alone. The {@link
+ * HorizonFileLedger} decides when a file may go.
  */
 final class HorizonFiles {
 
@@ -48,6 +46,7 @@ final class HorizonFiles {
     private final String jobId;
     private final int subtask;
     private final HorizonFileLedger ledger;
+    private final boolean enabled;
     private long referenced;
 
     HorizonFiles(CheckpointStorageWorkerView storage, String jobId, int subtask, int retained) {
@@ -55,12 +54,32 @@ final class HorizonFiles {
         this.jobId = jobId;
         this.subtask = subtask;
         this.ledger = new HorizonFileLedger(retained);
+        this.enabled = writesFiles(storage);
     }
 
-    /** Whether segments go to files at all with this storage. */
+    /**
+     * Whether the storage's task-owned streams are files. A task sees its storage through a wrapper
+     * (the subtask's checkpoint coordinator caches locations), so the storage is known by a stream
+     * of its own; one never written to creates no file.
+     */
+    private static boolean writesFiles(CheckpointStorageWorkerView storage) {
+        if (storage == null) {
+            return false;
+        }
+        try (CheckpointStateOutputStream probe = storage.createTaskOwnedStateStream()) {
+            return probe instanceof FsCheckpointStreamFactory.FsCheckpointStateOutputStream;
+        } catch (IOException e) {
+            LOG.warn("horizon segments stay in the checkpoints: {}", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Whether segments go to files at all with this storage: with file-system storage (also with
+     * Flink's file merging, which leaves task-owned streams as they are), not the job manager's.
+     */
     boolean enabled() {
-        return storage instanceof FsCheckpointStorageAccess
-                && !(storage instanceof FsMergingCheckpointStorageAccess);
+        return enabled;
     }
 
     /**
@@ -107,7 +126,7 @@ final class HorizonFiles {
     }
 
     /**
-     * Checkpoint {@code id} names the files of {@code segments}.
+     * Checkpoint {@code id} names the segments {@code named} in files.
      *
      * @return the state entries of the files that wait to be deleted
      */
