@@ -58,7 +58,9 @@ import org.socengine.rules.engine.RuleQuarantine;
  * appearing twice. Horizon events are held serialized, once per event whatever the number of
  * families reading it: the bytes are what a checkpoint writes, and a fraction of the event's size
  * in objects. Buffered and horizon events are union state filtered by key group on restore, so a
- * restore at another parallelism still gives every key its own history.
+ * restore at another parallelism still gives every key its own history. With a file-system
+ * checkpoint storage the horizon's sealed segments are written once to task-owned files and the
+ * union state names them ({@link HorizonFiles}); savepoints hold them whole.
  */
 public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         implements OneInputStreamOperator<Routed, Alert> {
@@ -372,22 +374,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         ruleMetrics = RuleMetrics.of(SocMetrics.registry());
         org.socengine.jobs.internal.ExportedRegistry.register(getMetricGroup());
         ruleCounts = ruleMetrics.tracker();
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "soc.horizon.file_bytes_written",
-                        HorizonFiles.WRITTEN,
-                        java.util.concurrent.atomic.AtomicLong::get)
-                .description(
-                        "Bytes of sealed horizon segments the detectors wrote to task-owned"
-                                + " checkpoint files (each segment once)")
-                .register(SocMetrics.registry());
-        io.micrometer.core.instrument.Gauge.builder(
-                        "soc.horizon.file_bytes_referenced",
-                        HorizonFiles.REFERENCED,
-                        java.util.concurrent.atomic.AtomicLong::get)
-                .description(
-                        "Bytes of horizon files the detectors' newest checkpoints name instead of"
-                                + " holding them")
-                .register(SocMetrics.registry());
+        org.socengine.jobs.internal.HorizonMetrics.register(SocMetrics.registry());
         getProcessingTimeService()
                 .registerTimer(
                         getProcessingTimeService().getCurrentProcessingTime() + 1000,

@@ -20,6 +20,7 @@ import org.apache.flink.runtime.state.filesystem.FileStateHandle;
 import org.apache.flink.runtime.state.filesystem.FsCheckpointStreamFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.socengine.jobs.internal.HorizonMetrics;
 
 /**
  * A detector subtask's horizon segments in files of the checkpoint storage's task-owned folder
@@ -37,10 +38,10 @@ final class HorizonFiles {
     private static final Logger LOG = LoggerFactory.getLogger(HorizonFiles.class);
 
     /** Bytes this JVM's detectors wrote to horizon files, for {@code soc.horizon.*}. */
-    static final AtomicLong WRITTEN = new AtomicLong();
+    static final AtomicLong WRITTEN = HorizonMetrics.WRITTEN;
 
     /** Bytes of horizon files the newest checkpoint of this JVM's detectors name. */
-    static final AtomicLong REFERENCED = new AtomicLong();
+    static final AtomicLong REFERENCED = HorizonMetrics.REFERENCED;
 
     private final CheckpointStorageWorkerView storage;
     private final String jobId;

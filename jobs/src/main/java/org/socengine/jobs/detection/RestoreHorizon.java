@@ -27,6 +27,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * (the library's beaconing rule keeps two hours of every outbound flow), and events of one source
  * side by side compress several times over for about a second of CPU per million events. A
  * segment's first byte says how it is stored, so checkpoints carry either form.
+ *
+ * <p>A sealed segment never changes, so a checkpoint writes it once to a file ({@link
+ * HorizonFiles}) and later ones carry only where it is; the open segment goes into each checkpoint
+ * as bytes.
  */
 final class RestoreHorizon {
 
