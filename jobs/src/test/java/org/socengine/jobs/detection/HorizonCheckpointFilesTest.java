@@ -19,6 +19,7 @@ import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.runtime.state.filesystem.FsCheckpointStorageAccess;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +40,7 @@ class HorizonCheckpointFilesTest {
 
     private static final long T0 = Instant.parse("2026-11-24T08:00:00Z").toEpochMilli();
     private static final int SOURCES = 400;
+    private static final int MAX_PARALLELISM = 128;
     private static List<CompiledRule> rules;
     private static RuleFamilies families;
 
@@ -129,8 +131,19 @@ class HorizonCheckpointFilesTest {
         final OneInputStreamOperatorTestHarness<Routed, Alert> h;
 
         Job(JobID id, int retained, OperatorSubtaskState restored) throws Exception {
+            this(id, retained, restored, 1, 0);
+        }
+
+        Job(JobID id, int retained, OperatorSubtaskState restored, int parallelism, int subtask)
+                throws Exception {
             this.id = id;
-            env = new MockEnvironmentBuilder().setJobID(id).build();
+            env =
+                    new MockEnvironmentBuilder()
+                            .setJobID(id)
+                            .setMaxParallelism(MAX_PARALLELISM)
+                            .setParallelism(parallelism)
+                            .setSubtaskIndex(subtask)
+                            .build();
             // The harness builds its task with the environment's storage, of this job.
             env.setCheckpointStorageAccess(
                     new FsCheckpointStorageAccess(
@@ -325,5 +338,42 @@ class HorizonCheckpointFilesTest {
             same.h.notifyOfCompletedCheckpoint(2);
             assertThat(written).noneMatch(Files::exists);
         }
+    }
+
+    @Test
+    void aRestoreAtAnotherParallelismReadsTheFilesAndTheWritersSuccessorDeletesThem()
+            throws Exception {
+        List<String> expected = uninterrupted();
+        JobID id = new JobID();
+        OperatorSubtaskState checkpoint;
+        List<Path> written;
+        try (Job job = new Job(id, 1, null)) {
+            failures(job.h, 0, 5);
+            failures(job.h, 5, 5);
+            checkpoint = job.h.snapshot(1, 1);
+            written = job.files();
+            assertThat(written).isNotEmpty();
+        }
+        List<String> alerts = new ArrayList<>();
+        // Subtask 1 first: the files' writer was subtask 0, and 0 modulo 2 deletes them.
+        for (int subtask : new int[] {1, 0}) {
+            OperatorSubtaskState part =
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            checkpoint, MAX_PARALLELISM, 1, 2, subtask);
+            try (Job job = new Job(id, 1, part, 2, subtask)) {
+                // Every success reaches both subtasks; only the one holding a source's failures
+                // alerts on it.
+                alerts.addAll(successes(job.h));
+                job.h.snapshot(2, 2);
+                job.h.notifyOfCompletedCheckpoint(2);
+                if (subtask == 1) {
+                    assertThat(written).allMatch(Files::exists);
+                } else {
+                    assertThat(written).noneMatch(Files::exists);
+                }
+            }
+        }
+        alerts.sort(null);
+        assertThat(alerts).isEqualTo(expected);
     }
 }
