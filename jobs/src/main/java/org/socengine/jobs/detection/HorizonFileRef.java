@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess;
 
 /**
  * What a checkpoint holds of a horizon segment written to a file by an earlier one: where its bytes
@@ -75,7 +76,8 @@ record HorizonFileRef(String path, long offset, int length, int checksum, int wr
     static boolean ofJob(String path, String jobId) {
         Path folder = new Path(path).getParent();
         return folder != null
-                && "taskowned".equals(folder.getName())
+                && AbstractFsCheckpointStorageAccess.CHECKPOINT_TASK_OWNED_STATE_DIR.equals(
+                        folder.getName())
                 && folder.getParent() != null
                 && jobId.equals(folder.getParent().getName());
     }
