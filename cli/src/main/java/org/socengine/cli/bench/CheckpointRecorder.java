@@ -12,15 +12,21 @@ import java.util.List;
  * manager's checkpoint gauges ({@code soc.checkpoint.last.*}, docs/metrics.md). The gauges hold
  * only the newest checkpoint, so the recorder samples them well inside the checkpoint interval and
  * takes a checkpoint when the completed count moves.
+ *
+ * <p>The detector writes its horizon's sealed segments to task-owned files once, outside the state
+ * Flink measures ({@code soc.horizon.*}): a checkpoint's written bytes here add the horizon bytes
+ * written since the checkpoint before, and its full size the horizon files it names.
  */
 public final class CheckpointRecorder extends Thread {
 
     /**
-     * One completed checkpoint: end-to-end duration, bytes it wrote, full state size. The two sizes
-     * are equal unless the state backend checkpoints incrementally (RocksDB): then what a
-     * checkpoint wrote is what changed since the one before.
+     * One completed checkpoint: end-to-end duration, bytes it wrote, full state size, and of the
+     * bytes written those of horizon files. What a checkpoint wrote is what changed since the one
+     * before: new horizon segments, and with RocksDB's incremental checkpoints new files of its
+     * own.
      */
-    public record Checkpoint(long durationMillis, long writtenBytes, long fullBytes) {}
+    public record Checkpoint(
+            long durationMillis, long writtenBytes, long fullBytes, long horizonFileBytes) {}
 
     /** What the checkpoints of a run cost. */
     public record Summary(
@@ -31,7 +37,9 @@ public final class CheckpointRecorder extends Thread {
             long p50WrittenBytes,
             long maxWrittenBytes,
             long p50FullBytes,
-            long maxFullBytes) {
+            long maxFullBytes,
+            long p50HorizonFileBytes,
+            long maxHorizonFileBytes) {
 
         public String describe() {
             if (completed == 0) {
@@ -39,13 +47,15 @@ public final class CheckpointRecorder extends Thread {
             }
             return String.format(
                     "%d completed, %d failed; duration p50 %,d ms, max %,d ms; written p50 %s,"
-                            + " max %s; full state p50 %s, max %s",
+                            + " max %s (horizon files p50 %s, max %s); full state p50 %s, max %s",
                     completed,
                     failed,
                     p50DurationMillis,
                     maxDurationMillis,
                     mebibytes(p50WrittenBytes),
                     mebibytes(maxWrittenBytes),
+                    mebibytes(p50HorizonFileBytes),
+                    mebibytes(maxHorizonFileBytes),
                     mebibytes(p50FullBytes),
                     mebibytes(maxFullBytes));
         }
@@ -61,12 +71,20 @@ public final class CheckpointRecorder extends Thread {
     private volatile boolean running = true;
     private long seen;
     private long failed;
+    private long horizonWritten;
 
     CheckpointRecorder(MeterRegistry registry, String job) {
         super("bench-checkpoints");
         setDaemon(true);
         this.registry = registry;
         this.job = job;
+        horizonWritten = horizonWritten();
+    }
+
+    /** Horizon bytes the detectors of this JVM wrote to files so far. */
+    private long horizonWritten() {
+        FunctionCounter c = registry.find("soc.horizon.file_bytes_written").functionCounter();
+        return c == null ? 0 : (long) c.count();
     }
 
     @Override
@@ -98,11 +116,19 @@ public final class CheckpointRecorder extends Thread {
             return;
         }
         seen = count;
+        // Written by the snapshots of the checkpoints completed since the last sample: a
+        // checkpoint completes after every subtask's synchronous part, where the files are written.
+        long written = horizonWritten();
+        long horizon = written - horizonWritten;
+        horizonWritten = written;
+        Gauge referenced = registry.find("soc.horizon.file_bytes_referenced").gauge();
         checkpoints.add(
                 new Checkpoint(
                         Math.round(gauge("soc.checkpoint.last.duration") * 1000),
-                        (long) gauge("soc.checkpoint.last.size"),
-                        (long) gauge("soc.checkpoint.last.full_size")));
+                        (long) gauge("soc.checkpoint.last.size") + horizon,
+                        (long) gauge("soc.checkpoint.last.full_size")
+                                + (referenced == null ? 0 : (long) referenced.value()),
+                        horizon));
     }
 
     private double gauge(String name) {
@@ -119,13 +145,15 @@ public final class CheckpointRecorder extends Thread {
 
     static Summary summarize(List<Checkpoint> checkpoints, long failed) {
         if (checkpoints.isEmpty()) {
-            return new Summary(0, failed, -1, -1, -1, -1, -1, -1);
+            return new Summary(0, failed, -1, -1, -1, -1, -1, -1, -1, -1);
         }
         long[] durations =
                 checkpoints.stream().mapToLong(Checkpoint::durationMillis).sorted().toArray();
         long[] written =
                 checkpoints.stream().mapToLong(Checkpoint::writtenBytes).sorted().toArray();
         long[] full = checkpoints.stream().mapToLong(Checkpoint::fullBytes).sorted().toArray();
+        long[] horizon =
+                checkpoints.stream().mapToLong(Checkpoint::horizonFileBytes).sorted().toArray();
         return new Summary(
                 checkpoints.size(),
                 failed,
@@ -134,7 +162,9 @@ public final class CheckpointRecorder extends Thread {
                 BenchRun.percentile(written, 0.5),
                 written[written.length - 1],
                 BenchRun.percentile(full, 0.5),
-                full[full.length - 1]);
+                full[full.length - 1],
+                BenchRun.percentile(horizon, 0.5),
+                horizon[horizon.length - 1]);
     }
 
     synchronized List<Checkpoint> checkpoints() {

@@ -66,11 +66,40 @@ class CheckpointRecorderTest {
 
         assertEquals(
                 List.of(
-                        new CheckpointRecorder.Checkpoint(120, 1_000, 5_000),
-                        new CheckpointRecorder.Checkpoint(300, 3_000, 7_000),
-                        new CheckpointRecorder.Checkpoint(200, 2_000, 8_000)),
+                        new CheckpointRecorder.Checkpoint(120, 1_000, 5_000, 0),
+                        new CheckpointRecorder.Checkpoint(300, 3_000, 7_000, 0),
+                        new CheckpointRecorder.Checkpoint(200, 2_000, 8_000, 0)),
                 recorder.checkpoints());
-        assertEquals(new CheckpointRecorder.Summary(3, 1, 200, 300, 2_000, 3_000, 7_000, 8_000), s);
+        assertEquals(
+                new CheckpointRecorder.Summary(3, 1, 200, 300, 2_000, 3_000, 7_000, 8_000, 0, 0),
+                s);
+    }
+
+    @Test
+    void horizonFilesCountAsWrittenOnceAndAsStateWhileNamed() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicLong horizonWritten = new AtomicLong(500);
+        AtomicLong horizonNamed = new AtomicLong();
+        FunctionCounter.builder("soc.horizon.file_bytes_written", horizonWritten, AtomicLong::get)
+                .register(registry);
+        Gauge.builder("soc.horizon.file_bytes_referenced", horizonNamed, AtomicLong::get)
+                .register(registry);
+        // Bytes written before the benchmark's recorder started are not its job's.
+        CheckpointRecorder recorder = new CheckpointRecorder(registry, "soc-bench");
+        JobManagerGauges jm = new JobManagerGauges(registry, "soc-bench");
+        horizonWritten.addAndGet(10_000);
+        horizonNamed.set(10_000);
+        jm.complete(100, 1_000, 2_000);
+        recorder.sample();
+        // Nothing new sealed: the second checkpoint names the same file and writes none.
+        jm.complete(100, 1_100, 2_100);
+        recorder.sample();
+
+        assertEquals(
+                List.of(
+                        new CheckpointRecorder.Checkpoint(100, 11_000, 12_000, 10_000),
+                        new CheckpointRecorder.Checkpoint(100, 1_100, 12_100, 0)),
+                recorder.checkpoints());
     }
 
     @Test

@@ -226,6 +226,13 @@ public final class DetectionJob {
                         options.ruleLimits(),
                         DetectionEngine.DEFAULT_CPU_SAMPLE_EVERY,
                         options.idleAdvance().toMillis());
+        detector.withRetainedCheckpoints(
+                Math.max(
+                        options.retainedCheckpoints(),
+                        env.getConfiguration()
+                                .get(
+                                        org.apache.flink.configuration.CheckpointingOptions
+                                                .MAX_RETAINED_CHECKPOINTS)));
         if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
             // A bounded replay without checkpoints (./soc detect) is never restored.
             detector.withoutRestoreHorizon();

@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param idleAdvance while every input of the detector is idle, its event time follows the wall
  *     clock from where it stood, at most this far per quiet spell (zero: never, and the control
  *     streams' end-of-time watermark closes the windows instead)
+ * @param retainedCheckpoints completed checkpoints Flink keeps ({@code
+ *     state.checkpoints.num-retained}): the detector deletes a horizon file only when none of them
+ *     can name it
  */
 public record DetectionJobOptions(
         Duration allowedLateness,
@@ -30,7 +33,8 @@ public record DetectionJobOptions(
         int parallelism,
         int alertBudgetPerHour,
         org.socengine.rules.RuleLimits ruleLimits,
-        Duration idleAdvance)
+        Duration idleAdvance,
+        int retainedCheckpoints)
         implements Serializable {
 
     public static DetectionJobOptions defaults() {
@@ -42,7 +46,8 @@ public record DetectionJobOptions(
                 1,
                 org.socengine.rules.engine.AlertBudget.DEFAULT_PER_HOUR,
                 org.socengine.rules.RuleLimits.DEFAULTS,
-                Duration.ZERO);
+                Duration.ZERO,
+                1);
     }
 
     public DetectionJobOptions withParallelism(int p) {
@@ -54,7 +59,8 @@ public record DetectionJobOptions(
                 p,
                 alertBudgetPerHour,
                 ruleLimits,
-                idleAdvance);
+                idleAdvance,
+                retainedCheckpoints);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
@@ -66,7 +72,8 @@ public record DetectionJobOptions(
                 parallelism,
                 alertBudgetPerHour,
                 ruleLimits,
-                idleAdvance);
+                idleAdvance,
+                retainedCheckpoints);
     }
 
     public DetectionJobOptions withIdleness(Duration d) {
@@ -78,7 +85,8 @@ public record DetectionJobOptions(
                 parallelism,
                 alertBudgetPerHour,
                 ruleLimits,
-                idleAdvance);
+                idleAdvance,
+                retainedCheckpoints);
     }
 
     public DetectionJobOptions withMaxClockSkew(Duration d) {
@@ -90,7 +98,8 @@ public record DetectionJobOptions(
                 parallelism,
                 alertBudgetPerHour,
                 ruleLimits,
-                idleAdvance);
+                idleAdvance,
+                retainedCheckpoints);
     }
 
     public DetectionJobOptions withMaxPartitionDrift(Duration d) {
@@ -102,7 +111,8 @@ public record DetectionJobOptions(
                 parallelism,
                 alertBudgetPerHour,
                 ruleLimits,
-                idleAdvance);
+                idleAdvance,
+                retainedCheckpoints);
     }
 
     /** How many alerts one rule may raise per department and hour before it is throttled. */
@@ -115,7 +125,8 @@ public record DetectionJobOptions(
                 parallelism,
                 n,
                 ruleLimits,
-                idleAdvance);
+                idleAdvance,
+                retainedCheckpoints);
     }
 
     /** The limits of rules whose file sets none. */
@@ -128,7 +139,8 @@ public record DetectionJobOptions(
                 parallelism,
                 alertBudgetPerHour,
                 limits.orElse(org.socengine.rules.RuleLimits.DEFAULTS),
-                idleAdvance);
+                idleAdvance,
+                retainedCheckpoints);
     }
 
     public DetectionJobOptions withIdleAdvance(Duration d) {
@@ -140,6 +152,21 @@ public record DetectionJobOptions(
                 parallelism,
                 alertBudgetPerHour,
                 ruleLimits,
-                d);
+                d,
+                retainedCheckpoints);
+    }
+
+    /** How many completed checkpoints Flink keeps; horizon files they may name stay. */
+    public DetectionJobOptions withRetainedCheckpoints(int n) {
+        return new DetectionJobOptions(
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                maxPartitionDrift,
+                parallelism,
+                alertBudgetPerHour,
+                ruleLimits,
+                idleAdvance,
+                Math.max(1, n));
     }
 }

@@ -118,6 +118,8 @@ public record DetectionJobSettings(
                                         cfg,
                                         "rules.cpu_ms_per_minute",
                                         RuleLimits.DEFAULTS.cpuMsPerMinute())));
+        // Where the cluster's own setting holds, the detector reads it from Flink's configuration.
+        options = options.withRetainedCheckpoints(positive(cfg, "state.retained_checkpoints", 1));
         Duration checkpoints = duration(cfg, "job.checkpoint_interval", Duration.ofSeconds(10));
         if (checkpoints.isZero()) {
             throw new IllegalArgumentException("job.checkpoint_interval: must be positive");

@@ -13,13 +13,17 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.checkpoint.CheckpointOptions;
+import org.apache.flink.runtime.state.CheckpointStreamFactory;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -54,7 +58,9 @@ import org.socengine.rules.engine.RuleQuarantine;
  * appearing twice. Horizon events are held serialized, once per event whatever the number of
  * families reading it: the bytes are what a checkpoint writes, and a fraction of the event's size
  * in objects. Buffered and horizon events are union state filtered by key group on restore, so a
- * restore at another parallelism still gives every key its own history.
+ * restore at another parallelism still gives every key its own history. With a file-system
+ * checkpoint storage the horizon's sealed segments are written once to task-owned files and the
+ * union state names them ({@link HorizonFiles}); savepoints hold them whole.
  */
 public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         implements OneInputStreamOperator<Routed, Alert> {
@@ -71,12 +77,15 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private final int cpuSampleEvery;
     private final long idleAdvanceMillis;
     private boolean keepHorizon = true;
+    private int retainedCheckpoints = 1;
 
     private transient String runtimeUri;
     private transient Map<String, CompiledRule> rules;
     private transient Map<String, String> familyOfRule;
     private transient Map<String, DetectionEngine> engines;
     private transient RestoreHorizon history;
+    private transient HorizonFiles files;
+    private transient boolean snapshotIsSavepoint;
     private transient PendingEvents buffer;
     private transient long watermark;
     private transient ListState<byte[]> rulesState;
@@ -153,6 +162,16 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         return this;
     }
 
+    /**
+     * How many completed checkpoints Flink keeps ({@code state.checkpoints.num-retained}): a
+     * horizon file one of them may name is not deleted. The job's and task manager's configuration
+     * count too, whichever is larger.
+     */
+    public EsperDetectionOperator withRetainedCheckpoints(int retained) {
+        retainedCheckpoints = Math.max(1, retained);
+        return this;
+    }
+
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -161,6 +180,22 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         familyOfRule = new HashMap<>();
         engines = new LinkedHashMap<>();
         history = new RestoreHorizon();
+        var env = getContainingTask().getEnvironment();
+        int retained = retainedCheckpoints;
+        for (var conf :
+                List.of(env.getJobConfiguration(), env.getTaskManagerInfo().getConfiguration())) {
+            retained =
+                    Math.max(
+                            retained,
+                            conf.getOptional(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS)
+                                    .orElse(1));
+        }
+        files =
+                new HorizonFiles(
+                        getContainingTask().getCheckpointStorage(),
+                        env.getJobID().toString(),
+                        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                        retained);
         buffer = new PendingEvents();
         watermark = Long.MIN_VALUE;
         var store = context.getOperatorStateStore();
@@ -257,17 +292,33 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             clock = Math.max(clock, t);
         }
         List<RestoreHorizon.Kept> replay = new ArrayList<>();
-        for (byte[] segment : historyState.get()) {
-            history.forEachKept(
-                    segment,
-                    k -> {
-                        Routed mine = owned(k.routed());
-                        if (mine != null) {
-                            replay.add(
-                                    new RestoreHorizon.Kept(k.sequence(), k.evaluatedAt(), mine));
-                        }
-                    });
+        java.util.function.Consumer<byte[]> keep =
+                segment ->
+                        history.forEachKept(
+                                segment,
+                                k -> {
+                                    Routed mine = owned(k.routed());
+                                    if (mine != null) {
+                                        replay.add(
+                                                new RestoreHorizon.Kept(
+                                                        k.sequence(), k.evaluatedAt(), mine));
+                                    }
+                                });
+        List<HorizonFileRef> inFiles = new ArrayList<>();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        for (byte[] entry : historyState.get()) {
+            if (HorizonFileRef.isRef(entry)) {
+                HorizonFileRef ref = HorizonFileRef.decode(entry);
+                inFiles.add(ref);
+                // The replay puts the events into a fresh horizon, which the next checkpoint
+                // writes anew: the restored files are needed only while the checkpoint they came
+                // from is kept.
+                files.restored(ref, parallelism);
+            } else {
+                keep.accept(entry);
+            }
         }
+        HorizonFiles.read(inFiles, keep);
         // The order of evaluation; a checkpoint without it, the events' own times.
         replay.sort(
                 Comparator.comparingLong(RestoreHorizon.Kept::sequence)
@@ -323,6 +374,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         ruleMetrics = RuleMetrics.of(SocMetrics.registry());
         org.socengine.jobs.internal.ExportedRegistry.register(getMetricGroup());
         ruleCounts = ruleMetrics.tracker();
+        org.socengine.jobs.internal.HorizonMetrics.register(SocMetrics.registry());
         getProcessingTimeService()
                 .registerTimer(
                         getProcessingTimeService().getCurrentProcessingTime() + 1000,
@@ -639,6 +691,18 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                         q.at()));
     }
 
+    /** Whether the snapshot about to be taken is a savepoint, which must stand alone. */
+    @Override
+    public OperatorSnapshotFutures snapshotState(
+            long checkpointId,
+            long timestamp,
+            CheckpointOptions checkpointOptions,
+            CheckpointStreamFactory factory)
+            throws Exception {
+        snapshotIsSavepoint = checkpointOptions.getCheckpointType().isSavepoint();
+        return super.snapshotState(checkpointId, timestamp, checkpointOptions, factory);
+    }
+
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
@@ -657,7 +721,16 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         // after failures) or a spray's fold counted one more or one less than the run that never
         // stopped.
         bufferState.update(history.pack(buffer.inEvaluationOrder()));
-        historyState.update(history.segments());
+        if (snapshotIsSavepoint || !files.enabled()) {
+            historyState.update(history.segments());
+        } else {
+            // Sealed segments are written once, by the first checkpoint that needs them; this one
+            // and the later ones name them.
+            files.store(history.unstored());
+            List<byte[]> entries = history.segments(true);
+            entries.addAll(files.checkpointed(context.getCheckpointId(), history.stored()));
+            historyState.update(entries);
+        }
         List<byte[]> states = new ArrayList<>();
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
             states.add(engineStateBytes(e.getKey(), e.getValue()));
@@ -707,7 +780,22 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        files.completed(checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) throws Exception {
+        super.notifyCheckpointAborted(checkpointId);
+        files.aborted(checkpointId);
+    }
+
+    @Override
     public void close() throws Exception {
+        if (files != null) {
+            files.close();
+        }
         if (buffer != null) {
             // Waiting records are the caller's objects (a test feeds the same ones to several
             // detectors): the bytes a checkpoint kept with them go with this detector.

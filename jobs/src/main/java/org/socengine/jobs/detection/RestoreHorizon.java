@@ -27,6 +27,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * (the library's beaconing rule keeps two hours of every outbound flow), and events of one source
  * side by side compress several times over for about a second of CPU per million events. A
  * segment's first byte says how it is stored, so checkpoints carry either form.
+ *
+ * <p>A sealed segment never changes, so a checkpoint writes it once to a file ({@link
+ * HorizonFiles}) and later ones carry only where it is; the open segment goes into each checkpoint
+ * as bytes.
  */
 final class RestoreHorizon {
 
@@ -54,7 +58,42 @@ final class RestoreHorizon {
         int openCount;
     }
 
-    private record Segment(long newest, int count, byte[] bytes) {}
+    /**
+     * A sealed segment, immutable; {@code stored} is where a checkpoint wrote it, or null while no
+     * checkpoint has (see {@link HorizonFiles}).
+     */
+    static final class Segment {
+        private final long newest;
+        private final int count;
+        private final byte[] bytes;
+        private HorizonFileRef stored;
+
+        Segment(long newest, int count, byte[] bytes) {
+            this.newest = newest;
+            this.count = count;
+            this.bytes = bytes;
+        }
+
+        long newest() {
+            return newest;
+        }
+
+        int count() {
+            return count;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        HorizonFileRef stored() {
+            return stored;
+        }
+
+        void stored(HorizonFileRef ref) {
+            stored = ref;
+        }
+    }
 
     /**
      * An event as the engines got it: its place in the order of evaluation, and the engines' time
@@ -113,13 +152,49 @@ final class RestoreHorizon {
         buckets.values().removeIf(b -> b.sealed.isEmpty() && b.openCount == 0);
     }
 
-    /** The segments as they go into a checkpoint. */
+    /** The segments as they go into a checkpoint or savepoint: every one as bytes. */
     List<byte[]> segments() {
+        return segments(false);
+    }
+
+    /**
+     * The segments as they go into a checkpoint: with {@code byReference}, those a checkpoint wrote
+     * to a file as their {@link HorizonFileRef}, the others (the open one always) as bytes.
+     */
+    List<byte[]> segments(boolean byReference) {
         List<byte[]> out = new ArrayList<>();
         for (Bucket b : buckets.values()) {
-            b.sealed.forEach(s -> out.add(s.bytes()));
+            for (Segment s : b.sealed) {
+                out.add(byReference && s.stored() != null ? s.stored().encode() : s.bytes());
+            }
             if (b.openCount > 0) {
                 out.add(seal(b.open, true));
+            }
+        }
+        return out;
+    }
+
+    /** Sealed segments no checkpoint wrote to a file yet. */
+    List<Segment> unstored() {
+        List<Segment> out = new ArrayList<>();
+        for (Bucket b : buckets.values()) {
+            for (Segment s : b.sealed) {
+                if (s.stored() == null) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Where the sealed segments that are in files are. */
+    List<HorizonFileRef> stored() {
+        List<HorizonFileRef> out = new ArrayList<>();
+        for (Bucket b : buckets.values()) {
+            for (Segment s : b.sealed) {
+                if (s.stored() != null) {
+                    out.add(s.stored());
+                }
             }
         }
         return out;

@@ -82,6 +82,7 @@ public class MetricsDocumentationTest {
         index.indexed("high", "so-yt", 1, 1, 2);
 
         NotificationMetrics notifications = NotificationMetrics.of(registry);
+        HorizonMetrics.register(registry);
         notifications.sent("oncall");
         notifications.failed("oncall");
 
