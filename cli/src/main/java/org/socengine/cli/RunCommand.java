@@ -330,6 +330,13 @@ public final class RunCommand implements Callable<Integer> {
                                 + ": starting with empty state");
             }
         }
+        long freed = RetainedCheckpoints.removeAbandonedTaskOwnedFiles(state.checkpoints());
+        if (freed > 0) {
+            System.err.printf(
+                    "soc run: removed %.1f MiB of replay-horizon files of earlier runs without a"
+                            + " checkpoint left%n",
+                    freed / (1024.0 * 1024.0));
+        }
         int restPort =
                 cfg.has("run.rest_port") ? Integer.parseInt(cfg.get("run.rest_port").trim()) : 0;
         if (restPort == 0) {

@@ -64,6 +64,50 @@ public final class RetainedCheckpoints {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * Deletes the task-owned folder ({@code <dir>/<job id>/taskowned}) of every earlier job that
+     * has no completed checkpoint left, and returns the bytes freed. The detector writes its replay
+     * horizon there and deletes its own files, but never those of the job it was started from: a
+     * job resumed by {@code ./soc run} gets a new id, and the files of the one before stayed, one
+     * horizon's worth per restart. A job without a completed checkpoint cannot be resumed and no
+     * savepoint names such files (savepoints hold the horizon's bytes), so nothing needs them. The
+     * {@code shared} folder stays: incremental RocksDB checkpoints of a later job name its files.
+     * Call it before the job starts: the job it resumes from has a completed checkpoint.
+     */
+    public static long removeAbandonedTaskOwnedFiles(String dir) throws IOException {
+        Path root = new Path(dir);
+        FileSystem fs = root.getFileSystem();
+        long freed = 0;
+        for (FileStatus job : list(fs, root)) {
+            if (!job.isDir() || hasCompletedCheckpoint(fs, job.getPath())) {
+                continue;
+            }
+            Path owned = new Path(job.getPath(), TASK_OWNED);
+            for (FileStatus f : list(fs, owned)) {
+                freed += f.isDir() ? 0 : f.getLen();
+            }
+            if (fs.exists(owned)) {
+                fs.delete(owned, true);
+            }
+        }
+        return freed;
+    }
+
+    private static final String TASK_OWNED =
+            org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess
+                    .CHECKPOINT_TASK_OWNED_STATE_DIR;
+
+    private static boolean hasCompletedCheckpoint(FileSystem fs, Path job) throws IOException {
+        for (FileStatus chk : list(fs, job)) {
+            if (chk.isDir()
+                    && chk.getPath().getName().startsWith("chk-")
+                    && fs.exists(new Path(chk.getPath(), METADATA))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Retained newer(Retained best, FileSystem fs, Path dir, boolean savepoint)
             throws IOException {
         Path meta = new Path(dir, METADATA);
