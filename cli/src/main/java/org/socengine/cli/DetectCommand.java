@@ -143,8 +143,10 @@ public final class DetectCommand implements Callable<Integer> {
         RecordDecoder decoder = decoding.recordDecoder(sources);
         List<CompiledRule> compiled;
         try {
-            compiled =
-                    RuleSets.compileAll(
+            // A rule that reads none of the streams these sources' events can enter could never
+            // alert: it is left out before its check and compilation, which are most of start-up.
+            RuleSets.ForStreams set =
+                    RuleSets.compileReading(
                             rules != null ? rules : RuleSets.defaultDirectory(),
                             !ruleCache
                                     ? null
@@ -152,7 +154,19 @@ public final class DetectCommand implements Callable<Integer> {
                                             ruleCacheDir != null
                                                     ? ruleCacheDir
                                                     : CompiledRuleCache.defaultDirectory(),
-                                            m -> System.err.println("soc: rule cache: " + m)));
+                                            m -> System.err.println("soc: rule cache: " + m)),
+                            RuleSets.streamsOf(sources));
+            compiled = set.compiled();
+            if (!set.skipped().isEmpty()) {
+                System.err.println(
+                        "soc: "
+                                + set.skipped().size()
+                                + " rule(s) skipped: they read none of the streams ("
+                                + String.join(", ", RuleSets.streamsOf(sources))
+                                + ") that "
+                                + String.join(", ", sources)
+                                + " events can enter");
+            }
         } catch (RuleValidationException e) {
             e.problems().forEach(p -> System.err.println(p));
             throw new CliFailure(e.problems().size() + " rule problem(s); fix them first");

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.socengine.rules.library.RuleRepository;
 
 /**
  * {@code ./soc detect} as a stream: files merged in event time, gzip, and an input far larger than
@@ -129,6 +130,80 @@ class DetectCommandTest {
         assertThat(unsafe.code()).as(unsafe.err()).isZero();
         assertThat(alerts(unsafe)).isEqualTo(alerts(first));
         assertThat(unsafe.err().lines().filter(l -> l.contains("rule cache")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void rulesReadingNoStreamOfTheSourcesAreSkippedAndSaidSoAndTheOthersRun(@TempDir Path dir)
+            throws Exception {
+        // A rule of a stream syslog never produces (Ids), broken so that a check would refuse it:
+        // it is skipped unchecked. The same rule on Web, which syslog carries (access logs), runs
+        // and so is checked, and refused.
+        Path rules = dir.resolve("rules");
+        Files.createDirectories(rules);
+        Path library = Path.of(RULES);
+        for (Path f : RuleRepository.ruleFiles(library)) {
+            Files.copy(f, rules.resolve(f.getFileName()));
+        }
+        // The rules' test cases name their fixtures.
+        Files.createDirectories(rules.resolve("fixtures"));
+        for (String source : List.of("syslog", "suricata")) {
+            try (var fixtures = Files.list(library.resolve("../" + source + "/fixtures"))) {
+                for (Path f : fixtures.toList()) {
+                    Files.copy(f, rules.resolve("fixtures").resolve(f.getFileName()));
+                }
+            }
+        }
+        String broken =
+                Files.readString(
+                                library.resolve(
+                                        "../suricata/initial_access_ids_exploit_attempt.yml"))
+                        .replace("event.severity <= 2", "event.severity <= 2 and no_such_fn(1)");
+        assertThat(broken).contains("no_such_fn").contains("from Ids(");
+        Files.writeString(rules.resolve("ids_rule.yml"), broken);
+        Path log = dir.resolve("auth.log");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            lines.add(failure(0, i * 3, "203.0.113.200", 40000 + i));
+        }
+        Files.write(log, lines);
+
+        CommandRun r =
+                CommandRun.of(
+                        "detect",
+                        "--year",
+                        "2026",
+                        "--no-rule-cache",
+                        "--department",
+                        "so-yt",
+                        "--rules",
+                        rules.toString(),
+                        "--source",
+                        "syslog",
+                        log.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err())
+                .contains(
+                        "soc: 1 rule(s) skipped: they read none of the streams (Event, Auth,"
+                                + " Process, Network, Dns, Web, Iam, File, Host) that syslog"
+                                + " events can enter");
+        assertThat(alerts(r)).hasSize(1);
+
+        Files.writeString(rules.resolve("ids_rule.yml"), broken.replace("from Ids(", "from Web("));
+        CommandRun web =
+                CommandRun.of(
+                        "detect",
+                        "--year",
+                        "2026",
+                        "--no-rule-cache",
+                        "--department",
+                        "so-yt",
+                        "--rules",
+                        rules.toString(),
+                        "--source",
+                        "syslog",
+                        log.toString());
+        assertThat(web.code()).isNotZero();
+        assertThat(web.err()).contains("no_such_fn").doesNotContain("skipped");
     }
 
     @Test

@@ -39,7 +39,47 @@ public final class Decoders {
         register(DnsQueryLogDecoder.SOURCE, DnsQueryLogDecoder::new);
     }
 
+    /**
+     * What a source's events can be: the {@code event.category} values its decoder sets (an event
+     * may also have none) and whether they may carry a DNS part. Syslog carries CEF, LEEF, ASA, web
+     * access and DNS query bodies too, so it has their categories. A source absent from {@link
+     * #PRODUCES} may produce anything.
+     */
+    public record Produces(Set<String> categories, boolean dns) {}
+
+    private static final Map<String, Produces> PRODUCES =
+            Map.of(
+                    SyslogDecoder.SOURCE,
+                    new Produces(
+                            Set.of(
+                                    "authentication",
+                                    "session",
+                                    "network",
+                                    "iam",
+                                    "process",
+                                    "file",
+                                    "host",
+                                    "web"),
+                            true),
+                    CefDecoder.SOURCE,
+                    new Produces(Set.of("network", "web", "host"), false),
+                    LeefDecoder.SOURCE,
+                    new Produces(Set.of("network", "web", "host"), false),
+                    AsaDecoder.SOURCE,
+                    new Produces(Set.of("authentication", "network"), false),
+                    AccessLogDecoder.SOURCE,
+                    new Produces(Set.of("web"), false),
+                    DnsQueryLogDecoder.SOURCE,
+                    new Produces(Set.of("network"), true),
+                    NetflowDecoder.SOURCE,
+                    new Produces(Set.of("network"), false));
+
     private Decoders() {}
+
+    /** What the source's events can be, or null when that is not declared (anything). */
+    public static Produces produces(String source) {
+        return PRODUCES.get(source);
+    }
 
     static void register(String source, Function<DecoderOptions, Decoder> factory) {
         FACTORIES.put(source, factory);

@@ -187,30 +187,22 @@ public final class DetectionJob {
                             .setParallelism(options.parallelism());
         }
 
-        DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
-        if (!options.idleAdvance().isZero()) {
-            // With an event clock for quiet spells (EsperDetectionOperator#advanceWhileIdle) the
-            // control streams need no end-of-time watermark, which would close every open window
-            // the moment the raw partitions go idle: they are idle for ever instead.
-            controls =
-                    controls.transform(
-                                    "control messages outside event time",
-                                    controls.getType(),
-                                    new org.socengine.jobs.internal.OutsideEventTimeOperator<
-                                            Control>())
-                            .uid("control-outside-event-time")
-                            .setParallelism(1);
-        }
-        DataStream<Control> broadcastControls = controls.broadcast();
-
         RuleFamilies families = RuleFamilies.of(rules);
-        SingleOutputStreamOperator<Routed> routed =
-                enriched.connect(broadcastControls)
-                        .flatMap(new RuleRouter(families))
-                        .returns(SerializerTypeInfo.routed())
-                        .name("route to rule families")
-                        .uid("route")
-                        .setParallelism(options.parallelism());
+        // A job without a control stream and without checkpoints (a bounded replay, ./soc detect)
+        // never changes its rules and is never restored: its router takes events only and chains
+        // with the decoder. Every other job keeps the two-input router and its state.
+        boolean replay = control == null && !env.getCheckpointConfig().isCheckpointingEnabled();
+        SingleOutputStreamOperator<Routed> routed;
+        if (replay) {
+            routed =
+                    enriched.flatMap(new ReplayRuleRouter(families))
+                            .returns(SerializerTypeInfo.routed())
+                            .name("route to rule families")
+                            .uid("route")
+                            .setParallelism(options.parallelism());
+        } else {
+            routed = routedWithControls(enriched, control, families, options);
+        }
         // At parallelism 1 the detector runs in the router's chain: events reach Esper as the
         // objects the decoder made. Otherwise each record goes to the subtask the router chose.
         DataStream<Routed> toDetect =
@@ -269,5 +261,36 @@ public final class DetectionJob {
         }
         return new Streams(
                 enriched, alerts, dead, detected.getSideOutput(EsperDetectionOperator.RULE_STATUS));
+    }
+
+    /** The router of a running job: events, and rule deployments and status changes broadcast. */
+    private static SingleOutputStreamOperator<Routed> routedWithControls(
+            DataStream<SecurityEvent> enriched,
+            DataStream<Control> control,
+            RuleFamilies families,
+            DetectionJobOptions options) {
+        StreamExecutionEnvironment env = enriched.getExecutionEnvironment();
+        DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
+        if (!options.idleAdvance().isZero()) {
+            // With an event clock for quiet spells (EsperDetectionOperator#advanceWhileIdle) the
+            // control streams need no end-of-time watermark, which would close every open window
+            // the moment the raw partitions go idle: they are idle for ever instead.
+            controls =
+                    controls.transform(
+                                    "control messages outside event time",
+                                    controls.getType(),
+                                    new org.socengine.jobs.internal.OutsideEventTimeOperator<
+                                            Control>())
+                            .uid("control-outside-event-time")
+                            .setParallelism(1);
+        }
+        DataStream<Control> broadcastControls = controls.broadcast();
+
+        return enriched.connect(broadcastControls)
+                .flatMap(new RuleRouter(families))
+                .returns(SerializerTypeInfo.routed())
+                .name("route to rule families")
+                .uid("route")
+                .setParallelism(options.parallelism());
     }
 }

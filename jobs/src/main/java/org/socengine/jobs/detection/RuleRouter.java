@@ -54,7 +54,14 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
 
     @Override
     public void open(OpenContext context) {
-        TaskInfo info = getRuntimeContext().getTaskInfo();
+        openAt(getRuntimeContext().getTaskInfo());
+    }
+
+    /** Opens this router as the subtask of a job that never changes its rules nor restores. */
+    void openAt(TaskInfo info) {
+        if (families == null) {
+            families = copy(initial);
+        }
         parallelism = info.getNumberOfParallelSubtasks();
         maxParallelism = info.getMaxNumberOfParallelSubtasks();
         subtask = info.getIndexOfThisSubtask();

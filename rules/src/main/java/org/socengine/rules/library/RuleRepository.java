@@ -30,8 +30,16 @@ public final class RuleRepository {
         }
     }
 
-    /** What a load found: every rule file and every problem. */
-    public record Loaded(List<Entry> entries, List<RuleProblem> problems) {
+    /**
+     * What a load found: every rule file and every problem, and the rules left out unvalidated and
+     * uncompiled because the load was asked for some of them only.
+     */
+    public record Loaded(
+            List<Entry> entries, List<RuleProblem> problems, List<RuleDefinition> skipped) {
+        public Loaded(List<Entry> entries, List<RuleProblem> problems) {
+            this(entries, problems, List.of());
+        }
+
         public List<CompiledRule> compiled() {
             return entries.stream().filter(Entry::ok).map(Entry::compiled).toList();
         }
@@ -92,18 +100,40 @@ public final class RuleRepository {
                 ThreadLocal.withInitial(() -> new RuleCompiler(cache));
         try (RuleSetRoot.Scope scope =
                 RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
-            return loadSet(root, compilers::get, threads);
+            return loadSet(root, compilers::get, threads, d -> true);
+        }
+    }
+
+    /**
+     * As {@link #load(Path, CompiledRuleCache)}, for the rules {@code include} accepts only: the
+     * others are parsed (their file must be a rule) but neither checked nor compiled, and are
+     * listed in {@link Loaded#skipped()}.
+     */
+    public static Loaded load(
+            Path root,
+            CompiledRuleCache cache,
+            java.util.function.Predicate<RuleDefinition> include) {
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        ThreadLocal<RuleCompiler> compilers =
+                ThreadLocal.withInitial(() -> new RuleCompiler(cache));
+        try (RuleSetRoot.Scope scope =
+                RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
+            return loadSet(root, compilers::get, threads, include);
         }
     }
 
     public static Loaded load(Path root, RuleCompiler compiler) {
         try (RuleSetRoot.Scope scope =
                 RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
-            return loadSet(root, () -> compiler, 1);
+            return loadSet(root, () -> compiler, 1, d -> true);
         }
     }
 
-    private static Loaded loadSet(Path root, Supplier<RuleCompiler> compiler, int threads) {
+    private static Loaded loadSet(
+            Path root,
+            Supplier<RuleCompiler> compiler,
+            int threads,
+            java.util.function.Predicate<RuleDefinition> include) {
         List<Entry> entries = new ArrayList<>();
         List<RuleProblem> problems = new ArrayList<>();
         List<Path> files;
@@ -117,15 +147,24 @@ public final class RuleRepository {
         // collected in file order again, so the outcome does not depend on the threads.
         List<RuleDefinition> defs = new ArrayList<>();
         List<List<RuleProblem>> parseProblems = new ArrayList<>();
+        List<RuleDefinition> skipped = new ArrayList<>();
+        List<Path> kept = new ArrayList<>();
         for (Path file : files) {
             try {
-                defs.add(RuleParser.parse(file));
+                RuleDefinition def = RuleParser.parse(file);
+                if (!include.test(def)) {
+                    skipped.add(def);
+                    continue;
+                }
+                defs.add(def);
                 parseProblems.add(List.of());
             } catch (RuleValidationException e) {
                 defs.add(null);
                 parseProblems.add(e.problems());
             }
+            kept.add(file);
         }
+        files = kept;
         List<Object> compiled = compileAll(defs, compiler, threads);
         for (int i = 0; i < files.size(); i++) {
             RuleDefinition def = defs.get(i);
@@ -139,7 +178,7 @@ public final class RuleRepository {
                 entries.add(new Entry(files.get(i), def, null));
             }
         }
-        return new Loaded(entries, problems);
+        return new Loaded(entries, problems, List.copyOf(skipped));
     }
 
     /** Each definition's compiled rule or the exception that refused it (null for null). */

@@ -1,0 +1,83 @@
+package org.socengine.jobs.detection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.socengine.connectors.decode.RecordDecoder;
+import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.jobs.internal.RuleSets;
+import org.socengine.rules.engine.CompiledRule;
+
+/**
+ * A bounded replay (no control stream, no checkpoints: {@code ./soc detect}) decodes, routes and
+ * detects in one chain, so an event is never serialized between them; a job with a control stream
+ * or with checkpoints keeps the two-input router, uid {@code route}, whose state its checkpoints
+ * hold.
+ */
+class ReplayChainingTest {
+
+    private static final List<CompiledRule> RULES = rules();
+
+    private static List<CompiledRule> rules() {
+        try {
+            return RuleSets.compileAll(Path.of("..", "rules", "detections", "syslog"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JobGraph graph(boolean checkpoints, boolean controls) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        if (checkpoints) {
+            env.enableCheckpointing(60_000);
+        }
+        RecordDecoder decoder = RuleSets.defaultDecoder();
+        DataStream<RawRecord> raw =
+                env.fromData(TypeInformation.of(RawRecord.class), RawRecord.of("syslog", "x"))
+                        .uid("raw");
+        DetectionJob.build(
+                raw,
+                decoder,
+                RULES,
+                controls ? ControlStreams.none(env) : null,
+                List.of(),
+                null,
+                DetectionJobOptions.defaults());
+        return env.getStreamGraph().getJobGraph();
+    }
+
+    private static JobVertex vertexOf(JobGraph g, String operatorNamePart) {
+        for (JobVertex v : g.getVertices()) {
+            if (v.getName().contains(operatorNamePart)) {
+                return v;
+            }
+        }
+        throw new AssertionError("no vertex with " + operatorNamePart);
+    }
+
+    @Test
+    void aReplayDecodesRoutesAndDetectsInOneChain() {
+        JobGraph g = graph(false, false);
+        JobVertex decode = vertexOf(g, "decode");
+        assertThat(decode.getName()).contains("route to rule families").contains("detect (Esper");
+    }
+
+    @Test
+    void aJobWithControlsOrCheckpointsKeepsTheTwoInputRouter() {
+        for (boolean[] c : new boolean[][] {{true, false}, {false, true}, {true, true}}) {
+            JobGraph g = graph(c[0], c[1]);
+            JobVertex decode = vertexOf(g, "decode");
+            JobVertex route = vertexOf(g, "route to rule families");
+            assertThat(route).isNotSameAs(decode);
+            assertThat(route.getNumberOfInputs()).isEqualTo(2);
+        }
+    }
+}
