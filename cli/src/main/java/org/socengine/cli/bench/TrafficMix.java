@@ -376,24 +376,30 @@ public final class TrafficMix implements Iterator<TrafficMix.Line> {
                 + ",\"conn_state\":\"SF\",\"orig_pkts\":10,\"resp_pkts\":12}";
     }
 
+    // The source port is drawn before the counters, as it always was: the same seed gives the
+    // same background traffic as before scans were made of probes.
     private String netflow(Department d, long t, String src, String dst, int dstPort) {
-        return flow(t, src, dst, dstPort, 1 + rnd.nextInt(50), 60 + rnd.nextInt(100_000));
+        int srcPort = port();
+        int packets = 1 + rnd.nextInt(50);
+        return flow(t, src, srcPort, dst, dstPort, packets, 60 + rnd.nextInt(100_000));
     }
 
     /** A scanner's flow: a SYN and perhaps its retry, nothing else. */
     private String probe(long t, String src, String dst, int dstPort) {
+        int srcPort = port();
         int packets = 1 + rnd.nextInt(2);
-        return flow(t, src, dst, dstPort, packets, packets * (40 + rnd.nextInt(21)));
+        return flow(t, src, srcPort, dst, dstPort, packets, packets * (40 + rnd.nextInt(21)));
     }
 
-    private String flow(long t, String src, String dst, int dstPort, int packets, int bytes) {
+    private String flow(
+            long t, String src, int srcPort, String dst, int dstPort, int packets, int bytes) {
         String start = LogTimestamps.PMACCT.format(Instant.ofEpochMilli(t));
         return "{\"event_type\": \"purge\", \"ip_src\": \""
                 + src
                 + "\", \"ip_dst\": \""
                 + dst
                 + "\", \"port_src\": "
-                + port()
+                + srcPort
                 + ", \"port_dst\": "
                 + dstPort
                 + ", \"ip_proto\": \"tcp\", \"tos\": 0, \"timestamp_start\": \""
