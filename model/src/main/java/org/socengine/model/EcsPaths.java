@@ -52,6 +52,16 @@ public final class EcsPaths {
         return e -> walk(e, chain);
     }
 
+    /**
+     * The type of the value a path of the event model holds ({@code String}, {@code Integer},
+     * {@code Long} or {@code long}), or null when the path names no such field ({@code fields.*},
+     * objects, lists and maps included).
+     */
+    public static Class<?> leafType(String path) {
+        Field[] chain = chain(path);
+        return chain == UNKNOWN ? null : chain[chain.length - 1].getType();
+    }
+
     /** Follows a resolved chain of fields from the event; null at the first absent object. */
     private static Object walk(SecurityEvent event, Field[] chain) {
         try {

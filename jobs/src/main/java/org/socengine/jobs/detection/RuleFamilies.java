@@ -15,6 +15,8 @@ import org.socengine.model.EcsPaths;
 import org.socengine.model.SecurityEvent;
 import org.socengine.rules.RuleDefinition;
 import org.socengine.rules.engine.CompiledRule;
+import org.socengine.rules.engine.EventCondition;
+import org.socengine.rules.engine.EventConditionIndex;
 import org.socengine.rules.engine.EventStreams;
 
 /**
@@ -27,38 +29,96 @@ import org.socengine.rules.engine.EventStreams;
  */
 public final class RuleFamilies implements Serializable {
 
-    /** What routing needs to know of one rule. */
-    public record RuleShape(String ruleId, List<String> keyFields, Set<String> streams)
+    /**
+     * What routing needs to know of one rule: its key fields, the streams it reads and, per stream,
+     * what an event must satisfy to pass one of its filters of that stream (none: every event).
+     */
+    public record RuleShape(
+            String ruleId,
+            List<String> keyFields,
+            Set<String> streams,
+            Map<String, EventCondition> conditions)
             implements Serializable {
+
+        /** A rule whose every stream is read whole: as routed before conditions were kept. */
+        public RuleShape(String ruleId, List<String> keyFields, Set<String> streams) {
+            this(ruleId, keyFields, streams, Map.of());
+        }
+
+        public RuleShape {
+            conditions = conditions == null ? Map.of() : Map.copyOf(conditions);
+        }
+
         public String family() {
             return familyName(keyFields);
         }
 
+        /** The condition of one of the rule's streams; {@link EventCondition#ALWAYS} if none. */
+        public EventCondition condition(String stream) {
+            return conditions.getOrDefault(stream, EventCondition.ALWAYS);
+        }
+
+        /** The same rule routed by its streams alone. */
+        public RuleShape withoutConditions() {
+            return new RuleShape(ruleId, keyFields, streams);
+        }
+
         public static RuleShape of(CompiledRule r) {
+            Map<String, EventCondition> conditions = new LinkedHashMap<>();
+            for (String s : r.streams()) {
+                EventCondition c = r.condition(s);
+                if (c != EventCondition.ALWAYS) {
+                    conditions.put(s, c);
+                }
+            }
             return new RuleShape(
                     r.id(),
                     List.copyOf(r.definition().effectiveGroupBy()),
-                    new LinkedHashSet<>(r.streams()));
+                    new LinkedHashSet<>(r.streams()),
+                    conditions);
         }
     }
 
     /**
-     * One key family: its key fields and the streams its rules read. The streams' membership tests
-     * and the key fields' accessors are looked up once, not per event: the router asks every family
+     * One key family: its key fields, the streams its rules read and, per stream, the conditions of
+     * its rules' filters of it: an event goes to the family when it is in one of the streams and
+     * meets one of that stream's conditions. The streams' membership tests, the conditions' index
+     * and the key fields' accessors are built once, not per event: the router asks every family
      * about every event.
      */
     public static final class Family implements Serializable {
         private final String name;
         private final List<String> keyFields;
-        private final Set<String> streams;
+        private final Map<String, List<EventCondition>> conditions;
         private transient Predicate<SecurityEvent>[] tests;
+        private transient EventConditionIndex[] indexes;
         private transient Function<SecurityEvent, Object>[] getters;
         private transient boolean[] departmentField;
 
+        /** A family that reads every event of its streams. */
         public Family(String name, List<String> keyFields, Set<String> streams) {
+            this(name, keyFields, everyEvent(streams));
+        }
+
+        /**
+         * @param conditions per stream, the conditions of the rules that read it; an empty list or
+         *     {@link EventCondition#ALWAYS} among them: every event of the stream
+         */
+        public Family(
+                String name, List<String> keyFields, Map<String, List<EventCondition>> conditions) {
             this.name = name;
             this.keyFields = List.copyOf(keyFields);
-            this.streams = Collections.unmodifiableSet(new LinkedHashSet<>(streams));
+            Map<String, List<EventCondition>> c = new LinkedHashMap<>();
+            conditions.forEach((k, v) -> c.put(k, List.copyOf(v)));
+            this.conditions = Collections.unmodifiableMap(c);
+        }
+
+        private static Map<String, List<EventCondition>> everyEvent(Set<String> streams) {
+            Map<String, List<EventCondition>> out = new LinkedHashMap<>();
+            for (String s : streams) {
+                out.put(s, List.of());
+            }
+            return out;
         }
 
         public String name() {
@@ -70,18 +130,21 @@ public final class RuleFamilies implements Serializable {
         }
 
         public Set<String> streams() {
-            return streams;
+            return conditions.keySet();
         }
 
         @SuppressWarnings("unchecked")
         private void resolve() {
             List<Predicate<SecurityEvent>> t = new ArrayList<>();
-            for (String s : streams) {
-                Predicate<SecurityEvent> p = EventStreams.STREAMS.get(s);
+            List<EventConditionIndex> x = new ArrayList<>();
+            for (Map.Entry<String, List<EventCondition>> s : conditions.entrySet()) {
+                Predicate<SecurityEvent> p = EventStreams.STREAMS.get(s.getKey());
                 if (p != null) {
                     t.add(p);
+                    x.add(EventConditionIndex.of(s.getValue()));
                 }
             }
+            indexes = x.toArray(new EventConditionIndex[0]);
             Function<SecurityEvent, Object>[] g = new Function[keyFields.size()];
             boolean[] d = new boolean[keyFields.size()];
             for (int i = 0; i < g.length; i++) {
@@ -150,12 +213,14 @@ public final class RuleFamilies implements Serializable {
             return reads(e) ? keyOf(e) : null;
         }
 
+        /** Whether the event is in a stream of the family and meets a condition of it. */
         public boolean reads(SecurityEvent e) {
             if (tests == null) {
                 resolve();
             }
-            for (Predicate<SecurityEvent> p : tests) {
-                if (p.test(e)) {
+            Predicate<SecurityEvent>[] t = tests;
+            for (int i = 0; i < t.length; i++) {
+                if (t[i].test(e) && indexes[i].test(e)) {
                     return true;
                 }
             }
@@ -204,16 +269,27 @@ public final class RuleFamilies implements Serializable {
     public List<Family> all() {
         if (families == null) {
             Map<String, List<String>> keyFields = new LinkedHashMap<>();
-            Map<String, Set<String>> streams = new LinkedHashMap<>();
+            Map<String, Map<String, List<EventCondition>>> conditions = new LinkedHashMap<>();
             for (RuleShape r : rules.values()) {
                 keyFields.putIfAbsent(r.family(), r.keyFields());
-                streams.computeIfAbsent(r.family(), n -> new LinkedHashSet<>()).addAll(r.streams());
+                Map<String, List<EventCondition>> byStream =
+                        conditions.computeIfAbsent(r.family(), n -> new LinkedHashMap<>());
+                for (String s : r.streams()) {
+                    byStream.computeIfAbsent(s, n -> new ArrayList<>()).add(r.condition(s));
+                }
             }
             List<Family> all = new ArrayList<>();
-            keyFields.forEach((n, k) -> all.add(new Family(n, k, streams.get(n))));
+            keyFields.forEach((n, k) -> all.add(new Family(n, k, conditions.get(n))));
             families = all;
         }
         return families;
+    }
+
+    /** The same rules, routed by their streams alone (as before conditions were kept). */
+    public RuleFamilies withoutConditions() {
+        RuleFamilies c = new RuleFamilies();
+        rules.values().forEach(r -> c.put(r.withoutConditions()));
+        return c;
     }
 
     public int ruleCount() {

@@ -15,14 +15,17 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.RichCoFlatMapFunction;
 import org.apache.flink.util.Collector;
 import org.socengine.model.SecurityEvent;
+import org.socengine.rules.engine.EventCondition;
 
 /**
  * Sends each event to the key families whose rules read it: once per detection subtask that holds
  * one of its groups, with the list of those families and the event's key in each. An event without
- * a family's key fields cannot match a rule grouped by them and is not sent there. Follows rule
- * deployments, so a rule with a new {@code group_by} gets its events from the moment it is
- * deployed, and passes every control message on to the detection subtask of its own index, so each
- * detection subtask gets each message exactly once.
+ * a family's key fields cannot match a rule grouped by them and is not sent there, nor is one that
+ * none of the family's stream filters can accept (their constant conditions, {@link
+ * EventCondition}): a Windows rule never sees a syslog line. Follows rule deployments, so a rule
+ * with a new {@code group_by} gets its events from the moment it is deployed, and passes every
+ * control message on to the detection subtask of its own index, so each detection subtask gets each
+ * message exactly once.
  *
  * <p>Runs at the parallelism (and maximum parallelism) of the detection operator: a group's subtask
  * is computed here with Flink's key-group assignment of {@code family|key}, which is also how a
@@ -124,7 +127,11 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
         for (RuleFamilies.RuleShape s : families.shapes()) {
             shapesState.put(
                     s.ruleId(),
-                    String.join(",", s.keyFields()) + "\t" + String.join(",", s.streams()));
+                    String.join(",", s.keyFields())
+                            + "\t"
+                            + String.join(",", s.streams())
+                            + "\t"
+                            + EventCondition.toJson(s.conditions()));
         }
     }
 
@@ -142,13 +149,18 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
         if (context.isRestored()) {
             RuleFamilies restored = new RuleFamilies();
             for (Map.Entry<String, String> row : shapesState.entries()) {
-                String[] c = row.getValue().split("\t", -1);
+                // Key fields, streams and, since routing reads filters, the conditions per stream:
+                // a rule kept by a version without them reads every event of its streams.
+                String[] c = row.getValue().split("\t", 3);
+                Map<String, EventCondition> conditions =
+                        c.length > 2 ? EventCondition.parseByStream(c[2]) : null;
                 restored.put(
                         new RuleFamilies.RuleShape(
                                 row.getKey(),
                                 c[0].isEmpty() ? List.of() : List.of(c[0].split(",")),
                                 new java.util.LinkedHashSet<>(
-                                        c[1].isEmpty() ? List.of() : List.of(c[1].split(",")))));
+                                        c[1].isEmpty() ? List.of() : List.of(c[1].split(","))),
+                                conditions == null ? Map.of() : conditions));
             }
             families = restored;
         }

@@ -3,6 +3,7 @@ package org.socengine.rules.engine;
 import com.espertech.esper.common.client.EPCompiled;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.socengine.rules.RuleDefinition;
 
@@ -24,6 +25,9 @@ public final class CompiledRule implements Serializable {
     /** Null in rules serialized by versions that did not know it: they run everywhere. */
     private final String department;
 
+    /** Null in rules serialized by versions that did not know it: every event of a stream. */
+    private final Map<String, EventCondition> conditions;
+
     CompiledRule(
             RuleDefinition definition,
             EPCompiled compiled,
@@ -38,11 +42,32 @@ public final class CompiledRule implements Serializable {
             List<String> streams,
             long horizonMillis,
             String department) {
+        this(definition, compiled, streams, horizonMillis, department, null);
+    }
+
+    CompiledRule(
+            RuleDefinition definition,
+            EPCompiled compiled,
+            List<String> streams,
+            long horizonMillis,
+            String department,
+            Map<String, EventCondition> conditions) {
         this.definition = definition;
         this.compiled = compiled;
         this.streams = List.copyOf(streams);
         this.horizonMillis = horizonMillis;
         this.department = department;
+        this.conditions = conditions == null ? null : Map.copyOf(conditions);
+    }
+
+    /**
+     * What an event of a stream must satisfy to pass one of the rule's filters of that stream: an
+     * event that fails it cannot reach the rule. {@link EventCondition#ALWAYS} for a stream without
+     * one (or a rule compiled before conditions were kept).
+     */
+    public EventCondition condition(String stream) {
+        EventCondition c = conditions == null ? null : conditions.get(stream);
+        return c == null ? EventCondition.ALWAYS : c;
     }
 
     /**

@@ -453,6 +453,9 @@ final class EplAllowList {
             declare(s);
         }
         for (Statement s : statements) {
+            conditions(s);
+        }
+        for (Statement s : statements) {
             statementLine = s.line();
             statementText = s.text();
             checkStatement(s);
@@ -508,6 +511,48 @@ final class EplAllowList {
                 locals.add(k.getStreamName());
             }
         }
+    }
+
+    /**
+     * The condition of each filter of a shared stream in the statement, for routing: the stream a
+     * named window is created from only gives its type and reads no event.
+     */
+    private void conditions(Statement s) {
+        Set<Object> declarations = Collections.newSetFromMap(new IdentityHashMap<>());
+        EPStatementObjectModel m = s.model();
+        if (m.getCreateWindow() != null && m.getFromClause() != null) {
+            for (Stream st : m.getFromClause().getStreams()) {
+                if (st instanceof FilterStream fs && fs.getFilter() != null) {
+                    declarations.add(fs.getFilter());
+                }
+            }
+        }
+        for (Object node : s.nodes()) {
+            if (node instanceof Filter f
+                    && f.getEventTypeName() != null
+                    && EventStreams.STREAMS.containsKey(f.getEventTypeName())) {
+                findings.condition(
+                        f.getEventTypeName(),
+                        declarations.contains(f)
+                                ? EventCondition.NEVER
+                                : FilterConditions.of(f.getFilter(), this::declared));
+            }
+        }
+    }
+
+    /**
+     * A name the rule declares (a stream, alias, tag, window, column, context or parameter), which
+     * a property may start with instead of an event field. Esper's names are case-sensitive, as are
+     * the event model's fields.
+     */
+    private boolean declared(String name) {
+        return locals.contains(name)
+                || columns.contains(name)
+                || moduleStreams.contains(name)
+                || namedWindows.contains(name)
+                || contexts.contains(name)
+                || declaredExpressions.contains(name)
+                || name.equals("context");
     }
 
     private void checkStatement(Statement s) {

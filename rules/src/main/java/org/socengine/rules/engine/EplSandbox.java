@@ -2,8 +2,11 @@ package org.socengine.rules.engine;
 
 import com.espertech.esper.common.client.configuration.Configuration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -49,13 +52,16 @@ public final class EplSandbox {
      *     replays to rebuild the rule's state
      * @param department the department every event the rule reads must belong to, when each of its
      *     stream filters requires {@code organization.id = '<one department>'}; else null
+     * @param conditions per stream the rule reads, what an event of it must satisfy to pass one of
+     *     the rule's filters of that stream (their {@link EventCondition}s joined by or)
      */
     public record Analysis(
             List<Violation> violations,
             List<String> streams,
             long longestWindowMillis,
             long horizonMillis,
-            String department) {
+            String department,
+            Map<String, EventCondition> conditions) {
 
         public boolean accepted() {
             return violations.isEmpty();
@@ -70,6 +76,7 @@ public final class EplSandbox {
         private long horizon;
         private final Set<String> pinnedTo = new LinkedHashSet<>();
         private boolean unpinned;
+        private final Map<String, EventCondition> conditions = new LinkedHashMap<>();
 
         void add(int line, String message) {
             violations.add(new Violation(Math.max(1, line), message));
@@ -128,6 +135,11 @@ public final class EplSandbox {
             return null;
         }
 
+        /** One use of a shared stream: the rule reads it where the condition holds. */
+        void condition(String stream, EventCondition c) {
+            conditions.merge(stream, c, EventCondition::or);
+        }
+
         void window(long millis) {
             window = Math.max(window, millis);
             horizon(millis);
@@ -146,7 +158,17 @@ public final class EplSandbox {
             }
             String department =
                     !unpinned && pinnedTo.size() == 1 ? pinnedTo.iterator().next() : null;
-            return new Analysis(List.copyOf(violations), ordered, window, horizon, department);
+            Map<String, EventCondition> byStream = new LinkedHashMap<>();
+            for (String s : ordered) {
+                byStream.put(s, conditions.getOrDefault(s, EventCondition.ALWAYS));
+            }
+            return new Analysis(
+                    List.copyOf(violations),
+                    ordered,
+                    window,
+                    horizon,
+                    department,
+                    Collections.unmodifiableMap(byStream));
         }
     }
 

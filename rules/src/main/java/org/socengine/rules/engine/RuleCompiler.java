@@ -68,7 +68,8 @@ public final class RuleCompiler {
                     compiled,
                     sandbox.streams(),
                     sandbox.horizonMillis(),
-                    sandbox.department());
+                    sandbox.department(),
+                    sandbox.conditions());
         } catch (EPCompileException e) {
             List<RuleProblem> compileProblems = new ArrayList<>();
             List<EPCompileExceptionItem> items = e.getItems();
