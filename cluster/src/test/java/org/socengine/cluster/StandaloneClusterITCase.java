@@ -644,7 +644,10 @@ class StandaloneClusterITCase {
         es("DELETE", "/" + String.join(",", names), null, true);
     }
 
-    /** A request to the local Elasticsearch; null for a missing index when {@code missingOk}. */
+    /**
+     * A request to the local Elasticsearch; null for a missing index, or one whose shards are not
+     * assigned yet, when {@code missingOk}.
+     */
     private static JsonNode es(String method, String path, String body, boolean missingOk)
             throws Exception {
         HttpRequest.Builder b =
@@ -657,7 +660,12 @@ class StandaloneClusterITCase {
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 404 && missingOk) {
+        // An index the job has just created answers 503 until its primary shard is assigned: not
+        // there yet, for a caller waiting for it.
+        if (missingOk
+                && (r.statusCode() == 404
+                        || r.statusCode() == 503
+                                && r.body().contains("no_shard_available_action_exception"))) {
             return null;
         }
         if (r.statusCode() / 100 != 2) {
