@@ -167,19 +167,7 @@ class DetectCommandTest {
         }
         Files.write(log, lines);
 
-        CommandRun r =
-                CommandRun.of(
-                        "detect",
-                        "--year",
-                        "2026",
-                        "--no-rule-cache",
-                        "--department",
-                        "so-yt",
-                        "--rules",
-                        rules.toString(),
-                        "--source",
-                        "syslog",
-                        log.toString());
+        CommandRun r = detectSyslog(rules, log);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err())
                 .contains(
@@ -189,21 +177,24 @@ class DetectCommandTest {
         assertThat(alerts(r)).hasSize(1);
 
         Files.writeString(rules.resolve("ids_rule.yml"), broken.replace("from Ids(", "from Web("));
-        CommandRun web =
-                CommandRun.of(
-                        "detect",
-                        "--year",
-                        "2026",
-                        "--no-rule-cache",
-                        "--department",
-                        "so-yt",
-                        "--rules",
-                        rules.toString(),
-                        "--source",
-                        "syslog",
-                        log.toString());
+        CommandRun web = detectSyslog(rules, log);
         assertThat(web.code()).isNotZero();
         assertThat(web.err()).contains("no_such_fn").doesNotContain("skipped");
+    }
+
+    private static CommandRun detectSyslog(Path rules, Path log) {
+        return CommandRun.of(
+                "detect",
+                "--year",
+                "2026",
+                "--no-rule-cache",
+                "--department",
+                "so-yt",
+                "--rules",
+                rules.toString(),
+                "--source",
+                "syslog",
+                log.toString());
     }
 
     @Test

@@ -21,7 +21,6 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,23 +75,7 @@ class HorizonCheckpointFilesTest {
 
     private static void send(OneInputStreamOperatorTestHarness<Routed, Alert> h, SecurityEvent e)
             throws Exception {
-        RuleRouter router = new RuleRouter(families);
-        router.open();
-        List<Routed> out = new ArrayList<>();
-        router.flatMap1(
-                e,
-                new Collector<>() {
-                    @Override
-                    public void collect(Routed r) {
-                        out.add(r);
-                    }
-
-                    @Override
-                    public void close() {}
-                });
-        for (Routed r : out) {
-            h.processElement(new StreamRecord<>(r, e.timestamp));
-        }
+        RoutedInput.send(h, families, e);
     }
 
     /** Failures of every source in the second {@code from} .. {@code from + seconds}. */

@@ -114,22 +114,6 @@ class RuleMetricsTest {
 
     private static void send(OneInputStreamOperatorTestHarness<Routed, Alert> h, SecurityEvent e)
             throws Exception {
-        RuleRouter router = new RuleRouter(families);
-        router.open();
-        List<Routed> out = new ArrayList<>();
-        router.flatMap1(
-                e,
-                new org.apache.flink.util.Collector<>() {
-                    @Override
-                    public void collect(Routed r) {
-                        out.add(r);
-                    }
-
-                    @Override
-                    public void close() {}
-                });
-        for (Routed r : out) {
-            h.processElement(new StreamRecord<>(r, e.timestamp));
-        }
+        RoutedInput.send(h, families, e);
     }
 }
