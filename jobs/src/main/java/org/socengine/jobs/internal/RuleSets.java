@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import org.socengine.connectors.config.SocConfig;
 import org.socengine.connectors.decode.Decoders;
 import org.socengine.connectors.decode.RecordDecoder;
@@ -47,14 +48,21 @@ public final class RuleSets {
      */
     public static List<CompiledRule> compileAll(Path dir, CompiledRuleCache cache)
             throws IOException, RuleValidationException {
+        return load(dir, cache, d -> true).compiled();
+    }
+
+    /** The rules {@code include} accepts, compiled; the set refused if any of them is bad. */
+    private static RuleRepository.Loaded load(
+            Path dir, CompiledRuleCache cache, Predicate<RuleDefinition> include)
+            throws IOException, RuleValidationException {
         if (!Files.exists(dir)) {
             throw new IOException("rules folder " + dir + " does not exist");
         }
-        RuleRepository.Loaded loaded = RuleRepository.load(dir, cache);
+        RuleRepository.Loaded loaded = RuleRepository.load(dir, cache, include);
         if (!loaded.ok()) {
             throw new RuleValidationException(loaded.problems());
         }
-        return loaded.compiled();
+        return loaded;
     }
 
     /** The rules of a set that may see an event, and those left out because none could. */
@@ -67,14 +75,7 @@ public final class RuleSets {
      */
     public static ForStreams compileReading(Path dir, CompiledRuleCache cache, Set<String> streams)
             throws IOException, RuleValidationException {
-        if (!Files.exists(dir)) {
-            throw new IOException("rules folder " + dir + " does not exist");
-        }
-        RuleRepository.Loaded loaded =
-                RuleRepository.load(dir, cache, d -> readsAny(d.epl(), streams));
-        if (!loaded.ok()) {
-            throw new RuleValidationException(loaded.problems());
-        }
+        RuleRepository.Loaded loaded = load(dir, cache, d -> readsAny(d.epl(), streams));
         return new ForStreams(loaded.compiled(), loaded.skipped());
     }
 

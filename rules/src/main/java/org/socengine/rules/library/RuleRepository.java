@@ -95,13 +95,7 @@ public final class RuleRepository {
      * none).
      */
     public static Loaded load(Path root, CompiledRuleCache cache) {
-        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        ThreadLocal<RuleCompiler> compilers =
-                ThreadLocal.withInitial(() -> new RuleCompiler(cache));
-        try (RuleSetRoot.Scope scope =
-                RuleSetRoot.enter(Files.isDirectory(root) ? root : root.getParent())) {
-            return loadSet(root, compilers::get, threads, d -> true);
-        }
+        return load(root, cache, d -> true);
     }
 
     /**
