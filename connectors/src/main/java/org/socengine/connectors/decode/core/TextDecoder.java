@@ -86,12 +86,9 @@ public abstract class TextDecoder implements Decoder {
         if (s.isBlank()) {
             throw new DecodeException(DecodeException.Reason.EMPTY, "blank record");
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0) {
-                throw new DecodeException(
-                        DecodeException.Reason.MALFORMED, "record contains a NUL character");
-            }
+        if (s.indexOf(0) >= 0) {
+            throw new DecodeException(
+                    DecodeException.Reason.MALFORMED, "record contains a NUL character");
         }
         return s;
     }
