@@ -199,7 +199,15 @@ public final class DetectCommand implements Callable<Integer> {
                                 "files",
                                 TypeInformation.of(RawRecord.class))
                         .uid("files");
-        DetectionJobOptions options = DetectionJobOptions.defaults().withParallelism(parallelism);
+        // The files are one partition from the first record on: the start-up hold, which waits
+        // for Kafka partitions to make themselves known, would only keep everything read in its
+        // 2 s (a quarter of a million lines) waiting in the detector, through the collector's
+        // young collections into the old generation, and make which lines of that span may come
+        // out of order depend on how fast the machine reads.
+        DetectionJobOptions options =
+                DetectionJobOptions.defaults()
+                        .withParallelism(parallelism)
+                        .withStartupHold(Duration.ZERO);
         DetectionJob.Streams streams =
                 DetectionJob.build(
                         raw, decoder, compiled, null, null, indicators, List.of(), null, options);

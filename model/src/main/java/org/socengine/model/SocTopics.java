@@ -87,9 +87,10 @@ public final class SocTopics {
         if (!isRaw(topic)) {
             return null;
         }
-        String rest = topic.substring(RAW_PREFIX.length());
-        int dot = rest.indexOf('.');
-        return dot < 0 ? rest : rest.substring(0, dot);
+        // Asked of every record by the decode stage: one substring, not two.
+        int start = RAW_PREFIX.length();
+        int dot = topic.indexOf('.', start);
+        return dot < 0 ? topic.substring(start) : topic.substring(start, dot);
     }
 
     /**
@@ -101,8 +102,10 @@ public final class SocTopics {
         if (source == null) {
             return null;
         }
-        String rest = topic.substring(RAW_PREFIX.length() + source.length());
-        return rest.length() > 1 && rest.charAt(0) == '.' ? rest.substring(1) : null;
+        int after = RAW_PREFIX.length() + source.length();
+        return topic.length() > after + 1 && topic.charAt(after) == '.'
+                ? topic.substring(after + 1)
+                : null;
     }
 
     /** Every standard topic, in DESIGN.md's order, each marked compacted or not. */

@@ -48,13 +48,41 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
             Duration allowedLateness,
             Duration idleness,
             Duration maxClockSkew) {
-        super(allowedLateness.toMillis(), idleness.toMillis(), maxClockSkew.toMillis(), 0, false);
+        this(
+                decoder,
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                Duration.ofMillis(PartitionWatermarks.STARTUP_HOLD_MILLIS));
+    }
+
+    /**
+     * @param startupHold how long after the first event the watermark stays put while the
+     *     partitions make themselves known
+     */
+    public DecodeOperator(
+            RecordDecoder decoder,
+            Duration allowedLateness,
+            Duration idleness,
+            Duration maxClockSkew,
+            Duration startupHold) {
+        super(
+                allowedLateness.toMillis(),
+                idleness.toMillis(),
+                maxClockSkew.toMillis(),
+                0,
+                false,
+                startupHold.toMillis());
         this.decoder = decoder;
     }
 
     public static DecodeOperator of(RecordDecoder decoder, DetectionJobOptions options) {
         return new DecodeOperator(
-                decoder, options.allowedLateness(), options.idleness(), options.maxClockSkew());
+                decoder,
+                options.allowedLateness(),
+                options.idleness(),
+                options.maxClockSkew(),
+                options.startupHold());
     }
 
     @Override

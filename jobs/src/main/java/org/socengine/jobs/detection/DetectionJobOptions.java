@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param retainedCheckpoints completed checkpoints Flink keeps ({@code
  *     state.checkpoints.num-retained}): the detector deletes a horizon file only when none of them
  *     can name it
+ * @param startupHold how long after its first event the decode step holds the watermark while the
+ *     Kafka partitions make themselves known; everything read meanwhile waits in the detector
  */
 public record DetectionJobOptions(
         Duration allowedLateness,
@@ -34,7 +36,8 @@ public record DetectionJobOptions(
         int alertBudgetPerHour,
         org.socengine.rules.RuleLimits ruleLimits,
         Duration idleAdvance,
-        int retainedCheckpoints)
+        int retainedCheckpoints,
+        Duration startupHold)
         implements Serializable {
 
     public static DetectionJobOptions defaults() {
@@ -47,7 +50,8 @@ public record DetectionJobOptions(
                 org.socengine.rules.engine.AlertBudget.DEFAULT_PER_HOUR,
                 org.socengine.rules.RuleLimits.DEFAULTS,
                 Duration.ZERO,
-                1);
+                1,
+                Duration.ofMillis(PartitionWatermarks.STARTUP_HOLD_MILLIS));
     }
 
     public DetectionJobOptions withParallelism(int p) {
@@ -60,7 +64,8 @@ public record DetectionJobOptions(
                 alertBudgetPerHour,
                 ruleLimits,
                 idleAdvance,
-                retainedCheckpoints);
+                retainedCheckpoints,
+                startupHold);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
@@ -73,7 +78,8 @@ public record DetectionJobOptions(
                 alertBudgetPerHour,
                 ruleLimits,
                 idleAdvance,
-                retainedCheckpoints);
+                retainedCheckpoints,
+                startupHold);
     }
 
     public DetectionJobOptions withIdleness(Duration d) {
@@ -86,7 +92,8 @@ public record DetectionJobOptions(
                 alertBudgetPerHour,
                 ruleLimits,
                 idleAdvance,
-                retainedCheckpoints);
+                retainedCheckpoints,
+                startupHold);
     }
 
     public DetectionJobOptions withMaxClockSkew(Duration d) {
@@ -99,7 +106,8 @@ public record DetectionJobOptions(
                 alertBudgetPerHour,
                 ruleLimits,
                 idleAdvance,
-                retainedCheckpoints);
+                retainedCheckpoints,
+                startupHold);
     }
 
     public DetectionJobOptions withMaxPartitionDrift(Duration d) {
@@ -112,7 +120,8 @@ public record DetectionJobOptions(
                 alertBudgetPerHour,
                 ruleLimits,
                 idleAdvance,
-                retainedCheckpoints);
+                retainedCheckpoints,
+                startupHold);
     }
 
     /** How many alerts one rule may raise per department and hour before it is throttled. */
@@ -126,7 +135,8 @@ public record DetectionJobOptions(
                 n,
                 ruleLimits,
                 idleAdvance,
-                retainedCheckpoints);
+                retainedCheckpoints,
+                startupHold);
     }
 
     /** The limits of rules whose file sets none. */
@@ -140,7 +150,8 @@ public record DetectionJobOptions(
                 alertBudgetPerHour,
                 limits.orElse(org.socengine.rules.RuleLimits.DEFAULTS),
                 idleAdvance,
-                retainedCheckpoints);
+                retainedCheckpoints,
+                startupHold);
     }
 
     public DetectionJobOptions withIdleAdvance(Duration d) {
@@ -153,7 +164,8 @@ public record DetectionJobOptions(
                 alertBudgetPerHour,
                 ruleLimits,
                 d,
-                retainedCheckpoints);
+                retainedCheckpoints,
+                startupHold);
     }
 
     /** How many completed checkpoints Flink keeps; horizon files they may name stay. */
@@ -167,6 +179,25 @@ public record DetectionJobOptions(
                 alertBudgetPerHour,
                 ruleLimits,
                 idleAdvance,
-                Math.max(1, n));
+                Math.max(1, n),
+                startupHold);
+    }
+
+    /**
+     * How long the decode step holds the watermark after its first event; zero for an input that is
+     * one partition known from the first record on.
+     */
+    public DetectionJobOptions withStartupHold(Duration d) {
+        return new DetectionJobOptions(
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                maxPartitionDrift,
+                parallelism,
+                alertBudgetPerHour,
+                ruleLimits,
+                idleAdvance,
+                retainedCheckpoints,
+                d);
     }
 }

@@ -45,6 +45,7 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
     private final long maxSkewMillis;
     private final long quietAdvanceMillis;
     private final boolean eventDriven;
+    private final long startupHoldMillis;
 
     private transient PartitionWatermarks watermarks;
     private transient long interval;
@@ -92,11 +93,32 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
             long maxSkewMillis,
             long quietAdvanceMillis,
             boolean eventDriven) {
+        this(
+                latenessMillis,
+                idleMillis,
+                maxSkewMillis,
+                quietAdvanceMillis,
+                eventDriven,
+                eventDriven ? 0 : PartitionWatermarks.STARTUP_HOLD_MILLIS);
+    }
+
+    /**
+     * @param startupHoldMillis how long after the first event the watermark stays put while the
+     *     partitions make themselves known (ignored when event-driven, which never holds)
+     */
+    protected PartitionTimedOperator(
+            long latenessMillis,
+            long idleMillis,
+            long maxSkewMillis,
+            long quietAdvanceMillis,
+            boolean eventDriven,
+            long startupHoldMillis) {
         this.latenessMillis = latenessMillis;
         this.idleMillis = idleMillis;
         this.maxSkewMillis = maxSkewMillis;
         this.quietAdvanceMillis = quietAdvanceMillis;
         this.eventDriven = eventDriven;
+        this.startupHoldMillis = eventDriven ? 0 : startupHoldMillis;
     }
 
     /**
@@ -164,11 +186,7 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
         quietEmitted = Long.MIN_VALUE;
         watermarks =
                 new PartitionWatermarks(
-                        latenessMillis,
-                        idleMillis,
-                        maxSkewMillis,
-                        tickNow,
-                        eventDriven ? 0 : PartitionWatermarks.STARTUP_HOLD_MILLIS);
+                        latenessMillis, idleMillis, maxSkewMillis, tickNow, startupHoldMillis);
         for (PartitionTime p : restoredPartitions) {
             watermarks.restore(p.topic(), p.partition(), p.maxTimestamp(), activityNow);
         }

@@ -84,6 +84,36 @@ class DecodeOperatorTest {
         }
     }
 
+    /**
+     * A replay's input is one partition known from its first record ({@code ./soc detect} sets no
+     * hold): its watermark follows from the first tick, where a Kafka job's waits two seconds for
+     * partitions that have not answered yet.
+     */
+    @Test
+    void withoutAStartUpHoldTheFirstTickEmitsTheWatermark() throws Exception {
+        var held = harness();
+        var replay =
+                new OneInputStreamOperatorTestHarness<>(
+                        DecodeOperator.of(
+                                new RecordDecoder(
+                                        DecoderOptions.defaults(), DepartmentDirectory.defaults()),
+                                DetectionJobOptions.defaults().withStartupHold(Duration.ZERO)));
+        replay.getExecutionConfig().setAutoWatermarkInterval(200);
+        replay.setProcessingTime(0);
+        replay.open();
+        try (held;
+                replay) {
+            for (var h : List.of(held, replay)) {
+                h.processElement(new StreamRecord<>(line("soc.raw.syslog", 0, 10)));
+                h.setProcessingTime(200);
+            }
+            assertThat(watermarks(held)).isEmpty();
+            assertThat(watermarks(replay)).containsExactly(T0 + 10_000 - 5_000 - 1);
+            held.setProcessingTime(2_200);
+            assertThat(watermarks(held)).containsExactly(T0 + 10_000 - 5_000 - 1);
+        }
+    }
+
     @Test
     void theWatermarkWaitsForTheSlowestPartition() throws Exception {
         try (var h = harness()) {

@@ -360,8 +360,8 @@ public abstract sealed class EventCondition implements Serializable {
 
         @Override
         public boolean test(SecurityEvent e) {
-            for (EventCondition p : parts) {
-                if (!p.test(e)) {
+            for (int i = 0, n = parts.size(); i < n; i++) {
+                if (!parts.get(i).test(e)) {
                     return false;
                 }
             }
@@ -398,8 +398,8 @@ public abstract sealed class EventCondition implements Serializable {
 
         @Override
         public boolean test(SecurityEvent e) {
-            for (EventCondition p : parts) {
-                if (p.test(e)) {
+            for (int i = 0, n = parts.size(); i < n; i++) {
+                if (parts.get(i).test(e)) {
                     return true;
                 }
             }

@@ -109,8 +109,10 @@ public final class EventConditionIndex {
         if (always) {
             return true;
         }
-        for (EventCondition c : rest) {
-            if (c.test(e)) {
+        // Indexed: an iterator per call was the router's largest allocation (every family, every
+        // event).
+        for (int i = 0, n = rest.size(); i < n; i++) {
+            if (rest.get(i).test(e)) {
                 return true;
             }
         }

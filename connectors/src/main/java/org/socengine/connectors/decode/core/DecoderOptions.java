@@ -3,6 +3,8 @@ package org.socengine.connectors.decode.core;
 import java.io.Serializable;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Settings shared by the decoders of one source.
@@ -32,7 +34,14 @@ public record DecoderOptions(
         return new DecoderOptions(timeZone, maxRecordBytes, maxOriginalBytes, year);
     }
 
+    /**
+     * Zones by name, made once: {@code ZoneId.of("UTC")} builds a new region and its rules at every
+     * call, and the decoders ask for the zone of every record. The names come from the settings,
+     * never from records, so the map stays small.
+     */
+    private static final Map<String, ZoneId> ZONES = new ConcurrentHashMap<>();
+
     public ZoneId zone() {
-        return timeZone == null ? ZoneOffset.UTC : ZoneId.of(timeZone);
+        return timeZone == null ? ZoneOffset.UTC : ZONES.computeIfAbsent(timeZone, ZoneId::of);
     }
 }

@@ -22,6 +22,22 @@ public final class Scan {
         return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 
+    /**
+     * True when every character is printable ASCII (space to tilde). There {@code \s} is the space
+     * alone, {@code \S} and {@code .} everything else, and {@code $} only the end: a scan written
+     * for such text can accept exactly what a pattern accepts, and leave anything else (tabs, line
+     * separators, non-ASCII) to the pattern itself.
+     */
+    public static boolean printableAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < ' ' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
     }

@@ -70,16 +70,12 @@ public abstract class TextDecoder implements Decoder {
                     "record of " + value.length + " bytes exceeds " + options.maxRecordBytes());
         }
         String s;
-        try {
-            s =
-                    StandardCharsets.UTF_8
-                            .newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(value))
-                            .toString();
-        } catch (CharacterCodingException e) {
-            throw new DecodeException(DecodeException.Reason.NOT_UTF8, "record is not valid UTF-8");
+        if (ascii(value)) {
+            // ASCII bytes are their own UTF-8 characters, so Latin-1 reads the same text without a
+            // decoder, a buffer and a copy per record (and gives the compact one-byte string).
+            s = new String(value, StandardCharsets.ISO_8859_1);
+        } else {
+            s = utf8(value);
         }
         // Shippers end lines differently; the line itself is what counts.
         int end = s.length();
@@ -90,13 +86,32 @@ public abstract class TextDecoder implements Decoder {
         if (s.isBlank()) {
             throw new DecodeException(DecodeException.Reason.EMPTY, "blank record");
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0) {
-                throw new DecodeException(
-                        DecodeException.Reason.MALFORMED, "record contains a NUL character");
-            }
+        if (s.indexOf(0) >= 0) {
+            throw new DecodeException(
+                    DecodeException.Reason.MALFORMED, "record contains a NUL character");
         }
         return s;
+    }
+
+    private static boolean ascii(byte[] value) {
+        for (byte b : value) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String utf8(byte[] value) throws DecodeException {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new DecodeException(DecodeException.Reason.NOT_UTF8, "record is not valid UTF-8");
+        }
     }
 }

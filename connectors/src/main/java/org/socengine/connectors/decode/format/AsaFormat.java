@@ -94,6 +94,10 @@ public final class AsaFormat {
 
     /** Whether the text starts with an ASA message id ({@code %ASA-6-302013: }). */
     public static boolean isAsa(String body) {
+        // Every line of every syslog source is asked; most cannot start with the mark's '%'.
+        if (body.isEmpty() || body.charAt(0) != '%') {
+            return false;
+        }
         Matcher m = MARK.matcher(body);
         return m.lookingAt();
     }

@@ -86,20 +86,22 @@ public record SyslogHeader(
      */
     public static SyslogHeader parse(String line, RawRecord record, DecoderOptions options)
             throws DecodeException {
-        String rest = line;
         int priority = -1;
-        int priEnd = priorityEnd(rest);
+        int priEnd = priorityEnd(line);
         if (priEnd > 0) {
-            priority = Integer.parseInt(rest, 1, priEnd - 1, 10);
+            priority = Integer.parseInt(line, 1, priEnd - 1, 10);
             if (priority > 191) {
                 throw new DecodeException(
                         DecodeException.Reason.MALFORMED,
                         "syslog priority " + priority + " out of range");
             }
-            rest = rest.substring(priEnd);
         }
+        // The header is read in place, from where the priority ends: the RFC 3164 scan, the
+        // common case, copies only the host, the tag and the message out of the line.
+        int start = priEnd;
         Matcher m;
-        if (rest.startsWith("1 ") && (m = RFC5424.matcher(rest)).matches()) {
+        if (line.startsWith("1 ", start)
+                && (m = RFC5424.matcher(line.substring(start))).matches()) {
             if (m.group(1).equals("-")) {
                 throw new DecodeException(
                         DecodeException.Reason.BAD_TIMESTAMP, "syslog record without a timestamp");
@@ -129,72 +131,75 @@ public record SyslogHeader(
                     sd,
                     priority);
         }
-        SyslogHeader bsd = rfc3164(rest, record, options, priority);
+        SyslogHeader bsd = rfc3164(line, start, record, options, priority);
         if (bsd != null) {
             return bsd;
         }
-        if ((m = ISO_HEADER.matcher(rest)).matches()) {
+        if ((m = ISO_HEADER.matcher(line.substring(start))).matches()) {
             long time = Times.iso(m.group(1), options.zone());
-            return afterTime(time, m.group(2), priority);
+            String after = m.group(2);
+            return after == null
+                    ? afterTime(time, "", 0, priority)
+                    : afterTime(time, after, 0, priority);
         }
         return null;
     }
 
-    private static SyslogHeader afterTime(long time, String rest, int priority) {
-        if (rest == null) {
-            rest = "";
-        }
+    /** The host, tag and message of {@code s} from {@code from} on. */
+    private static SyslogHeader afterTime(long time, String s, int from, int priority) {
+        int n = s.length();
         String host = null;
-        int sp = rest.indexOf(' ');
-        String first = sp < 0 ? rest : rest.substring(0, sp);
+        int sp = s.indexOf(' ', from);
+        int firstEnd = sp < 0 ? n : sp;
         // A first token that ends in ':' is a tag (or a Cisco message id), not a host: programs
         // that log to files and Cisco devices leave the host out.
-        if (!first.isEmpty() && !first.endsWith(":") && hostToken(first)) {
-            host = first;
-            rest = sp < 0 ? "" : rest.substring(sp + 1);
+        if (firstEnd > from && s.charAt(firstEnd - 1) != ':' && hostToken(s, from, firstEnd)) {
+            host = s.substring(from, firstEnd);
+            from = sp < 0 ? n : sp + 1;
         }
         // The tag: a program name of 1-64 [\w./@-], an optional [pid] of 1-10 digits, a colon
         // and at most one space. Scanned by hand (the decoder's hottest path); the characters
         // of a name exclude '[' and ':', so the longest run is the only candidate.
-        int n = rest.length();
-        int tagEnd = 0;
-        while (tagEnd < n && tagEnd <= 64 && tagChar(rest.charAt(tagEnd))) {
+        int tagEnd = from;
+        while (tagEnd < n && tagEnd - from <= 64 && tagChar(s.charAt(tagEnd))) {
             tagEnd++;
         }
-        if (tagEnd >= 1 && tagEnd <= 64 && tagEnd < n) {
+        int tagLength = tagEnd - from;
+        if (tagLength >= 1 && tagLength <= 64 && tagEnd < n) {
             int colon = -1;
             Long pid = null;
-            if (rest.charAt(tagEnd) == ':') {
+            if (s.charAt(tagEnd) == ':') {
                 colon = tagEnd;
-            } else if (rest.charAt(tagEnd) == '[') {
+            } else if (s.charAt(tagEnd) == '[') {
                 int d = tagEnd + 1;
-                while (d < n && d - tagEnd <= 10 && Scan.isDigit(rest.charAt(d))) {
+                while (d < n && d - tagEnd <= 10 && Scan.isDigit(s.charAt(d))) {
                     d++;
                 }
                 int digits = d - tagEnd - 1;
                 if (digits >= 1
                         && digits <= 10
                         && d + 1 < n
-                        && rest.charAt(d) == ']'
-                        && rest.charAt(d + 1) == ':') {
-                    pid = Long.parseLong(rest, tagEnd + 1, d, 10);
+                        && s.charAt(d) == ']'
+                        && s.charAt(d + 1) == ':') {
+                    pid = Long.parseLong(s, tagEnd + 1, d, 10);
                     colon = d + 1;
                 }
             }
             if (colon >= 0) {
-                int msg = colon + 1 < n && rest.charAt(colon + 1) == ' ' ? colon + 2 : colon + 1;
+                int msg = colon + 1 < n && s.charAt(colon + 1) == ' ' ? colon + 2 : colon + 1;
                 return new SyslogHeader(
                         time,
                         host,
-                        rest.substring(0, tagEnd),
+                        s.substring(from, tagEnd),
                         pid,
-                        rest.substring(msg),
+                        s.substring(msg),
                         null,
                         Map.of(),
                         priority);
             }
         }
-        return new SyslogHeader(time, host, null, null, rest, null, Map.of(), priority);
+        return new SyslogHeader(
+                time, host, null, null, s.substring(from), null, Map.of(), priority);
     }
 
     /**
@@ -214,23 +219,26 @@ public record SyslogHeader(
 
     /**
      * An RFC 3164 header ({@code Mmm dd [yyyy ]hh:mm:ss[.fraction][:] message}), or null when the
-     * line does not have one. Scanned by hand: the syslog decoder's hottest path. Each part has one
-     * possible extent (a day of two digits cannot also be one, the year's four digits are not the
-     * hour's two and a colon), so the scan accepts exactly what a regular expression of those parts
-     * would.
+     * line does not have one, from {@code b} on. Scanned by hand: the syslog decoder's hottest
+     * path. Each part has one possible extent (a day of two digits cannot also be one, the year's
+     * four digits are not the hour's two and a colon), so the scan accepts exactly what a regular
+     * expression of those parts would.
      */
     private static SyslogHeader rfc3164(
-            String s, RawRecord record, DecoderOptions options, int priority)
+            String s, int b, RawRecord record, DecoderOptions options, int priority)
             throws DecodeException {
         int n = s.length();
-        if (n < 3 || !upper(s.charAt(0)) || !lower(s.charAt(1)) || !lower(s.charAt(2))) {
+        if (n - b < 3
+                || !upper(s.charAt(b))
+                || !lower(s.charAt(b + 1))
+                || !lower(s.charAt(b + 2))) {
             return null;
         }
-        int i = 3;
-        while (i < n && i < 5 && Scan.isSpace(s.charAt(i))) {
+        int i = b + 3;
+        while (i < n && i < b + 5 && Scan.isSpace(s.charAt(i))) {
             i++;
         }
-        if (i == 3) {
+        if (i == b + 3) {
             return null;
         }
         int dayStart = i;
@@ -278,15 +286,15 @@ public record SyslogHeader(
         if (i < n && s.charAt(i) == ':') {
             i++;
         }
-        String message;
+        int message;
         if (i == n) {
-            message = null;
+            message = n;
         } else if (s.charAt(i) == ' ') {
-            message = s.substring(i + 1);
+            message = i + 1;
         } else {
             return null;
         }
-        String monthName = s.substring(0, 3);
+        String monthName = s.substring(b, b + 3);
         int month = Times.month(monthName);
         if (month < 0) {
             throw new DecodeException(
@@ -296,7 +304,7 @@ public record SyslogHeader(
                 year >= 0
                         ? Times.of(year, month, day, hour, minute, second, nanos, options.zone())
                         : Times.yearless(month, day, hour, minute, second, nanos, record, options);
-        return afterTime(time, message, priority);
+        return afterTime(time, s, message, priority);
     }
 
     private static boolean digits(String s, int from, int count) {
@@ -321,12 +329,12 @@ public record SyslogHeader(
     }
 
     /** A host name, address or bracketed address of 1-255 [\w.:\-\[\]]. */
-    private static boolean hostToken(String s) {
-        int n = s.length();
+    private static boolean hostToken(String s, int from, int to) {
+        int n = to - from;
         if (n < 1 || n > 255) {
             return false;
         }
-        for (int k = 0; k < n; k++) {
+        for (int k = from; k < to; k++) {
             char c = s.charAt(k);
             if (!(Scan.isWord(c) || c == '.' || c == ':' || c == '-' || c == '[' || c == ']')) {
                 return false;

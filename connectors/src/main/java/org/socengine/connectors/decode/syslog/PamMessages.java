@@ -72,19 +72,20 @@ final class PamMessages {
             }
             return true;
         }
-        if ((m = SESSION.matcher(msg)).lookingAt()) {
-            pam(e, m.group(1), m.group(2));
-            boolean opened = m.group(3).equals("opened");
+        Session session = session(msg);
+        if (session != null) {
+            pam(e, session.module(), session.service());
+            boolean opened = session.opened();
             ev.category = "session";
             ev.type = opened ? "start" : "end";
             ev.action = opened ? "session_opened" : "session_closed";
             ev.outcome = "success";
-            String by = m.group(5);
+            String by = session.by();
             if (by != null && !by.isEmpty()) {
                 e.ensureUser().name = by;
-                e.ensureUser().ensureTarget().name = m.group(4);
+                e.ensureUser().ensureTarget().name = session.user();
             } else {
-                e.ensureUser().name = m.group(4);
+                e.ensureUser().name = session.user();
             }
             return true;
         }
@@ -111,6 +112,98 @@ final class PamMessages {
             return true;
         }
         return false;
+    }
+
+    /** {@link #SESSION}'s groups: module, service, opened or closed, user, and "by" (or null). */
+    record Session(String module, String service, boolean opened, String user, String by) {}
+
+    /**
+     * {@link #SESSION} at the start of the message, or null. Sessions opened and closed are most of
+     * an auth log; every part of the pattern has one extent (greedy runs that end at a character
+     * they exclude, optional parts that nothing after them can refuse), so on printable ASCII
+     * ({@link Scan#printableAscii}, where {@code \s} is the space alone) the scan reads what the
+     * pattern reads. Other text goes to the pattern.
+     */
+    static Session session(String msg) {
+        if (!msg.startsWith("pam_")) {
+            return null;
+        }
+        if (!Scan.printableAscii(msg)) {
+            Matcher m = SESSION.matcher(msg);
+            return m.lookingAt()
+                    ? new Session(
+                            m.group(1),
+                            m.group(2),
+                            m.group(3).equals("opened"),
+                            m.group(4),
+                            m.group(5))
+                    : null;
+        }
+        int n = msg.length();
+        int i = 4;
+        while (i < n && Scan.isWord(msg.charAt(i))) {
+            i++;
+        }
+        if (i == 4 || i >= n || msg.charAt(i) != '(') {
+            return null;
+        }
+        int service = i + 1;
+        int serviceEnd = service;
+        while (serviceEnd < n && msg.charAt(serviceEnd) != ':' && msg.charAt(serviceEnd) != ')') {
+            serviceEnd++;
+        }
+        if (serviceEnd == service || !msg.startsWith(":session): session ", serviceEnd)) {
+            return null;
+        }
+        int verb = serviceEnd + 19;
+        boolean opened;
+        if (msg.startsWith("opened", verb)) {
+            opened = true;
+        } else if (msg.startsWith("closed", verb)) {
+            opened = false;
+        } else {
+            return null;
+        }
+        if (!msg.startsWith(" for user ", verb + 6)) {
+            return null;
+        }
+        int user = verb + 16;
+        int userEnd = nameEnd(msg, user);
+        if (userEnd == user) {
+            return null;
+        }
+        String by = null;
+        int p = uidEnd(msg, userEnd);
+        if (msg.startsWith(" by ", p)) {
+            by = msg.substring(p + 4, nameEnd(msg, p + 4));
+        }
+        return new Session(
+                msg.substring(0, i),
+                msg.substring(service, serviceEnd),
+                opened,
+                msg.substring(user, userEnd),
+                by);
+    }
+
+    /** The end of a run of {@code [^\s(]}, on printable ASCII. */
+    private static int nameEnd(String msg, int from) {
+        int end = from;
+        while (end < msg.length() && msg.charAt(end) != ' ' && msg.charAt(end) != '(') {
+            end++;
+        }
+        return end;
+    }
+
+    /** After a {@code (uid=\d+)} at {@code at}, or {@code at} when there is none. */
+    private static int uidEnd(String msg, int at) {
+        if (!msg.startsWith("(uid=", at)) {
+            return at;
+        }
+        int d = at + 5;
+        while (d < msg.length() && Scan.isDigit(msg.charAt(d))) {
+            d++;
+        }
+        return d > at + 5 && d < msg.length() && msg.charAt(d) == ')' ? d + 1 : at;
     }
 
     private static void pam(SecurityEvent e, String module, String service) {

@@ -4,6 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.socengine.connectors.decode.core.DecoderSupport;
 import org.socengine.connectors.decode.core.Net;
+import org.socengine.connectors.decode.core.Scan;
 import org.socengine.model.SecurityEvent;
 
 /**
@@ -89,16 +90,20 @@ final class SshdMessages {
 
     static void parse(String msg, SecurityEvent e) {
         SecurityEvent.Event ev = e.ensureEvent();
+        // The scans stand for the patterns on printable ASCII, which is what sshd writes.
+        boolean plain = Scan.printableAscii(msg);
         Matcher m;
-        if ((m = at(msg.startsWith("Failed "), FAILED, msg)) != null) {
-            auth(e, "ssh_login", "failure", m.group(3), m.group(4), m.group(5));
-            e.field("ssh.method", m.group(1));
-            if (m.group(2) != null) {
+        Login login;
+        Disconnect disconnect;
+        if ((login = failed(msg, plain)) != null) {
+            auth(e, "ssh_login", "failure", login.user(), login.address(), login.port());
+            e.field("ssh.method", login.method());
+            if (login.invalidUser()) {
                 e.field("ssh.invalid_user", "true");
             }
-        } else if ((m = at(msg.startsWith("Accepted "), ACCEPTED, msg)) != null) {
-            auth(e, "ssh_login", "success", m.group(2), m.group(3), m.group(4));
-            e.field("ssh.method", m.group(1));
+        } else if ((login = accepted(msg, plain)) != null) {
+            auth(e, "ssh_login", "success", login.user(), login.address(), login.port());
+            e.field("ssh.method", login.method());
         } else if ((m =
                         at(
                                 msg.startsWith("error: ") || msg.startsWith("aximum ", 1),
@@ -136,24 +141,13 @@ final class SshdMessages {
             auth(e, "pam_auth_failure", "failure", m.group(2), emptyToNull(m.group(1)), null);
         } else if ((m = at(msg.startsWith("Disconnecting "), DISCONNECTING_INVALID, msg)) != null) {
             disconnect(e, m.group(1), true, m.group(2), m.group(3), msg);
-        } else if ((m =
-                        at(
-                                msg.startsWith("Received disconnect from")
-                                        || msg.startsWith("Disconnected from")
-                                        || msg.startsWith("Connection "),
-                                DISCONNECT,
-                                msg))
-                != null) {
-            String user =
-                    m.group(2) != null ? m.group(2) : m.group(4) != null ? m.group(4) : m.group(6);
-            String qualifier =
-                    m.group(1) != null ? m.group(1) : m.group(3) != null ? m.group(3) : m.group(5);
+        } else if ((disconnect = disconnect(msg, plain)) != null) {
             disconnect(
                     e,
-                    user,
-                    qualifier != null && qualifier.startsWith("invalid"),
-                    m.group(7),
-                    m.group(8),
+                    disconnect.user(),
+                    disconnect.qualifier() != null && disconnect.qualifier().startsWith("invalid"),
+                    disconnect.address(),
+                    disconnect.port(),
                     msg);
         } else if ((m = at(msg.startsWith("Did not receive "), NO_IDENT, msg)) != null) {
             network(e, "ssh_no_identification", m.group(1), m.group(2));
@@ -194,6 +188,203 @@ final class SshdMessages {
         }
         Matcher m = pattern.matcher(msg);
         return m.lookingAt() ? m : null;
+    }
+
+    /** A login accepted or failed: {@link #FAILED} and {@link #ACCEPTED}'s groups. */
+    record Login(String method, boolean invalidUser, String user, String address, String port) {}
+
+    /**
+     * A disconnect: {@link #DISCONNECT}'s groups, the qualifier ({@code "invalid "} or {@code
+     * "authenticating "}) and user of whichever alternative matched.
+     */
+    record Disconnect(String user, String qualifier, String address, String port) {}
+
+    /** {@link #FAILED} at the start of the message, or null. */
+    static Login failed(String msg, boolean plain) {
+        if (!msg.startsWith("Failed ")) {
+            return null;
+        }
+        if (plain) {
+            return login(msg, 7, true);
+        }
+        Matcher m = FAILED.matcher(msg);
+        return m.lookingAt()
+                ? new Login(m.group(1), m.group(2) != null, m.group(3), m.group(4), m.group(5))
+                : null;
+    }
+
+    /** {@link #ACCEPTED} at the start of the message, or null. */
+    static Login accepted(String msg, boolean plain) {
+        if (!msg.startsWith("Accepted ")) {
+            return null;
+        }
+        if (plain) {
+            return login(msg, 9, false);
+        }
+        Matcher m = ACCEPTED.matcher(msg);
+        return m.lookingAt()
+                ? new Login(m.group(1), false, m.group(2), m.group(3), m.group(4))
+                : null;
+    }
+
+    /**
+     * {@code (\S+) for (invalid user )?(.*?) from ADDR port (\d+)} from {@code start}, as the regex
+     * engine backtracks through it. Failed and accepted logins are most of an auth log, and their
+     * patterns' lazy user and address, retried at every character, were the largest part of the
+     * decoder's time. The method is the whole first word; the user the shortest text before a "
+     * from " that an address and a port follow; the address, whose lookahead admits only a space
+     * before " port ", is then the whole run of address characters. With "invalid user " in front
+     * the user is first tried after it, then (as the optional group gives way) from the start.
+     */
+    private static Login login(String msg, int start, boolean invalidUserForm) {
+        int n = msg.length();
+        int i = start;
+        while (i < n && msg.charAt(i) != ' ') {
+            i++;
+        }
+        if (i == start || !msg.startsWith(" for ", i)) {
+            return null;
+        }
+        String method = msg.substring(start, i);
+        int user = i + 5;
+        if (invalidUserForm && msg.startsWith("invalid user ", user)) {
+            Login l = userFromAddressPort(msg, method, true, user + 13);
+            if (l != null) {
+                return l;
+            }
+        }
+        return userFromAddressPort(msg, method, false, user);
+    }
+
+    private static Login userFromAddressPort(
+            String msg, String method, boolean invalidUser, int user) {
+        int n = msg.length();
+        for (int from = msg.indexOf(" from ", user);
+                from >= 0;
+                from = msg.indexOf(" from ", from + 1)) {
+            int address = from + 6;
+            int end = address;
+            while (end < n && addressChar(msg.charAt(end))) {
+                end++;
+            }
+            int digits = end + 6;
+            if (end > address
+                    && msg.startsWith(" port ", end)
+                    && digits < n
+                    && Scan.isDigit(msg.charAt(digits))) {
+                int last = digits + 1;
+                while (last < n && Scan.isDigit(msg.charAt(last))) {
+                    last++;
+                }
+                return new Login(
+                        method,
+                        invalidUser,
+                        msg.substring(user, from),
+                        msg.substring(address, end),
+                        msg.substring(digits, last));
+            }
+        }
+        return null;
+    }
+
+    /** {@link #DISCONNECT} at the start of the message, or null. */
+    static Disconnect disconnect(String msg, boolean plain) {
+        int after;
+        boolean userForm = true;
+        if (msg.startsWith("Received disconnect from")) {
+            after = 24;
+            userForm = false;
+        } else if (msg.startsWith("Disconnected from")) {
+            after = 17;
+        } else if (msg.startsWith("Connection closed by")) {
+            after = 20;
+        } else if (msg.startsWith("Connection reset by")) {
+            after = 19;
+        } else {
+            return null;
+        }
+        if (!plain) {
+            Matcher m = DISCONNECT.matcher(msg);
+            if (!m.lookingAt()) {
+                return null;
+            }
+            return new Disconnect(
+                    m.group(2) != null ? m.group(2) : m.group(4) != null ? m.group(4) : m.group(6),
+                    m.group(1) != null ? m.group(1) : m.group(3) != null ? m.group(3) : m.group(5),
+                    m.group(7),
+                    m.group(8));
+        }
+        // The optional " [invalid |authenticating ]user NAME" first; when no address follows it,
+        // the pattern gives the group up and reads the address right after the literal.
+        if (userForm && msg.startsWith(" ", after)) {
+            int q = after + 1;
+            String qualifier = null;
+            if (msg.startsWith("invalid ", q)) {
+                qualifier = "invalid ";
+                q += 8;
+            } else if (msg.startsWith("authenticating ", q)) {
+                qualifier = "authenticating ";
+                q += 15;
+            }
+            if (msg.startsWith("user ", q)) {
+                int name = q + 5;
+                int end = name;
+                while (end < msg.length() && msg.charAt(end) != ' ') {
+                    end++;
+                }
+                if (end > name) {
+                    Disconnect d = addressAndPort(msg, end, msg.substring(name, end), qualifier);
+                    if (d != null) {
+                        return d;
+                    }
+                }
+            }
+        }
+        return addressAndPort(msg, after, null, null);
+    }
+
+    /**
+     * {@code " " ADDR (?: port (\d+))?} at {@code at}. ADDR is lazy with a lookahead of the end, a
+     * space, ']', ": " or ":" at the end: in a run of address characters (':' among them, space and
+     * ']' not) that is a trailing ':' before a space or the end, else the whole run when a space,
+     * ']' or the end follows it.
+     */
+    private static Disconnect addressAndPort(String msg, int at, String user, String qualifier) {
+        int n = msg.length();
+        if (at >= n || msg.charAt(at) != ' ') {
+            return null;
+        }
+        int address = at + 1;
+        int run = address;
+        while (run < n && addressChar(msg.charAt(run))) {
+            run++;
+        }
+        int end;
+        if (run - address >= 2
+                && msg.charAt(run - 1) == ':'
+                && (run == n || msg.charAt(run) == ' ')) {
+            end = run - 1;
+        } else if (run > address
+                && (run == n || msg.charAt(run) == ' ' || msg.charAt(run) == ']')) {
+            end = run;
+        } else {
+            return null;
+        }
+        String port = null;
+        int digits = end + 6;
+        if (msg.startsWith(" port ", end) && digits < n && Scan.isDigit(msg.charAt(digits))) {
+            int last = digits + 1;
+            while (last < n && Scan.isDigit(msg.charAt(last))) {
+                last++;
+            }
+            port = msg.substring(digits, last);
+        }
+        return new Disconnect(user, qualifier, msg.substring(address, end), port);
+    }
+
+    /** A character of {@link #ADDR}: {@code [\\w.:%*-]}. */
+    private static boolean addressChar(char c) {
+        return Scan.isWord(c) || c == '.' || c == ':' || c == '%' || c == '*' || c == '-';
     }
 
     private static void invalidUser(SecurityEvent e, String user, String ip, String port) {

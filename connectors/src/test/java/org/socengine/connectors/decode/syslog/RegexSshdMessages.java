@@ -7,8 +7,9 @@ import org.socengine.connectors.decode.core.Net;
 import org.socengine.model.SecurityEvent;
 
 /**
- * SshdMessages as it was before each pattern was guarded by its literal beginning: the oracle of
- * SshdMessagesEquivalenceTest.
+ * SshdMessages as it was before each pattern was guarded by its literal beginning and before
+ * logins, disconnects and PAM sessions were scanned by hand (it reads PAM messages with {@link
+ * RegexPamMessages}): the oracle of SshdMessagesEquivalenceTest.
  *
  * <p>OpenSSH server messages: logins accepted and failed, invalid users, users refused by
  * AllowUsers/DenyUsers, too many attempts, disconnects, protocol and negotiation failures. Sets
@@ -156,7 +157,7 @@ final class RegexSshdMessages {
             network(e, "ssh_reverse_mapping_failed", m.group(1), null);
             e.ensureSource().domain = m.group(2);
         } else if (msg.startsWith("pam_")) {
-            PamMessages.parse(msg, e);
+            RegexPamMessages.parse(msg, e);
         } else {
             ev.category = "host";
             ev.action = "ssh_other";
