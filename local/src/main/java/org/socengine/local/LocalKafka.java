@@ -557,11 +557,9 @@ public final class LocalKafka implements AutoCloseable {
 
     /**
      * Waits until the broker answers a list-offsets request for every partition, which only the
-     * partition's leader with its log in place does. The controller acknowledges a new topic before
-     * the broker has created its partitions; an idempotent producer whose first batches met that
-     * gap (NOT_LEADER_OR_FOLLOWER, retried) was seen to resend sequence 0 after later batches had
-     * been appended, and the broker refused it as out of order for ten minutes until the delivery
-     * timeout (ChaosRunITCase, broker log of a CI run).
+     * partition's leader with its log in place does: the controller acknowledges a new topic before
+     * the broker has created its partitions, and a producer's first batches would otherwise meet
+     * NOT_LEADER_OR_FOLLOWER and be retried.
      */
     private static void awaitLeaders(Admin admin, Collection<NewTopic> topics, Duration timeout)
             throws IOException, InterruptedException {

@@ -8,24 +8,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -110,36 +102,6 @@ class LocalServicesITCase {
         assertThat(config.get("retention.ms").value()).isEqualTo("-1");
         assertThat(config.get("retention.bytes").value())
                 .isEqualTo(String.valueOf(LocalKafka.RETENTION_BYTES_PER_PARTITION));
-    }
-
-    /**
-     * A created topic is led by the broker when createTopics returns: every partition answers a
-     * list-offsets request at once, which only a leader with its log does. A producer's first
-     * batches no longer meet NOT_LEADER_OR_FOLLOWER (after which an idempotent producer was seen
-     * stuck on out-of-order sequences for ten minutes).
-     */
-    @Test
-    void createdTopicsAreLedWhenCreateReturns() throws Exception {
-        List<NewTopic> topics = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            topics.add(new NewTopic("it.local.led." + i, 4, (short) 1));
-        }
-        services.kafka().createTopics(topics);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (var t : topics) {
-            for (int p = 0; p < 4; p++) {
-                latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
-            }
-        }
-        // No retries: a partition not led yet fails the request instead of being waited for.
-        Properties once = new Properties();
-        once.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafka().bootstrapServers());
-        once.put(AdminClientConfig.RETRIES_CONFIG, 0);
-        try (Admin admin = Admin.create(once)) {
-            var offsets = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-            assertThat(offsets).hasSize(24);
-            assertThat(offsets.values()).allSatisfy(o -> assertThat(o.offset()).isZero());
-        }
     }
 
     @Test
