@@ -169,7 +169,9 @@ public final class RunCommand implements Callable<Integer> {
             names = "--max-clock-skew",
             description =
                     "How far an event's time may be from its Kafka timestamp before its partition"
-                            + " counts as having a wrong clock (job.max_clock_skew; 0: never). Default: 1h.")
+                            + " counts as having a wrong clock; an event stamped further after its"
+                            + " record takes the record's time, soc.device_time keeping the"
+                            + " device's (job.max_clock_skew; 0: never). Default: 1h.")
     String maxClockSkew;
 
     @Option(

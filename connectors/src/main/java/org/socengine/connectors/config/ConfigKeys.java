@@ -147,7 +147,9 @@ public final class ConfigKeys {
                 "job.max_clock_skew",
                 DURATION,
                 "1h",
-                "distance from the Kafka timestamp past which a partition's clock counts as wrong (0: never)");
+                "distance from the Kafka timestamp past which a partition's clock counts as wrong, and"
+                        + " past which an event stamped after its record takes the record's time"
+                        + " (soc.device_time keeps the device's; 0: never)");
         key(
                 "job.max_partition_drift",
                 DURATION,

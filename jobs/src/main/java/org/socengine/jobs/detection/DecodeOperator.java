@@ -33,6 +33,7 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
 
     private final RecordDecoder decoder;
 
+    private final long maxClockSkewMillis;
     private transient Map<String, SourceCounters> counters;
     private transient DecodeMetrics decodeMetrics;
     private transient StreamRecord<SecurityEvent> reuse;
@@ -74,6 +75,7 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
                 false,
                 startupHold.toMillis());
         this.decoder = decoder;
+        this.maxClockSkewMillis = maxClockSkew.toMillis();
     }
 
     public static DecodeOperator of(RecordDecoder decoder, DetectionJobOptions options) {
@@ -122,6 +124,10 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
             c.decoded.inc();
             SecurityEvent e = o.event();
             e.ingested = record.kafkaTimestamp;
+            if (aheadOfItsRecord(e.timestamp, record.kafkaTimestamp)) {
+                retime(e, record.kafkaTimestamp);
+                c.retimed.inc();
+            }
             observe(record.topic, record.partition, e.timestamp, record.kafkaTimestamp);
             output.collect(reuse.replace(e, e.timestamp));
         } else if (o.deadLetter() != null) {
@@ -133,6 +139,30 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
         }
     }
 
+    /**
+     * Stamped further ahead of its own Kafka record than the clock skew allows: the device's clock
+     * runs fast (or its time zone is missing). Nothing is logged after it was sent, so the time is
+     * wrong, and the event would otherwise wait in the detector, in memory and in every checkpoint,
+     * until event time reached it, hours or years later.
+     */
+    private boolean aheadOfItsRecord(long eventTime, long kafkaTimestamp) {
+        return maxClockSkewMillis > 0
+                && kafkaTimestamp > 0
+                && eventTime - kafkaTimestamp > maxClockSkewMillis;
+    }
+
+    /**
+     * The event takes its record's time, as a log indexer takes the index time for an event stamped
+     * too far in the future; the device's own time stays in {@link #DEVICE_TIME}.
+     */
+    private static void retime(SecurityEvent e, long kafkaTimestamp) {
+        e.field(DEVICE_TIME, org.socengine.model.Timestamps.format(e.timestamp));
+        e.timestamp = kafkaTimestamp;
+    }
+
+    /** The time an event's device gave it, when the event was re-timed (ISO-8601, UTC). */
+    public static final String DEVICE_TIME = "soc.device_time";
+
     /** Flink's counters of one source, looked up once: a record costs one lookup. */
     private final class SourceCounters {
         final org.apache.flink.metrics.MetricGroup group;
@@ -140,6 +170,7 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
         final Counter decoded;
         final Counter deadLettered;
         final Counter skipped;
+        final Counter retimed;
         final Map<String, Counter> reasons = new HashMap<>();
 
         SourceCounters(String source) {
@@ -148,6 +179,7 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
             decoded = group.counter("decoded");
             deadLettered = group.counter("deadLettered");
             skipped = group.counter("skipped");
+            retimed = group.counter("retimedAhead");
         }
 
         Counter reason(String code) {

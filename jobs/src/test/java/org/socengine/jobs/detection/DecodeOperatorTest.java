@@ -85,6 +85,45 @@ class DecodeOperatorTest {
     }
 
     /**
+     * A device whose clock runs hours ahead (or that logs local time, UTC+7, without a zone): an
+     * event stamped more than the clock skew (1 h) after its own Kafka record was appended takes
+     * the record's time and keeps the device's in {@code soc.device_time}, so it does not wait in
+     * the detector for hours. Within the skew, behind its record, or without a Kafka time (a file
+     * replay) an event keeps its own time.
+     */
+    @Test
+    void anEventStampedHoursAheadOfItsRecordTakesTheRecordsTime() throws Exception {
+        try (var h = harness()) {
+            RawRecord ahead = line("soc.raw.syslog", 0, 7 * 3600);
+            ahead.kafkaTimestamp = T0;
+            RawRecord withinSkew = line("soc.raw.syslog", 0, 3000);
+            withinSkew.kafkaTimestamp = T0;
+            RawRecord behind = line("soc.raw.syslog", 0, 0);
+            behind.kafkaTimestamp = T0 + 7 * 3600 * 1000L;
+            RawRecord fromAFile = line("soc.raw.syslog", 0, 7 * 3600);
+            fromAFile.kafkaTimestamp = 0;
+            for (RawRecord r : List.of(ahead, withinSkew, behind, fromAFile)) {
+                h.processElement(new StreamRecord<>(r));
+            }
+            List<StreamRecord<? extends SecurityEvent>> events = h.extractOutputStreamRecords();
+            assertThat(events).hasSize(4);
+            SecurityEvent retimed = events.get(0).getValue();
+            assertThat(retimed.timestamp).isEqualTo(T0);
+            assertThat(events.get(0).getTimestamp()).isEqualTo(T0);
+            assertThat(retimed.fields)
+                    .containsEntry(DecodeOperator.DEVICE_TIME, "2026-11-25T15:00:00Z");
+            assertThat(events.get(1).getValue().timestamp).isEqualTo(T0 + 3000 * 1000L);
+            assertThat(events.get(2).getValue().timestamp).isEqualTo(T0);
+            assertThat(events.get(3).getValue().timestamp).isEqualTo(T0 + 7 * 3600 * 1000L);
+            for (int i = 1; i < 4; i++) {
+                var f = events.get(i).getValue().fields;
+                assertThat(f == null ? java.util.Map.of() : f)
+                        .doesNotContainKey(DecodeOperator.DEVICE_TIME);
+            }
+        }
+    }
+
+    /**
      * A replay's input is one partition known from its first record ({@code ./soc detect} sets no
      * hold): its watermark follows from the first tick, where a Kafka job's waits two seconds for
      * partitions that have not answered yet.
