@@ -7,24 +7,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.config.SaslConfigs;
@@ -534,10 +530,6 @@ public final class LocalKafka implements AutoCloseable {
         createTopics(topics);
     }
 
-    /**
-     * Creates the topics (existing ones are left as they are) and returns once the broker leads
-     * every partition of them.
-     */
     public void createTopics(Collection<NewTopic> topics) throws IOException {
         try (Admin admin = admin()) {
             for (var e : admin.createTopics(topics).values().entrySet()) {
@@ -549,49 +541,9 @@ public final class LocalKafka implements AutoCloseable {
                     }
                 }
             }
-            // TMP awaitLeaders(admin, topics, Duration.ofSeconds(60));
         } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
             throw new IOException("cannot create topics", e);
         }
-    }
-
-    /**
-     * Waits until the broker answers a list-offsets request for every partition, which only the
-     * partition's leader with its log in place does: the controller acknowledges a new topic before
-     * the broker has created its partitions, and a producer's first batches would otherwise meet
-     * NOT_LEADER_OR_FOLLOWER and be retried.
-     */
-    private static void awaitLeaders(Admin admin, Collection<NewTopic> topics, Duration timeout)
-            throws IOException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Set<String> names = new TreeSet<>();
-        topics.forEach(t -> names.add(t.name()));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (latest.isEmpty()) {
-                    for (var d :
-                            admin.describeTopics(names)
-                                    .allTopicNames()
-                                    .get(10, TimeUnit.SECONDS)
-                                    .values()) {
-                        for (var p : d.partitions()) {
-                            latest.put(
-                                    new TopicPartition(d.name(), p.partition()),
-                                    OffsetSpec.latest());
-                        }
-                    }
-                }
-                admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-                return;
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                last = e;
-                sleep(100);
-            }
-        }
-        throw new IOException(
-                "the broker does not lead every partition of " + names + " yet", last);
     }
 
     public void createTopic(String name, int partitions) throws IOException {
