@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.jobs.detection.SerializerTypeInfo;
+import org.socengine.jobs.internal.KeyedInputTimedBroadcastOperator;
 import org.socengine.jobs.internal.OutsideEventTimeOperator;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertStatusChange;
@@ -193,14 +194,17 @@ public final class EscalationJob {
 
         SingleOutputStreamOperator<Incident> incidents =
                 alerts.keyBy(IncidentKeys::keyOf)
-                        .connect(controls.broadcast(IncidentCorrelator.BROADCAST_STATES))
-                        .process(
-                                new IncidentCorrelator(
-                                        initialPolicy,
-                                        new IncidentCorrelator.Settings(
-                                                options.linkTemplate(), options.departmentNames())))
-                        .returns(TypeInformation.of(Incident.class))
-                        .name("group alerts into incidents and escalate")
+                        .connect(controls.broadcast())
+                        .transform(
+                                "group alerts into incidents and escalate",
+                                TypeInformation.of(Incident.class),
+                                new KeyedInputTimedBroadcastOperator<>(
+                                        new IncidentCorrelator(
+                                                initialPolicy,
+                                                new IncidentCorrelator.Settings(
+                                                        options.linkTemplate(),
+                                                        options.departmentNames())),
+                                        List.of(IncidentCorrelator.BROADCAST_STATES)))
                         .uid("incident-correlator")
                         .setParallelism(p);
 

@@ -13,10 +13,11 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.socengine.jobs.internal.KeyedInputTimedBroadcastOperator;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertStatusChange;
 import org.socengine.model.Incident;
@@ -80,7 +81,7 @@ class IncidentCorrelatorTest {
             OperatorSubtaskState restore, int earlyStatusKept) throws Exception {
         var h =
                 new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
+                        new KeyedInputTimedBroadcastOperator<>(
                                 new IncidentCorrelator(
                                                 policy(),
                                                 new IncidentCorrelator.Settings(
@@ -102,8 +103,7 @@ class IncidentCorrelatorTest {
             h.initializeState(restore);
         }
         h.open();
-        // Control messages declare the end of time; the alerts' watermarks drive the clock.
-        h.processBroadcastWatermark(Long.MAX_VALUE);
+        // The control input says nothing about time: the alerts' watermarks alone drive the clock.
         return h;
     }
 
@@ -349,6 +349,30 @@ class IncidentCorrelatorTest {
             assertThat(i.tierName).isEqualTo("CISO");
             assertThat(i.notifications).hasSize(4);
             assertThat(notifications(h).stream().map(n -> n.idempotencyKey).distinct()).hasSize(4);
+        }
+    }
+
+    @Test
+    void theControlInputNeitherHoldsNorEndsEventTime() throws Exception {
+        try (var h = harness(null)) {
+            // An active control input that never sends a watermark, or one far behind, would
+            // hold a plain two-input operator at its minimum.
+            h.getTwoInputOperator().processWatermarkStatus2(WatermarkStatus.ACTIVE);
+            h.processBroadcastWatermark(T0 - 60 * MIN);
+            openHigh(h, T0);
+            h.processWatermark(T0 + 15 * MIN);
+            // A finished control source's end of time ends nothing: no time passed for the alerts.
+            h.processBroadcastWatermark(Long.MAX_VALUE);
+            assertThat(notifications(h))
+                    .extracting(IncidentCorrelatorTest::describe)
+                    .containsExactly(
+                            "opened 0 oncall @0m",
+                            "opened 0 oncall-mail @0m",
+                            "escalated 1 soc @15m");
+            h.processWatermark(T0 + 60 * MIN);
+            assertThat(notifications(h))
+                    .extracting(IncidentCorrelatorTest::describe)
+                    .endsWith("escalated 2 ciso @60m");
         }
     }
 
