@@ -33,7 +33,6 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
 
     private final RecordDecoder decoder;
 
-    private final long maxClockSkewMillis;
     private transient Map<String, SourceCounters> counters;
     private transient DecodeMetrics decodeMetrics;
     private transient StreamRecord<SecurityEvent> reuse;
@@ -75,7 +74,6 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
                 false,
                 startupHold.toMillis());
         this.decoder = decoder;
-        this.maxClockSkewMillis = maxClockSkew.toMillis();
     }
 
     public static DecodeOperator of(RecordDecoder decoder, DetectionJobOptions options) {
@@ -146,9 +144,13 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
      * until event time reached it, hours or years later.
      */
     private boolean aheadOfItsRecord(long eventTime, long kafkaTimestamp) {
-        return maxClockSkewMillis > 0
+        long maxSkew = maxSkewMillis();
+        // eventTime > kafkaTimestamp > 0 first: the difference then cannot wrap, whatever time
+        // a decoder read (Long.MIN_VALUE minus a Kafka time would come out hugely positive).
+        return maxSkew > 0
                 && kafkaTimestamp > 0
-                && eventTime - kafkaTimestamp > maxClockSkewMillis;
+                && eventTime > kafkaTimestamp
+                && eventTime - kafkaTimestamp > maxSkew;
     }
 
     /**

@@ -121,6 +121,11 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
         this.startupHoldMillis = eventDriven ? 0 : startupHoldMillis;
     }
 
+    /** How far an event's time may be from its Kafka timestamp; zero: no check. */
+    protected final long maxSkewMillis() {
+        return maxSkewMillis;
+    }
+
     /**
      * A record of this partition has this event time.
      *
