@@ -40,6 +40,44 @@ class ShadedJarITCase {
         assertThat(r.output).doesNotContain("wrong name", "NoClassDefFoundError");
     }
 
+    /**
+     * {@code ./soc} runs the commands that run the jobs for long with Esper's generated code left
+     * to C1 ({@code config/jvm/esper-generated-code.json}): the JVM accepts the directives file,
+     * and its message about them goes to stderr, so stdout stays the command's own (NDJSON
+     * elsewhere).
+     */
+    @Test
+    void theScriptLeavesEspersGeneratedCodeToC1WithStdoutLeftToTheCommand() throws Exception {
+        String vm = System.getProperty("java.vm.name", "");
+        boolean hotSpot = vm.contains("OpenJDK") || vm.contains("HotSpot");
+        for (String command : List.of("bench", "run", "demo", "detect")) {
+            ProcessBuilder pb =
+                    new ProcessBuilder("bash", ROOT.resolve("soc").toString(), command, "--help");
+            pb.environment().put("SOC_SKIP_BUILD", "1");
+            pb.environment().put("SOC_CDS", "0");
+            pb.environment().remove("SOC_JAVA_OPTS");
+            pb.environment().remove("SOC_JIT_DIRECTIVES");
+            File out = Files.createTempFile("soc-script", ".out").toFile();
+            File err = Files.createTempFile("soc-script", ".err").toFile();
+            Process p = pb.redirectOutput(out).redirectError(err).start();
+            if (!p.waitFor(2, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("./soc " + command + " --help did not end");
+            }
+            String stdout = Files.readString(out.toPath(), StandardCharsets.UTF_8);
+            String stderr = Files.readString(err.toPath(), StandardCharsets.UTF_8);
+            Files.delete(out.toPath());
+            Files.delete(err.toPath());
+            assertThat(p.exitValue()).as(command + ": " + stderr).isZero();
+            assertThat(stdout).as(command).startsWith("Usage: soc " + command + " ");
+            if (hotSpot) {
+                assertThat(stderr.contains("compiler directives added"))
+                        .as(command + ": " + stderr)
+                        .isEqualTo(!command.equals("detect"));
+            }
+        }
+    }
+
     private static Result run(String... args) throws Exception {
         assertThat(JAR).exists();
         List<String> cmd = new ArrayList<>();

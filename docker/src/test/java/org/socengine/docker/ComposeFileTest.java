@@ -350,6 +350,44 @@ class ComposeFileTest {
         assertThat(taskmanagers).as("taskmanagers scraped on " + port).isTrue();
     }
 
+    /**
+     * Every TaskManager's JVM reads the compiler directives file the image holds: a file the JVM
+     * cannot read stops it from starting. The compose file and both Kubernetes deployments name the
+     * same path, the Dockerfile copies the repository's file there, and the file is what {@code
+     * ./soc} uses.
+     */
+    @Test
+    void theTaskManagersLeaveEspersGeneratedCodeToC1WithAFileTheImageHolds() throws Exception {
+        String option = "-XX:CompilerDirectivesFile=" + JIT_DIRECTIVES_IN_IMAGE;
+        for (String name : FLINK_PROCESSES) {
+            if (name.startsWith("taskmanager")) {
+                assertThat(
+                                String.valueOf(
+                                        flinkProperties(resolvedServices().get(name))
+                                                .get("env.java.opts.taskmanager")))
+                        .as(name)
+                        .contains("-XX:+UnlockDiagnosticVMOptions", option);
+            }
+        }
+        for (String manifest : List.of("soc-detection.yaml", "soc-escalation.yaml")) {
+            assertThat(Files.readString(ROOT.resolve("deploy/k8s").resolve(manifest)))
+                    .as(manifest)
+                    .contains("env.java.opts.taskmanager: -XX:+UnlockDiagnosticVMOptions", option);
+        }
+        assertThat(Files.readString(DOCKER.resolve("Dockerfile")))
+                .containsPattern(
+                        "(?m)^COPY (?:--\\S+ )*config/jvm/esper-generated-code.json "
+                                + Pattern.quote(JIT_DIRECTIVES_IN_IMAGE)
+                                + "$");
+        Path file = ROOT.resolve("config/jvm/esper-generated-code.json");
+        assertThat(file).exists();
+        assertThat(Files.readString(ROOT.resolve("soc")))
+                .contains("config/jvm/esper-generated-code.json");
+        assertThat(Files.readString(file)).contains("\"generated/*.*\"", "Exclude: true");
+    }
+
+    private static final String JIT_DIRECTIVES_IN_IMAGE = "/opt/soc/jvm/esper-generated-code.json";
+
     @Test
     void theImageHoldsWhatTheServicesRun() throws Exception {
         String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
@@ -373,7 +411,7 @@ class ComposeFileTest {
                 assertThat(ROOT.resolve(source)).as(source).exists();
             }
         }
-        assertThat(copies).isEqualTo(6);
+        assertThat(copies).isEqualTo(7);
         assertThat(dockerfile)
                 .contains("jobs/target/soc-jobs.jar /opt/flink/usrlib/soc-jobs.jar")
                 .contains("org.socengine.sim.SimulatorMain");
