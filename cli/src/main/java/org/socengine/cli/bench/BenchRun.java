@@ -88,7 +88,25 @@ public final class BenchRun {
             long duplicates,
             long alertsInElasticsearch,
             double wallSeconds,
-            CheckpointRecorder.Summary checkpoints) {}
+            CheckpointRecorder.Summary checkpoints,
+            JvmSpan jvm) {}
+
+    /**
+     * What the job JVM spent besides the job over the measured 10 %-90 % of the input: the
+     * collectors' accumulated collection time and the JIT's compile time. Single runs spread by ±10
+     * % on the shared machine, mostly through these two (docs/benchmarks.md), so each run reports
+     * them beside its figures.
+     */
+    public record JvmSpan(double spanSeconds, double gcSeconds, double jitSeconds) {
+        public String describe() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "in the measured %.1f s: collections %.1f s, JIT compiling %.1f s",
+                    spanSeconds,
+                    gcSeconds,
+                    jitSeconds);
+        }
+    }
 
     /** Counts records at the source and stamps time and CPU at 10 % and 90 % of the input. */
     static final class Progress implements MapFunction<RawRecord, RawRecord> {
@@ -98,6 +116,10 @@ public final class BenchRun {
         static final AtomicLong T90 = new AtomicLong();
         static final AtomicLong CPU10 = new AtomicLong();
         static final AtomicLong CPU90 = new AtomicLong();
+        static final AtomicLong GC10 = new AtomicLong();
+        static final AtomicLong GC90 = new AtomicLong();
+        static final AtomicLong JIT10 = new AtomicLong();
+        static final AtomicLong JIT90 = new AtomicLong();
         private final long total;
 
         Progress(long total) {
@@ -120,9 +142,13 @@ public final class BenchRun {
             if (n == total / 10) {
                 T10.set(System.nanoTime());
                 CPU10.set(cpuNanos());
+                GC10.set(gcMillis());
+                JIT10.set(jitMillis());
             } else if (n == total * 9 / 10) {
                 T90.set(System.nanoTime());
                 CPU90.set(cpuNanos());
+                GC90.set(gcMillis());
+                JIT90.set(jitMillis());
             }
             return r;
         }
@@ -134,6 +160,27 @@ public final class BenchRun {
     public BenchRun(Options options, PrintStream err) {
         this.o = options;
         this.err = err;
+    }
+
+    /** The collectors' accumulated collection time; -1 where a collector does not say. */
+    static long gcMillis() {
+        long total = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            long t = gc.getCollectionTime();
+            if (t < 0) {
+                return -1;
+            }
+            total += t;
+        }
+        return total;
+    }
+
+    /** The JIT's accumulated compile time (all compiler threads); -1 where not monitored. */
+    static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit.getTotalCompilationTime()
+                : -1;
     }
 
     static long cpuNanos() {
@@ -281,13 +328,22 @@ public final class BenchRun {
                     r.duplicates.get(),
                     inEs,
                     wall,
-                    checkpointed);
+                    checkpointed,
+                    new JvmSpan(
+                            span,
+                            spanOf(Progress.GC10.get(), Progress.GC90.get()),
+                            spanOf(Progress.JIT10.get(), Progress.JIT90.get())));
         } finally {
             peak.finish();
             if (checkpoints != null) {
                 checkpoints.finish();
             }
         }
+    }
+
+    /** Seconds between two accumulated millisecond readings; NaN when either is unknown. */
+    static double spanOf(long from, long to) {
+        return from < 0 || to < 0 ? Double.NaN : (to - from) / 1e3;
     }
 
     private List<String> createTopics(LocalServices services, boolean live) throws IOException {
