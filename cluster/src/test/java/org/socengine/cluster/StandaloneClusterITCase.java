@@ -78,6 +78,16 @@ class StandaloneClusterITCase {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalFlinkCluster flink;
+
+    /** The repository's compiler directives file, the one the image copies. */
+    private static final String JIT_DIRECTIVES =
+            Path.of(System.getProperty("soc.rules.dir", "../rules/detections"))
+                    .toAbsolutePath()
+                    .normalize()
+                    .resolve("../../config/jvm/esper-generated-code.json")
+                    .normalize()
+                    .toString();
+
     private static String jarId;
     private static Path config;
 
@@ -120,7 +130,14 @@ class StandaloneClusterITCase {
                                                 "metrics.reporter.soc.port",
                                                 reporterPorts[0] + "-" + reporterPorts[1],
                                                 "metrics.reporter.soc.bind",
-                                                "127.0.0.1")));
+                                                "127.0.0.1",
+                                                // As the image's TaskManagers run (compose,
+                                                // deploy/k8s): Esper's generated code left to C1.
+                                                "env.java.opts.taskmanager",
+                                                "-XX:+UnlockDiagnosticVMOptions"
+                                                        + " -XX:+DisplayVMOutputToStderr"
+                                                        + " -XX:CompilerDirectivesFile="
+                                                        + JIT_DIRECTIVES)));
         LOG.info("cluster up in {} ms", (System.nanoTime() - t0) / 1_000_000);
         jarId = flink.uploadJar(jobJar);
         // What main reads on the JobManager: the one configuration file, this run's topic only.
@@ -241,6 +258,12 @@ class StandaloneClusterITCase {
                 atFour.size());
         assertThat(atOne).isNotEmpty();
         assertThat(atFour).isEqualTo(atOne);
+        // Every TaskManager ran the jobs with the compiler directives the image's TaskManagers use.
+        for (int i = 0; i < 2; i++) {
+            assertThat(flink.dir().resolve("log/taskmanager-" + i + ".out"))
+                    .content()
+                    .contains("compiler directives added");
+        }
         for (DepartmentTrafficSimulator.Attack a : attacks) {
             assertThat(atFour.values())
                     .as(a.sourceIp())

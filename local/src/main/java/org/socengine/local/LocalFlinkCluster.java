@@ -204,6 +204,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
                                 conf,
                                 dir.resolve("log/jobmanager.log"),
                                 jm,
+                                processOpts(options, "env.java.opts.jobmanager"),
                                 JOB_MANAGER,
                                 List.of("--executionMode", "cluster")),
                         dir,
@@ -223,6 +224,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
                                         conf,
                                         dir.resolve("log/taskmanager-" + i + ".log"),
                                         tm,
+                                        processOpts(options, "env.java.opts.taskmanager"),
                                         TASK_MANAGER,
                                         List.of()),
                                 dir,
@@ -382,13 +384,29 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
     }
 
+    /**
+     * A process's own JVM options from the configuration ({@code env.java.opts.jobmanager} or
+     * {@code .taskmanager}), which Flink's {@code config.sh} adds after {@code env.java.opts.all}.
+     */
+    private static List<String> processOpts(Options o, String key) {
+        String opts = o.config().get(key);
+        return opts == null ? List.of() : words(opts);
+    }
+
     private static List<String> command(
-            String cp, Path conf, Path logFile, Resources r, String mainClass, List<String> args) {
+            String cp,
+            Path conf,
+            Path logFile,
+            Resources r,
+            List<String> processOpts,
+            String mainClass,
+            List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(LocalKafka.javaBinary());
         cmd.addAll(r.jvmParams());
         cmd.add("-XX:+UseParallelGC");
         cmd.addAll(JAVA_OPTS);
+        cmd.addAll(processOpts);
         cmd.add("-Dlog.file=" + logFile);
         cmd.add("-Dlog4j.configurationFile=file:" + conf.resolve("log4j.properties"));
         cmd.add("-cp");
