@@ -79,15 +79,6 @@ class StandaloneClusterITCase {
 
     private static LocalFlinkCluster flink;
 
-    /** The repository's compiler directives file, the one the image copies. */
-    private static final String JIT_DIRECTIVES =
-            Path.of(System.getProperty("soc.rules.dir", "../rules/detections"))
-                    .toAbsolutePath()
-                    .normalize()
-                    .resolve("../../config/jvm/esper-generated-code.json")
-                    .normalize()
-                    .toString();
-
     private static String jarId;
     private static Path config;
 
@@ -103,6 +94,13 @@ class StandaloneClusterITCase {
                 LocalFlinkCluster.classpathFile(Path.of(property("soc.flink.classpath.file")));
         long t0 = System.nanoTime();
         Path jobJar = Path.of(property("soc.job.jar"));
+        // The repository's compiler directives file, the one the image copies.
+        Path jitDirectives =
+                Path.of(property("soc.rules.dir"))
+                        .toAbsolutePath()
+                        .normalize()
+                        .resolveSibling("../config/jvm/esper-generated-code.json")
+                        .normalize();
         int first = org.socengine.local.Ports.free();
         reporterPorts = new int[] {first, Math.min(65535, first + 8)};
         flink =
@@ -137,7 +135,7 @@ class StandaloneClusterITCase {
                                                 "-XX:+UnlockDiagnosticVMOptions"
                                                         + " -XX:+DisplayVMOutputToStderr"
                                                         + " -XX:CompilerDirectivesFile="
-                                                        + JIT_DIRECTIVES)));
+                                                        + jitDirectives)));
         LOG.info("cluster up in {} ms", (System.nanoTime() - t0) / 1_000_000);
         jarId = flink.uploadJar(jobJar);
         // What main reads on the JobManager: the one configuration file, this run's topic only.

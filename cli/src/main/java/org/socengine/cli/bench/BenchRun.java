@@ -108,18 +108,23 @@ public final class BenchRun {
         }
     }
 
-    /** Counts records at the source and stamps time and CPU at 10 % and 90 % of the input. */
+    /** The job JVM's clocks at one point of the input. */
+    record Mark(long nanos, long cpuNanos, long gcMillis, long jitMillis) {
+        static Mark now() {
+            return new Mark(
+                    System.nanoTime(),
+                    BenchRun.cpuNanos(),
+                    BenchRun.gcMillis(),
+                    BenchRun.jitMillis());
+        }
+    }
+
+    /** Counts records at the source and marks the JVM's clocks at 10 % and 90 % of the input. */
     static final class Progress implements MapFunction<RawRecord, RawRecord> {
         static final AtomicLong SEEN = new AtomicLong();
         static final AtomicLong FIRST_NANOS = new AtomicLong();
-        static final AtomicLong T10 = new AtomicLong();
-        static final AtomicLong T90 = new AtomicLong();
-        static final AtomicLong CPU10 = new AtomicLong();
-        static final AtomicLong CPU90 = new AtomicLong();
-        static final AtomicLong GC10 = new AtomicLong();
-        static final AtomicLong GC90 = new AtomicLong();
-        static final AtomicLong JIT10 = new AtomicLong();
-        static final AtomicLong JIT90 = new AtomicLong();
+        static final AtomicReference<Mark> AT10 = new AtomicReference<>();
+        static final AtomicReference<Mark> AT90 = new AtomicReference<>();
         private final long total;
 
         Progress(long total) {
@@ -129,8 +134,8 @@ public final class BenchRun {
         static void reset() {
             SEEN.set(0);
             FIRST_NANOS.set(0);
-            T10.set(0);
-            T90.set(0);
+            AT10.set(null);
+            AT90.set(null);
         }
 
         @Override
@@ -140,15 +145,9 @@ public final class BenchRun {
                 FIRST_NANOS.set(System.nanoTime());
             }
             if (n == total / 10) {
-                T10.set(System.nanoTime());
-                CPU10.set(cpuNanos());
-                GC10.set(gcMillis());
-                JIT10.set(jitMillis());
+                AT10.set(Mark.now());
             } else if (n == total * 9 / 10) {
-                T90.set(System.nanoTime());
-                CPU90.set(cpuNanos());
-                GC90.set(gcMillis());
-                JIT90.set(jitMillis());
+                AT90.set(Mark.now());
             }
             return r;
         }
@@ -295,12 +294,21 @@ public final class BenchRun {
                         "the job read " + seen + " of " + o.events() + " events");
             }
             double middle = o.events() * 0.8;
-            double span = (Progress.T90.get() - Progress.T10.get()) / 1e9;
+            Mark at10 = Progress.AT10.get();
+            Mark at90 = Progress.AT90.get();
+            double span = at10 == null || at90 == null ? 0 : (at90.nanos() - at10.nanos()) / 1e9;
             double eps = span > 0 ? middle / span : o.events() / wall;
             double cpuPerMillion =
                     span > 0
-                            ? (Progress.CPU90.get() - Progress.CPU10.get()) / 1e9 / (middle / 1e6)
+                            ? (at90.cpuNanos() - at10.cpuNanos()) / 1e9 / (middle / 1e6)
                             : (cpuNanos() - cpu0) / 1e9 / (o.events() / 1e6);
+            JvmSpan jvm =
+                    span > 0
+                            ? new JvmSpan(
+                                    span,
+                                    spanOf(at10.gcMillis(), at90.gcMillis()),
+                                    spanOf(at10.jitMillis(), at90.jitMillis()))
+                            : new JvmSpan(0, 0, 0);
             long inEs;
             try (ElasticsearchClient client = ElasticsearchClients.create(es)) {
                 AlertSearch search = new AlertSearch(client);
@@ -329,10 +337,7 @@ public final class BenchRun {
                     inEs,
                     wall,
                     checkpointed,
-                    new JvmSpan(
-                            span,
-                            spanOf(Progress.GC10.get(), Progress.GC90.get()),
-                            spanOf(Progress.JIT10.get(), Progress.JIT90.get())));
+                    jvm);
         } finally {
             peak.finish();
             if (checkpoints != null) {
