@@ -279,6 +279,7 @@ public final class BenchCommand implements Callable<Integer> {
                                         .append(' ')
                                         .append(e.getValue().get()));
         out.printf(Locale.ROOT, "alerts by rule:    %s%n", byRule.length() == 0 ? "none" : byRule);
+        out.printf(Locale.ROOT, "rule cpu:          %s%n", r.ruleCosts().describe(5));
         out.printf(Locale.ROOT, "throughput: %d events/s%n", Math.round(r.eventsPerSecond()));
         if (r.duplicates() != 0 || r.alertsInElasticsearch() != r.alertsCreated()) {
             System.err.printf(

@@ -89,7 +89,8 @@ public final class BenchRun {
             long alertsInElasticsearch,
             double wallSeconds,
             CheckpointRecorder.Summary checkpoints,
-            JvmSpan jvm) {}
+            JvmSpan jvm,
+            RuleCosts ruleCosts) {}
 
     /**
      * What the job JVM spent besides the job over the measured 10 %-90 % of the input: the
@@ -337,7 +338,8 @@ public final class BenchRun {
                     inEs,
                     wall,
                     checkpointed,
-                    jvm);
+                    jvm,
+                    RuleCosts.read(SocMetrics.registry(), defs));
         } finally {
             peak.finish();
             if (checkpoints != null) {
