@@ -26,10 +26,56 @@ import org.socengine.rules.engine.DetectionEngine;
  * <pre>
  * java -cp bench/target/benchmarks.jar org.socengine.bench.AlertDigest RULES VARIANTS EVENTS
  * </pre>
+ *
+ * <p>{@code -Dsoc.rules=DIR} takes the rules from another library (one rule alone, a rewrite of
+ * it); {@code -Dsoc.digest.whole=true} digests whole alerts, evidence included.
  */
 public final class AlertDigest {
 
     private AlertDigest() {}
+
+    /**
+     * Everything a rewrite of a rule must leave as it was ({@code -Dsoc.digest.whole=true}): the
+     * alert's times, window, entity, details and its evidence event by event, besides id and
+     * counts.
+     */
+    private static final String[] EVIDENCE_FIELDS = {
+        "event.action",
+        "event.original",
+        "source.ip",
+        "destination.ip",
+        "destination.port",
+        "user.name"
+    };
+
+    static String whole(Alert a) {
+        StringBuilder b =
+                new StringBuilder()
+                        .append(a.id)
+                        .append(' ')
+                        .append(a.count)
+                        .append(' ')
+                        .append(a.suppressedCount)
+                        .append(' ')
+                        .append(a.timestamp)
+                        .append(' ')
+                        .append(a.windowStart)
+                        .append(' ')
+                        .append(a.windowEnd)
+                        .append(' ')
+                        .append(a.lastSeen)
+                        .append(' ')
+                        .append(a.entity)
+                        .append(' ')
+                        .append(a.details);
+        for (SecurityEvent e : a.evidence) {
+            b.append(' ').append(e.timestamp);
+            for (String field : EVIDENCE_FIELDS) {
+                b.append('/').append(e.get(field));
+            }
+        }
+        return b.toString();
+    }
 
     public static void main(String[] args) throws Exception {
         int rules = Integer.parseInt(args[0]);
@@ -87,8 +133,9 @@ public final class AlertDigest {
         long elapsed = System.nanoTime() - start;
         List<Alert> finals = Alert.latest(alerts);
         List<String> lines = new ArrayList<>();
+        boolean whole = Boolean.getBoolean("soc.digest.whole");
         for (Alert a : finals) {
-            lines.add(a.id + " " + a.count + " " + a.suppressedCount);
+            lines.add(whole ? whole(a) : a.id + " " + a.count + " " + a.suppressedCount);
         }
         lines.sort(null);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
