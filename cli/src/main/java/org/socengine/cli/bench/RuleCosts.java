@@ -80,7 +80,7 @@ public final class RuleCosts {
             out.append(
                     String.format(
                             Locale.ROOT,
-                            "; %s %.1f s (%.0f %%, %.1f µs per event evaluated)",
+                            "; %s %.1f s (%.0f %%, %.1f us per event evaluated)",
                             c.rule(),
                             c.cpuSeconds(),
                             100 * c.cpuSeconds() / totalSeconds,

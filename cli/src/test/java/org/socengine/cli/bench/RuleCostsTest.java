@@ -49,7 +49,7 @@ class RuleCostsTest {
                 .isEqualTo(
                         "4.0 s in all; "
                                 + first.name()
-                                + " 3.0 s (75 %, 2.0 µs per event evaluated)");
+                                + " 3.0 s (75 %, 2.0 us per event evaluated)");
     }
 
     @Test
