@@ -34,11 +34,7 @@ public final class AlertDigest {
 
     private AlertDigest() {}
 
-    /**
-     * Everything a rewrite of a rule must leave as it was ({@code -Dsoc.digest.whole=true}): the
-     * alert's times, window, entity, details and its evidence event by event, besides id and
-     * counts.
-     */
+    /** The fields that tell one evidence event from another in {@link #whole}. */
     private static final String[] EVIDENCE_FIELDS = {
         "event.action",
         "event.original",
@@ -48,6 +44,11 @@ public final class AlertDigest {
         "user.name"
     };
 
+    /**
+     * Everything a rewrite of a rule must leave as it was ({@code -Dsoc.digest.whole=true}): the
+     * alert's times, window, entity, details and its evidence event by event, besides id and
+     * counts.
+     */
     static String whole(Alert a) {
         StringBuilder b =
                 new StringBuilder()

@@ -78,7 +78,6 @@ class StandaloneClusterITCase {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static LocalFlinkCluster flink;
-
     private static String jarId;
     private static Path config;
 
@@ -94,13 +93,15 @@ class StandaloneClusterITCase {
                 LocalFlinkCluster.classpathFile(Path.of(property("soc.flink.classpath.file")));
         long t0 = System.nanoTime();
         Path jobJar = Path.of(property("soc.job.jar"));
-        // The repository's compiler directives file, the one the image copies.
+        // The repository's compiler directives file, the one the image copies (soc.rules.dir is
+        // <repository>/rules/detections).
         Path jitDirectives =
                 Path.of(property("soc.rules.dir"))
                         .toAbsolutePath()
                         .normalize()
-                        .resolveSibling("../config/jvm/esper-generated-code.json")
-                        .normalize();
+                        .getParent()
+                        .getParent()
+                        .resolve("config/jvm/esper-generated-code.json");
         int first = org.socengine.local.Ports.free();
         reporterPorts = new int[] {first, Math.min(65535, first + 8)};
         flink =

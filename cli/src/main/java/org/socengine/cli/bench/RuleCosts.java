@@ -34,19 +34,10 @@ public final class RuleCosts {
         for (RuleDefinition d : defs) {
             nameOfId.put(d.id(), RuleVariants.originalName(d.name()));
         }
+        // Per library rule: [0] CPU seconds, [1] evaluations.
         Map<String, double[]> byRule = new LinkedHashMap<>();
-        for (Counter c : registry.find("soc.rule.cpu").counters()) {
-            String name = nameOfId.get(c.getId().getTag("rule"));
-            if (name != null) {
-                byRule.computeIfAbsent(name, k -> new double[2])[0] += c.count();
-            }
-        }
-        for (Counter c : registry.find("soc.rule.evaluations").counters()) {
-            String name = nameOfId.get(c.getId().getTag("rule"));
-            if (name != null) {
-                byRule.computeIfAbsent(name, k -> new double[2])[1] += c.count();
-            }
-        }
+        sum(registry, "soc.rule.cpu", nameOfId, byRule, 0);
+        sum(registry, "soc.rule.evaluations", nameOfId, byRule, 1);
         List<Cost> costs = new ArrayList<>();
         double total = 0;
         for (Map.Entry<String, double[]> e : byRule.entrySet()) {
@@ -56,6 +47,21 @@ public final class RuleCosts {
         costs.sort(
                 Comparator.comparingDouble(Cost::cpuSeconds).reversed().thenComparing(Cost::rule));
         return new RuleCosts(List.copyOf(costs), total);
+    }
+
+    /** Adds each counter of {@code meter} of this run's rules to its library rule's slot. */
+    private static void sum(
+            MeterRegistry registry,
+            String meter,
+            Map<String, String> nameOfId,
+            Map<String, double[]> byRule,
+            int slot) {
+        for (Counter c : registry.find(meter).counters()) {
+            String name = nameOfId.get(c.getId().getTag("rule"));
+            if (name != null) {
+                byRule.computeIfAbsent(name, k -> new double[2])[slot] += c.count();
+            }
+        }
     }
 
     public List<Cost> costs() {
