@@ -84,6 +84,10 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Map<String, String> familyOfRule;
     private transient Map<String, DetectionEngine> engines;
     private transient RestoreHorizon history;
+
+    /** The last event of each key of the rules' keyed windows; null without a horizon. */
+    private transient KeyedHorizon keyed;
+
     private transient HorizonFiles files;
     private transient boolean snapshotIsSavepoint;
     private transient PendingEvents buffer;
@@ -180,6 +184,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         familyOfRule = new HashMap<>();
         engines = new LinkedHashMap<>();
         history = new RestoreHorizon();
+        keyed = keepHorizon ? new KeyedHorizon() : null;
         var env = getContainingTask().getEnvironment();
         int retained = retainedCheckpoints;
         for (var conf :
@@ -323,8 +328,13 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         replay.sort(
                 Comparator.comparingLong(RestoreHorizon.Kept::sequence)
                         .thenComparingLong(k -> k.routed().event.timestamp));
+        long previous = -1;
         for (RestoreHorizon.Kept k : replay) {
-            send(k.routed(), clock, k.evaluatedAt());
+            // An event both in the horizon and a keyed window's last was written twice.
+            if (k.sequence() < 0 || k.sequence() != previous) {
+                send(k.routed(), clock, k.evaluatedAt());
+            }
+            previous = k.sequence();
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
         for (byte[] b : engineState.get()) {
@@ -488,6 +498,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         DetectionEngine e = engines.get(family);
         if (e == null) {
             e = new DetectionEngine(runtimeUri + "-" + engines.size(), List.of());
+            if (keyed != null) {
+                e.logKeyedWindows(keyed);
+            }
             if (alertBudgetPerHour > 0) {
                 e.setAlertBudget(alertBudgetPerHour);
             } else {
@@ -582,6 +595,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 engine.expire();
             }
             history.prune(w);
+            if (keyed != null) {
+                keyed.prune(w);
+            }
             emitAlerts();
             if (w == Long.MAX_VALUE) {
                 ruleCounts.update(rules, familyOfRule, engines);
@@ -613,6 +629,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private void send(Routed r, long clock, long evaluatedAt) {
         long keep = 0;
         long at = evaluatedAt;
+        boolean logged = keyed != null;
         if (clock == Long.MIN_VALUE) {
             // Live: the engines' time when they get it, which is later than its own when late.
             at = r.event.timestamp;
@@ -623,6 +640,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 }
             }
         }
+        if (logged) {
+            keyed.sending(r, at);
+        }
         for (String family : r.families) {
             DetectionEngine engine = engines.get(family);
             if (engine != null
@@ -632,11 +652,16 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                     engine.advanceTime(at);
                 }
                 engine.send(r.event);
-                keep = Math.max(keep, engine.horizonMillis());
+                // What a keyed window needs of the event, its log has.
+                keep = Math.max(keep, engine.keptHorizonMillis());
             }
         }
+        long sequence = -1;
         if (keep > 0 && keepHorizon) {
-            history.add(keep, r, at);
+            sequence = history.add(keep, r, at);
+        }
+        if (logged) {
+            keyed.sent(keyed.entered() && sequence < 0 ? history.nextSequence() : sequence);
         }
         // The bytes a checkpoint kept with it while it waited are in the horizon now, or not
         // needed: they do not outlive the wait (a caller may hold on to the record).
@@ -722,13 +747,17 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         // stopped.
         bufferState.update(history.pack(buffer.inEvaluationOrder()));
         if (snapshotIsSavepoint || !files.enabled()) {
-            historyState.update(history.segments());
+            List<byte[]> entries = history.segments();
+            entries.addAll(keyedSegments());
+            historyState.update(entries);
         } else {
             // Sealed segments are written once, by the first checkpoint that needs them; this one
             // and the later ones name them.
             files.store(history.unstored());
             List<byte[]> entries = history.segments(true);
             entries.addAll(files.checkpointed(context.getCheckpointId(), history.stored()));
+            // A few events per department and source: written whole each time.
+            entries.addAll(keyedSegments());
             historyState.update(entries);
         }
         List<byte[]> states = new ArrayList<>();
@@ -742,6 +771,10 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             held.add(JavaSerialization.write(q));
         }
         quarantineState.update(held);
+    }
+
+    private List<byte[]> keyedSegments() {
+        return keyed == null ? List.of() : history.packKept(keyed.events());
     }
 
     /** Rules held out for going over their limits, for tests. */
@@ -765,6 +798,11 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     /** Events kept to rebuild windows after a restore, for tests. */
     int horizonEvents() {
         return history.size();
+    }
+
+    /** Events kept as the last of a keyed window's key (some also in the horizon), for tests. */
+    int keyedEvents() {
+        return keyed == null ? 0 : keyed.size();
     }
 
     /** Live suppression entries, for tests. */

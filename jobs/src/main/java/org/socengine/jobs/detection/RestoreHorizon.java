@@ -111,11 +111,16 @@ final class RestoreHorizon {
 
     private long nextSequence;
 
-    /** Keeps a routed event, evaluated at {@code evaluatedAt}, for {@code horizonMillis}. */
-    void add(long horizonMillis, Routed r, long evaluatedAt) {
+    /**
+     * Keeps a routed event, evaluated at {@code evaluatedAt}, for {@code horizonMillis}.
+     *
+     * @return its sequence number
+     */
+    long add(long horizonMillis, Routed r, long evaluatedAt) {
         Bucket b = buckets.computeIfAbsent(horizonMillis, h -> new Bucket());
+        long sequence = nextSequence++;
         try {
-            b.open.writeLong(nextSequence++);
+            b.open.writeLong(sequence);
             b.open.writeLong(evaluatedAt);
             if (r.serialized != null) {
                 b.open.write(r.serialized);
@@ -133,6 +138,38 @@ final class RestoreHorizon {
             b.openNewest = Long.MIN_VALUE;
             b.openCount = 0;
         }
+        return sequence;
+    }
+
+    /** A sequence number for an event kept elsewhere (a {@link KeyedHorizon} slot) only. */
+    long nextSequence() {
+        return nextSequence++;
+    }
+
+    /**
+     * Events kept elsewhere with their sequence and time (a {@link KeyedHorizon}'s), as segments of
+     * the horizon's own format: a restore reads them with the others.
+     */
+    List<byte[]> packKept(List<Kept> events) {
+        List<byte[]> out = new ArrayList<>();
+        DataOutputSerializer buffer = new DataOutputSerializer(SEGMENT_BYTES + 4096);
+        try {
+            for (Kept k : events) {
+                buffer.writeLong(k.sequence());
+                buffer.writeLong(k.evaluatedAt());
+                serializer.serialize(k.routed(), buffer);
+                if (buffer.length() >= SEGMENT_BYTES) {
+                    out.add(seal(buffer, true));
+                    buffer.clear();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize a routed event", e);
+        }
+        if (buffer.length() > 0) {
+            out.add(seal(buffer, true));
+        }
+        return out;
     }
 
     /** Drops what every family is done with at event time {@code now}. */

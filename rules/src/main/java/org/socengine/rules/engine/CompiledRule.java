@@ -28,6 +28,11 @@ public final class CompiledRule implements Serializable {
     /** Null in rules serialized by versions that did not know it: every event of a stream. */
     private final Map<String, EventCondition> conditions;
 
+    /** Null in rules serialized by versions that did not know it: no window rebuilt by key. */
+    private final List<KeyedWindow> keyedWindows;
+
+    private final long keptHorizonMillis;
+
     CompiledRule(
             RuleDefinition definition,
             EPCompiled compiled,
@@ -52,12 +57,26 @@ public final class CompiledRule implements Serializable {
             long horizonMillis,
             String department,
             Map<String, EventCondition> conditions) {
+        this(definition, compiled, streams, horizonMillis, department, conditions, null, 0);
+    }
+
+    CompiledRule(
+            RuleDefinition definition,
+            EPCompiled compiled,
+            List<String> streams,
+            long horizonMillis,
+            String department,
+            Map<String, EventCondition> conditions,
+            List<KeyedWindow> keyedWindows,
+            long keptHorizonMillis) {
         this.definition = definition;
         this.compiled = compiled;
         this.streams = List.copyOf(streams);
         this.horizonMillis = horizonMillis;
         this.department = department;
         this.conditions = conditions == null ? null : Map.copyOf(conditions);
+        this.keyedWindows = keyedWindows == null ? null : List.copyOf(keyedWindows);
+        this.keptHorizonMillis = keptHorizonMillis;
     }
 
     /**
@@ -101,6 +120,19 @@ public final class CompiledRule implements Serializable {
         return horizonMillis;
     }
 
+    /**
+     * The part of the horizon a restore needs every event of: the whole of it but the {@link
+     * #keyedWindows()}, which a restore rebuilds from the last event of each key.
+     */
+    public long keptHorizonMillis() {
+        return keyedWindows == null || keyedWindows.isEmpty() ? horizonMillis : keptHorizonMillis;
+    }
+
+    /** The named windows a restore rebuilds from the last event of each key. */
+    public List<KeyedWindow> keyedWindows() {
+        return keyedWindows == null ? List.of() : keyedWindows;
+    }
+
     public String id() {
         return definition.id();
     }
@@ -111,7 +143,9 @@ public final class CompiledRule implements Serializable {
                 && definition.equals(r.definition)
                 && compiled.equals(r.compiled)
                 && streams.equals(r.streams)
-                && horizonMillis == r.horizonMillis;
+                && horizonMillis == r.horizonMillis
+                && keptHorizonMillis() == r.keptHorizonMillis()
+                && keyedWindows().equals(r.keyedWindows());
     }
 
     @Override

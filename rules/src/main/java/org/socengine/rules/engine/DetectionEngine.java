@@ -111,6 +111,8 @@ public final class DetectionEngine implements AutoCloseable {
     private final Map<String, RuleQuarantine> quarantined = new LinkedHashMap<>();
     private final List<RuleQuarantine> newlyQuarantined = new ArrayList<>();
     private long horizonMillis;
+    private long keptHorizonMillis;
+    private KeyedWindowLog keyedLog;
     private final Map<String, Suppression> suppressions = new HashMap<>();
 
     /**
@@ -228,6 +230,9 @@ public final class DetectionEngine implements AutoCloseable {
                                     onOutput(rule, this, newEvents));
                 }
             }
+            if (keyedLog != null && !rule.keyedWindows().isEmpty()) {
+                logKeyedWindows(rule, d);
+            }
             deploymentIds.put(rule.id(), d.getDeploymentId());
             for (EPStatement s : d.getStatements()) {
                 // Esper times every statement of a runtime with metrics on; only sampled events
@@ -240,7 +245,34 @@ public final class DetectionEngine implements AutoCloseable {
             timers = null;
             if (previous != null) {
                 undeployQuietly(runtime, previous);
+                forgetKeyed(previous);
                 cpuCounted.remove(previous);
+            }
+        }
+
+        /**
+         * Tells the log of every event that enters one of the rule's keyed windows here: the
+         * window's own statement reports what enters it, whichever statement wrote it.
+         */
+        private void logKeyedWindows(CompiledRule rule, EPDeployment d) {
+            String id = d.getDeploymentId();
+            for (KeyedWindow w : rule.keyedWindows()) {
+                for (EPStatement s : d.getStatements()) {
+                    if (s.getProperty(StatementProperty.STATEMENTTYPE)
+                                    == StatementType.CREATE_WINDOW
+                            && w.window()
+                                    .equals(s.getProperty(StatementProperty.CREATEOBJECTNAME))) {
+                        KeyedWindowLog log = keyedLog;
+                        s.addListener(
+                                (newEvents, oldEvents, statement, rt) -> {
+                                    if (newEvents != null) {
+                                        for (EventBean b : newEvents) {
+                                            log.entered(new KeyedSlot(id, w, keyOf(b, w)));
+                                        }
+                                    }
+                                });
+                    }
+                }
             }
         }
 
@@ -248,6 +280,7 @@ public final class DetectionEngine implements AutoCloseable {
             String id = deploymentIds.remove(ruleId);
             if (id != null) {
                 undeployQuietly(runtime, id);
+                forgetKeyed(id);
                 cpuCounted.remove(id);
                 timers = null;
             }
@@ -731,6 +764,60 @@ public final class DetectionEngine implements AutoCloseable {
     /** The longest window of the deployed rules: how much history rebuilds their state. */
     public long horizonMillis() {
         return horizonMillis;
+    }
+
+    /**
+     * How long a restore needs every event the rules read: {@link #horizonMillis()} but the rules'
+     * {@link KeyedWindow}s, for which the events the {@link #logKeyedWindows log} was told of are
+     * enough.
+     */
+    public long keptHorizonMillis() {
+        return keptHorizonMillis;
+    }
+
+    /**
+     * Told of every event that enters a {@link KeyedWindow} of a rule deployed here, while the
+     * event is being sent; the job keeps the last one per slot instead of the window's whole time
+     * of events.
+     */
+    public interface KeyedWindowLog {
+        /** The event being sent entered the slot, replacing the slot's earlier event. */
+        void entered(KeyedSlot slot);
+
+        /** The deployment is gone (the rule replaced, removed or quarantined): its slots too. */
+        void forget(String deploymentId);
+    }
+
+    /**
+     * One key of one keyed window in one runtime: a department's runtime has its own deployment of
+     * each rule, so the deployment names the runtime too.
+     */
+    public record KeyedSlot(String deploymentId, KeyedWindow window, List<Object> key) {}
+
+    /**
+     * Logs the keyed windows of the rules deployed from now on; without a log (a replay that is
+     * never restored) no rule pays for it. Set before the first deployment.
+     */
+    public void logKeyedWindows(KeyedWindowLog log) {
+        if (!deployed.isEmpty()) {
+            throw new IllegalStateException("the keyed-window log is set before rules deploy");
+        }
+        this.keyedLog = log;
+    }
+
+    private void forgetKeyed(String deploymentId) {
+        if (keyedLog != null) {
+            keyedLog.forget(deploymentId);
+        }
+    }
+
+    private static List<Object> keyOf(EventBean b, KeyedWindow w) {
+        List<String> keys = w.keys();
+        Object[] values = new Object[keys.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = b.get(keys.get(i));
+        }
+        return java.util.Arrays.asList(values);
     }
 
     public long currentTime() {
@@ -1320,11 +1407,14 @@ public final class DetectionEngine implements AutoCloseable {
 
     private void recomputeStreams() {
         long max = 0;
+        long kept = 0;
         for (CompiledRule r : deployed.values()) {
             max = Math.max(max, r.horizonMillis());
+            kept = Math.max(kept, r.keptHorizonMillis());
         }
         // Asked for every event by the job's restore horizon.
         horizonMillis = max;
+        keptHorizonMillis = kept;
         Set<String> department = new HashSet<>();
         Set<String> provincial = new HashSet<>();
         for (CompiledRule r : deployed.values()) {

@@ -461,6 +461,11 @@ final class EplAllowList {
             checkStatement(s);
             StateBounds.check(s.model(), s.nodes(), namedWindows, findings, s.line(), s.text());
         }
+        List<KeyedWindows.Statement> models = new ArrayList<>();
+        for (Statement s : statements) {
+            models.add(new KeyedWindows.Statement(s.model(), s.nodes(), s.text()));
+        }
+        findings.keyed(KeyedWindows.find(models));
     }
 
     /** Records the names a statement declares, for the property and stream checks. */

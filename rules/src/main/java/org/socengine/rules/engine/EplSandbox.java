@@ -54,6 +54,10 @@ public final class EplSandbox {
      *     stream filters requires {@code organization.id = '<one department>'}; else null
      * @param conditions per stream the rule reads, what an event of it must satisfy to pass one of
      *     the rule's filters of that stream (their {@link EventCondition}s joined by or)
+     * @param keptHorizonMillis the part of {@code horizonMillis} a restore needs every event of:
+     *     the whole horizon but the {@code keyedWindows}, for which the last event of each key is
+     *     enough
+     * @param keyedWindows the named windows a restore rebuilds from the last event of each key
      */
     public record Analysis(
             List<Violation> violations,
@@ -61,7 +65,9 @@ public final class EplSandbox {
             long longestWindowMillis,
             long horizonMillis,
             String department,
-            Map<String, EventCondition> conditions) {
+            Map<String, EventCondition> conditions,
+            long keptHorizonMillis,
+            List<KeyedWindow> keyedWindows) {
 
         public boolean accepted() {
             return violations.isEmpty();
@@ -77,6 +83,8 @@ public final class EplSandbox {
         private final Set<String> pinnedTo = new LinkedHashSet<>();
         private boolean unpinned;
         private final Map<String, EventCondition> conditions = new LinkedHashMap<>();
+        private final Map<String, Long> namedWindowHorizons = new LinkedHashMap<>();
+        private Map<String, List<String>> keyed = Map.of();
 
         void add(int line, String message) {
             violations.add(new Violation(Math.max(1, line), message));
@@ -149,6 +157,16 @@ public final class EplSandbox {
             horizon = Math.max(horizon, millis);
         }
 
+        /** How long a named window's {@code #time} keeps its events: a restore horizon. */
+        void namedWindowHorizon(String window, long millis) {
+            namedWindowHorizons.merge(window, millis, Math::max);
+        }
+
+        /** The module's named windows that {@link KeyedWindows} found rebuildable by key. */
+        void keyed(Map<String, List<String>> windows) {
+            keyed = Map.copyOf(windows);
+        }
+
         Analysis analysis() {
             List<String> ordered = new ArrayList<>();
             for (String s : EventStreams.STREAMS.keySet()) {
@@ -162,13 +180,27 @@ public final class EplSandbox {
             for (String s : ordered) {
                 byStream.put(s, conditions.getOrDefault(s, EventCondition.ALWAYS));
             }
+            long kept = horizon;
+            long whole = horizon;
+            List<KeyedWindow> keyedWindows = new ArrayList<>();
+            for (Map.Entry<String, Long> w : namedWindowHorizons.entrySet()) {
+                whole = Math.max(whole, w.getValue());
+                List<String> keys = keyed.get(w.getKey());
+                if (keys != null && w.getValue() > 0) {
+                    keyedWindows.add(new KeyedWindow(w.getKey(), keys, w.getValue()));
+                } else {
+                    kept = Math.max(kept, w.getValue());
+                }
+            }
             return new Analysis(
                     List.copyOf(violations),
                     ordered,
                     window,
-                    horizon,
+                    whole,
                     department,
-                    Collections.unmodifiableMap(byStream));
+                    Collections.unmodifiableMap(byStream),
+                    kept,
+                    List.copyOf(keyedWindows));
         }
     }
 

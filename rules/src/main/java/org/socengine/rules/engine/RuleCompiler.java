@@ -69,7 +69,9 @@ public final class RuleCompiler {
                     sandbox.streams(),
                     sandbox.horizonMillis(),
                     sandbox.department(),
-                    sandbox.conditions());
+                    sandbox.conditions(),
+                    sandbox.keyedWindows(),
+                    sandbox.keptHorizonMillis());
         } catch (EPCompileException e) {
             List<RuleProblem> compileProblems = new ArrayList<>();
             List<EPCompileExceptionItem> items = e.getItems();

@@ -308,7 +308,9 @@ final class StateBounds {
                 long ms = at < p.size() ? periodMillis(p.get(at), "#" + name) : -1;
                 // A named window's bound is how long it remembers, not a window that
                 // aggregates re-evaluate over: it counts for the restore horizon only.
-                if (namedWindow || name.equals("firsttime")) {
+                if (namedWindow && name.equals("time")) {
+                    findings.namedWindowHorizon(stream, ms);
+                } else if (namedWindow || name.equals("firsttime")) {
                     findings.horizon(ms);
                 } else {
                     findings.window(ms);

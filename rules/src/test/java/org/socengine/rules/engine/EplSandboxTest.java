@@ -72,6 +72,73 @@ class EplSandboxTest {
         assertThat(a.horizonMillis()).isEqualTo(900_000);
     }
 
+    private static final String SILENCE =
+            "create window SourceLastSeen#unique(organization.id, event.module)#time(24 hours) as Event;\n"
+                    + "insert into SourceLastSeen\n"
+                    + "  select * from Event(organization.id is not null and event.module is not null);\n"
+                    + "select s as last_event from Event as e unidirectional, SourceLastSeen as s\n"
+                    + "  where s.organization.id = e.organization.id and e.timestamp >= s.timestamp + 1800000";
+
+    @Test
+    void aWindowOfTheLastEventPerKeyNeedsOneEventPerKeyNotItsWholeTime() {
+        EplSandbox.Analysis a = EplSandbox.analyze(SILENCE);
+        assertThat(a.violations()).isEmpty();
+        assertThat(a.horizonMillis()).isEqualTo(86_400_000);
+        assertThat(a.keptHorizonMillis()).isZero();
+        assertThat(a.keyedWindows())
+                .containsExactly(
+                        new KeyedWindow(
+                                "SourceLastSeen",
+                                List.of("organization.id", "event.module"),
+                                86_400_000));
+
+        // The rest of the rule's state still needs every event of its time.
+        EplSandbox.Analysis withMore =
+                EplSandbox.analyze(SILENCE + ";\nselect count(*) as n from Auth#time(10 min)");
+        assertThat(withMore.keptHorizonMillis()).isEqualTo(600_000);
+        assertThat(withMore.keyedWindows()).hasSize(1);
+    }
+
+    /**
+     * Whatever could make a window's content depend on more than the last event of each key keeps
+     * its whole horizon: a restore must rebuild it exactly.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                // A projection, a where that looks back, an aggregation, a window on the writer.
+                "create window W#unique(source.ip)#time(2 hours) as Event;"
+                        + " insert into W select * from Auth#time(1 min) having count(*) >= 3;"
+                        + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip",
+                "create window W#unique(source.ip)#time(2 hours) as Event;"
+                        + " insert into W select * from Auth#length(10);"
+                        + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip",
+                "create window W#unique(source.ip)#time(2 hours) as Event;"
+                        + " insert into W select * from Auth where prior(1, source.ip) = source.ip;"
+                        + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip",
+                "create window W#unique(source.ip)#time(2 hours) as Event;"
+                        + " insert into W select * from Auth as a where exists"
+                        + " (select * from Network#time(1 min) as n where n.source.ip = a.source.ip);"
+                        + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip",
+                // Rows deleted by another statement.
+                "create window W#unique(source.ip)#time(2 hours) as Event;"
+                        + " insert into W select * from Auth;"
+                        + " on Network delete from W where W.source.ip = Network.source.ip;"
+                        + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip",
+                // Not one key per event: a plain time window, or a key that is an expression.
+                "create window W#time(2 hours) as Event; insert into W select * from Auth;"
+                        + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip",
+                "create window W#unique(source.ip)#time(2 hours)#length(100) as Event;"
+                        + " insert into W select * from Auth;"
+                        + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip"
+            })
+    void aWindowWhoseContentNeedsMoreThanTheLastEventPerKeyKeepsItsHorizon(String epl) {
+        EplSandbox.Analysis a = EplSandbox.analyze(epl);
+        assertThat(a.violations()).as(epl).isEmpty();
+        assertThat(a.keyedWindows()).as(epl).isEmpty();
+        assertThat(a.keptHorizonMillis()).as(epl).isEqualTo(a.horizonMillis()).isPositive();
+    }
+
     @Test
     void aStatementTheModelCannotCheckIsRefusedNotPassedOn() {
         assertThat(
