@@ -97,8 +97,31 @@ public final class AlertDigest {
                     .add(r);
         }
         DetectionEngine[] engines = new DetectionEngine[families.size()];
+        // With soc.digest.keyed, the engines log their keyed windows as the job's detector has
+        // them do (a map of the last event per slot), to weigh what that costs.
+        Map<DetectionEngine.KeyedSlot, SecurityEvent[]> keyed = new HashMap<>();
+        SecurityEvent[] sending = new SecurityEvent[1];
+        DetectionEngine.KeyedWindowLog log =
+                new DetectionEngine.KeyedWindowLog() {
+                    @Override
+                    public void entered(DetectionEngine.KeyedSlot slot) {
+                        keyed.put(slot, sending);
+                    }
+
+                    @Override
+                    public void forget(String deploymentId) {}
+                };
         for (int i = 0; i < families.size(); i++) {
-            engines[i] = new DetectionEngine("digest-" + i, byFamily.get(families.get(i).name()));
+            if (Boolean.getBoolean("soc.digest.keyed")) {
+                engines[i] = new DetectionEngine("digest-" + i, List.of());
+                engines[i].logKeyedWindows(log);
+                for (CompiledRule r : byFamily.get(families.get(i).name())) {
+                    engines[i].deploy(r);
+                }
+            } else {
+                engines[i] =
+                        new DetectionEngine("digest-" + i, byFamily.get(families.get(i).name()));
+            }
         }
         long deployed = System.nanoTime();
         List<SecurityEvent> events = BenchData.events(count);
@@ -110,6 +133,7 @@ public final class AlertDigest {
             horizon = Math.max(horizon, d.horizonMillis());
         }
         for (SecurityEvent e : events) {
+            sending[0] = e;
             for (int i = 0; i < engines.length; i++) {
                 RuleFamilies.Family f = families.get(i);
                 if (f.reads(e) && f.keyOf(e) != null) {
@@ -132,6 +156,9 @@ public final class AlertDigest {
             alerts.addAll(d.drainAlerts());
         }
         long elapsed = System.nanoTime() - start;
+        if (!keyed.isEmpty()) {
+            System.err.println("keyed slots: " + keyed.size());
+        }
         List<Alert> finals = Alert.latest(alerts);
         List<String> lines = new ArrayList<>();
         boolean whole = Boolean.getBoolean("soc.digest.whole");
