@@ -328,13 +328,8 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         replay.sort(
                 Comparator.comparingLong(RestoreHorizon.Kept::sequence)
                         .thenComparingLong(k -> k.routed().event.timestamp));
-        long previous = -1;
         for (RestoreHorizon.Kept k : replay) {
-            // An event both in the horizon and a keyed window's last was written twice.
-            if (k.sequence() < 0 || k.sequence() != previous) {
-                send(k.routed(), clock, k.evaluatedAt());
-            }
-            previous = k.sequence();
+            send(k.routed(), clock, k.evaluatedAt());
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
         for (byte[] b : engineState.get()) {
@@ -661,7 +656,11 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             sequence = history.add(keep, r, at);
         }
         if (logged) {
-            keyed.sent(keyed.entered() && sequence < 0 ? history.nextSequence() : sequence);
+            if (sequence >= 0) {
+                keyed.sent(sequence, keep);
+            } else {
+                keyed.sent(keyed.entered() ? history.nextSequence() : -1, 0);
+            }
         }
         // The bytes a checkpoint kept with it while it waited are in the horizon now, or not
         // needed: they do not outlive the wait (a caller may hold on to the record).
@@ -774,7 +773,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     }
 
     private List<byte[]> keyedSegments() {
-        return keyed == null ? List.of() : history.packKept(keyed.events());
+        return keyed == null ? List.of() : history.packKept(keyed.events(history));
     }
 
     /** Rules held out for going over their limits, for tests. */

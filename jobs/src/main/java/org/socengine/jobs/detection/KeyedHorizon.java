@@ -33,6 +33,9 @@ final class KeyedHorizon implements DetectionEngine.KeyedWindowLog {
         final long at;
         long sequence = -1;
 
+        /** The horizon the detector kept the event for as well (its bucket), or 0. */
+        long kept;
+
         Entry(Routed routed, long at) {
             this.routed = routed;
             this.at = at;
@@ -59,10 +62,14 @@ final class KeyedHorizon implements DetectionEngine.KeyedWindowLog {
         return current != null;
     }
 
-    /** The event is sent; it carries {@code sequence} in the restore horizon's order. */
-    void sent(long sequence) {
+    /**
+     * The event is sent; it carries {@code sequence} in the restore horizon's order, and the
+     * horizon keeps it for {@code kept} as well (0 if not).
+     */
+    void sent(long sequence, long kept) {
         if (current != null) {
             current.sequence = sequence;
+            current.kept = kept;
         }
         current = null;
         sending = null;
@@ -115,12 +122,16 @@ final class KeyedHorizon implements DetectionEngine.KeyedWindowLog {
         return at > Long.MAX_VALUE - w.millis() ? Long.MAX_VALUE : at + w.millis();
     }
 
-    /** The distinct events the slots hold, in the order they were evaluated. */
-    List<RestoreHorizon.Kept> events() {
+    /**
+     * The distinct events the slots hold that {@code horizon} no longer keeps itself, in the order
+     * they were evaluated: a restore gets each event once. (A sequence number alone cannot tell two
+     * events apart after a rescale: each subtask numbered its own.)
+     */
+    List<RestoreHorizon.Kept> events(RestoreHorizon horizon) {
         Set<Entry> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         List<RestoreHorizon.Kept> out = new ArrayList<>();
         for (Entry e : latest.values()) {
-            if (seen.add(e)) {
+            if (seen.add(e) && (e.kept == 0 || !horizon.keeps(e.kept, e.sequence))) {
                 out.add(new RestoreHorizon.Kept(e.sequence, e.at, e.routed));
             }
         }
@@ -130,7 +141,9 @@ final class KeyedHorizon implements DetectionEngine.KeyedWindowLog {
 
     /** Events the slots hold, each once. */
     int size() {
-        return events().size();
+        Set<Entry> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.addAll(latest.values());
+        return seen.size();
     }
 
     /** Slots held, for tests. */

@@ -55,7 +55,15 @@ final class RestoreHorizon {
         final ArrayDeque<Segment> sealed = new ArrayDeque<>();
         final DataOutputSerializer open = new DataOutputSerializer(SEGMENT_BYTES + 4096);
         long openNewest = Long.MIN_VALUE;
+        long openFirst;
         int openCount;
+
+        /** The sequence of the oldest event still kept here; none is kept if above the newest. */
+        long firstKept() {
+            return !sealed.isEmpty()
+                    ? sealed.peekFirst().firstSequence
+                    : openCount > 0 ? openFirst : Long.MAX_VALUE;
+        }
     }
 
     /**
@@ -66,9 +74,11 @@ final class RestoreHorizon {
         private final long newest;
         private final int count;
         private final byte[] bytes;
+        private final long firstSequence;
         private HorizonFileRef stored;
 
-        Segment(long newest, int count, byte[] bytes) {
+        Segment(long newest, int count, byte[] bytes, long firstSequence) {
+            this.firstSequence = firstSequence;
             this.newest = newest;
             this.count = count;
             this.bytes = bytes;
@@ -119,6 +129,9 @@ final class RestoreHorizon {
     long add(long horizonMillis, Routed r, long evaluatedAt) {
         Bucket b = buckets.computeIfAbsent(horizonMillis, h -> new Bucket());
         long sequence = nextSequence++;
+        if (b.openCount == 0) {
+            b.openFirst = sequence;
+        }
         try {
             b.open.writeLong(sequence);
             b.open.writeLong(evaluatedAt);
@@ -133,12 +146,22 @@ final class RestoreHorizon {
         b.openNewest = Math.max(b.openNewest, evaluatedAt);
         b.openCount++;
         if (b.open.length() >= SEGMENT_BYTES) {
-            b.sealed.addLast(new Segment(b.openNewest, b.openCount, seal(b.open, true)));
+            b.sealed.addLast(
+                    new Segment(b.openNewest, b.openCount, seal(b.open, true), b.openFirst));
             b.open.clear();
             b.openNewest = Long.MIN_VALUE;
             b.openCount = 0;
         }
         return sequence;
+    }
+
+    /**
+     * Whether the event {@link #add} numbered {@code sequence} for {@code horizonMillis} is still
+     * kept: the buckets drop their oldest segments first, and number their events in order.
+     */
+    boolean keeps(long horizonMillis, long sequence) {
+        Bucket b = buckets.get(horizonMillis);
+        return b != null && sequence >= b.firstKept();
     }
 
     /** A sequence number for an event kept elsewhere (a {@link KeyedHorizon} slot) only. */

@@ -55,6 +55,35 @@ class RestoreHorizonTest {
         assertThat(stored).as("stored %d of %d raw bytes", stored, raw).isLessThan(raw / 2);
     }
 
+    /**
+     * A keyed window's last event is written with a checkpoint only when the horizon no longer
+     * holds it itself, so the horizon must know which of its events it still keeps.
+     */
+    @Test
+    void theHorizonKnowsWhichOfItsEventsItStillKeeps() {
+        RestoreHorizon h = new RestoreHorizon();
+        List<Long> sequences = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            Routed r = flow(i);
+            sequences.add(h.add(600_000, r, r.event.timestamp));
+        }
+        long between = h.nextSequence();
+        assertThat(sequences).isSorted().doesNotHaveDuplicates().doesNotContain(between);
+        assertThat(h.keeps(600_000, sequences.get(0))).isTrue();
+        assertThat(h.keeps(3_600_000, sequences.get(0))).isFalse();
+
+        // 5,000 flows are 2,500 s: ten minutes before the last, the first segments are dropped.
+        h.prune(T0 + 4_999 * 500L);
+        int firstKept = sequences.size() - h.size();
+        assertThat(firstKept).isPositive();
+        assertThat(h.keeps(600_000, sequences.get(firstKept - 1))).isFalse();
+        assertThat(h.keeps(600_000, sequences.get(firstKept))).isTrue();
+        assertThat(h.keeps(600_000, sequences.get(sequences.size() - 1))).isTrue();
+
+        h.prune(Long.MAX_VALUE);
+        assertThat(h.keeps(600_000, sequences.get(sequences.size() - 1))).isFalse();
+    }
+
     @Test
     void pendingEventsPackAndComeBackTheSameWay() {
         RestoreHorizon h = new RestoreHorizon();
