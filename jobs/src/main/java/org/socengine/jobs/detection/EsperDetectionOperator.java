@@ -604,6 +604,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private void updateRuleMetrics() throws Exception {
         advanceWhileIdle();
         ruleCounts.update(rules, familyOfRule, engines);
+        org.socengine.jobs.internal.HorizonMetrics.kept(this, history.size(), keyedEvents());
         getProcessingTimeService()
                 .registerTimer(
                         getProcessingTimeService().getCurrentProcessingTime() + 1000,
@@ -830,6 +831,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
 
     @Override
     public void close() throws Exception {
+        org.socengine.jobs.internal.HorizonMetrics.closed(this);
         if (files != null) {
             files.close();
         }

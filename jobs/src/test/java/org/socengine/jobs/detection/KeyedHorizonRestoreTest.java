@@ -123,6 +123,13 @@ class KeyedHorizonRestoreTest {
         h.processWatermark(new Watermark(T0 + 260 * MINUTE));
         EsperDetectionOperator op = (EsperDetectionOperator) h.getOperator();
         kept.add(new int[] {op.horizonEvents(), op.keyedEvents()});
+        // The metrics count them once a second, on the detector's own thread.
+        h.setProcessingTime(h.getProcessingTime() + 1_000);
+        var registry = org.socengine.jobs.internal.SocMetrics.registry();
+        assertThat(registry.find("soc.horizon.keyed_events").gauge().value())
+                .isEqualTo(op.keyedEvents());
+        assertThat(registry.find("soc.horizon.events").gauge().value())
+                .isEqualTo(op.horizonEvents());
         h.processWatermark(new Watermark(Long.MAX_VALUE));
         kept.add(new int[] {op.horizonEvents(), op.keyedEvents()});
         collect(h, alerts);
