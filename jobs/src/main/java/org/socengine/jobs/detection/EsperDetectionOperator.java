@@ -96,6 +96,10 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient ListState<byte[]> bufferState;
     private transient ListState<byte[]> historyState;
     private transient ListState<byte[]> engineState;
+
+    /** The engine state of checkpoints written before it was union state: read, then emptied. */
+    private transient ListState<byte[]> splitEngineState;
+
     private transient ListState<Long> clockState;
     private transient ListState<byte[]> quarantineState;
     private transient Map<String, RuleQuarantine> quarantines;
@@ -217,7 +221,15 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 store.getUnionListState(
                         new ListStateDescriptor<>(
                                 "rule-horizon-segments", new ImmutableBytesSerializer()));
+        // Union, merged per family on restore: split state gave each subtask of a rescaled job
+        // the suppressions and budgets of only some families (and of one old subtask each), and
+        // an attack going on across the rescale alerted again under a new id.
         engineState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                "engine-states",
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        splitEngineState =
                 store.getListState(
                         new ListStateDescriptor<>(
                                 "engine-state",
@@ -332,10 +344,16 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             send(k.routed(), clock, k.evaluatedAt());
         }
         Map<String, DetectionEngine.State> states = new HashMap<>();
-        for (byte[] b : engineState.get()) {
-            DataInputDeserializer in = new DataInputDeserializer(b);
-            String family = in.readUTF();
-            states.put(family, DetectionEngine.State.readFrom(in));
+        for (ListState<byte[]> stored : List.of(engineState, splitEngineState)) {
+            for (byte[] b : stored.get()) {
+                DataInputDeserializer in = new DataInputDeserializer(b);
+                String family = in.readUTF();
+                DetectionEngine.State st = DetectionEngine.State.readFrom(in);
+                DetectionEngine.State before = states.putIfAbsent(family, st);
+                if (before != null) {
+                    before.mergeFrom(st);
+                }
+            }
         }
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
             if (clock != Long.MIN_VALUE) {
@@ -765,6 +783,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
             states.add(engineStateBytes(e.getKey(), e.getValue()));
         }
         engineState.update(states);
+        splitEngineState.update(List.of());
         clockState.update(List.of(watermark));
         List<byte[]> held = new ArrayList<>();
         for (RuleQuarantine q : quarantines.values()) {

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,14 +50,19 @@ class KeyedHorizonRestoreTest {
     }
 
     private static SecurityEvent event(long t, String module, String code, String target) {
+        return event(DEPARTMENT, t, module, code, target);
+    }
+
+    private static SecurityEvent event(
+            String department, long t, String module, String code, String target) {
         SecurityEvent e = new SecurityEvent();
         e.timestamp = t;
         SecurityEvent.Event ev = e.ensureEvent();
         ev.kind = "event";
         ev.module = module;
         ev.code = code;
-        e.ensureOrganization().id = DEPARTMENT;
-        e.ensureHost().name = DEPARTMENT + "-" + module;
+        e.ensureOrganization().id = department;
+        e.ensureHost().name = department + "-" + module;
         if (target != null) {
             e.ensureUser().ensureTarget().name = target;
         }
@@ -65,19 +71,30 @@ class KeyedHorizonRestoreTest {
 
     /**
      * The district office's syslog sends once at 08:00 and then stops; its Windows logs go on every
-     * minute for four hours, with three lockouts around 11:00, but for a quiet spell from 08:20 to
-     * 08:40 (other departments' traffic moves the watermark on meanwhile).
+     * minute for four hours, with three lockouts around 11:00 and three more at 11:25, but for
+     * quiet spells from 08:20 to 08:40 and from 11:03 to 11:20 (other departments' traffic moves
+     * the watermark on meanwhile: {@link #quietSpellEnds}).
      */
     private static List<SecurityEvent> stream() {
+        return stream(DEPARTMENT, 0);
+    }
+
+    private static List<SecurityEvent> stream(String department, long offset) {
         List<SecurityEvent> out = new ArrayList<>();
-        out.add(event(T0, "syslog", null, null));
+        out.add(event(department, T0 + offset, "syslog", null, null));
         for (long m = 1; m <= 240; m++) {
-            if (m > 20 && m < 40) {
+            if ((m > 20 && m < 40) || (m > 182 && m < 200)) {
                 continue;
             }
-            out.add(event(T0 + m * MINUTE, "winlog", "4624", null));
-            if (m >= 180 && m <= 182) {
-                out.add(event(T0 + m * MINUTE + 1_000, "winlog", "4740", "ketoan" + m));
+            out.add(event(department, T0 + offset + m * MINUTE, "winlog", "4624", null));
+            if ((m >= 180 && m <= 182) || (m >= 205 && m <= 207)) {
+                out.add(
+                        event(
+                                department,
+                                T0 + offset + m * MINUTE + 1_000,
+                                "winlog",
+                                "4740",
+                                "ketoan" + m));
             }
         }
         return out;
@@ -85,9 +102,19 @@ class KeyedHorizonRestoreTest {
 
     private static OneInputStreamOperatorTestHarness<Routed, Alert> harness(
             OperatorSubtaskState restored) throws Exception {
+        return harness(restored, 1, 0);
+    }
+
+    private static final int MAX_PARALLELISM = 128;
+
+    private static OneInputStreamOperatorTestHarness<Routed, Alert> harness(
+            OperatorSubtaskState restored, int parallelism, int subtask) throws Exception {
         var h =
                 new OneInputStreamOperatorTestHarness<>(
-                        new EsperDetectionOperator(rules, 0, RuleLimits.DEFAULTS, 0));
+                        new EsperDetectionOperator(rules, 0, RuleLimits.DEFAULTS, 0),
+                        MAX_PARALLELISM,
+                        parallelism,
+                        subtask);
         if (restored != null) {
             h.initializeState(restored);
         }
@@ -97,10 +124,16 @@ class KeyedHorizonRestoreTest {
 
     /** The alerts' final versions (id, rule, key and time to count), restoring before each cut. */
     private static Map<String, Long> run(List<Long> cuts, List<int[]> kept) throws Exception {
+        return run(stream(), cuts, kept);
+    }
+
+    private static Map<String, Long> run(
+            List<SecurityEvent> events, List<Long> cuts, List<int[]> kept) throws Exception {
         List<Alert> alerts = new ArrayList<>();
         var h = harness(null);
         int next = 0;
-        for (SecurityEvent e : stream()) {
+        long previous = Long.MIN_VALUE;
+        for (SecurityEvent e : events) {
             if (next < cuts.size() && e.timestamp >= cuts.get(next)) {
                 next++;
                 OperatorSubtaskState snapshot = h.snapshot(next, next);
@@ -110,11 +143,10 @@ class KeyedHorizonRestoreTest {
                 EsperDetectionOperator op = (EsperDetectionOperator) h.getOperator();
                 kept.add(new int[] {op.horizonEvents(), op.keyedEvents()});
             }
-            if (e.timestamp == T0 + 40 * MINUTE) {
-                // The quiet spell's watermark: the horizon's events of 08:20 and before are past
-                // the lockout rule's quarter of an hour.
+            if (quietSpellEnds(previous, e)) {
                 h.processWatermark(new Watermark(e.timestamp - 5_000));
             }
+            previous = e.timestamp;
             RoutedInput.send(h, families, e);
             h.processWatermark(new Watermark(e.timestamp - 5_000));
         }
@@ -134,6 +166,19 @@ class KeyedHorizonRestoreTest {
         kept.add(new int[] {op.horizonEvents(), op.keyedEvents()});
         collect(h, alerts);
         h.close();
+        return latest(alerts);
+    }
+
+    /**
+     * Whether the event ends a quiet spell of its department: the watermark the rest of the
+     * province's traffic moved on meanwhile comes first, so the horizon's events of before the
+     * spell are past the lockout rule's quarter of an hour when the department sends again.
+     */
+    private static boolean quietSpellEnds(long previous, SecurityEvent e) {
+        return previous != Long.MIN_VALUE && e.timestamp - previous > 2 * MINUTE;
+    }
+
+    private static Map<String, Long> latest(List<Alert> alerts) {
         Map<String, Long> out = new TreeMap<>();
         for (Alert a : Alert.latest(alerts)) {
             out.put(
@@ -186,5 +231,123 @@ class KeyedHorizonRestoreTest {
         // rule's 24 hours no longer hold every event of the department.
         assertThat(kept.get(2)).containsExactly(0, 2);
         assertThat(kept.get(3)).containsExactly(0, 0);
+    }
+
+    /**
+     * Two district offices on the two subtasks of a parallelism-2 detector, restored as one subtask
+     * and the other way round: each subtask numbered its own events from zero and kept its own
+     * suppressions; after the restore each department's last events, horizon and suppressions are
+     * where its events now go, neither lost nor taken for the other's, and the alerts are those of
+     * the detector that never stopped.
+     */
+    @Test
+    void aRestoreAtAnotherParallelismKeepsEachDepartmentsLastEventsAndSuppressions()
+            throws Exception {
+        String other = null;
+        for (String d :
+                List.of("so-yt", "so-tttt", "ubnd-h-hoanghoa", "ubnd-h-nongcong", "so-gtvt")) {
+            if (other == null && subtaskOf(d) != subtaskOf(DEPARTMENT)) {
+                other = d;
+            }
+        }
+        assertThat(other).isNotNull();
+        List<SecurityEvent> events = new ArrayList<>(stream());
+        events.addAll(stream(other, 10_000));
+        events.sort(java.util.Comparator.comparingLong(e -> e.timestamp));
+        Map<String, Long> reference = run(events, List.of(), new ArrayList<>());
+        assertThat(reference.keySet())
+                .filteredOn(k -> k.startsWith("Log source of a department went silent"))
+                .hasSize(2);
+
+        // The second lockouts (11:25) fold into the alert of the first (11:02, suppressed 30
+        // minutes) as an update: the suppression must reach the subtask of the department.
+        assertThat(reference.entrySet())
+                .filteredOn(
+                        e -> e.getKey().startsWith("Several accounts of a department locked out"))
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.getValue()).isEqualTo(6));
+
+        for (long cut : new long[] {T0 + 60 * MINUTE, T0 + 201 * MINUTE}) {
+            assertThat(rescaled(events, 2, 1, cut)).isEqualTo(reference);
+            assertThat(rescaled(events, 1, 2, cut)).isEqualTo(reference);
+        }
+    }
+
+    /** The alerts of a run at parallelism {@code before}, restored at {@code after} at the cut. */
+    private static Map<String, Long> rescaled(
+            List<SecurityEvent> events, int before, int after, long cut) throws Exception {
+        List<Alert> alerts = new ArrayList<>();
+        List<OneInputStreamOperatorTestHarness<Routed, Alert>> subtasks = new ArrayList<>();
+        for (int s = 0; s < before; s++) {
+            subtasks.add(harness(null, before, s));
+        }
+        int parallelism = before;
+        long previous = Long.MIN_VALUE;
+        for (SecurityEvent e : events) {
+            if (quietSpellEnds(previous, e)) {
+                for (var h : subtasks) {
+                    h.processWatermark(new Watermark(e.timestamp - 5_000));
+                }
+            }
+            previous = e.timestamp;
+            if (parallelism == before && e.timestamp >= cut) {
+                OperatorSubtaskState[] snapshots = new OperatorSubtaskState[before];
+                for (int s = 0; s < before; s++) {
+                    snapshots[s] = subtasks.get(s).snapshot(1, 1);
+                    collect(subtasks.get(s), alerts);
+                    subtasks.get(s).close();
+                }
+                OperatorSubtaskState all =
+                        AbstractStreamOperatorTestHarness.repackageState(snapshots);
+                subtasks.clear();
+                int keyed = 0;
+                for (int s = 0; s < after; s++) {
+                    subtasks.add(
+                            harness(
+                                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                            all, MAX_PARALLELISM, before, after, s),
+                                    after,
+                                    s));
+                    keyed += ((EsperDetectionOperator) subtasks.get(s).getOperator()).keyedEvents();
+                }
+                // Each department's syslog event and newest Windows event, once.
+                assertThat(keyed).isEqualTo(4);
+                parallelism = after;
+            }
+            for (Routed r : routed(e)) {
+                int[] owners = r.subtasks(MAX_PARALLELISM, parallelism);
+                for (int s = 0; s < parallelism; s++) {
+                    Routed mine = r.narrowedTo(s, owners);
+                    if (mine != null) {
+                        subtasks.get(s).processElement(new StreamRecord<>(mine, e.timestamp));
+                    }
+                }
+            }
+            for (var h : subtasks) {
+                h.processWatermark(new Watermark(e.timestamp - 5_000));
+            }
+        }
+        for (var h : subtasks) {
+            h.processWatermark(new Watermark(Long.MAX_VALUE));
+            collect(h, alerts);
+            h.close();
+        }
+        return latest(alerts);
+    }
+
+    private static List<Routed> routed(SecurityEvent e) {
+        RuleRouter router = new RuleRouter(families);
+        router.open();
+        List<Routed> out = new ArrayList<>();
+        router.flatMap1(e, new org.apache.flink.api.common.functions.util.ListCollector<>(out));
+        return out;
+    }
+
+    private static int subtaskOf(String department) {
+        int[] s =
+                routed(event(department, T0, "syslog", null, null))
+                        .get(0)
+                        .subtasks(MAX_PARALLELISM, 2);
+        return s[0];
     }
 }

@@ -57,6 +57,21 @@ public final class AlertBudget implements Serializable {
         return alert.departmentId == null ? "" : "d:" + alert.departmentId;
     }
 
+    /**
+     * This budget and another subtask's together: what both spent in each hour, and both their
+     * throttled alerts.
+     */
+    public AlertBudget plus(AlertBudget other) {
+        AlertBudget sum = new AlertBudget(Math.max(perHour, other.perHour));
+        for (AlertBudget b : new AlertBudget[] {this, other}) {
+            for (Map.Entry<String, long[]> e : b.used.entrySet()) {
+                sum.used.computeIfAbsent(e.getKey(), k -> new long[1])[0] += e.getValue()[0];
+            }
+            sum.throttled += b.throttled;
+        }
+        return sum;
+    }
+
     /** Forgets hours that have passed. */
     public void expire(long now) {
         long currentHour = now - Math.floorMod(now, HOUR);

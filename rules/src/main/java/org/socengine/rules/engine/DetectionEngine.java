@@ -481,6 +481,28 @@ public final class DetectionEngine implements AutoCloseable {
         public AlertBudget budget;
 
         /**
+         * Adds another subtask's state of the same family, after a restore at another parallelism:
+         * each group was one subtask's, so its suppression comes from there (of two copies, the one
+         * that lasts longer, then the one that counted more repeats); the alert budget spent in
+         * each hour is what all of them spent.
+         */
+        public void mergeFrom(State other) {
+            for (Map.Entry<String, Suppression> e : other.suppressions.entrySet()) {
+                suppressions.merge(e.getKey(), e.getValue(), State::later);
+            }
+            if (other.budget != null) {
+                budget = budget == null ? other.budget : budget.plus(other.budget);
+            }
+        }
+
+        private static Suppression later(Suppression a, Suppression b) {
+            if (a.until != b.until) {
+                return a.until > b.until ? a : b;
+            }
+            return a.repeats >= b.repeats ? a : b;
+        }
+
+        /**
          * Writes the state for a checkpoint. Hand-written because it is written at every checkpoint
          * on the detection thread, and Java serialization of thousands of suppressed alerts with
          * their evidence showed in the profile; the budget is small and stays Java.
