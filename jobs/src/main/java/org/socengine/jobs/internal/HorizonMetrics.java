@@ -61,7 +61,7 @@ public final class HorizonMetrics {
                 .register(registry);
         Gauge.builder("soc.horizon.events", () -> sum(0))
                 .description(
-                        "Events the detector subtasks of this process keep serialized to rebuild"
+                        "Events the detectors of this process keep serialized to rebuild"
                                 + " their rules' windows after a restore")
                 .register(registry);
         Gauge.builder("soc.horizon.keyed_events", () -> sum(1))
