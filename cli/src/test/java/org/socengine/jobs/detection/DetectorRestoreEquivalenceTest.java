@@ -103,7 +103,7 @@ class DetectorRestoreEquivalenceTest {
             if (next < cuts.size() && i == cuts.get(next)) {
                 next++;
                 OperatorSubtaskState snapshot = h.snapshot(i, i);
-                collect(h, alerts);
+                RoutedInput.drainAlerts(h, alerts);
                 h.close();
                 h = harness(snapshot);
             }
@@ -122,23 +122,13 @@ class DetectorRestoreEquivalenceTest {
             }
         }
         h.processWatermark(new Watermark(Long.MAX_VALUE));
-        collect(h, alerts);
+        RoutedInput.drainAlerts(h, alerts);
         h.close();
         Map<String, Long> out = new TreeMap<>();
         for (Alert a : Alert.latest(alerts)) {
             out.put(a.id + " " + a.ruleName + " " + a.groupKey(), a.count);
         }
         return out;
-    }
-
-    private static void collect(
-            OneInputStreamOperatorTestHarness<Routed, Alert> h, List<Alert> into) {
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a) {
-                into.add(a);
-            }
-        }
-        h.getOutput().clear();
     }
 
     @Test

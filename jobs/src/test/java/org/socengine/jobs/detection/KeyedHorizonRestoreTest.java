@@ -37,14 +37,14 @@ class KeyedHorizonRestoreTest {
 
     @BeforeAll
     static void compileRules() throws Exception {
-        rules = new ArrayList<>();
-        for (CompiledRule r : RuleSets.compileAll(Path.of("..", "rules", "detections"))) {
-            String name = r.definition().name();
-            if (name.equals("Log source of a department went silent")
-                    || name.equals("Several accounts of a department locked out")) {
-                rules.add(r);
-            }
-        }
+        List<String> names =
+                List.of(
+                        "Log source of a department went silent",
+                        "Several accounts of a department locked out");
+        rules =
+                RuleSets.compileAll(Path.of("..", "rules", "detections")).stream()
+                        .filter(r -> names.contains(r.definition().name()))
+                        .toList();
         assertThat(rules).hasSize(2);
         families = RuleFamilies.of(rules);
     }
@@ -137,7 +137,7 @@ class KeyedHorizonRestoreTest {
             if (next < cuts.size() && e.timestamp >= cuts.get(next)) {
                 next++;
                 OperatorSubtaskState snapshot = h.snapshot(next, next);
-                collect(h, alerts);
+                RoutedInput.drainAlerts(h, alerts);
                 h.close();
                 h = harness(snapshot);
                 EsperDetectionOperator op = (EsperDetectionOperator) h.getOperator();
@@ -164,7 +164,7 @@ class KeyedHorizonRestoreTest {
                 .isEqualTo(op.horizonEvents());
         h.processWatermark(new Watermark(Long.MAX_VALUE));
         kept.add(new int[] {op.horizonEvents(), op.keyedEvents()});
-        collect(h, alerts);
+        RoutedInput.drainAlerts(h, alerts);
         h.close();
         return latest(alerts);
     }
@@ -194,16 +194,6 @@ class KeyedHorizonRestoreTest {
                     a.count);
         }
         return out;
-    }
-
-    private static void collect(
-            OneInputStreamOperatorTestHarness<Routed, Alert> h, List<Alert> into) {
-        for (Object o : h.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a) {
-                into.add(a);
-            }
-        }
-        h.getOutput().clear();
     }
 
     @Test
@@ -294,7 +284,7 @@ class KeyedHorizonRestoreTest {
                 OperatorSubtaskState[] snapshots = new OperatorSubtaskState[before];
                 for (int s = 0; s < before; s++) {
                     snapshots[s] = subtasks.get(s).snapshot(1, 1);
-                    collect(subtasks.get(s), alerts);
+                    RoutedInput.drainAlerts(subtasks.get(s), alerts);
                     subtasks.get(s).close();
                 }
                 OperatorSubtaskState all =
@@ -329,7 +319,7 @@ class KeyedHorizonRestoreTest {
         }
         for (var h : subtasks) {
             h.processWatermark(new Watermark(Long.MAX_VALUE));
-            collect(h, alerts);
+            RoutedInput.drainAlerts(h, alerts);
             h.close();
         }
         return latest(alerts);

@@ -13,6 +13,16 @@ final class RoutedInput {
 
     private RoutedInput() {}
 
+    /** The alerts and updates the harness emitted since the last call, in order; then clears. */
+    static void drainAlerts(OneInputStreamOperatorTestHarness<Routed, Alert> h, List<Alert> into) {
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Alert a) {
+                into.add(a);
+            }
+        }
+        h.getOutput().clear();
+    }
+
     /** Routes {@code e} to {@code families} and gives the harness every record, at its time. */
     static void send(
             OneInputStreamOperatorTestHarness<Routed, Alert> h,
