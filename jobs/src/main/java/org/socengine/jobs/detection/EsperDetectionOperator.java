@@ -666,8 +666,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                     engine.advanceTime(at);
                 }
                 engine.send(r.event);
-                // What a keyed window needs of the event, its log has.
-                keep = Math.max(keep, engine.keptHorizonMillis());
+                // What a keyed window needs of the event, its log has; a rule that cannot read
+                // the event needs none of it.
+                keep = Math.max(keep, engine.keptHorizonFor(r.event));
             }
         }
         long sequence = -1;

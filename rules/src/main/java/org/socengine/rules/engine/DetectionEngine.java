@@ -112,6 +112,13 @@ public final class DetectionEngine implements AutoCloseable {
     private final List<RuleQuarantine> newlyQuarantined = new ArrayList<>();
     private long horizonMillis;
     private long keptHorizonMillis;
+
+    /**
+     * The rules that keep a horizon, longest first, when the rules do not all keep the same one;
+     * null when they do (then every event of the engine is kept for it).
+     */
+    private List<CompiledRule> keepers;
+
     private KeyedWindowLog keyedLog;
     private final Map<String, Suppression> suppressions = new HashMap<>();
 
@@ -798,6 +805,38 @@ public final class DetectionEngine implements AutoCloseable {
     }
 
     /**
+     * How long a restore needs this event: the longest {@link CompiledRule#keptHorizonMillis()} of
+     * the rules that can read it (one of its streams, past the rule's constant conditions, of its
+     * department for a rule pinned to one), 0 when none of them keeps a horizon. An event no
+     * statement of a rule can see is never in its windows: the log-source-silence rule reads every
+     * event and keeps none of them, and its family's lockout rule keeps 15 minutes of lockouts
+     * only, so the rest of the department's events need no horizon at all.
+     */
+    public long keptHorizonFor(SecurityEvent event) {
+        List<CompiledRule> k = keepers;
+        if (k == null) {
+            return keptHorizonMillis;
+        }
+        for (CompiledRule r : k) {
+            String pinned = r.department();
+            if (pinned != null
+                    && (event.organization == null || !pinned.equals(event.organization.id))) {
+                continue;
+            }
+            if (r.streams().isEmpty()) {
+                return r.keptHorizonMillis();
+            }
+            for (String stream : r.streams()) {
+                Predicate<SecurityEvent> in = EventStreams.STREAMS.get(stream);
+                if ((in == null || in.test(event)) && r.condition(stream).test(event)) {
+                    return r.keptHorizonMillis();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
      * Told of every event that enters a {@link KeyedWindow} of a rule deployed here, while the
      * event is being sent; the job keeps the last one per slot instead of the window's whole time
      * of events.
@@ -1437,6 +1476,17 @@ public final class DetectionEngine implements AutoCloseable {
         // Asked for every event by the job's restore horizon.
         horizonMillis = max;
         keptHorizonMillis = kept;
+        List<CompiledRule> keeping = new ArrayList<>();
+        boolean uniform = true;
+        for (CompiledRule r : deployed.values()) {
+            uniform &= r.keptHorizonMillis() == kept;
+            if (r.keptHorizonMillis() > 0) {
+                keeping.add(r);
+            }
+        }
+        keeping.sort(
+                java.util.Comparator.comparingLong(CompiledRule::keptHorizonMillis).reversed());
+        keepers = uniform ? null : keeping;
         Set<String> department = new HashSet<>();
         Set<String> provincial = new HashSet<>();
         for (CompiledRule r : deployed.values()) {
