@@ -259,6 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
             latencySplit(out, work);
         }
         out.printf(Locale.ROOT, "checkpoints:       %s%n", r.checkpoints().describe());
+        out.printf(Locale.ROOT, "horizon:           %s%n", r.horizon().describe());
         out.printf(Locale.ROOT, "jvm:               %s%n", r.jvm().describe());
         out.printf(Locale.ROOT, "peak heap:         %d MiB%n", r.peakHeapBytes() >> 20);
         out.printf(Locale.ROOT, "peak rss:          %d MiB%n", r.peakRssBytes() >> 20);

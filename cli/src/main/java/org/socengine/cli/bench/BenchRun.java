@@ -90,7 +90,8 @@ public final class BenchRun {
             double wallSeconds,
             CheckpointRecorder.Summary checkpoints,
             JvmSpan jvm,
-            RuleCosts ruleCosts) {}
+            RuleCosts ruleCosts,
+            CheckpointRecorder.HorizonPeak horizon) {}
 
     /**
      * What the job JVM spent besides the job over the measured 10 %-90 % of the input: the
@@ -339,7 +340,8 @@ public final class BenchRun {
                     wall,
                     checkpointed,
                     jvm,
-                    RuleCosts.read(SocMetrics.registry(), defs));
+                    RuleCosts.read(SocMetrics.registry(), defs),
+                    checkpoints.horizonPeak());
         } finally {
             peak.finish();
             if (checkpoints != null) {

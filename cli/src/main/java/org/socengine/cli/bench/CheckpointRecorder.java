@@ -65,8 +65,26 @@ public final class CheckpointRecorder extends Thread {
         }
     }
 
+    /**
+     * The most events the detectors of this JVM held at once to rebuild windows after a restore:
+     * kept whole (the horizon), and as the last event of a key of a rule's keyed window. What the
+     * horizon costs in the heap, besides what checkpoints write of it.
+     */
+    public record HorizonPeak(long events, long keyed) {
+
+        public String describe() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "at most %,d events kept whole, %,d as the last of a key",
+                    events,
+                    keyed);
+        }
+    }
+
     private final MeterRegistry registry;
     private final String job;
+    private long peakEvents;
+    private long peakKeyed;
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private volatile boolean running = true;
     private long seen;
@@ -99,8 +117,13 @@ public final class CheckpointRecorder extends Thread {
         }
     }
 
-    /** Takes the newest checkpoint if the completed count moved since the last sample. */
+    /**
+     * Takes the newest checkpoint if the completed count moved since the last sample, and the
+     * horizon's size.
+     */
     synchronized void sample() {
+        peakEvents = Math.max(peakEvents, gaugeValue("soc.horizon.events"));
+        peakKeyed = Math.max(peakKeyed, gaugeValue("soc.horizon.keyed_events"));
         FunctionCounter completed =
                 registry.find("soc.checkpoints.completed").tag("job", job).functionCounter();
         if (completed == null) {
@@ -129,6 +152,16 @@ public final class CheckpointRecorder extends Thread {
                         (long) gauge("soc.checkpoint.last.full_size")
                                 + (referenced == null ? 0 : (long) referenced.value()),
                         horizon));
+    }
+
+    private long gaugeValue(String name) {
+        Gauge g = registry.find(name).gauge();
+        return g == null ? 0 : (long) g.value();
+    }
+
+    /** The horizon's largest size over the samples so far. */
+    synchronized HorizonPeak horizonPeak() {
+        return new HorizonPeak(peakEvents, peakKeyed);
     }
 
     private double gauge(String name) {

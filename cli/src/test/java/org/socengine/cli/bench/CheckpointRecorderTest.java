@@ -103,6 +103,28 @@ class CheckpointRecorderTest {
     }
 
     @Test
+    void theHorizonsLargestSizeOverTheSamples() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CheckpointRecorder recorder = new CheckpointRecorder(registry, "soc-bench");
+        recorder.sample(); // before any detector registered the gauges
+        AtomicLong events = new AtomicLong(40_000);
+        AtomicLong keyed = new AtomicLong(180);
+        Gauge.builder("soc.horizon.events", events, AtomicLong::get).register(registry);
+        Gauge.builder("soc.horizon.keyed_events", keyed, AtomicLong::get).register(registry);
+        recorder.sample();
+        events.set(90_000);
+        recorder.sample();
+        events.set(10_000);
+        keyed.set(200);
+        recorder.sample();
+
+        assertEquals(new CheckpointRecorder.HorizonPeak(90_000, 200), recorder.horizonPeak());
+        assertEquals(
+                "at most 90,000 events kept whole, 200 as the last of a key",
+                recorder.horizonPeak().describe());
+    }
+
+    @Test
     void aRunWithoutCheckpointsSaysSo() {
         CheckpointRecorder.Summary s =
                 new CheckpointRecorder(new SimpleMeterRegistry(), "soc-bench").finish();
