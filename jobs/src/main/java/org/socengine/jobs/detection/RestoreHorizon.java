@@ -174,25 +174,14 @@ final class RestoreHorizon {
      * the horizon's own format: a restore reads them with the others.
      */
     List<byte[]> packKept(List<Kept> events) {
-        List<byte[]> out = new ArrayList<>();
-        DataOutputSerializer buffer = new DataOutputSerializer(SEGMENT_BYTES + 4096);
-        try {
-            for (Kept k : events) {
-                buffer.writeLong(k.sequence());
-                buffer.writeLong(k.evaluatedAt());
-                serializer.serialize(k.routed(), buffer);
-                if (buffer.length() >= SEGMENT_BYTES) {
-                    out.add(seal(buffer, true));
-                    buffer.clear();
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize a routed event", e);
-        }
-        if (buffer.length() > 0) {
-            out.add(seal(buffer, true));
-        }
-        return out;
+        return packed(
+                events,
+                true,
+                (k, out) -> {
+                    out.writeLong(k.sequence());
+                    out.writeLong(k.evaluatedAt());
+                    serializer.serialize(k.routed(), out);
+                });
     }
 
     /** Drops what every family is done with at event time {@code now}. */
@@ -265,13 +254,23 @@ final class RestoreHorizon {
      * that a checkpoint writes them as a few arrays instead of field by field.
      */
     List<byte[]> pack(Iterable<Routed> records) {
+        return packed(records, false, (r, out) -> out.write(serialized(r)));
+    }
+
+    /** How one item goes into a segment. */
+    private interface SegmentWriter<T> {
+        void write(T item, DataOutputSerializer out) throws IOException;
+    }
+
+    /** Items written one after the other into segments of about {@link #SEGMENT_BYTES}. */
+    private <T> List<byte[]> packed(Iterable<T> items, boolean kept, SegmentWriter<T> writer) {
         List<byte[]> out = new ArrayList<>();
         DataOutputSerializer buffer = new DataOutputSerializer(SEGMENT_BYTES + 4096);
         try {
-            for (Routed r : records) {
-                buffer.write(serialized(r));
+            for (T item : items) {
+                writer.write(item, buffer);
                 if (buffer.length() >= SEGMENT_BYTES) {
-                    out.add(seal(buffer, false));
+                    out.add(seal(buffer, kept));
                     buffer.clear();
                 }
             }
@@ -279,7 +278,7 @@ final class RestoreHorizon {
             throw new IllegalStateException("cannot serialize a routed event", e);
         }
         if (buffer.length() > 0) {
-            out.add(seal(buffer, false));
+            out.add(seal(buffer, kept));
         }
         return out;
     }
