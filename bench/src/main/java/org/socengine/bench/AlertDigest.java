@@ -99,28 +99,25 @@ public final class AlertDigest {
         DetectionEngine[] engines = new DetectionEngine[families.size()];
         // With soc.digest.keyed, the engines log their keyed windows as the job's detector has
         // them do (a map of the last event per slot), to weigh what that costs.
-        Map<DetectionEngine.KeyedSlot, SecurityEvent[]> keyed = new HashMap<>();
+        Map<DetectionEngine.KeyedSlot, SecurityEvent> keyed = new HashMap<>();
         SecurityEvent[] sending = new SecurityEvent[1];
         DetectionEngine.KeyedWindowLog log =
                 new DetectionEngine.KeyedWindowLog() {
                     @Override
                     public void entered(DetectionEngine.KeyedSlot slot) {
-                        keyed.put(slot, sending);
+                        keyed.put(slot, sending[0]);
                     }
 
                     @Override
                     public void forget(String deploymentId) {}
                 };
         for (int i = 0; i < families.size(); i++) {
+            engines[i] = new DetectionEngine("digest-" + i, List.of());
             if (Boolean.getBoolean("soc.digest.keyed")) {
-                engines[i] = new DetectionEngine("digest-" + i, List.of());
                 engines[i].logKeyedWindows(log);
-                for (CompiledRule r : byFamily.get(families.get(i).name())) {
-                    engines[i].deploy(r);
-                }
-            } else {
-                engines[i] =
-                        new DetectionEngine("digest-" + i, byFamily.get(families.get(i).name()));
+            }
+            for (CompiledRule r : byFamily.get(families.get(i).name())) {
+                engines[i].deploy(r);
             }
         }
         long deployed = System.nanoTime();

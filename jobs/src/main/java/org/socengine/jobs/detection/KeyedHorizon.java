@@ -145,9 +145,4 @@ final class KeyedHorizon implements DetectionEngine.KeyedWindowLog {
         seen.addAll(latest.values());
         return seen.size();
     }
-
-    /** Slots held, for tests. */
-    int slots() {
-        return latest.size();
-    }
 }

@@ -401,8 +401,10 @@ final class EplAllowList {
         new EplAllowList(epl, configuration, findings).run();
     }
 
-    private record Statement(
-            int line, String text, EPStatementObjectModel model, Set<Object> nodes) {}
+    /**
+     * One statement of a rule's module: where it starts, its text, its model and the model's nodes.
+     */
+    record Statement(int line, String text, EPStatementObjectModel model, Set<Object> nodes) {}
 
     private void run() {
         Module module;
@@ -461,11 +463,7 @@ final class EplAllowList {
             checkStatement(s);
             StateBounds.check(s.model(), s.nodes(), namedWindows, findings, s.line(), s.text());
         }
-        List<KeyedWindows.Statement> models = new ArrayList<>();
-        for (Statement s : statements) {
-            models.add(new KeyedWindows.Statement(s.model(), s.nodes(), s.text()));
-        }
-        findings.keyed(KeyedWindows.find(models));
+        findings.keyed(KeyedWindows.find(statements));
     }
 
     /** Records the names a statement declares, for the property and stream checks. */

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -34,13 +33,10 @@ final class KeyedWindows {
 
     private KeyedWindows() {}
 
-    /** A statement of the module: its model, the nodes of its model and its text. */
-    record Statement(EPStatementObjectModel model, Set<Object> nodes, String text) {}
-
     /** The keyed windows of a module: window name to its {@code #unique} properties. */
-    static Map<String, List<String>> find(List<Statement> statements) {
+    static Map<String, List<String>> find(List<EplAllowList.Statement> statements) {
         Map<String, List<String>> candidates = new LinkedHashMap<>();
-        for (Statement s : statements) {
+        for (EplAllowList.Statement s : statements) {
             CreateWindowClause w = s.model().getCreateWindow();
             if (w != null) {
                 List<String> keys = uniqueTimeKeys(w);
@@ -49,7 +45,7 @@ final class KeyedWindows {
                 }
             }
         }
-        for (Statement s : statements) {
+        for (EplAllowList.Statement s : statements) {
             if (candidates.isEmpty()) {
                 break;
             }
@@ -104,7 +100,7 @@ final class KeyedWindows {
     }
 
     /** {@code insert into W select * from Stream(filter) [where ...]} and nothing more. */
-    private static boolean wholeEventInsert(Statement s) {
+    private static boolean wholeEventInsert(EplAllowList.Statement s) {
         EPStatementObjectModel m = s.model();
         InsertIntoClause into = m.getInsertInto();
         if ((into.getStreamSelector() != null
