@@ -130,6 +130,22 @@ public final class BenchCommand implements Callable<Integer> {
     double rate;
 
     @Option(
+            names = "--quiet-source",
+            description =
+                    "Latency mode: also one DNS server on a topic of its own, logging one line"
+                            + " every this long (e.g. 20s), as a quiet source of a district"
+                            + " office does. Default: none.")
+    String quietSource;
+
+    @Option(
+            names = "--hold-quiet-partitions",
+            description =
+                    "Run the job with job.follow_live_partitions=false: a quiet partition holds"
+                            + " event time at its newest event until the idle timeout (to measure"
+                            + " what following the clock buys).")
+    boolean holdQuiet;
+
+    @Option(
             names = "--allowed-lateness",
             description =
                     "The job's allowed lateness (watermark delay). Default: 5s; 1m with --chaos,"
@@ -193,14 +209,22 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Duration late;
         Duration flushEvery;
+        Duration quietEvery;
         try {
             late = org.socengine.rules.Durations.parse(lateness != null ? lateness : "5s");
             flushEvery = org.socengine.rules.Durations.parse(flush);
+            quietEvery =
+                    quietSource != null
+                            ? org.socengine.rules.Durations.parse(quietSource)
+                            : Duration.ZERO;
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage());
         }
         if (flushEvery.isZero() || flushEvery.isNegative()) {
             throw new CliFailure("--flush-interval must be positive");
+        }
+        if (quietSource != null && (rate <= 0 || quietEvery.isZero())) {
+            throw new CliFailure("--quiet-source needs --rate and a positive interval");
         }
         // Measured: 5,000,000 events at 100 rules peaked at 4.7 GiB (docs/benchmarks.md).
         long needed = (512L << 20) + events * 1024L;
@@ -219,6 +243,8 @@ public final class BenchCommand implements Callable<Integer> {
                                         parallelism,
                                         eventRate,
                                         rate,
+                                        quietEvery,
+                                        holdQuiet,
                                         late,
                                         flushEvery,
                                         seed,
@@ -237,7 +263,14 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf(
                 Locale.ROOT,
                 "mode:              %s%n",
-                rate > 0 ? "live at " + (long) rate + " events/s" : "backlog loaded first");
+                rate > 0
+                        ? "live at "
+                                + (long) rate
+                                + " events/s"
+                                + (quietSource != null
+                                        ? ", a quiet source every " + quietSource
+                                        : "")
+                        : "backlog loaded first");
         out.printf(Locale.ROOT, "job wall time:     %.1f s%n", r.wallSeconds());
         out.printf(
                 Locale.ROOT,
@@ -258,6 +291,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (rate > 0) {
             latencySplit(out, work);
         }
+        out.printf(
+                Locale.ROOT,
+                "late events:       %,d (reached the detector behind the watermark)%n",
+                r.lateEvents());
         out.printf(Locale.ROOT, "checkpoints:       %s%n", r.checkpoints().describe());
         out.printf(Locale.ROOT, "horizon:           %s%n", r.horizon().describe());
         out.printf(Locale.ROOT, "jvm:               %s%n", r.jvm().describe());

@@ -42,6 +42,7 @@ class JobSettingsPathTest {
                         "job.idle_timeout=45s",
                         "job.max_clock_skew=2h",
                         "job.max_partition_drift=0",
+                        "job.follow_live_partitions=false",
                         "alerts.retention_months=12",
                         "departments.file=" + departments,
                         "decode.time_zone.syslog=Asia/Ho_Chi_Minh",
@@ -75,6 +76,8 @@ class JobSettingsPathTest {
         assertThat(local.options().idleness()).isEqualTo(Duration.ofSeconds(45));
         assertThat(local.options().maxClockSkew()).isEqualTo(Duration.ofHours(2));
         assertThat(local.options().maxPartitionDrift()).isEqualTo(Duration.ZERO);
+        assertThat(local.options().followLivePartitions()).isFalse();
+        assertThat(viaRunCommand().options().followLivePartitions()).as("the default").isTrue();
         assertThat(local.decoder().describe())
                 .contains("syslog=DecoderOptions[timeZone=Asia/Ho_Chi_Minh")
                 .contains("[so-tttt, ubnd-hoa-vang]")

@@ -1,5 +1,7 @@
 package org.socengine.cli.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
@@ -66,6 +68,8 @@ public final class BenchRun {
             int parallelism,
             double eventTimeRate,
             double liveRate,
+            Duration quietSourceEvery,
+            boolean holdQuietPartitions,
             Duration allowedLateness,
             Duration flushInterval,
             long seed,
@@ -91,7 +95,8 @@ public final class BenchRun {
             CheckpointRecorder.Summary checkpoints,
             JvmSpan jvm,
             RuleCosts ruleCosts,
-            CheckpointRecorder.HorizonPeak horizon) {}
+            CheckpointRecorder.HorizonPeak horizon,
+            long lateEvents) {}
 
     /**
      * What the job JVM spent besides the job over the measured 10 %-90 % of the input: the
@@ -225,6 +230,7 @@ public final class BenchRun {
                             live ? o.liveRate() : o.eventTimeRate(),
                             o.events(),
                             DepartmentDirectory.defaults());
+
             if (!live) {
                 long l0 = System.nanoTime();
                 produce(kafka, mix, false);
@@ -252,7 +258,8 @@ public final class BenchRun {
             DetectionJobOptions options =
                     DetectionJobOptions.defaults()
                             .withParallelism(o.parallelism())
-                            .withAllowedLateness(o.allowedLateness());
+                            .withAllowedLateness(o.allowedLateness())
+                            .withFollowLivePartitions(!o.holdQuietPartitions());
             DataStream<RawRecord> raw =
                     env.fromSource(source, DetectionJob.readingPace(options), "raw records")
                             .uid("raw-source")
@@ -270,6 +277,10 @@ public final class BenchRun {
             // Flink's own measure of each checkpoint, bridged into the engine's registry.
             checkpoints = new CheckpointRecorder(SocMetrics.registry(), "soc-bench");
             checkpoints.start();
+            var lateEvents =
+                    org.socengine.jobs.detection.EsperDetectionOperator.lateEventsCounter(
+                            SocMetrics.registry());
+            double late0 = lateEvents.count();
             long j0 = System.nanoTime();
             long cpu0 = cpuNanos();
             if (live) {
@@ -341,7 +352,8 @@ public final class BenchRun {
                     checkpointed,
                     jvm,
                     RuleCosts.read(SocMetrics.registry(), defs),
-                    checkpoints.horizonPeak());
+                    checkpoints.horizonPeak(),
+                    (long) (lateEvents.count() - late0));
         } finally {
             peak.finish();
             if (checkpoints != null) {
@@ -360,12 +372,16 @@ public final class BenchRun {
         List<NewTopic> create = new ArrayList<>();
         List<String> sources = new ArrayList<>(List.of(TrafficMix.SOURCES));
         sources.add("syslog");
-        for (String s : sources) {
+        List<String> names = new ArrayList<>();
+        sources.forEach(s -> names.add(SocTopics.raw(s, "bench")));
+        if (live && !o.quietSourceEvery().isZero()) {
+            names.add(QUIET_TOPIC);
+        }
+        for (String t : names) {
             // soc.raw.<source>.<suffix> is still read as <source>; the record key names the
             // department. Live: append time, latency starts when Kafka has the line. Backlog: the
             // line's own time, as if each had been appended when it happened, which is what a
             // backlog after an outage looks like and what the reader's pace goes by.
-            String t = SocTopics.raw(s, "bench");
             topics.add(t);
             create.add(
                     new NewTopic(t, o.parallelism(), (short) 1)
@@ -392,6 +408,12 @@ public final class BenchRun {
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         AtomicReference<Exception> failure = new AtomicReference<>();
         AppendTimes book = AppendTimes.get();
+        long quietEvery = paced ? o.quietSourceEvery().toMillis() : 0;
+        // Its own generator, so that the main mix is the same line for line with or without it.
+        TrafficMix quiet =
+                new TrafficMix(
+                        o.seed() + 1, 0, 1, Long.MAX_VALUE, DepartmentDirectory.defaults(), false);
+        long nextQuiet = Long.MIN_VALUE;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             while (mix.hasNext()) {
                 TrafficMix.Line line = mix.next();
@@ -399,6 +421,20 @@ public final class BenchRun {
                     long wait = line.timestamp() - System.currentTimeMillis();
                     if (wait > 0) {
                         Thread.sleep(wait);
+                    }
+                }
+                if (quietEvery > 0) {
+                    if (nextQuiet == Long.MIN_VALUE) {
+                        nextQuiet = line.timestamp();
+                    }
+                    while (nextQuiet <= line.timestamp()) {
+                        TrafficMix.Line q = quiet.line(QUIET_SOURCE, nextQuiet);
+                        producer.send(
+                                new ProducerRecord<>(
+                                        QUIET_TOPIC,
+                                        q.department().getBytes(UTF_8),
+                                        q.text().getBytes(UTF_8)));
+                        nextQuiet += quietEvery;
                     }
                 }
                 String text = line.text();
@@ -430,6 +466,11 @@ public final class BenchRun {
                     "cannot produce to Kafka: " + failure.get().getMessage(), failure.get());
         }
     }
+
+    /** The source of {@code --quiet-source}: one department's DNS server, on a topic of its own. */
+    static final String QUIET_SOURCE = "dns";
+
+    static final String QUIET_TOPIC = SocTopics.raw(QUIET_SOURCE, "bench-quiet");
 
     public static long percentile(long[] sorted, double q) {
         if (sorted.length == 0) {

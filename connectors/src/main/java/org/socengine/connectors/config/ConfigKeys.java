@@ -144,6 +144,12 @@ public final class ConfigKeys {
                 "0",
                 "while every input is idle, event time follows the wall clock from where it stood, at most this far per quiet spell (0: never)");
         key(
+                "job.follow_live_partitions",
+                BOOLEAN,
+                "true",
+                "a partition read live that goes quiet follows the clock instead of holding event"
+                        + " time at its newest event until the idle timeout");
+        key(
                 "job.max_clock_skew",
                 DURATION,
                 "1h",

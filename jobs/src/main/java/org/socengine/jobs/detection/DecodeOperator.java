@@ -32,6 +32,7 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     private final RecordDecoder decoder;
+    private boolean followLive = true;
 
     private transient Map<String, SourceCounters> counters;
     private transient DecodeMetrics decodeMetrics;
@@ -77,12 +78,15 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
     }
 
     public static DecodeOperator of(RecordDecoder decoder, DetectionJobOptions options) {
-        return new DecodeOperator(
-                decoder,
-                options.allowedLateness(),
-                options.idleness(),
-                options.maxClockSkew(),
-                options.startupHold());
+        DecodeOperator op =
+                new DecodeOperator(
+                        decoder,
+                        options.allowedLateness(),
+                        options.idleness(),
+                        options.maxClockSkew(),
+                        options.startupHold());
+        op.followLive = options.followLivePartitions();
+        return op;
     }
 
     @Override
@@ -96,6 +100,16 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
             // counts from then on, without a restart (a broken edit keeps the previous one).
             decoder.assets().watch(ASSET_POLL_MILLIS);
         }
+    }
+
+    /**
+     * A quiet source read live must not hold every alert of the subtask back until the idle
+     * timeout: on-time events reach Esper the allowed lateness after they happen, not up to half a
+     * minute later.
+     */
+    @Override
+    protected boolean followsLivePartitions() {
+        return followLive;
     }
 
     /** How often the asset inventory file is checked for changes. */

@@ -26,6 +26,9 @@ import java.time.Duration;
  *     can name it
  * @param startupHold how long after its first event the decode step holds the watermark while the
  *     Kafka partitions make themselves known; everything read meanwhile waits in the detector
+ * @param followLivePartitions whether a partition read live that goes quiet follows the clock
+ *     instead of holding event time at its newest event until the idle timeout
+ *     (PartitionWatermarks)
  */
 public record DetectionJobOptions(
         Duration allowedLateness,
@@ -37,7 +40,8 @@ public record DetectionJobOptions(
         org.socengine.rules.RuleLimits ruleLimits,
         Duration idleAdvance,
         int retainedCheckpoints,
-        Duration startupHold)
+        Duration startupHold,
+        boolean followLivePartitions)
         implements Serializable {
 
     public static DetectionJobOptions defaults() {
@@ -51,7 +55,8 @@ public record DetectionJobOptions(
                 org.socengine.rules.RuleLimits.DEFAULTS,
                 Duration.ZERO,
                 1,
-                Duration.ofMillis(PartitionWatermarks.STARTUP_HOLD_MILLIS));
+                Duration.ofMillis(PartitionWatermarks.STARTUP_HOLD_MILLIS),
+                true);
     }
 
     public DetectionJobOptions withParallelism(int p) {
@@ -65,7 +70,8 @@ public record DetectionJobOptions(
                 ruleLimits,
                 idleAdvance,
                 retainedCheckpoints,
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
@@ -79,7 +85,8 @@ public record DetectionJobOptions(
                 ruleLimits,
                 idleAdvance,
                 retainedCheckpoints,
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     public DetectionJobOptions withIdleness(Duration d) {
@@ -93,7 +100,8 @@ public record DetectionJobOptions(
                 ruleLimits,
                 idleAdvance,
                 retainedCheckpoints,
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     public DetectionJobOptions withMaxClockSkew(Duration d) {
@@ -107,7 +115,8 @@ public record DetectionJobOptions(
                 ruleLimits,
                 idleAdvance,
                 retainedCheckpoints,
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     public DetectionJobOptions withMaxPartitionDrift(Duration d) {
@@ -121,7 +130,8 @@ public record DetectionJobOptions(
                 ruleLimits,
                 idleAdvance,
                 retainedCheckpoints,
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     /** How many alerts one rule may raise per department and hour before it is throttled. */
@@ -136,7 +146,8 @@ public record DetectionJobOptions(
                 ruleLimits,
                 idleAdvance,
                 retainedCheckpoints,
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     /** The limits of rules whose file sets none. */
@@ -151,7 +162,8 @@ public record DetectionJobOptions(
                 limits.orElse(org.socengine.rules.RuleLimits.DEFAULTS),
                 idleAdvance,
                 retainedCheckpoints,
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     public DetectionJobOptions withIdleAdvance(Duration d) {
@@ -165,7 +177,8 @@ public record DetectionJobOptions(
                 ruleLimits,
                 d,
                 retainedCheckpoints,
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     /** How many completed checkpoints Flink keeps; horizon files they may name stay. */
@@ -180,7 +193,8 @@ public record DetectionJobOptions(
                 ruleLimits,
                 idleAdvance,
                 Math.max(1, n),
-                startupHold);
+                startupHold,
+                followLivePartitions);
     }
 
     /**
@@ -198,6 +212,23 @@ public record DetectionJobOptions(
                 ruleLimits,
                 idleAdvance,
                 retainedCheckpoints,
-                d);
+                d,
+                followLivePartitions);
+    }
+
+    /** Whether a quiet partition read live follows the clock (true by default). */
+    public DetectionJobOptions withFollowLivePartitions(boolean follow) {
+        return new DetectionJobOptions(
+                allowedLateness,
+                idleness,
+                maxClockSkew,
+                maxPartitionDrift,
+                parallelism,
+                alertBudgetPerHour,
+                ruleLimits,
+                idleAdvance,
+                retainedCheckpoints,
+                startupHold,
+                follow);
     }
 }

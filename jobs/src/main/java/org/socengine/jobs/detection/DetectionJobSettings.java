@@ -102,6 +102,11 @@ public record DetectionJobSettings(
                                 duration(cfg, "job.allowed_lateness", defaults.allowedLateness()))
                         .withIdleness(duration(cfg, "job.idle_timeout", defaults.idleness()))
                         .withIdleAdvance(duration(cfg, "job.idle_advance", defaults.idleAdvance()))
+                        .withFollowLivePartitions(
+                                flag(
+                                        cfg,
+                                        "job.follow_live_partitions",
+                                        defaults.followLivePartitions()))
                         .withMaxClockSkew(
                                 duration(cfg, "job.max_clock_skew", defaults.maxClockSkew()))
                         .withMaxPartitionDrift(
@@ -161,6 +166,11 @@ public record DetectionJobSettings(
             }
         }
         return key;
+    }
+
+    /** A boolean key; {@code config check} has already refused anything but true and false. */
+    private static boolean flag(SocConfig cfg, String key, boolean fallback) {
+        return cfg.has(key) ? Boolean.parseBoolean(cfg.get(key).trim()) : fallback;
     }
 
     private static Duration duration(SocConfig cfg, String key, Duration fallback) {

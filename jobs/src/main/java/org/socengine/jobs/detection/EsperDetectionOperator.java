@@ -107,6 +107,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
     private transient Counter rulesQuarantined;
     private transient Counter eventsEvaluated;
     private transient Counter lateEvents;
+    private transient io.micrometer.core.instrument.Counter lateEventsTotal;
     private transient Counter alertsRaised;
     private transient Counter ruleDeployFailures;
     private transient RuleMetrics ruleMetrics;
@@ -389,6 +390,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         super.open();
         eventsEvaluated = getMetricGroup().counter("eventsEvaluated");
         lateEvents = getMetricGroup().counter("lateEvents");
+        lateEventsTotal = lateEventsCounter(SocMetrics.registry());
         alertsRaised = getMetricGroup().counter("alertsRaised");
         ruleDeployFailures = getMetricGroup().counter("ruleDeployFailures");
         rulesQuarantined = getMetricGroup().counter("rulesQuarantined");
@@ -406,6 +408,17 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         getMetricGroup().gauge("rulesDeployed", () -> rules.size());
     }
 
+    /** Events that came behind the watermark, for the whole process (docs/metrics.md). */
+    public static io.micrometer.core.instrument.Counter lateEventsCounter(
+            io.micrometer.core.instrument.MeterRegistry registry) {
+        return io.micrometer.core.instrument.Counter.builder("soc.detection.late_events")
+                .description(
+                        "Events that reached the detector behind the watermark: evaluated on"
+                                + " arrival, their alerts marked late, unseen by windows that"
+                                + " had already closed")
+                .register(registry);
+    }
+
     @Override
     public void processElement(StreamRecord<Routed> element) {
         Routed r = element.getValue();
@@ -416,6 +429,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         if (r.event.timestamp <= watermark) {
             // Behind the watermark: its window may be gone, but it is still evaluated.
             lateEvents.inc();
+            lateEventsTotal.increment();
             evaluate(r);
             emitAlerts();
             return;

@@ -143,6 +143,14 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
         }
     }
 
+    /**
+     * Whether a live partition that goes quiet follows the clock instead of holding event time at
+     * its newest event until the idle timeout ({@link PartitionWatermarks}).
+     */
+    protected boolean followsLivePartitions() {
+        return false;
+    }
+
     /** The state's name in checkpoints; kept as it was when the operator was first released. */
     protected String partitionStateName() {
         return "partition-event-time";
@@ -192,6 +200,9 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
         watermarks =
                 new PartitionWatermarks(
                         latenessMillis, idleMillis, maxSkewMillis, tickNow, startupHoldMillis);
+        if (followsLivePartitions()) {
+            watermarks.followLive();
+        }
         for (PartitionTime p : restoredPartitions) {
             watermarks.restore(p.topic(), p.partition(), p.maxTimestamp(), activityNow);
         }

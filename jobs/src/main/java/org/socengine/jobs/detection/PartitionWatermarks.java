@@ -33,6 +33,19 @@ import java.util.Map;
  * until it has caught up: within the idle timeout its partition keeps holding the watermark, so its
  * events are evaluated in order.
  *
+ * <p>A <em>live</em> partition that goes quiet follows the clock (when {@code followLive} is on, as
+ * in the detection job's decode step). Live: Kafka records, every one of them for the last idle
+ * timeout read within the allowed lateness (plus a second, the granule of whole-second log
+ * timestamps) of its own time. Such a partition's next event will be appended after what the reader
+ * has already read, so it cannot be older than its newest event plus the quiet time since, less the
+ * lag the partition has shown; it holds the watermark there instead of at its newest event. Without
+ * it, one quiet source (a district office's DNS server logging every 20 s) held every alert of the
+ * subtask back by up to the idle timeout. The quiet time runs on the clock that stands still under
+ * backpressure, so a reader that is behind never counts its unread records as quiet; and a
+ * partition whose events come in batches later than the lateness (a buffering shipper, a replay, a
+ * backlog after a restart) is not live for an idle timeout after its last such event, and holds as
+ * before.
+ *
  * <p>Partitions are learnt from their records, so the watermark does not move until the idle
  * timeout has passed since the first event: a partition the reader has not returned yet would
  * otherwise find the others' watermark ahead of it. Not thread-safe; one per decode subtask.
@@ -48,6 +61,13 @@ final class PartitionWatermarks {
      */
     static final long STARTUP_HOLD_MILLIS = 2_000;
 
+    /**
+     * How much later than its own time (beyond the allowed lateness) a live partition's event may
+     * be read: the granule of whole-second timestamps. The same margin is taken off a quiet live
+     * partition's time, for the reader's fetch.
+     */
+    static final long LIVE_SLACK_MILLIS = 1_000;
+
     /** One partition's event time. */
     static final class Partition {
         final String topic;
@@ -61,6 +81,16 @@ final class PartitionWatermarks {
         long lastSkewMillis;
         boolean reportedWrongClock;
 
+        /** Active clock when the newest event time was last read. */
+        long newestAt;
+
+        /**
+         * Active clock of the last event that was not read live (no Kafka time, or read more than
+         * the lateness away from its own time); the partition follows the clock while quiet only an
+         * idle timeout after it.
+         */
+        long notLiveAt;
+
         Partition(String topic, int partition) {
             this.topic = topic;
             this.partition = partition;
@@ -72,6 +102,7 @@ final class PartitionWatermarks {
     private final long maxSkewMillis;
     private final long startedAt;
     private final long startupHold;
+    private boolean followLive;
     private final Map<String, List<Partition>> byTopic = new HashMap<>();
     private final List<Partition> all = new ArrayList<>();
     private Partition last;
@@ -108,6 +139,16 @@ final class PartitionWatermarks {
     }
 
     /**
+     * Live partitions that go quiet follow the clock (see the class comment). Off by default: the
+     * escalation job's alert partitions carry alerts stamped with their evidence's time, which can
+     * be far behind when they are appended.
+     */
+    PartitionWatermarks followLive() {
+        this.followLive = true;
+        return this;
+    }
+
+    /**
      * One event with an event time from the given partition. Every method takes two clocks: {@code
      * now}, processing time (the start-up hold, the wrong-clock timeout), and {@code activeNow},
      * processing time that stands still while the task is backpressured (idleness).
@@ -122,9 +163,13 @@ final class PartitionWatermarks {
             long kafkaTimestamp,
             long now,
             long activeNow) {
-        Partition p = partition(topic, partition);
-        if (eventTime > p.maxTimestamp) {
+        Partition p = partition(topic, partition, activeNow);
+        if (eventTime >= p.maxTimestamp) {
             p.maxTimestamp = eventTime;
+            p.newestAt = activeNow;
+        }
+        if (kafkaTimestamp <= 0 || Math.abs(now - eventTime) > lateness + LIVE_SLACK_MILLIS) {
+            p.notLiveAt = activeNow;
         }
         p.lastTimedAt = activeNow;
         if (firstEventAt == Long.MIN_VALUE) {
@@ -141,7 +186,7 @@ final class PartitionWatermarks {
         }
     }
 
-    private Partition partition(String topic, int partition) {
+    private Partition partition(String topic, int partition, long activeNow) {
         Partition p = last;
         if (p != null && p.partition == partition && p.topic.equals(topic)) {
             return p;
@@ -154,6 +199,9 @@ final class PartitionWatermarks {
             }
         }
         p = new Partition(topic, partition);
+        // Live only once it has been read for an idle timeout.
+        p.notLiveAt = activeNow;
+        p.newestAt = activeNow;
         ps.add(p);
         all.add(p);
         last = p;
@@ -183,7 +231,7 @@ final class PartitionWatermarks {
             if (!active(p, activeNow)) {
                 continue;
             }
-            long w = p.maxTimestamp - lateness - 1;
+            long w = time(p, activeNow) - lateness - 1;
             anyActive = true;
             active = Math.min(active, w);
             if (!wrongClock(p, now)) {
@@ -200,6 +248,20 @@ final class PartitionWatermarks {
             return new Progress(w, true, false);
         }
         return new Progress(emitted, false, false);
+    }
+
+    /**
+     * How far the partition holds event time: its newest event, or for a quiet live partition its
+     * newest event plus the quiet time since, less the reader's margin.
+     */
+    private long time(Partition p, long activeNow) {
+        if (followLive && activeNow - p.notLiveAt > idleMillis) {
+            long quiet = activeNow - p.newestAt - LIVE_SLACK_MILLIS;
+            if (quiet > 0) {
+                return p.maxTimestamp + quiet;
+            }
+        }
+        return p.maxTimestamp;
     }
 
     boolean wrongClock(Partition p, long now) {
@@ -272,9 +334,10 @@ final class PartitionWatermarks {
      * a restore.
      */
     void restore(String topic, int partition, long maxTimestamp, long activeNow) {
-        Partition p = partition(topic, partition);
+        Partition p = partition(topic, partition, activeNow);
         p.maxTimestamp = Math.max(p.maxTimestamp, maxTimestamp);
         p.lastTimedAt = activeNow;
+        p.notLiveAt = activeNow;
     }
 
     /** The partitions seen so far, for a checkpoint. */

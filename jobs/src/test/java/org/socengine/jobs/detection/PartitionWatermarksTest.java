@@ -157,4 +157,89 @@ class PartitionWatermarksTest {
         assertThat(p.idle()).isFalse();
         assertThat(p.watermark()).isEqualTo(T0 - LATENESS - 1);
     }
+
+    /**
+     * A firewall read live every second beside a district office's DNS server that logs every 20 s,
+     * both on time: {@code wall} is processing time (T0 at the start), {@code active} the clock
+     * that stands still under backpressure.
+     */
+    private static void liveTraffic(PartitionWatermarks w, int fromSecond, int toSecond) {
+        for (int t = fromSecond; t <= toSecond; t++) {
+            long wall = T0 + t * 1_000L;
+            long active = t * 1_000L;
+            w.onEvent("soc.raw.asa", 0, wall, wall, wall, active);
+            if (t % 20 == 0) {
+                w.onEvent("soc.raw.dns", 0, wall, wall, wall, active);
+            }
+        }
+    }
+
+    @Test
+    void aQuietLivePartitionFollowsTheClockInsteadOfHoldingItsNewestEvent() {
+        PartitionWatermarks following = tracker().followLive();
+        PartitionWatermarks holding = tracker();
+        liveTraffic(following, 0, 55);
+        liveTraffic(holding, 0, 55);
+        long dnsNewest = T0 + 40_000;
+        // dns last spoke at 40 s; 15 s later, less the reader's margin, it cannot send older.
+        long expected = dnsNewest + 15_000 - PartitionWatermarks.LIVE_SLACK_MILLIS;
+        assertThat(following.advance(T0 + 55_000, 55_000).watermark())
+                .isEqualTo(expected - LATENESS - 1);
+        assertThat(holding.advance(T0 + 55_000, 55_000).watermark())
+                .as("without it, the quiet partition holds every alert back")
+                .isEqualTo(dnsNewest - LATENESS - 1);
+        // dns speaks again on time: its event is not late.
+        following.onEvent("soc.raw.dns", 0, T0 + 60_000, T0 + 60_000, T0 + 60_000, 60_000);
+        assertThat(T0 + 60_000).isGreaterThan(following.watermark());
+    }
+
+    @Test
+    void aPartitionReadLiveForLessThanTheIdleTimeoutStillHolds() {
+        PartitionWatermarks w = tracker().followLive();
+        liveTraffic(w, 0, 25);
+        assertThat(w.advance(T0 + 25_000, 25_000).watermark())
+                .isEqualTo(T0 + 20_000 - LATENESS - 1);
+    }
+
+    @Test
+    void aPartitionWhoseEventsComeLaterThanTheLatenessHolds() {
+        // A shipper that sends its lines in batches ten seconds after they happen.
+        PartitionWatermarks w = tracker().followLive();
+        for (int t = 0; t <= 55; t++) {
+            long wall = T0 + t * 1_000L;
+            w.onEvent("soc.raw.asa", 0, wall, wall, wall, t * 1_000L);
+            if (t % 10 == 0 && t > 0) {
+                for (int s = t - 10; s < t; s++) {
+                    w.onEvent("soc.raw.dns", 0, T0 + s * 1_000L, wall, wall, t * 1_000L);
+                }
+            }
+        }
+        assertThat(w.advance(T0 + 59_000, 59_000).watermark())
+                .isEqualTo(T0 + 49_000 - LATENESS - 1);
+    }
+
+    @Test
+    void aBackpressuredReaderDoesNotCountItsUnreadRecordsAsQuiet() {
+        PartitionWatermarks w = tracker().followLive();
+        liveTraffic(w, 0, 45);
+        long quiet = T0 + 44_000 - LATENESS - 1;
+        assertThat(w.advance(T0 + 45_000, 45_000).watermark()).isEqualTo(quiet);
+        // Five minutes of wall clock, all of it backpressured: the active clock stands at 45 s.
+        assertThat(w.advance(T0 + 345_000, 45_000).watermark()).isEqualTo(quiet);
+    }
+
+    @Test
+    void recordsWithoutKafkaTimeNeverFollowTheClock() {
+        // A file replay: the same traffic, no Kafka time.
+        PartitionWatermarks w = tracker().followLive();
+        for (int t = 0; t <= 55; t++) {
+            long wall = T0 + t * 1_000L;
+            w.onEvent("soc.raw.asa", 0, wall, 0, wall, t * 1_000L);
+            if (t % 20 == 0) {
+                w.onEvent("soc.raw.dns", 0, wall, 0, wall, t * 1_000L);
+            }
+        }
+        assertThat(w.advance(T0 + 55_000, 55_000).watermark())
+                .isEqualTo(T0 + 40_000 - LATENESS - 1);
+    }
 }

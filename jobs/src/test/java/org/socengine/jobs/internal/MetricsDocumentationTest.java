@@ -96,6 +96,7 @@ public class MetricsDocumentationTest {
 
         NotificationMetrics notifications = NotificationMetrics.of(registry);
         HorizonMetrics.register(registry);
+        org.socengine.jobs.detection.EsperDetectionOperator.lateEventsCounter(registry).increment();
         notifications.sent("oncall");
         notifications.failed("oncall");
 

@@ -110,6 +110,9 @@ class EplSandboxTest {
                 "create window W#unique(source.ip)#time(2 hours) as Event;"
                         + " insert into W select * from Auth#time(1 min) having count(*) >= 3;"
                         + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip",
+                "create window W#unique(ip)#time(2 hours) as select source.ip as ip, user.name as user from Auth;"
+                        + " insert into W select source.ip as ip, user.name as user from Auth;"
+                        + " select * from Auth as a unidirectional, W as w where w.ip = a.source.ip",
                 "create window W#unique(source.ip)#time(2 hours) as Event;"
                         + " insert into W select * from Auth#length(10);"
                         + " select * from Auth as a unidirectional, W as w where w.source.ip = a.source.ip",
