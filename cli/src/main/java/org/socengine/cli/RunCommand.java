@@ -161,8 +161,8 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "DURATION",
             description =
                     "While every input is idle, event time follows the wall clock from where it"
-                            + " stood, at most this far per quiet spell (job.idle_advance; 0: off)."
-                            + " Default: 0.")
+                            + " stood, at most this far per quiet spell (job.idle_advance; 0: off,"
+                            + " and a spell closes every open window instead). Default: 10m.")
     String idleAdvance;
 
     @Option(

@@ -78,6 +78,9 @@ class JobSettingsPathTest {
         assertThat(local.options().maxPartitionDrift()).isEqualTo(Duration.ZERO);
         assertThat(local.options().followLivePartitions()).isFalse();
         assertThat(viaRunCommand().options().followLivePartitions()).as("the default").isTrue();
+        assertThat(viaRunCommand().options().idleAdvance())
+                .as("a running job's event clock of quiet spells, on by default")
+                .isEqualTo(Duration.ofMinutes(10));
         assertThat(local.decoder().describe())
                 .contains("syslog=DecoderOptions[timeZone=Asia/Ho_Chi_Minh")
                 .contains("[so-tttt, ubnd-hoa-vang]")

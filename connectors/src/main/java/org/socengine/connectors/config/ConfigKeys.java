@@ -141,7 +141,7 @@ public final class ConfigKeys {
         key(
                 "job.idle_advance",
                 DURATION,
-                "0",
+                "10m",
                 "while every input is idle, event time follows the wall clock from where it stood, at most this far per quiet spell (0: never)");
         key(
                 "job.follow_live_partitions",

@@ -65,6 +65,16 @@ public record DetectionJobSettings(
     public static final int DEFAULT_ALERT_BUDGET = 200;
 
     /**
+     * The event clock of quiet spells, on for a running job: without it, once every raw partition
+     * had been idle for the idle timeout (a province at night, an outage of the data network), the
+     * control streams' end-of-time watermark was the only one left, closed every open window, and
+     * left every later event behind the watermark, evaluated late, until a restart. File replays
+     * and tests that build their options in code keep 0: a bounded input ends with its own
+     * end-of-time watermark.
+     */
+    public static final Duration DEFAULT_IDLE_ADVANCE = Duration.ofMinutes(10);
+
+    /**
      * The configuration with command-line options laid over it: {@code given} maps an option of
      * {@link #OPTIONS} to its value (absent or null: not given), {@code timeZones} a source to its
      * zone.
@@ -101,7 +111,7 @@ public record DetectionJobSettings(
                         .withAllowedLateness(
                                 duration(cfg, "job.allowed_lateness", defaults.allowedLateness()))
                         .withIdleness(duration(cfg, "job.idle_timeout", defaults.idleness()))
-                        .withIdleAdvance(duration(cfg, "job.idle_advance", defaults.idleAdvance()))
+                        .withIdleAdvance(duration(cfg, "job.idle_advance", DEFAULT_IDLE_ADVANCE))
                         .withFollowLivePartitions(
                                 flag(
                                         cfg,
