@@ -230,7 +230,6 @@ public final class BenchRun {
                             live ? o.liveRate() : o.eventTimeRate(),
                             o.events(),
                             DepartmentDirectory.defaults());
-
             if (!live) {
                 long l0 = System.nanoTime();
                 produce(kafka, mix, false);

@@ -19,6 +19,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.state.CheckpointStreamFactory;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -276,6 +277,41 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
         }
     }
 
+    /**
+     * After a restore at another parallelism every subtask has merged all old subtasks'
+     * suppressions; it keeps those of the groups it now holds, found from the first evidence event
+     * of each suppressed alert as the router finds an event's subtask. The others would never match
+     * here (no event of their groups comes) and only held memory until they expired. A suppression
+     * without its alert (state of older versions) or whose evidence has no key is kept.
+     */
+    private void keepOwnSuppressions(Map<String, DetectionEngine.State> states) {
+        var info = getRuntimeContext().getTaskInfo();
+        if (info.getNumberOfParallelSubtasks() == 1) {
+            return;
+        }
+        for (RuleFamilies.Family f : RuleFamilies.of(rules.values()).all()) {
+            DetectionEngine.State st = states.get(f.name());
+            if (st == null) {
+                continue;
+            }
+            st.suppressions
+                    .values()
+                    .removeIf(
+                            s -> {
+                                if (s.alert == null || s.alert.evidence.isEmpty()) {
+                                    return false;
+                                }
+                                String key = f.keyOf(s.alert.evidence.get(0));
+                                return key != null
+                                        && KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                                                        Routed.partitionKey(f.name(), key),
+                                                        info.getMaxNumberOfParallelSubtasks(),
+                                                        info.getNumberOfParallelSubtasks())
+                                                != info.getIndexOfThisSubtask();
+                            });
+        }
+    }
+
     /** The part of a record whose groups this subtask holds, or null when it holds none. */
     private Routed owned(Routed r) {
         var info = getRuntimeContext().getTaskInfo();
@@ -356,6 +392,7 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                 }
             }
         }
+        keepOwnSuppressions(states);
         for (Map.Entry<String, DetectionEngine> e : engines.entrySet()) {
             if (clock != Long.MIN_VALUE) {
                 // A checkpoint taken after the end-of-time watermark: the engines close their

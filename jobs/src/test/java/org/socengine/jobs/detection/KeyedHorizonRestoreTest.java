@@ -282,7 +282,11 @@ class KeyedHorizonRestoreTest {
             previous = e.timestamp;
             if (parallelism == before && e.timestamp >= cut) {
                 OperatorSubtaskState[] snapshots = new OperatorSubtaskState[before];
+                int suppressions = 0;
                 for (int s = 0; s < before; s++) {
+                    suppressions +=
+                            ((EsperDetectionOperator) subtasks.get(s).getOperator())
+                                    .suppressionEntries();
                     snapshots[s] = subtasks.get(s).snapshot(1, 1);
                     RoutedInput.drainAlerts(subtasks.get(s), alerts);
                     subtasks.get(s).close();
@@ -302,6 +306,13 @@ class KeyedHorizonRestoreTest {
                 }
                 // Each department's syslog event and newest Windows event, once.
                 assertThat(keyed).isEqualTo(4);
+                int restoredSuppressions = 0;
+                for (var h : subtasks) {
+                    restoredSuppressions +=
+                            ((EsperDetectionOperator) h.getOperator()).suppressionEntries();
+                }
+                // Each group's suppression on the subtask that holds the group, once.
+                assertThat(restoredSuppressions).isEqualTo(suppressions).isPositive();
                 parallelism = after;
             }
             for (Routed r : routed(e)) {
