@@ -60,141 +60,42 @@ public record DetectionJobOptions(
     }
 
     public DetectionJobOptions withParallelism(int p) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                maxClockSkew,
-                maxPartitionDrift,
-                p,
-                alertBudgetPerHour,
-                ruleLimits,
-                idleAdvance,
-                retainedCheckpoints,
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.parallelism = p);
     }
 
     public DetectionJobOptions withAllowedLateness(Duration d) {
-        return new DetectionJobOptions(
-                d,
-                idleness,
-                maxClockSkew,
-                maxPartitionDrift,
-                parallelism,
-                alertBudgetPerHour,
-                ruleLimits,
-                idleAdvance,
-                retainedCheckpoints,
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.allowedLateness = d);
     }
 
     public DetectionJobOptions withIdleness(Duration d) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                d,
-                maxClockSkew,
-                maxPartitionDrift,
-                parallelism,
-                alertBudgetPerHour,
-                ruleLimits,
-                idleAdvance,
-                retainedCheckpoints,
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.idleness = d);
     }
 
     public DetectionJobOptions withMaxClockSkew(Duration d) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                d,
-                maxPartitionDrift,
-                parallelism,
-                alertBudgetPerHour,
-                ruleLimits,
-                idleAdvance,
-                retainedCheckpoints,
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.maxClockSkew = d);
     }
 
     public DetectionJobOptions withMaxPartitionDrift(Duration d) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                maxClockSkew,
-                d,
-                parallelism,
-                alertBudgetPerHour,
-                ruleLimits,
-                idleAdvance,
-                retainedCheckpoints,
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.maxPartitionDrift = d);
     }
 
     /** How many alerts one rule may raise per department and hour before it is throttled. */
     public DetectionJobOptions withAlertBudgetPerHour(int n) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                maxClockSkew,
-                maxPartitionDrift,
-                parallelism,
-                n,
-                ruleLimits,
-                idleAdvance,
-                retainedCheckpoints,
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.alertBudgetPerHour = n);
     }
 
     /** The limits of rules whose file sets none. */
     public DetectionJobOptions withRuleLimits(org.socengine.rules.RuleLimits limits) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                maxClockSkew,
-                maxPartitionDrift,
-                parallelism,
-                alertBudgetPerHour,
-                limits.orElse(org.socengine.rules.RuleLimits.DEFAULTS),
-                idleAdvance,
-                retainedCheckpoints,
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.ruleLimits = limits);
     }
 
     public DetectionJobOptions withIdleAdvance(Duration d) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                maxClockSkew,
-                maxPartitionDrift,
-                parallelism,
-                alertBudgetPerHour,
-                ruleLimits,
-                d,
-                retainedCheckpoints,
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.idleAdvance = d);
     }
 
     /** How many completed checkpoints Flink keeps; horizon files they may name stay. */
     public DetectionJobOptions withRetainedCheckpoints(int n) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                maxClockSkew,
-                maxPartitionDrift,
-                parallelism,
-                alertBudgetPerHour,
-                ruleLimits,
-                idleAdvance,
-                Math.max(1, n),
-                startupHold,
-                followLivePartitions);
+        return with(o -> o.retainedCheckpoints = n);
     }
 
     /**
@@ -202,33 +103,62 @@ public record DetectionJobOptions(
      * one partition known from the first record on.
      */
     public DetectionJobOptions withStartupHold(Duration d) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                maxClockSkew,
-                maxPartitionDrift,
-                parallelism,
-                alertBudgetPerHour,
-                ruleLimits,
-                idleAdvance,
-                retainedCheckpoints,
-                d,
-                followLivePartitions);
+        return with(o -> o.startupHold = d);
     }
 
     /** Whether a quiet partition read live follows the clock (true by default). */
     public DetectionJobOptions withFollowLivePartitions(boolean follow) {
-        return new DetectionJobOptions(
-                allowedLateness,
-                idleness,
-                maxClockSkew,
-                maxPartitionDrift,
-                parallelism,
-                alertBudgetPerHour,
-                ruleLimits,
-                idleAdvance,
-                retainedCheckpoints,
-                startupHold,
-                follow);
+        return with(o -> o.followLivePartitions = follow);
+    }
+
+    /** A copy with one setting changed: each {@code with...} names only its own. */
+    private DetectionJobOptions with(java.util.function.Consumer<Settings> change) {
+        Settings o = new Settings(this);
+        change.accept(o);
+        return o.options();
+    }
+
+    /** The settings as fields that a change can assign. */
+    private static final class Settings {
+        Duration allowedLateness;
+        Duration idleness;
+        Duration maxClockSkew;
+        Duration maxPartitionDrift;
+        int parallelism;
+        int alertBudgetPerHour;
+        org.socengine.rules.RuleLimits ruleLimits;
+        Duration idleAdvance;
+        int retainedCheckpoints;
+        Duration startupHold;
+        boolean followLivePartitions;
+
+        Settings(DetectionJobOptions from) {
+            allowedLateness = from.allowedLateness;
+            idleness = from.idleness;
+            maxClockSkew = from.maxClockSkew;
+            maxPartitionDrift = from.maxPartitionDrift;
+            parallelism = from.parallelism;
+            alertBudgetPerHour = from.alertBudgetPerHour;
+            ruleLimits = from.ruleLimits;
+            idleAdvance = from.idleAdvance;
+            retainedCheckpoints = from.retainedCheckpoints;
+            startupHold = from.startupHold;
+            followLivePartitions = from.followLivePartitions;
+        }
+
+        DetectionJobOptions options() {
+            return new DetectionJobOptions(
+                    allowedLateness,
+                    idleness,
+                    maxClockSkew,
+                    maxPartitionDrift,
+                    parallelism,
+                    alertBudgetPerHour,
+                    ruleLimits,
+                    idleAdvance,
+                    retainedCheckpoints,
+                    startupHold,
+                    followLivePartitions);
+        }
     }
 }
