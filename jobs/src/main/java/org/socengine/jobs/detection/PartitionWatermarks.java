@@ -37,11 +37,11 @@ import java.util.Map;
  * in the detection job's decode step). Live: Kafka records, every one of them for the last idle
  * timeout read within the allowed lateness (plus a second, the granule of whole-second log
  * timestamps) of its own time. Such a partition's next event will be appended after what the reader
- * has already read, so it cannot be older than its newest event plus the quiet time since, less the
- * lag the partition has shown; it holds the watermark there instead of at its newest event. Without
- * it, one quiet source (a district office's DNS server logging every 20 s) held every alert of the
- * subtask back by up to the idle timeout. The quiet time runs on the clock that stands still under
- * backpressure, so a reader that is behind never counts its unread records as quiet; and a
+ * has already read, so it cannot be older than its newest event plus the quiet time since (less a
+ * second for the reader's fetch); it holds the watermark there instead of at its newest event.
+ * Without it, one quiet source (a district office's DNS server logging every 20 s) held every alert
+ * of the subtask back by up to the idle timeout. The quiet time runs on the clock that stands still
+ * under backpressure, so a reader that is behind never counts its unread records as quiet; and a
  * partition whose events come in batches later than the lateness (a buffering shipper, a replay, a
  * backlog after a restart) is not live for an idle timeout after its last such event, and holds as
  * before.
@@ -168,7 +168,10 @@ final class PartitionWatermarks {
             p.maxTimestamp = eventTime;
             p.newestAt = activeNow;
         }
-        if (kafkaTimestamp <= 0 || Math.abs(now - eventTime) > lateness + LIVE_SLACK_MILLIS) {
+        // Compared against bounds around now, not by difference: a decoded time near the ends
+        // of the long range must not wrap into "live".
+        long bound = lateness + LIVE_SLACK_MILLIS;
+        if (kafkaTimestamp <= 0 || eventTime < now - bound || eventTime > now + bound) {
             p.notLiveAt = activeNow;
         }
         p.lastTimedAt = activeNow;

@@ -219,6 +219,19 @@ class PartitionWatermarksTest {
     }
 
     @Test
+    void aTimeAtTheEndsOfTheRangeIsNotLive() {
+        PartitionWatermarks w = tracker().followLive();
+        liveTraffic(w, 0, 39);
+        // One record whose decoded time is absurd, the one whose distance from now wraps
+        // around (now - time overflows to Long.MIN_VALUE): its partition holds as before.
+        long now = T0 + 39_500;
+        w.onEvent("soc.raw.dns", 0, Long.MIN_VALUE + now, now, now, 39_500);
+        liveTraffic(w, 41, 55);
+        assertThat(w.advance(T0 + 55_000, 55_000).watermark())
+                .isEqualTo(T0 + 20_000 - LATENESS - 1);
+    }
+
+    @Test
     void aBackpressuredReaderDoesNotCountItsUnreadRecordsAsQuiet() {
         PartitionWatermarks w = tracker().followLive();
         liveTraffic(w, 0, 45);
