@@ -19,7 +19,6 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.state.CheckpointStreamFactory;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -303,8 +302,9 @@ public final class EsperDetectionOperator extends AbstractStreamOperator<Alert>
                                 }
                                 String key = f.keyOf(s.alert.evidence.get(0));
                                 return key != null
-                                        && KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                                                        Routed.partitionKey(f.name(), key),
+                                        && Routed.subtaskOf(
+                                                        f.name(),
+                                                        key,
                                                         info.getMaxNumberOfParallelSubtasks(),
                                                         info.getNumberOfParallelSubtasks())
                                                 != info.getIndexOfThisSubtask();

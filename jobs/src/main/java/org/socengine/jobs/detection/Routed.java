@@ -65,11 +65,15 @@ public final class Routed {
     public int[] subtasks(int maxParallelism, int parallelism) {
         int[] out = new int[families.length];
         for (int i = 0; i < families.length; i++) {
-            out[i] =
-                    KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                            partitionKey(families[i], keys[i]), maxParallelism, parallelism);
+            out[i] = subtaskOf(families[i], keys[i], maxParallelism, parallelism);
         }
         return out;
+    }
+
+    /** The detection subtask that holds a family's group {@code key} (see {@link #subtasks}). */
+    public static int subtaskOf(String family, String key, int maxParallelism, int parallelism) {
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                partitionKey(family, key), maxParallelism, parallelism);
     }
 
     /**

@@ -164,12 +164,19 @@ class PartitionWatermarksTest {
      * that stands still under backpressure.
      */
     private static void liveTraffic(PartitionWatermarks w, int fromSecond, int toSecond) {
+        traffic(w, fromSecond, toSecond, true);
+    }
+
+    /** The same traffic, with its records' Kafka time or, as a file replay has, none. */
+    private static void traffic(
+            PartitionWatermarks w, int fromSecond, int toSecond, boolean kafkaTime) {
         for (int t = fromSecond; t <= toSecond; t++) {
             long wall = T0 + t * 1_000L;
+            long kafka = kafkaTime ? wall : 0;
             long active = t * 1_000L;
-            w.onEvent("soc.raw.asa", 0, wall, wall, wall, active);
+            w.onEvent("soc.raw.asa", 0, wall, kafka, wall, active);
             if (t % 20 == 0) {
-                w.onEvent("soc.raw.dns", 0, wall, wall, wall, active);
+                w.onEvent("soc.raw.dns", 0, wall, kafka, wall, active);
             }
         }
     }
@@ -245,13 +252,7 @@ class PartitionWatermarksTest {
     void recordsWithoutKafkaTimeNeverFollowTheClock() {
         // A file replay: the same traffic, no Kafka time.
         PartitionWatermarks w = tracker().followLive();
-        for (int t = 0; t <= 55; t++) {
-            long wall = T0 + t * 1_000L;
-            w.onEvent("soc.raw.asa", 0, wall, 0, wall, t * 1_000L);
-            if (t % 20 == 0) {
-                w.onEvent("soc.raw.dns", 0, wall, 0, wall, t * 1_000L);
-            }
-        }
+        traffic(w, 0, 55, false);
         assertThat(w.advance(T0 + 55_000, 55_000).watermark())
                 .isEqualTo(T0 + 40_000 - LATENESS - 1);
     }
