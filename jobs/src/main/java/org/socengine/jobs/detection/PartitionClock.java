@@ -1,0 +1,245 @@
+package org.socengine.jobs.detection;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.groups.TaskIOMetricGroup;
+import org.apache.flink.streaming.api.operators.Output;
+import org.apache.flink.streaming.api.operators.util.PausableRelativeClock;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.socengine.jobs.detection.PartitionTimedOperator.PartitionTime;
+
+/**
+ * Event time per Kafka partition for the operator that reads the partitions' records: the work of
+ * {@link PartitionTimedOperator}, kept apart from Flink's operator classes so that an operator of
+ * several inputs (the detection job's decode step, which also takes the control messages) runs the
+ * same clock as the one-input operators. The operator reports each record's event time with {@link
+ * #observe}, calls {@link #tick} from a processing-time timer every auto-watermark interval and
+ * hands the clock its upstream watermarks ({@link #processWatermark}); see {@link
+ * PartitionTimedOperator} for what the watermarks are.
+ */
+public final class PartitionClock {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionClock.class);
+
+    private final long latenessMillis;
+    private final long idleMillis;
+    private final long maxSkewMillis;
+    private final long quietAdvanceMillis;
+    private final boolean eventDriven;
+    private final long startupHoldMillis;
+    private final boolean followLive;
+
+    private PartitionWatermarks watermarks;
+    private Output<?> output;
+    private ProcessingTimeService time;
+    private TaskIOMetricGroup io;
+    private boolean idle;
+    private long lastObservedAt;
+    private long quietEmitted;
+
+    /**
+     * Processing time that stands still while the task is backpressured, as Flink's own idleness
+     * uses: a partition whose records cannot be emitted is not idle. Without it, a subtask held up
+     * behind a busy detector (a restore replaying its horizon) was declared idle, the other
+     * subtask's end of input moved the watermark to the end, and the held-up events arrived late.
+     */
+    private PausableRelativeClock activity;
+
+    /**
+     * {@link #activity} and processing time as of the last watermark tick: fine enough for idleness
+     * and clock skew, and cheaper than reading the clocks per record.
+     */
+    private long activityNow;
+
+    private long tickNow;
+
+    /** Each partition's newest event time, as of the last checkpoint. */
+    private ListState<PartitionTime> partitionState;
+
+    private List<PartitionTime> restoredPartitions = new ArrayList<>();
+
+    /** See {@link PartitionTimedOperator}'s constructor for the parameters. */
+    PartitionClock(
+            long latenessMillis,
+            long idleMillis,
+            long maxSkewMillis,
+            long quietAdvanceMillis,
+            boolean eventDriven,
+            long startupHoldMillis,
+            boolean followLive) {
+        this.latenessMillis = latenessMillis;
+        this.idleMillis = idleMillis;
+        this.maxSkewMillis = maxSkewMillis;
+        this.quietAdvanceMillis = quietAdvanceMillis;
+        this.eventDriven = eventDriven;
+        this.startupHoldMillis = eventDriven ? 0 : startupHoldMillis;
+        this.followLive = followLive;
+    }
+
+    long maxSkewMillis() {
+        return maxSkewMillis;
+    }
+
+    /** Restores each partition's newest event time from the state named {@code stateName}. */
+    void initializeState(OperatorStateStore store, boolean restored, String stateName)
+            throws Exception {
+        // Split state: Kafka partitions stay with their subtask at an unchanged parallelism, and
+        // after a rescale a partition this subtask no longer reads only holds it back until idle.
+        partitionState =
+                store.getListState(
+                        new ListStateDescriptor<>(
+                                stateName, TypeInformation.of(PartitionTime.class)));
+        restoredPartitions = new ArrayList<>();
+        if (restored) {
+            partitionState.get().forEach(restoredPartitions::add);
+        }
+    }
+
+    void snapshotState() throws Exception {
+        List<PartitionTime> out = new ArrayList<>();
+        for (PartitionWatermarks.Partition p : watermarks.partitions()) {
+            if (p.maxTimestamp != Long.MIN_VALUE) {
+                out.add(new PartitionTime(p.topic, p.partition, p.maxTimestamp));
+            }
+        }
+        partitionState.update(out);
+    }
+
+    /**
+     * Starts the clock; the caller then calls {@link #tick} every {@code autoWatermarkInterval}.
+     *
+     * @param output where the watermarks and watermark statuses go
+     * @param io the task's metrics, whose back-pressure notices pause the activity clock
+     */
+    void open(
+            Output<?> output,
+            ProcessingTimeService time,
+            TaskIOMetricGroup io,
+            MetricGroup metrics) {
+        this.output = output;
+        this.time = time;
+        this.io = io;
+        activity = new PausableRelativeClock(time.getClock());
+        io.registerBackPressureListener(activity);
+        activityNow = activity.relativeTimeMillis();
+        tickNow = time.getCurrentProcessingTime();
+        lastObservedAt = tickNow;
+        quietEmitted = Long.MIN_VALUE;
+        watermarks =
+                new PartitionWatermarks(
+                        latenessMillis, idleMillis, maxSkewMillis, tickNow, startupHoldMillis);
+        if (followLive) {
+            watermarks.followLive();
+        }
+        for (PartitionTime p : restoredPartitions) {
+            watermarks.restore(p.topic(), p.partition(), p.maxTimestamp(), activityNow);
+        }
+        metrics.gauge(
+                "wrongClockPartitions",
+                () ->
+                        watermarks.wrongClockPartitions(
+                                time.getCurrentProcessingTime(), activity.relativeTimeMillis()));
+        metrics.gauge(
+                "currentEventTimeWatermark", () -> Math.max(watermarks.watermark(), quietEmitted));
+    }
+
+    void close() {
+        if (activity != null) {
+            io.unregisterBackPressureListener(activity);
+        }
+    }
+
+    /** The processing time of the last tick: the clock's now, read once per interval. */
+    long now() {
+        return tickNow;
+    }
+
+    /**
+     * A record of this partition has this event time.
+     *
+     * @param kafkaTimestamp the record's Kafka timestamp, or 0 or less when it has none
+     */
+    void observe(String topic, int partition, long eventTime, long kafkaTimestamp) {
+        watermarks.onEvent(topic, partition, eventTime, kafkaTimestamp, tickNow, activityNow);
+        lastObservedAt = tickNow;
+        if (eventDriven) {
+            PartitionWatermarks.Progress p = watermarks.advance(tickNow, activityNow);
+            if (p.moved() && p.watermark() > quietEmitted) {
+                active();
+                output.emitWatermark(new Watermark(p.watermark()));
+            }
+        }
+    }
+
+    /** The periodic tick: reads the clocks and emits what the partitions allow. */
+    void tick() {
+        activityNow = activity.relativeTimeMillis();
+        tickNow = time.getCurrentProcessingTime();
+        emitWatermark(tickNow, activityNow);
+    }
+
+    private void emitWatermark(long now, long activeNow) {
+        PartitionWatermarks.Progress p = watermarks.advance(now, activeNow);
+        for (PartitionWatermarks.Partition w : watermarks.newlyWrongClock(now, activeNow)) {
+            LOG.warn(
+                    "{}/{}: event times {} s away from Kafka's for {} s; it no longer holds the"
+                            + " watermark back and its events are evaluated as late. Check the"
+                            + " device's clock and time zone.",
+                    w.topic,
+                    w.partition,
+                    w.lastSkewMillis / 1000,
+                    idleMillis / 1000);
+        }
+        if (quietAdvanceMillis > 0 && now - lastObservedAt >= quietAdvanceMillis) {
+            long quiet = now - quietAdvanceMillis;
+            if (quiet > Math.max(quietEmitted, p.watermark())) {
+                quietEmitted = quiet;
+                active();
+                output.emitWatermark(new Watermark(quiet));
+            }
+            return;
+        }
+        if (p.idle()) {
+            if (!idle) {
+                idle = true;
+                output.emitWatermarkStatus(WatermarkStatus.IDLE);
+            }
+            return;
+        }
+        active();
+        if (p.moved() && p.watermark() > quietEmitted) {
+            output.emitWatermark(new Watermark(p.watermark()));
+        }
+    }
+
+    private void active() {
+        if (idle) {
+            idle = false;
+            output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
+        }
+    }
+
+    /** An upstream watermark: only the end of a bounded input passes. */
+    void processWatermark(Watermark mark) {
+        // The end of a bounded input: everything is in, every window may close.
+        if (mark.getTimestamp() == Long.MAX_VALUE) {
+            // One last tick first: the input may end before the periodic timer has sent the
+            // event time its last records reached, and a consumer that does not take the end of
+            // input as event time (the escalation's tier deadlines) must still see that time.
+            emitWatermark(
+                    time.getCurrentProcessingTime(),
+                    activity == null ? 0 : activity.relativeTimeMillis());
+            active();
+            output.emitWatermark(mark);
+        }
+    }
+}
