@@ -68,7 +68,7 @@ class DetectorRestoreEquivalenceTest {
             raw.kafkaTimestamp = line.timestamp();
             SecurityEvent e = decoder.decode(raw, line.timestamp()).event();
             if (e != null) {
-                router.flatMap1(e, out);
+                router.route(e, out);
             }
         }
     }

@@ -6,7 +6,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.core.RawRecord;
@@ -26,13 +28,22 @@ public final class SocKafka {
     /** Every {@code soc.raw.<source>} topic, or the given ones. */
     public static PacedKafkaSource<RawRecord> rawSource(
             KafkaSettings settings, List<String> topics, String groupId, OffsetsInitializer start) {
+        return rawSource(settings, topics, groupId, start, new RawRecordDeserializer());
+    }
+
+    /**
+     * The same with another deserializer: {@link RawRecordDeserializer}'s work and something
+     * besides, done as the source emits each record (the benchmark's progress count).
+     */
+    public static PacedKafkaSource<RawRecord> rawSource(
+            KafkaSettings settings,
+            List<String> topics,
+            String groupId,
+            OffsetsInitializer start,
+            KafkaRecordDeserializationSchema<RawRecord> deserializer) {
         var b =
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(settings.bootstrapServers())
-                        .setProperties(settings.toProperties())
-                        .setGroupId(groupId)
+                rawBuilder(settings, groupId, deserializer)
                         .setStartingOffsets(start)
-                        .setDeserializer(new RawRecordDeserializer())
                         .setProperty("partition.discovery.interval.ms", "10000");
         if (topics == null || topics.isEmpty()) {
             b.setTopicPattern(SocTopics.RAW_PATTERN);
@@ -48,19 +59,45 @@ public final class SocKafka {
         return boundedRawSource(settings, topics, groupId, OffsetsInitializer.latest());
     }
 
+    /** Bounded, with another deserializer (see {@link #rawSource}). */
+    public static PacedKafkaSource<RawRecord> boundedRawSource(
+            KafkaSettings settings,
+            List<String> topics,
+            String groupId,
+            KafkaRecordDeserializationSchema<RawRecord> deserializer) {
+        return boundedRawSource(
+                settings, topics, groupId, OffsetsInitializer.latest(), deserializer);
+    }
+
     /** Bounded variant that ends where {@code end} says, which may be offsets not written yet. */
     public static PacedKafkaSource<RawRecord> boundedRawSource(
             KafkaSettings settings, List<String> topics, String groupId, OffsetsInitializer end) {
+        return boundedRawSource(settings, topics, groupId, end, new RawRecordDeserializer());
+    }
+
+    private static PacedKafkaSource<RawRecord> boundedRawSource(
+            KafkaSettings settings,
+            List<String> topics,
+            String groupId,
+            OffsetsInitializer end,
+            KafkaRecordDeserializationSchema<RawRecord> deserializer) {
         return new PacedKafkaSource<>(
-                KafkaSource.<RawRecord>builder()
-                        .setBootstrapServers(settings.bootstrapServers())
-                        .setProperties(settings.toProperties())
-                        .setGroupId(groupId)
+                rawBuilder(settings, groupId, deserializer)
                         .setTopics(topics)
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setBounded(end)
-                        .setDeserializer(new RawRecordDeserializer())
                         .build());
+    }
+
+    private static KafkaSourceBuilder<RawRecord> rawBuilder(
+            KafkaSettings settings,
+            String groupId,
+            KafkaRecordDeserializationSchema<RawRecord> deserializer) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(settings.bootstrapServers())
+                .setProperties(settings.toProperties())
+                .setGroupId(groupId)
+                .setDeserializer(deserializer);
     }
 
     /**

@@ -67,4 +67,21 @@ abstract class CodecSerializer<T> extends TypeSerializerSingleton<T> {
     public void copy(DataInputView source, DataOutputView target) throws IOException {
         write(read(source), target);
     }
+
+    /**
+     * A string that may be null. Keys are source values (user names, URLs): longer than writeUTF's
+     * 64 KB is possible.
+     */
+    protected static void writeNullable(String s, DataOutputView out) throws IOException {
+        if (s == null) {
+            out.writeBoolean(false);
+        } else {
+            out.writeBoolean(true);
+            RoutedSerializer.writeStringValue(s, out);
+        }
+    }
+
+    protected static String readNullable(DataInputView in) throws IOException {
+        return in.readBoolean() ? org.apache.flink.types.StringValue.readString(in) : null;
+    }
 }

@@ -10,6 +10,8 @@ import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.MultipleInputTransformation;
+import org.apache.flink.streaming.api.transformations.SideOutputTransformation;
 import org.socengine.connectors.decode.DeadLetter;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.decode.core.RawRecord;
@@ -39,7 +41,6 @@ public final class DetectionJob {
 
     /** The streams the topology produced, for callers that attach more sinks or assertions. */
     public record Streams(
-            DataStream<SecurityEvent> events,
             DataStream<Alert> alerts,
             DataStream<DeadLetter> deadLetters,
             DataStream<RuleStatus> ruleStatuses) {}
@@ -84,7 +85,11 @@ public final class DetectionJob {
             Sink<DeadLetter> deadLetterSink,
             DetectionJobOptions options) {
         DataStream<RawRecord> raw =
-                env.fromSource(source, readingPace(options), "raw records")
+                env.fromSource(
+                                source,
+                                readingPace(options),
+                                "raw records",
+                                SerializerTypeInfo.rawRecords())
                         .uid("raw-source")
                         .setParallelism(options.parallelism());
         return build(
@@ -160,48 +165,84 @@ public final class DetectionJob {
         // a record after emitting it or keeps one it received from a chained predecessor and
         // then mutates it, and network inputs always deserialize into fresh objects.
         env.getConfig().enableObjectReuse();
-        // Event time is assigned in the decode step, per Kafka partition (PartitionWatermarks).
-        SingleOutputStreamOperator<SecurityEvent> decoded =
-                raw.transform(
-                                "decode, attribute, event time per partition",
-                                SerializerTypeInfo.events(),
-                                DecodeOperator.of(decoder, options))
-                        .uid("decode")
-                        .setParallelism(options.parallelism());
-
-        // Indicators of compromise, broadcast to every subtask, mark events before the rules see
-        // them (threat.enrichments, threat.indicator).
+        RuleFamilies families = RuleFamilies.of(rules);
         // Without indicators and without updates (a replay without --intel, tests) there is
         // nothing to mark: the step would only cost every event a serialization round trip and a
         // thread hop (a two-input operator does not chain with the decoder).
         boolean enrich = intel != null || !indicators.isEmpty();
-        SingleOutputStreamOperator<SecurityEvent> enriched = decoded;
-        if (enrich) {
-            DataStream<IntelUpdate> intelUpdates = intel != null ? intel : IntelStreams.none(env);
-            enriched =
-                    decoded.connect(intelUpdates.broadcast(IntelEnrichment.INDICATORS))
-                            .process(new IntelEnrichment(indicators))
-                            .returns(SerializerTypeInfo.events())
-                            .name("enrich with threat intelligence")
-                            .uid("intel-enrich")
-                            .setParallelism(options.parallelism());
-        }
-
-        RuleFamilies families = RuleFamilies.of(rules);
+        DataStream<IntelUpdate> intelUpdates =
+                !enrich ? null : intel != null ? intel : IntelStreams.none(env);
         // A job without a control stream and without checkpoints (a bounded replay, ./soc detect)
-        // never changes its rules and is never restored: its router takes events only and chains
-        // with the decoder. Every other job keeps the two-input router and its state.
+        // never changes its rules and is never restored: its router takes events only. Every
+        // other job takes the control messages through its decode step.
         boolean replay = control == null && !env.getCheckpointConfig().isCheckpointingEnabled();
         SingleOutputStreamOperator<Routed> routed;
+        DataStream<DeadLetter> dead;
         if (replay) {
+            // Event time is assigned in the decode step, per Kafka partition (PartitionWatermarks).
+            SingleOutputStreamOperator<SecurityEvent> decoded =
+                    raw.transform(
+                                    DECODE_NAME,
+                                    SerializerTypeInfo.events(),
+                                    DecodeOperator.of(decoder, options))
+                            .uid("decode")
+                            .setParallelism(options.parallelism());
+            dead = decoded.getSideOutput(DecodeOperator.DEAD_LETTERS);
+            DataStream<SecurityEvent> enriched = decoded;
+            if (enrich) {
+                SingleOutputStreamOperator<SecurityEvent> marked =
+                        withIntel(decoded, intelUpdates, IntelEnrichment.ofEvents(indicators))
+                                .returns(SerializerTypeInfo.events())
+                                .name(ENRICH_NAME)
+                                .uid("intel-enrich")
+                                .setParallelism(options.parallelism());
+                dead = dead.union(marked.getSideOutput(IntelEnrichment.DEAD_LETTERS));
+                enriched = marked;
+            }
             routed =
                     enriched.flatMap(new ReplayRuleRouter(families))
                             .returns(SerializerTypeInfo.routed())
-                            .name("route to rule families")
+                            .name(ROUTE_NAME)
                             .uid("route")
                             .setParallelism(options.parallelism());
         } else {
-            routed = routedWithControls(enriched, control, families, options);
+            MultipleInputTransformation<Routed> decodeStep =
+                    new MultipleInputTransformation<>(
+                            DECODE_NAME,
+                            DecodeWithControlsOperator.factory(decoder, options),
+                            SerializerTypeInfo.routed(),
+                            options.parallelism());
+            decodeStep.addInput(raw.getTransformation());
+            DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
+            decodeStep.addInput(controls.broadcast().getTransformation());
+            decodeStep.setUid("decode");
+            env.addOperator(decodeStep);
+            DataStream<Routed> front = new DataStream<>(env, decodeStep);
+            dead =
+                    new DataStream<>(
+                            env,
+                            new SideOutputTransformation<>(
+                                    decodeStep, DecodeOperator.DEAD_LETTERS));
+            if (enrich) {
+                SingleOutputStreamOperator<Routed> marked =
+                        withIntel(
+                                        front,
+                                        intelUpdates,
+                                        new IntelEnrichment<Routed>(indicators, r -> r.event))
+                                .returns(SerializerTypeInfo.routed())
+                                .name(ENRICH_NAME)
+                                .uid("intel-enrich")
+                                .setParallelism(options.parallelism());
+                dead = dead.union(marked.getSideOutput(IntelEnrichment.DEAD_LETTERS));
+                front = marked;
+            }
+            // One input: it chains with the decode step (and the enrichment).
+            routed =
+                    front.flatMap(new RuleRouter(families))
+                            .returns(SerializerTypeInfo.routed())
+                            .name(ROUTE_NAME)
+                            .uid("route")
+                            .setParallelism(options.parallelism());
         }
         // At parallelism 1 the detector runs in the router's chain: events reach Esper as the
         // objects the decoder made. Otherwise each record goes to the subtask the router chose.
@@ -252,45 +293,22 @@ public final class DetectionJob {
                     .name("alerts → " + alertSinks.get(i).getClass().getSimpleName())
                     .uid("alert-sink-" + i);
         }
-        DataStream<DeadLetter> dead = decoded.getSideOutput(DecodeOperator.DEAD_LETTERS);
-        if (enrich) {
-            dead = dead.union(enriched.getSideOutput(IntelEnrichment.DEAD_LETTERS));
-        }
         if (deadLetterSink != null) {
             dead.sinkTo(deadLetterSink).name("dead letters → soc.dlq").uid("dlq-sink");
         }
         return new Streams(
-                enriched, alerts, dead, detected.getSideOutput(EsperDetectionOperator.RULE_STATUS));
+                alerts, dead, detected.getSideOutput(EsperDetectionOperator.RULE_STATUS));
     }
 
-    /** The router of a running job: events, and rule deployments and status changes broadcast. */
-    private static SingleOutputStreamOperator<Routed> routedWithControls(
-            DataStream<SecurityEvent> enriched,
-            DataStream<Control> control,
-            RuleFamilies families,
-            DetectionJobOptions options) {
-        StreamExecutionEnvironment env = enriched.getExecutionEnvironment();
-        DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
-        if (!options.idleAdvance().isZero()) {
-            // With an event clock for quiet spells (EsperDetectionOperator#advanceWhileIdle) the
-            // control streams need no end-of-time watermark, which would close every open window
-            // the moment the raw partitions go idle: they are idle for ever instead.
-            controls =
-                    controls.transform(
-                                    "control messages outside event time",
-                                    controls.getType(),
-                                    new org.socengine.jobs.internal.OutsideEventTimeOperator<
-                                            Control>())
-                            .uid("control-outside-event-time")
-                            .setParallelism(1);
-        }
-        DataStream<Control> broadcastControls = controls.broadcast();
-
-        return enriched.connect(broadcastControls)
-                .flatMap(new RuleRouter(families))
-                .returns(SerializerTypeInfo.routed())
-                .name("route to rule families")
-                .uid("route")
-                .setParallelism(options.parallelism());
+    /**
+     * Indicators of compromise, broadcast to every subtask, mark events before the rules see them.
+     */
+    private static <T> SingleOutputStreamOperator<T> withIntel(
+            DataStream<T> events, DataStream<IntelUpdate> updates, IntelEnrichment<T> enrichment) {
+        return events.connect(updates.broadcast(IntelEnrichment.INDICATORS)).process(enrichment);
     }
+
+    private static final String DECODE_NAME = "decode, attribute, event time per partition";
+    private static final String ENRICH_NAME = "enrich with threat intelligence";
+    private static final String ROUTE_NAME = "route to rule families";
 }

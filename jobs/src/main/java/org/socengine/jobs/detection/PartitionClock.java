@@ -2,6 +2,7 @@ package org.socengine.jobs.detection;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
@@ -26,7 +27,9 @@ import org.socengine.jobs.detection.PartitionTimedOperator.PartitionTime;
  * hands the clock its upstream watermarks ({@link #processWatermark}); see {@link
  * PartitionTimedOperator} for what the watermarks are.
  */
-public final class PartitionClock {
+public final class PartitionClock implements java.io.Serializable, ProcessingTimeCallback {
+
+    private static final long serialVersionUID = 1L;
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionClock.class);
 
@@ -36,15 +39,16 @@ public final class PartitionClock {
     private final long quietAdvanceMillis;
     private final boolean eventDriven;
     private final long startupHoldMillis;
-    private final boolean followLive;
+    private boolean followLive;
 
-    private PartitionWatermarks watermarks;
-    private Output<?> output;
-    private ProcessingTimeService time;
-    private TaskIOMetricGroup io;
-    private boolean idle;
-    private long lastObservedAt;
-    private long quietEmitted;
+    private transient PartitionWatermarks watermarks;
+    private transient Output<?> output;
+    private transient ProcessingTimeService time;
+    private transient TaskIOMetricGroup io;
+    private transient long interval;
+    private transient boolean idle;
+    private transient long lastObservedAt;
+    private transient long quietEmitted;
 
     /**
      * Processing time that stands still while the task is backpressured, as Flink's own idleness
@@ -52,20 +56,20 @@ public final class PartitionClock {
      * behind a busy detector (a restore replaying its horizon) was declared idle, the other
      * subtask's end of input moved the watermark to the end, and the held-up events arrived late.
      */
-    private PausableRelativeClock activity;
+    private transient PausableRelativeClock activity;
 
     /**
      * {@link #activity} and processing time as of the last watermark tick: fine enough for idleness
      * and clock skew, and cheaper than reading the clocks per record.
      */
-    private long activityNow;
+    private transient long activityNow;
 
-    private long tickNow;
+    private transient long tickNow;
 
     /** Each partition's newest event time, as of the last checkpoint. */
-    private ListState<PartitionTime> partitionState;
+    private transient ListState<PartitionTime> partitionState;
 
-    private List<PartitionTime> restoredPartitions = new ArrayList<>();
+    private transient List<PartitionTime> restoredPartitions;
 
     /** See {@link PartitionTimedOperator}'s constructor for the parameters. */
     PartitionClock(
@@ -74,15 +78,22 @@ public final class PartitionClock {
             long maxSkewMillis,
             long quietAdvanceMillis,
             boolean eventDriven,
-            long startupHoldMillis,
-            boolean followLive) {
+            long startupHoldMillis) {
         this.latenessMillis = latenessMillis;
         this.idleMillis = idleMillis;
         this.maxSkewMillis = maxSkewMillis;
         this.quietAdvanceMillis = quietAdvanceMillis;
         this.eventDriven = eventDriven;
         this.startupHoldMillis = eventDriven ? 0 : startupHoldMillis;
-        this.followLive = followLive;
+    }
+
+    /**
+     * Whether a live partition that goes quiet follows the clock instead of holding event time at
+     * its newest event until the idle timeout ({@link PartitionWatermarks}); set before {@link
+     * #open}.
+     */
+    void followLive(boolean follow) {
+        this.followLive = follow;
     }
 
     long maxSkewMillis() {
@@ -115,7 +126,7 @@ public final class PartitionClock {
     }
 
     /**
-     * Starts the clock; the caller then calls {@link #tick} every {@code autoWatermarkInterval}.
+     * Starts the clock, which then ticks every {@code autoWatermarkInterval} of processing time.
      *
      * @param output where the watermarks and watermark statuses go
      * @param io the task's metrics, whose back-pressure notices pause the activity clock
@@ -124,7 +135,11 @@ public final class PartitionClock {
             Output<?> output,
             ProcessingTimeService time,
             TaskIOMetricGroup io,
-            MetricGroup metrics) {
+            MetricGroup metrics,
+            long autoWatermarkInterval) {
+        // Both jobs' first operator after the source runs in every slot a job has: through it
+        // each TaskManager's reporter finds the job's engine meters (docs/metrics.md).
+        org.socengine.jobs.internal.ExportedRegistry.register(metrics);
         this.output = output;
         this.time = time;
         this.io = io;
@@ -140,7 +155,8 @@ public final class PartitionClock {
         if (followLive) {
             watermarks.followLive();
         }
-        for (PartitionTime p : restoredPartitions) {
+        for (PartitionTime p :
+                restoredPartitions == null ? List.<PartitionTime>of() : restoredPartitions) {
             watermarks.restore(p.topic(), p.partition(), p.maxTimestamp(), activityNow);
         }
         metrics.gauge(
@@ -150,17 +166,16 @@ public final class PartitionClock {
                                 time.getCurrentProcessingTime(), activity.relativeTimeMillis()));
         metrics.gauge(
                 "currentEventTimeWatermark", () -> Math.max(watermarks.watermark(), quietEmitted));
+        interval = autoWatermarkInterval;
+        if (interval > 0) {
+            time.registerTimer(time.getCurrentProcessingTime() + interval, this);
+        }
     }
 
     void close() {
         if (activity != null) {
             io.unregisterBackPressureListener(activity);
         }
-    }
-
-    /** The processing time of the last tick: the clock's now, read once per interval. */
-    long now() {
-        return tickNow;
     }
 
     /**
@@ -181,10 +196,12 @@ public final class PartitionClock {
     }
 
     /** The periodic tick: reads the clocks and emits what the partitions allow. */
-    void tick() {
+    @Override
+    public void onProcessingTime(long timestamp) {
         activityNow = activity.relativeTimeMillis();
         tickNow = time.getCurrentProcessingTime();
         emitWatermark(tickNow, activityNow);
+        time.registerTimer(tickNow + interval, this);
     }
 
     private void emitWatermark(long now, long activeNow) {

@@ -1,6 +1,5 @@
 package org.socengine.jobs.detection;
 
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -27,19 +26,11 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * checkpoint). The detection job's decode step holds instead: its late events lose window state.
  */
 public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOperator<OUT>
-        implements OneInputStreamOperator<IN, OUT>, ProcessingTimeCallback {
+        implements OneInputStreamOperator<IN, OUT> {
 
     private static final long serialVersionUID = 1L;
 
-    private final long latenessMillis;
-    private final long idleMillis;
-    private final long maxSkewMillis;
-    private final long quietAdvanceMillis;
-    private final boolean eventDriven;
-    private final long startupHoldMillis;
-
-    private transient PartitionClock clock;
-    private transient long interval;
+    private final PartitionClock clock;
 
     /**
      * A partition's event time in a checkpoint. Its name is in the checkpoints' serializer
@@ -83,17 +74,19 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
             long quietAdvanceMillis,
             boolean eventDriven,
             long startupHoldMillis) {
-        this.latenessMillis = latenessMillis;
-        this.idleMillis = idleMillis;
-        this.maxSkewMillis = maxSkewMillis;
-        this.quietAdvanceMillis = quietAdvanceMillis;
-        this.eventDriven = eventDriven;
-        this.startupHoldMillis = eventDriven ? 0 : startupHoldMillis;
+        this.clock =
+                new PartitionClock(
+                        latenessMillis,
+                        idleMillis,
+                        maxSkewMillis,
+                        quietAdvanceMillis,
+                        eventDriven,
+                        startupHoldMillis);
     }
 
     /** How far an event's time may be from its Kafka timestamp; zero: no check. */
     protected final long maxSkewMillis() {
-        return maxSkewMillis;
+        return clock.maxSkewMillis();
     }
 
     /**
@@ -121,15 +114,7 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        clock =
-                new PartitionClock(
-                        latenessMillis,
-                        idleMillis,
-                        maxSkewMillis,
-                        quietAdvanceMillis,
-                        eventDriven,
-                        startupHoldMillis,
-                        followsLivePartitions());
+        clock.followLive(followsLivePartitions());
         clock.initializeState(
                 context.getOperatorStateStore(), context.isRestored(), partitionStateName());
     }
@@ -143,34 +128,18 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
     @Override
     public void open() throws Exception {
         super.open();
-        // Both jobs' first operator after the source runs in every slot a job has: through it
-        // each TaskManager's reporter finds the job's engine meters (docs/metrics.md).
-        org.socengine.jobs.internal.ExportedRegistry.register(getMetricGroup());
         clock.open(
                 output,
                 getProcessingTimeService(),
                 getContainingTask().getEnvironment().getMetricGroup().getIOMetricGroup(),
-                getMetricGroup());
-        interval = getExecutionConfig().getAutoWatermarkInterval();
-        if (interval > 0) {
-            getProcessingTimeService()
-                    .registerTimer(
-                            getProcessingTimeService().getCurrentProcessingTime() + interval, this);
-        }
+                getMetricGroup(),
+                getExecutionConfig().getAutoWatermarkInterval());
     }
 
     @Override
     public void close() throws Exception {
-        if (clock != null) {
-            clock.close();
-        }
+        clock.close();
         super.close();
-    }
-
-    @Override
-    public void onProcessingTime(long time) {
-        clock.tick();
-        getProcessingTimeService().registerTimer(clock.now() + interval, this);
     }
 
     @Override

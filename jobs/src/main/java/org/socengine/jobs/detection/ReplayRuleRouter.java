@@ -9,8 +9,8 @@ import org.socengine.model.SecurityEvent;
  * The {@link RuleRouter} of a job whose rules never change and which is never restored (a bounded
  * replay without checkpoints, {@code ./soc detect}): events only, no control stream. A one-input
  * operator chains with the decoder, so an event reaches the router, and at parallelism 1 the
- * detector, as the object the decoder made: no serialization round trip and no thread hop, where
- * the two-input router of the running job, which also takes rule deployments, cannot chain.
+ * detector, as the object the decoder made. The running job's router takes the same path through
+ * its decode step, which also passes the control messages on ({@link DecodeWithControlsOperator}).
  */
 final class ReplayRuleRouter extends RichFlatMapFunction<SecurityEvent, Routed> {
 
@@ -27,6 +27,6 @@ final class ReplayRuleRouter extends RichFlatMapFunction<SecurityEvent, Routed> 
 
     @Override
     public void flatMap(SecurityEvent event, Collector<Routed> out) {
-        router.flatMap1(event, out);
+        router.route(event, out);
     }
 }

@@ -10,6 +10,10 @@ import org.socengine.model.SecurityEvent;
  * <p>One record per event and subtask, not per family: at parallelism 1 an event travels once
  * however many families read it, and every family's engine and the restore horizon share one copy
  * of it.
+ *
+ * <p>Also the one stream from the decode step to the router ({@link #unrouted}, and control
+ * messages before the router addresses them): one stream, so that the router chains with the decode
+ * step.
  */
 public final class Routed {
 
@@ -45,6 +49,16 @@ public final class Routed {
         r.keys = keys;
         return r;
     }
+
+    /**
+     * What the decode step sends the router: an event before routing (no families; it reaches the
+     * router, not a detector).
+     */
+    public static Routed unrouted(SecurityEvent event) {
+        return event(0, event, NO_FAMILIES, NO_FAMILIES);
+    }
+
+    private static final String[] NO_FAMILIES = new String[0];
 
     public static Routed control(int target, Control control) {
         Routed r = new Routed();

@@ -98,16 +98,6 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
         return Routed.event(target, SecurityEventCodec.read(in), families, keys);
     }
 
-    // Keys are source values (user names, URLs): longer than writeUTF's 64 KB is possible.
-    private static void writeNullable(String s, DataOutputView out) throws IOException {
-        if (s == null) {
-            out.writeBoolean(false);
-        } else {
-            out.writeBoolean(true);
-            writeStringValue(s, out);
-        }
-    }
-
     private static final int MAX_BUFFERED_CHARS = 1 << 24;
 
     /**
@@ -146,10 +136,6 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
             }
         }
         out.write(b, 0, p);
-    }
-
-    private static String readNullable(DataInputView in) throws IOException {
-        return in.readBoolean() ? org.apache.flink.types.StringValue.readString(in) : null;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -12,7 +13,6 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.co.RichCoFlatMapFunction;
 import org.apache.flink.util.Collector;
 import org.socengine.model.SecurityEvent;
 import org.socengine.rules.engine.EventCondition;
@@ -27,11 +27,17 @@ import org.socengine.rules.engine.EventCondition;
  * control message on to the detection subtask of its own index, so each detection subtask gets each
  * message exactly once.
  *
+ * <p>Takes the decode step's output ({@link DecodeWithControlsOperator}): events not yet routed and
+ * control messages in one stream, so that it chains with the decode step and, at parallelism 1,
+ * with the detector. Before, it was a two-input operator (events, control messages), which Flink
+ * does not chain: every decoded event was serialized on the decode thread and read back on the
+ * detector's. Its state is the same in both forms.
+ *
  * <p>Runs at the parallelism (and maximum parallelism) of the detection operator: a group's subtask
  * is computed here with Flink's key-group assignment of {@code family|key}, which is also how a
  * detector decides what it owns after a restore at another parallelism.
  */
-public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Control, Routed>
+public final class RuleRouter extends RichFlatMapFunction<Routed, Routed>
         implements CheckpointedFunction {
 
     private final RuleFamilies initial;
@@ -70,8 +76,18 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
         subtask = info.getIndexOfThisSubtask();
     }
 
+    /** An event not yet routed ({@code families} empty or null), or a control message. */
     @Override
-    public void flatMap1(SecurityEvent event, Collector<Routed> out) {
+    public void flatMap(Routed in, Collector<Routed> out) {
+        if (in.control != null) {
+            control(in.control, out);
+        } else {
+            route(in.event, out);
+        }
+    }
+
+    /** Sends the event to the families that read it. */
+    public void route(SecurityEvent event, Collector<Routed> out) {
         List<RuleFamilies.Family> all = families.all();
         String[] names = new String[all.size()];
         String[] keys = new String[all.size()];
@@ -106,8 +122,8 @@ public final class RuleRouter extends RichCoFlatMapFunction<SecurityEvent, Contr
         return n == a.length ? a : Arrays.copyOf(a, n);
     }
 
-    @Override
-    public void flatMap2(Control control, Collector<Routed> out) {
+    /** Follows a rule deployment or removal and passes the message on to its detection subtask. */
+    public void control(Control control, Collector<Routed> out) {
         if (Control.DEPLOY.equals(control.kind)) {
             var rule = control.rule();
             if (rule.definition().enabled()) {

@@ -23,6 +23,12 @@ public final class SerializerTypeInfo<T> extends TypeInformation<T> {
         this.serializer = Objects.requireNonNull(serializer);
     }
 
+    /** Raw records between the Kafka source and the decode step. */
+    public static SerializerTypeInfo<org.socengine.connectors.decode.core.RawRecord> rawRecords() {
+        return new SerializerTypeInfo<>(
+                org.socengine.connectors.decode.core.RawRecord.class, RawRecordSerializer::new);
+    }
+
     /** Events between decoding and routing. */
     public static SerializerTypeInfo<org.socengine.model.SecurityEvent> events() {
         return new SerializerTypeInfo<>(

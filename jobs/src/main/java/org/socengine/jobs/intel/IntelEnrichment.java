@@ -32,8 +32,7 @@ import org.socengine.model.SocTopics;
  * Indicators given at construction ({@code ./soc detect --intel}) are in effect from the first
  * event.
  */
-public final class IntelEnrichment
-        extends BroadcastProcessFunction<SecurityEvent, IntelUpdate, SecurityEvent> {
+public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelUpdate, T> {
 
     private static final long serialVersionUID = 1L;
 
@@ -48,7 +47,13 @@ public final class IntelEnrichment
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("intel-dead-letters", TypeInformation.of(DeadLetter.class));
 
+    /** The event a record carries, or null for one that passes untouched (a control message). */
+    public interface EventOf<T> extends java.io.Serializable {
+        SecurityEvent eventOf(T record);
+    }
+
     private final List<Indicator> initial;
+    private final EventOf<T> eventOf;
 
     private transient IndicatorIndex index;
     private transient boolean initialApplied;
@@ -59,8 +64,14 @@ public final class IntelEnrichment
     /**
      * @param initial indicators in effect before any update arrives (backtests); may be empty
      */
-    public IntelEnrichment(List<Indicator> initial) {
+    public IntelEnrichment(List<Indicator> initial, EventOf<T> eventOf) {
         this.initial = List.copyOf(initial);
+        this.eventOf = eventOf;
+    }
+
+    /** The enrichment of a stream of events. */
+    public static IntelEnrichment<SecurityEvent> ofEvents(List<Indicator> initial) {
+        return new IntelEnrichment<>(initial, e -> e);
     }
 
     @Override
@@ -72,21 +83,21 @@ public final class IntelEnrichment
     }
 
     @Override
-    public void processElement(SecurityEvent e, ReadOnlyContext ctx, Collector<SecurityEvent> out)
-            throws Exception {
+    public void processElement(T record, ReadOnlyContext ctx, Collector<T> out) throws Exception {
+        SecurityEvent e = eventOf.eventOf(record);
         IndicatorIndex idx = index(ctx.getBroadcastState(INDICATORS));
-        if (idx.size() > 0) {
+        if (e != null && idx.size() > 0) {
             int n = idx.enrich(e);
             if (n > 0) {
                 matched.inc();
                 metrics.matched(e.threat.indicator.type);
             }
         }
-        out.collect(e);
+        out.collect(record);
     }
 
     @Override
-    public void processBroadcastElement(IntelUpdate u, Context ctx, Collector<SecurityEvent> out)
+    public void processBroadcastElement(IntelUpdate u, Context ctx, Collector<T> out)
             throws Exception {
         if (u.error != null) {
             // Every subtask gets each record; one of them reports it.

@@ -54,7 +54,7 @@ class ConditionRoutingEquivalenceTest {
             h.open();
             for (SecurityEvent e : sorted) {
                 routed.clear();
-                router.flatMap1(e, out);
+                router.route(e, out);
                 for (Routed r : routed) {
                     deliveries += r.families.length;
                     h.processElement(new StreamRecord<>(r, e.timestamp));

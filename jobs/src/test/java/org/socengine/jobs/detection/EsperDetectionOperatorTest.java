@@ -422,7 +422,7 @@ class EsperDetectionOperatorTest {
         RuleRouter router = new RuleRouter(two);
         router.open();
         List<Routed> out = new ArrayList<>();
-        router.flatMap1(failure(T0, "203.0.113.5"), new ListCollector<>(out));
+        router.route(failure(T0, "203.0.113.5"), new ListCollector<>(out));
         // No host.name on the event: the host family cannot match it and does not get it.
         assertThat(out).hasSize(1);
         assertThat(out.get(0).families).containsExactly("source.ip", "user.name");

@@ -340,7 +340,7 @@ class KeyedHorizonRestoreTest {
         RuleRouter router = new RuleRouter(families);
         router.open();
         List<Routed> out = new ArrayList<>();
-        router.flatMap1(e, new org.apache.flink.api.common.functions.util.ListCollector<>(out));
+        router.route(e, new org.apache.flink.api.common.functions.util.ListCollector<>(out));
         return out;
     }
 

@@ -42,7 +42,7 @@ class LibraryFixturesOnTheJobPathTest {
             h.open();
             for (SecurityEvent e : sorted) {
                 routed.clear();
-                router.flatMap1(e, out);
+                router.route(e, out);
                 for (Routed r : routed) {
                     h.processElement(new StreamRecord<>(r, e.timestamp));
                 }

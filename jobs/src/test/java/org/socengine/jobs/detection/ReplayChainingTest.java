@@ -17,9 +17,9 @@ import org.socengine.rules.engine.CompiledRule;
 
 /**
  * A bounded replay (no control stream, no checkpoints: {@code ./soc detect}) decodes, routes and
- * detects in one chain, so an event is never serialized between them; a job with a control stream
- * or with checkpoints keeps the two-input router, uid {@code route}, whose state its checkpoints
- * hold.
+ * detects in one chain, so an event is never serialized between them; so does a job with a control
+ * stream or with checkpoints, whose decode step also takes the control messages ({@link
+ * DecodeWithControlsOperator}).
  */
 class ReplayChainingTest {
 
@@ -42,6 +42,7 @@ class ReplayChainingTest {
         RecordDecoder decoder = RuleSets.defaultDecoder();
         DataStream<RawRecord> raw =
                 env.fromData(TypeInformation.of(RawRecord.class), RawRecord.of("syslog", "x"))
+                        .name("raw records")
                         .uid("raw");
         DetectionJob.build(
                 raw,
@@ -71,13 +72,15 @@ class ReplayChainingTest {
     }
 
     @Test
-    void aJobWithControlsOrCheckpointsKeepsTheTwoInputRouter() {
+    void aRunningJobChainsItsDecodeStepRouterAndDetectorToo() {
         for (boolean[] c : new boolean[][] {{true, false}, {false, true}, {true, true}}) {
             JobGraph g = graph(c[0], c[1]);
             JobVertex decode = vertexOf(g, "decode");
-            JobVertex route = vertexOf(g, "route to rule families");
-            assertThat(route).isNotSameAs(decode);
-            assertThat(route.getNumberOfInputs()).isEqualTo(2);
+            assertThat(decode.getName())
+                    .contains("route to rule families")
+                    .contains("detect (Esper");
+            // The raw records and the control messages (broadcast).
+            assertThat(decode.getNumberOfInputs()).isEqualTo(2);
         }
     }
 }

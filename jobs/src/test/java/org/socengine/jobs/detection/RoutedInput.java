@@ -32,7 +32,7 @@ final class RoutedInput {
         RuleRouter router = new RuleRouter(families);
         router.open();
         List<Routed> out = new ArrayList<>();
-        router.flatMap1(e, new ListCollector<>(out));
+        router.route(e, new ListCollector<>(out));
         for (Routed r : out) {
             h.processElement(new StreamRecord<>(r, e.timestamp));
         }
