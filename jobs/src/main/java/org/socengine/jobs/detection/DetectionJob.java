@@ -236,7 +236,7 @@ public final class DetectionJob {
                 dead = dead.union(marked.getSideOutput(IntelEnrichment.DEAD_LETTERS));
                 front = marked;
             }
-            // One input: it chains with the decode step (and the enrichment).
+            // One input: it chains with the decode step, or with the enrichment when there is one.
             routed =
                     front.flatMap(new RuleRouter(families))
                             .returns(SerializerTypeInfo.routed())
