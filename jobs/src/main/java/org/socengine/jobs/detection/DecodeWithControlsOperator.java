@@ -79,7 +79,9 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
         // DecodeOperator's name: a job restored from a checkpoint of the one-input step keeps its
         // partitions' event time.
         clock.initializeState(
-                context.getOperatorStateStore(), context.isRestored(), "partition-event-time");
+                context.getOperatorStateStore(),
+                context.isRestored(),
+                PartitionTimedOperator.PARTITION_STATE);
     }
 
     @Override

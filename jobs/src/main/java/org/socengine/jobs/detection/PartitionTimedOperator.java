@@ -32,6 +32,9 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
 
     private final PartitionClock clock;
 
+    /** The partitions' event time in checkpoints, by default (the decode step's name). */
+    static final String PARTITION_STATE = "partition-event-time";
+
     /**
      * A partition's event time in a checkpoint. Its name is in the checkpoints' serializer
      * snapshots: it stays here.
@@ -108,7 +111,7 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
 
     /** The state's name in checkpoints; kept as it was when the operator was first released. */
     protected String partitionStateName() {
-        return "partition-event-time";
+        return PARTITION_STATE;
     }
 
     @Override

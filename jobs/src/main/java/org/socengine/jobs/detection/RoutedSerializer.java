@@ -98,46 +98,6 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
         return Routed.event(target, SecurityEventCodec.read(in), families, keys);
     }
 
-    private static final int MAX_BUFFERED_CHARS = 1 << 24;
-
-    /**
-     * The bytes of Flink's {@code StringValue.writeString} (the length plus one, then each char, as
-     * 7-bit groups), made in an array and written at once. {@code writeString} writes them byte by
-     * byte through {@code DataOutput.write(int)}: the keys cost the horizon as much as the rest of
-     * the event.
-     */
-    static void writeStringValue(String s, DataOutputView out) throws IOException {
-        int n = s.length();
-        if (n > MAX_BUFFERED_CHARS) {
-            // Up to three bytes a char: past this, one array would be too large to be worth it.
-            org.apache.flink.types.StringValue.writeString(s, out);
-            return;
-        }
-        byte[] b = new byte[5 + 3 * n];
-        int p = 0;
-        for (int v = n + 1; ; v >>>= 7) {
-            if (v < 0x80) {
-                b[p++] = (byte) v;
-                break;
-            }
-            b[p++] = (byte) (v | 0x80);
-        }
-        for (int i = 0; i < n; i++) {
-            int c = s.charAt(i);
-            if (c < 0x80) {
-                b[p++] = (byte) c;
-            } else if (c < 0x4000) {
-                b[p++] = (byte) (c | 0x80);
-                b[p++] = (byte) (c >>> 7);
-            } else {
-                b[p++] = (byte) (c | 0x80);
-                b[p++] = (byte) ((c >>> 7) | 0x80);
-                b[p++] = (byte) (c >>> 14);
-            }
-        }
-        out.write(b, 0, p);
-    }
-
     @Override
     public TypeSerializerSnapshot<Routed> snapshotConfiguration() {
         return new Snapshot();

@@ -33,7 +33,7 @@ class RoutedSerializerTest {
             DataOutputSerializer expected = new DataOutputSerializer(64);
             StringValue.writeString(s, expected);
             DataOutputSerializer actual = new DataOutputSerializer(64);
-            RoutedSerializer.writeStringValue(s, actual);
+            CodecSerializer.writeStringValue(s, actual);
             assertThat(actual.getCopyOfBuffer()).isEqualTo(expected.getCopyOfBuffer());
         }
     }
