@@ -173,6 +173,16 @@ public final class BenchCommand implements Callable<Integer> {
     Path rulesDir;
 
     @Option(
+            names = "--intel",
+            paramLabel = "FEED",
+            description =
+                    "Run with threat intelligence as production does: load this indicator feed"
+                            + " (CSV, JSON or STIX, as ./soc intel load reads) into soc.intel, and"
+                            + " the job takes its updates from there and marks every event."
+                            + " Default: none (no enrichment step).")
+    Path intelFeed;
+
+    @Option(
             names = "--work-dir",
             description =
                     "Where Kafka, Elasticsearch and checkpoints keep their data (wiped each run). Default: /tmp/soc-bench.")
@@ -249,6 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
                                         flushEvery,
                                         seed,
                                         rulesDir != null ? rulesDir : RuleSets.defaultDirectory(),
+                                        intelFeed,
                                         work),
                                 System.err)
                         .run();

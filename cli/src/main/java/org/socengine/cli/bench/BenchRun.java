@@ -38,12 +38,17 @@ import org.socengine.connectors.elasticsearch.AlertSearch;
 import org.socengine.connectors.elasticsearch.ElasticsearchClients;
 import org.socengine.connectors.elasticsearch.ElasticsearchSettings;
 import org.socengine.connectors.enrich.DepartmentDirectory;
+import org.socengine.connectors.intel.FeedLoad;
+import org.socengine.connectors.intel.IntelFiles;
+import org.socengine.connectors.intel.IntelTopic;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.connectors.kafka.RawRecordDeserializer;
 import org.socengine.connectors.kafka.SocKafka;
 import org.socengine.jobs.detection.DetectionJob;
 import org.socengine.jobs.detection.DetectionJobOptions;
 import org.socengine.jobs.detection.SerializerTypeInfo;
+import org.socengine.jobs.intel.IntelStreams;
+import org.socengine.jobs.intel.IntelUpdate;
 import org.socengine.jobs.internal.FlinkEnvironments;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.jobs.internal.SocMetrics;
@@ -79,6 +84,7 @@ public final class BenchRun {
             Duration flushInterval,
             long seed,
             Path rulesDir,
+            Path intelFeed,
             Path workDir) {}
 
     /** What a run measured. */
@@ -210,6 +216,21 @@ public final class BenchRun {
                 .getProcessCpuTime();
     }
 
+    /**
+     * With {@code --intel}: the feed loaded into {@code soc.intel}, and the job's updates read from
+     * there, as {@code ./soc run} reads them; otherwise none, and the job has no enrichment step.
+     */
+    private DataStream<IntelUpdate> intel(StreamExecutionEnvironment env, KafkaSettings kafka)
+            throws Exception {
+        if (o.intelFeed() == null) {
+            return null;
+        }
+        FeedLoad load = IntelFiles.load(o.intelFeed());
+        int n = IntelTopic.publish(kafka, load);
+        err.printf("soc bench: %d indicators loaded into soc.intel from %s%n", n, o.intelFeed());
+        return IntelStreams.fromKafka(env, kafka, "soc-bench");
+    }
+
     public Result run() throws Exception {
         long t0 = System.nanoTime();
         List<RuleDefinition> defs =
@@ -292,6 +313,8 @@ public final class BenchRun {
                     RuleSets.defaultDecoder(),
                     rules,
                     null,
+                    intel(env, kafka),
+                    List.of(),
                     List.of(new MeasuredAlertSink(es, o.flushInterval())),
                     SocKafka.deadLetterSink(kafka),
                     options);

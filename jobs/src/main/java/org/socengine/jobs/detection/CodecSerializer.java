@@ -85,6 +85,26 @@ abstract class CodecSerializer<T> extends TypeSerializerSingleton<T> {
         return in.readBoolean() ? org.apache.flink.types.StringValue.readString(in) : null;
     }
 
+    /** Bytes that may be null. */
+    protected static void writeNullable(byte[] b, DataOutputView out) throws IOException {
+        if (b == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(b.length);
+            out.write(b);
+        }
+    }
+
+    protected static byte[] readNullableBytes(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
     private static final int MAX_BUFFERED_CHARS = 1 << 24;
 
     /**

@@ -17,12 +17,15 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.jobs.intel.IntelUpdate;
 import org.socengine.model.SecurityEvent;
 
 /**
  * The running detection job's decode step: {@link DecodeOperator}'s work on the raw records (input
  * 1) and, in the same stream out, the control messages (input 2, broadcast): rule deployments and
- * removals, which the router needs in their place among the events.
+ * removals, which the router needs in their place among the events; with threat intelligence, the
+ * indicator updates of {@code soc.intel} too (input 3, broadcast), which the enrichment after this
+ * step keeps ({@link org.socengine.jobs.intel.IntelEnrichment}).
  *
  * <p>Why: the router must see both, and Flink chains an operator to its predecessor only when it
  * has one input. With the control messages taken here, the router has one input and chains with
@@ -30,19 +33,21 @@ import org.socengine.model.SecurityEvent;
  * decoder made. The one thread boundary left is between the Kafka source and this step, where a raw
  * record (its bytes and where it came from) is far cheaper to pass than a decoded event, which the
  * two-input router made the decode thread serialize and the detector's read back
- * (docs/benchmarks.md, "The decode step takes the control messages"). The source is not chained in:
- * Flink can chain sources into an operator of several inputs, but never triggers a checkpoint of a
- * task that has another, networked input besides (the control messages), so its checkpoints would
- * never complete.
+ * (docs/benchmarks.md, "The decode step takes the control messages"); the enrichment, which had the
+ * updates as a second input, likewise. The source is not chained in: Flink can chain sources into
+ * an operator of several inputs, but never triggers a checkpoint of a task that has another,
+ * networked input besides (the control messages), so its checkpoints would never complete.
  *
  * <p>Event time comes from the raw records' partitions alone ({@link PartitionClock}); the control
- * messages are outside event time, so their watermarks and idleness are ignored. Its state is the
- * decode step's (the partitions' event time, under the same uid and name).
+ * messages and indicator updates are outside event time, so their watermarks and idleness are
+ * ignored. Its state is the decode step's (the partitions' event time, under the same uid and
+ * name).
  */
 public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<Routed>
         implements MultipleInputStreamOperator<Routed> {
 
     private final RecordDecoder decoder;
+    private final boolean intel;
     private final PartitionClock clock;
     private final TaskIOMetricGroup io;
     private final StreamRecord<Routed> reuse = new StreamRecord<>(null);
@@ -51,9 +56,11 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
     private DecodeWithControlsOperator(
             StreamOperatorParameters<Routed> parameters,
             RecordDecoder decoder,
-            DetectionJobOptions options) {
-        super(parameters, 2);
+            DetectionJobOptions options,
+            boolean intel) {
+        super(parameters, intel ? 3 : 2);
         this.decoder = decoder;
+        this.intel = intel;
         this.io =
                 parameters.getContainingTask().getEnvironment().getMetricGroup().getIOMetricGroup();
         this.clock =
@@ -67,10 +74,15 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
         clock.followLive(options.followLivePartitions());
     }
 
-    /** The factory of this operator for a job graph: a chain head, which the router joins. */
+    /**
+     * The factory of this operator for a job graph: a chain head, which the router (and the
+     * enrichment) joins.
+     *
+     * @param intel whether it has the third input, the indicator updates
+     */
     public static AbstractStreamOperatorFactory<Routed> factory(
-            RecordDecoder decoder, DetectionJobOptions options) {
-        return new Factory(decoder, options);
+            RecordDecoder decoder, DetectionJobOptions options, boolean intel) {
+        return new Factory(decoder, options, intel);
     }
 
     @Override
@@ -121,7 +133,9 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
     @Override
     @SuppressWarnings("rawtypes")
     public List<Input> getInputs() {
-        return List.of(new RawRecords(), new Controls());
+        return intel
+                ? List.of(new RawRecords(), new Controls(), new IndicatorUpdates())
+                : List.of(new RawRecords(), new Controls());
     }
 
     /** Input 1: the raw records, decoded and timed. */
@@ -152,10 +166,23 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
         }
     }
 
+    /** An input outside event time: its watermarks and idleness are ignored. */
+    private abstract class OutsideEventTime<T> extends AbstractInput<T, Routed> {
+        OutsideEventTime(int inputId) {
+            super(DecodeWithControlsOperator.this, inputId);
+        }
+
+        @Override
+        public void processWatermark(Watermark mark) {}
+
+        @Override
+        public void processWatermarkStatus(WatermarkStatus status) {}
+    }
+
     /** Input 2: the control messages, passed on as they come. */
-    private final class Controls extends AbstractInput<Control, Routed> {
+    private final class Controls extends OutsideEventTime<Control> {
         Controls() {
-            super(DecodeWithControlsOperator.this, 2);
+            super(2);
         }
 
         @Override
@@ -163,15 +190,17 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
             // The router addresses it to its own detection subtask.
             output.collect(new StreamRecord<>(Routed.control(0, element.getValue())));
         }
+    }
 
-        @Override
-        public void processWatermark(Watermark mark) {
-            // Outside event time.
+    /** Input 3: the indicator updates, passed on as they come. */
+    private final class IndicatorUpdates extends OutsideEventTime<IntelUpdate> {
+        IndicatorUpdates() {
+            super(3);
         }
 
         @Override
-        public void processWatermarkStatus(WatermarkStatus status) {
-            // Outside event time.
+        public void processElement(StreamRecord<IntelUpdate> element) {
+            output.collect(new StreamRecord<>(Routed.intel(element.getValue())));
         }
     }
 
@@ -180,10 +209,12 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
 
         private final RecordDecoder decoder;
         private final DetectionJobOptions options;
+        private final boolean intel;
 
-        Factory(RecordDecoder decoder, DetectionJobOptions options) {
+        Factory(RecordDecoder decoder, DetectionJobOptions options, boolean intel) {
             this.decoder = decoder;
             this.options = options;
+            this.intel = intel;
             setChainingStrategy(ChainingStrategy.HEAD);
         }
 
@@ -191,7 +222,7 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
         @SuppressWarnings("unchecked")
         public <T extends StreamOperator<Routed>> T createStreamOperator(
                 StreamOperatorParameters<Routed> parameters) {
-            return (T) new DecodeWithControlsOperator(parameters, decoder, options);
+            return (T) new DecodeWithControlsOperator(parameters, decoder, options, intel);
         }
 
         @Override

@@ -17,7 +17,6 @@ import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.decode.core.RawRecord;
 import org.socengine.connectors.intel.Indicator;
 import org.socengine.jobs.intel.IntelEnrichment;
-import org.socengine.jobs.intel.IntelStreams;
 import org.socengine.jobs.intel.IntelUpdate;
 import org.socengine.model.Alert;
 import org.socengine.model.SecurityEvent;
@@ -28,8 +27,9 @@ import org.socengine.rules.engine.DetectionEngine;
  * The detection job: raw records → decode (bad records to the dead-letter sink), with event time
  * per Kafka partition → enrich with threat intelligence (indicators broadcast from {@code
  * soc.intel}) → route to rule key families → Esper on event time → alerts to every alert sink. Rule
- * deployments and analysts' status changes arrive on a control stream broadcast to the router,
- * which hands each of them to one detection subtask, its own.
+ * deployments and analysts' status changes arrive on a control stream broadcast to the decode step,
+ * which passes them to the router in their place among the events; the router hands each of them to
+ * one detection subtask, its own. Indicator updates take the same way to the enrichment.
  *
  * <p>The job takes its source, control stream and sinks as parameters, so the same topology runs on
  * Kafka and Elasticsearch in production, on a bounded file replay in {@code ./soc detect}, and on
@@ -167,15 +167,16 @@ public final class DetectionJob {
         env.getConfig().enableObjectReuse();
         RuleFamilies families = RuleFamilies.of(rules);
         // Without indicators and without updates (a replay without --intel, tests) there is
-        // nothing to mark: the step would only cost every event a serialization round trip and a
-        // thread hop (a two-input operator does not chain with the decoder).
+        // nothing to mark: the step would only cost every event an index lookup.
         boolean enrich = intel != null || !indicators.isEmpty();
-        DataStream<IntelUpdate> intelUpdates =
-                !enrich ? null : intel != null ? intel : IntelStreams.none(env);
-        // A job without a control stream and without checkpoints (a bounded replay, ./soc detect)
-        // never changes its rules and is never restored: its router takes events only. Every
-        // other job takes the control messages through its decode step.
-        boolean replay = control == null && !env.getCheckpointConfig().isCheckpointingEnabled();
+        // A job without a control stream, without indicator updates and without checkpoints (a
+        // bounded replay, ./soc detect) never changes its rules or indicators and is never
+        // restored: its router takes events only. Every other job takes the control messages and
+        // the updates through its decode step.
+        boolean replay =
+                control == null
+                        && intel == null
+                        && !env.getCheckpointConfig().isCheckpointingEnabled();
         SingleOutputStreamOperator<Routed> routed;
         DataStream<DeadLetter> dead;
         if (replay) {
@@ -191,7 +192,7 @@ public final class DetectionJob {
             DataStream<SecurityEvent> enriched = decoded;
             if (enrich) {
                 SingleOutputStreamOperator<SecurityEvent> marked =
-                        withIntel(decoded, intelUpdates, IntelEnrichment.ofEvents(indicators))
+                        decoded.process(IntelEnrichment.ofEvents(indicators))
                                 .returns(SerializerTypeInfo.events())
                                 .name(ENRICH_NAME)
                                 .uid("intel-enrich")
@@ -209,12 +210,15 @@ public final class DetectionJob {
             MultipleInputTransformation<Routed> decodeStep =
                     new MultipleInputTransformation<>(
                             DECODE_NAME,
-                            DecodeWithControlsOperator.factory(decoder, options),
+                            DecodeWithControlsOperator.factory(decoder, options, intel != null),
                             SerializerTypeInfo.routed(),
                             options.parallelism());
             decodeStep.addInput(raw.getTransformation());
             DataStream<Control> controls = control != null ? control : ControlStreams.none(env);
             decodeStep.addInput(controls.broadcast().getTransformation());
+            if (intel != null) {
+                decodeStep.addInput(intel.broadcast().getTransformation());
+            }
             decodeStep.setUid("decode");
             env.addOperator(decodeStep);
             DataStream<Routed> front = new DataStream<>(env, decodeStep);
@@ -225,10 +229,9 @@ public final class DetectionJob {
                                     decodeStep, DecodeOperator.DEAD_LETTERS));
             if (enrich) {
                 SingleOutputStreamOperator<Routed> marked =
-                        withIntel(
-                                        front,
-                                        intelUpdates,
-                                        new IntelEnrichment<Routed>(indicators, r -> r.event))
+                        front.process(
+                                        new IntelEnrichment<Routed>(
+                                                indicators, r -> r.event, r -> r.intel))
                                 .returns(SerializerTypeInfo.routed())
                                 .name(ENRICH_NAME)
                                 .uid("intel-enrich")
@@ -236,7 +239,7 @@ public final class DetectionJob {
                 dead = dead.union(marked.getSideOutput(IntelEnrichment.DEAD_LETTERS));
                 front = marked;
             }
-            // One input: it chains with the decode step, or with the enrichment when there is one.
+            // One input, as the enrichment's: both chain with the decode step.
             routed =
                     front.flatMap(new RuleRouter(families))
                             .returns(SerializerTypeInfo.routed())
@@ -298,14 +301,6 @@ public final class DetectionJob {
         }
         return new Streams(
                 alerts, dead, detected.getSideOutput(EsperDetectionOperator.RULE_STATUS));
-    }
-
-    /**
-     * Indicators of compromise, broadcast to every subtask, mark events before the rules see them.
-     */
-    private static <T> SingleOutputStreamOperator<T> withIntel(
-            DataStream<T> events, DataStream<IntelUpdate> updates, IntelEnrichment<T> enrichment) {
-        return events.connect(updates.broadcast(IntelEnrichment.INDICATORS)).process(enrichment);
     }
 
     private static final String DECODE_NAME = "decode, attribute, event time per partition";

@@ -19,8 +19,9 @@ import java.time.Duration;
  * @param ruleLimits the limits (groups, rows, CPU per minute of event time) of rules whose file
  *     sets none; a rule over its limits is quarantined
  * @param idleAdvance while every input of the detector is idle, its event time follows the wall
- *     clock from where it stood, at most this far per quiet spell (zero: never, and the control
- *     streams' end-of-time watermark closes the windows instead)
+ *     clock from where it stood, at most this far per quiet spell (zero: never; the end of a
+ *     bounded input still closes the windows, and the control and indicator streams carry no event
+ *     time that could)
  * @param retainedCheckpoints completed checkpoints Flink keeps ({@code
  *     state.checkpoints.num-retained}): the detector deletes a horizon file only when none of them
  *     can name it

@@ -27,12 +27,7 @@ public final class RawRecordSerializer extends CodecSerializer<RawRecord> {
         writeNullable(r.key, out);
         writeNullable(r.departmentHeader, out);
         out.writeBoolean(r.conflictingDepartmentHeaders);
-        if (r.value == null) {
-            out.writeInt(-1);
-        } else {
-            out.writeInt(r.value.length);
-            out.write(r.value);
-        }
+        writeNullable(r.value, out);
     }
 
     @Override
@@ -46,11 +41,7 @@ public final class RawRecordSerializer extends CodecSerializer<RawRecord> {
         r.key = readNullable(in);
         r.departmentHeader = readNullable(in);
         r.conflictingDepartmentHeaders = in.readBoolean();
-        int n = in.readInt();
-        if (n >= 0) {
-            r.value = new byte[n];
-            in.readFully(r.value);
-        }
+        r.value = readNullableBytes(in);
         return r;
     }
 

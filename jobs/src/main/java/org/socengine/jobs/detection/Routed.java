@@ -1,6 +1,7 @@
 package org.socengine.jobs.detection;
 
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.socengine.jobs.intel.IntelUpdate;
 import org.socengine.model.SecurityEvent;
 
 /**
@@ -11,9 +12,10 @@ import org.socengine.model.SecurityEvent;
  * however many families read it, and every family's engine and the restore horizon share one copy
  * of it.
  *
- * <p>Also the one stream from the decode step to the router ({@link #unrouted}, and control
- * messages before the router addresses them): one stream, so that the router chains with the decode
- * step.
+ * <p>Also the one stream from the decode step through the threat-intelligence enrichment to the
+ * router ({@link #unrouted}, control messages before the router addresses them, and indicator
+ * updates, which the enrichment keeps): one stream, so that the enrichment and the router chain
+ * with the decode step.
  */
 public final class Routed {
 
@@ -30,6 +32,9 @@ public final class Routed {
     public String[] keys;
 
     public Control control;
+
+    /** An update of the indicators for the enrichment, which takes it out of the stream. */
+    public IntelUpdate intel;
 
     /**
      * This record as {@link RoutedSerializer} writes it, once the detector needed it (a checkpoint
@@ -64,6 +69,13 @@ public final class Routed {
         Routed r = new Routed();
         r.target = target;
         r.control = control;
+        return r;
+    }
+
+    /** An indicator update on its way from the decode step to the enrichment. */
+    public static Routed intel(IntelUpdate update) {
+        Routed r = new Routed();
+        r.intel = update;
         return r;
     }
 

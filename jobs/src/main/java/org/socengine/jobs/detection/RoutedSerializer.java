@@ -5,6 +5,9 @@ import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.socengine.connectors.intel.Indicator;
+import org.socengine.connectors.intel.IndicatorKind;
+import org.socengine.jobs.intel.IntelUpdate;
 import org.socengine.model.SecurityEventCodec;
 
 /**
@@ -23,6 +26,7 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
 
     private static final byte EVENT = 0;
     private static final byte CONTROL = 1;
+    private static final byte INTEL = 2;
 
     @Override
     public Routed createInstance() {
@@ -47,15 +51,15 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
             Control c = r.control;
             writeNullable(c.kind, out);
             writeNullable(c.ruleId, out);
-            if (c.compiledRule == null) {
-                out.writeInt(-1);
-            } else {
-                out.writeInt(c.compiledRule.length);
-                out.write(c.compiledRule);
-            }
+            writeNullable(c.compiledRule, out);
             writeNullable(c.alertId, out);
             writeNullable(c.status, out);
             writeNullable(c.disposition, out);
+            return;
+        }
+        if (r.intel != null) {
+            out.writeByte(INTEL);
+            writeIntel(r.intel, out);
             return;
         }
         out.writeByte(EVENT);
@@ -75,15 +79,14 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
             Control c = new Control();
             c.kind = readNullable(in);
             c.ruleId = readNullable(in);
-            int n = in.readInt();
-            if (n >= 0) {
-                c.compiledRule = new byte[n];
-                in.readFully(c.compiledRule);
-            }
+            c.compiledRule = readNullableBytes(in);
             c.alertId = readNullable(in);
             c.status = readNullable(in);
             c.disposition = readNullable(in);
             return Routed.control(target, c);
+        }
+        if (kind == INTEL) {
+            return Routed.intel(readIntel(in));
         }
         if (kind != EVENT) {
             throw new IOException("unknown routed record kind " + kind);
@@ -96,6 +99,58 @@ public final class RoutedSerializer extends CodecSerializer<Routed> {
             keys[i] = readNullable(in);
         }
         return Routed.event(target, SecurityEventCodec.read(in), families, keys);
+    }
+
+    // Chained from the decode step to the enrichment, an update is never written; this is for a
+    // chain that a job's configuration breaks.
+    private static void writeIntel(IntelUpdate u, DataOutputView out) throws IOException {
+        writeNullable(u.key, out);
+        writeNullable(u.error, out);
+        out.writeInt(u.partition);
+        out.writeLong(u.offset);
+        out.writeLong(u.kafkaTimestamp);
+        writeNullable(u.raw, out);
+        Indicator i = u.indicator;
+        out.writeBoolean(i != null);
+        if (i != null) {
+            out.writeUTF(i.kind.id());
+            writeNullable(i.value, out);
+            writeNullable(i.source, out);
+            out.writeInt(i.confidence);
+            out.writeLong(i.firstSeen);
+            out.writeLong(i.lastSeen);
+            out.writeLong(i.validUntil);
+            out.writeBoolean(i.hunt);
+            writeNullable(i.description, out);
+        }
+    }
+
+    private static IntelUpdate readIntel(DataInputView in) throws IOException {
+        IntelUpdate u = new IntelUpdate();
+        u.key = readNullable(in);
+        u.error = readNullable(in);
+        u.partition = in.readInt();
+        u.offset = in.readLong();
+        u.kafkaTimestamp = in.readLong();
+        u.raw = readNullableBytes(in);
+        if (in.readBoolean()) {
+            Indicator i = new Indicator();
+            String kind = in.readUTF();
+            i.kind = IndicatorKind.named(kind);
+            if (i.kind == null) {
+                throw new IOException("unknown indicator kind " + kind);
+            }
+            i.value = readNullable(in);
+            i.source = readNullable(in);
+            i.confidence = in.readInt();
+            i.firstSeen = in.readLong();
+            i.lastSeen = in.readLong();
+            i.validUntil = in.readLong();
+            i.hunt = in.readBoolean();
+            i.description = readNullable(in);
+            u.indicator = i;
+        }
+        return u;
     }
 
     @Override

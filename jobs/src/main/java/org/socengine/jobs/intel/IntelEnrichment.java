@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.socengine.connectors.decode.DeadLetter;
@@ -31,8 +33,16 @@ import org.socengine.model.SocTopics;
  * on the first event after a start or restore, and kept up to date with every update after.
  * Indicators given at construction ({@code ./soc detect --intel}) are in effect from the first
  * event.
+ *
+ * <p>One input: the updates of {@code soc.intel} arrive broadcast into the decode step and reach
+ * this step in the same stream as the events ({@link UpdateOf}), and it keeps them. Why: Flink
+ * chains an operator to its predecessor only when it has one input. As a two-input step (events,
+ * updates) it ran apart from the decode step, and every event crossed a thread boundary, serialized
+ * on one side and read back on the other, to be marked. Its state is the same in both forms: the
+ * broadcast state {@code intel-indicators}.
  */
-public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelUpdate, T> {
+public final class IntelEnrichment<T> extends ProcessFunction<T, T>
+        implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
 
@@ -52,9 +62,16 @@ public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelU
         SecurityEvent eventOf(T record);
     }
 
+    /** The indicator update a record carries, or null for one to mark or pass on. */
+    public interface UpdateOf<T> extends java.io.Serializable {
+        IntelUpdate updateOf(T record);
+    }
+
     private final List<Indicator> initial;
     private final EventOf<T> eventOf;
+    private final UpdateOf<T> updateOf;
 
+    private transient BroadcastState<String, Indicator> state;
     private transient IndicatorIndex index;
     private transient boolean initialApplied;
     private transient Counter matched;
@@ -64,14 +81,27 @@ public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelU
     /**
      * @param initial indicators in effect before any update arrives (backtests); may be empty
      */
-    public IntelEnrichment(List<Indicator> initial, EventOf<T> eventOf) {
+    public IntelEnrichment(List<Indicator> initial, EventOf<T> eventOf, UpdateOf<T> updateOf) {
         this.initial = List.copyOf(initial);
         this.eventOf = eventOf;
+        this.updateOf = updateOf;
     }
 
-    /** The enrichment of a stream of events. */
+    /** The enrichment of a stream of events, with the indicators given and no update. */
     public static IntelEnrichment<SecurityEvent> ofEvents(List<Indicator> initial) {
-        return new IntelEnrichment<>(initial, e -> e);
+        return new IntelEnrichment<>(initial, e -> e, e -> null);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Every subtask receives every update, so each holds the same indicators: broadcast
+        // state, which a restore at another parallelism gives every new subtask whole.
+        state = context.getOperatorStateStore().getBroadcastState(INDICATORS);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // The broadcast state is written by Flink; nothing else is kept.
     }
 
     @Override
@@ -83,9 +113,14 @@ public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelU
     }
 
     @Override
-    public void processElement(T record, ReadOnlyContext ctx, Collector<T> out) throws Exception {
+    public void processElement(T record, Context ctx, Collector<T> out) throws Exception {
+        IntelUpdate u = updateOf.updateOf(record);
+        if (u != null) {
+            update(u, ctx);
+            return;
+        }
         SecurityEvent e = eventOf.eventOf(record);
-        IndicatorIndex idx = index(ctx.getBroadcastState(INDICATORS));
+        IndicatorIndex idx = index();
         if (e != null && idx.size() > 0) {
             int n = idx.enrich(e);
             if (n > 0) {
@@ -96,9 +131,7 @@ public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelU
         out.collect(record);
     }
 
-    @Override
-    public void processBroadcastElement(IntelUpdate u, Context ctx, Collector<T> out)
-            throws Exception {
+    private void update(IntelUpdate u, Context ctx) throws Exception {
         if (u.error != null) {
             // Every subtask gets each record; one of them reports it.
             if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
@@ -107,9 +140,8 @@ public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelU
             }
             return;
         }
-        BroadcastState<String, Indicator> state = ctx.getBroadcastState(INDICATORS);
-        applyInitial(state);
-        IndicatorIndex idx = index(state);
+        applyInitial();
+        IndicatorIndex idx = index();
         if (u.indicator == null) {
             state.remove(u.key);
             idx.remove(u.key);
@@ -140,7 +172,7 @@ public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelU
                 System.currentTimeMillis());
     }
 
-    private void applyInitial(BroadcastState<String, Indicator> state) throws Exception {
+    private void applyInitial() throws Exception {
         if (initialApplied) {
             return;
         }
@@ -153,7 +185,7 @@ public final class IntelEnrichment<T> extends BroadcastProcessFunction<T, IntelU
     }
 
     /** The match structures; built from the broadcast state the first time (start, restore). */
-    private IndicatorIndex index(ReadOnlyBroadcastState<String, Indicator> state) throws Exception {
+    private IndicatorIndex index() throws Exception {
         if (index == null) {
             IndicatorIndex idx = new IndicatorIndex();
             for (Indicator i : initial) {

@@ -16,7 +16,6 @@ import org.socengine.connectors.intel.Indicator;
 import org.socengine.connectors.intel.IntelTopic;
 import org.socengine.connectors.kafka.KafkaSettings;
 import org.socengine.jobs.internal.ControlWatermarks;
-import org.socengine.jobs.internal.EmptyStreams;
 import org.socengine.model.SocTopics;
 
 /**
@@ -29,11 +28,6 @@ public final class IntelStreams {
     private static final Logger LOG = LoggerFactory.getLogger(IntelStreams.class);
 
     private IntelStreams() {}
-
-    /** No indicator updates (bounded replays, tests): the job keeps what it started with. */
-    public static DataStream<IntelUpdate> none(StreamExecutionEnvironment env) {
-        return EmptyStreams.of(env, IntelUpdate.class, "no indicator updates", "intel-none");
-    }
 
     public static DataStream<IntelUpdate> fromKafka(
             StreamExecutionEnvironment env, KafkaSettings kafka, String groupId) {

@@ -12,6 +12,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.socengine.connectors.decode.RecordDecoder;
 import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.connectors.intel.Indicator;
+import org.socengine.connectors.intel.IndicatorKind;
+import org.socengine.jobs.intel.IntelUpdate;
 import org.socengine.jobs.internal.RuleSets;
 import org.socengine.rules.engine.CompiledRule;
 
@@ -34,6 +37,11 @@ class ReplayChainingTest {
     }
 
     private static JobGraph graph(boolean checkpoints, boolean controls) {
+        return graph(checkpoints, controls, false, false);
+    }
+
+    private static JobGraph graph(
+            boolean checkpoints, boolean controls, boolean updates, boolean indicators) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         if (checkpoints) {
@@ -49,6 +57,15 @@ class ReplayChainingTest {
                 decoder,
                 RULES,
                 controls ? ControlStreams.none(env) : null,
+                updates
+                        ? env.fromData(
+                                        TypeInformation.of(IntelUpdate.class),
+                                        IntelUpdate.delete("ipv4:203.0.113.9"))
+                                .name("indicator updates")
+                        : null,
+                indicators
+                        ? List.of(Indicator.of(IndicatorKind.IP, "203.0.113.7", "test", 80))
+                        : List.of(),
                 List.of(),
                 null,
                 DetectionJobOptions.defaults());
@@ -82,5 +99,27 @@ class ReplayChainingTest {
             // The raw records and the control messages (broadcast).
             assertThat(decode.getNumberOfInputs()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void threatIntelligenceChainsWithTheDecodeStep() {
+        JobGraph g = graph(true, true, true, false);
+        JobVertex decode = vertexOf(g, "decode");
+        assertThat(decode.getName())
+                .contains("enrich with threat intelligence")
+                .contains("route to rule families")
+                .contains("detect (Esper");
+        // The raw records, the control messages and the indicator updates (both broadcast).
+        assertThat(decode.getNumberOfInputs()).isEqualTo(3);
+    }
+
+    @Test
+    void aReplayWithIndicatorsButNoUpdatesChainsTheEnrichmentToo() {
+        // ./soc detect --intel FILE
+        JobVertex decode = vertexOf(graph(false, false, false, true), "decode");
+        assertThat(decode.getName())
+                .contains("enrich with threat intelligence")
+                .contains("detect (Esper");
+        assertThat(decode.getNumberOfInputs()).isZero();
     }
 }

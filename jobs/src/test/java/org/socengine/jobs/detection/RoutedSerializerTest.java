@@ -7,6 +7,9 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.types.StringValue;
 import org.junit.jupiter.api.Test;
+import org.socengine.connectors.intel.Indicator;
+import org.socengine.connectors.intel.IndicatorKind;
+import org.socengine.jobs.intel.IntelUpdate;
 import org.socengine.model.SecurityEvent;
 
 class RoutedSerializerTest {
@@ -57,5 +60,49 @@ class RoutedSerializerTest {
         assertThat(back.families).containsExactly("source.ip", "user.name");
         assertThat(back.keys).containsExactly("10.20.7.1", "nguyễn.văn.a");
         assertThat(back.event.user.name).isEqualTo("nguyễn.văn.a");
+    }
+
+    private static Routed roundTrip(Routed r) throws Exception {
+        RoutedSerializer serializer = new RoutedSerializer();
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(r, out);
+        return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
+
+    @Test
+    void anIndicatorUpdateComesBackWhole() throws Exception {
+        Indicator i = Indicator.of(IndicatorKind.DOMAIN, "c2.example.net", "MISP tỉnh", 85);
+        i.firstSeen = 1_795_000_000_000L;
+        i.lastSeen = 1_795_100_000_000L;
+        i.validUntil = 1_796_000_000_000L;
+        i.hunt = true;
+        i.description = "máy chủ điều khiển";
+        IntelUpdate back = roundTrip(Routed.intel(IntelUpdate.put(i))).intel;
+        assertThat(back.key).isEqualTo(i.key());
+        assertThat(back.indicator).isEqualTo(i);
+        assertThat(back.indicator).usingRecursiveComparison().isEqualTo(i);
+
+        IntelUpdate refused =
+                roundTrip(
+                                Routed.intel(
+                                        IntelUpdate.refused(
+                                                "ip:x",
+                                                "not an address",
+                                                3,
+                                                42,
+                                                7L,
+                                                new byte[] {(byte) 0xff, 0})))
+                        .intel;
+        assertThat(refused.indicator).isNull();
+        assertThat(refused.error).isEqualTo("not an address");
+        assertThat(refused.partition).isEqualTo(3);
+        assertThat(refused.offset).isEqualTo(42);
+        assertThat(refused.kafkaTimestamp).isEqualTo(7L);
+        assertThat(refused.raw).containsExactly((byte) 0xff, 0);
+
+        IntelUpdate delete = roundTrip(Routed.intel(IntelUpdate.delete("ip:203.0.113.7"))).intel;
+        assertThat(delete.key).isEqualTo("ip:203.0.113.7");
+        assertThat(delete.indicator).isNull();
+        assertThat(delete.raw).isNull();
     }
 }

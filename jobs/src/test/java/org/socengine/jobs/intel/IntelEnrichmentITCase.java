@@ -135,9 +135,16 @@ class IntelEnrichmentITCase {
                 IntelStreams.fromKafka(env, kafka, group),
                 List.of(alerts),
                 SocKafka.deadLetterSink(kafka),
+                // Idle soon, before the first line: the indicators' stream must not lend the rules
+                // its end-of-time watermark then (every line after would be late). Longer than the
+                // start-up hold, so the three lines, sent at once, give event time.
                 DetectionJobOptions.defaults()
                         .withParallelism(1)
-                        .withIdleness(Duration.ofSeconds(1)));
+                        .withIdleness(Duration.ofSeconds(3)));
+        var lateEvents =
+                org.socengine.jobs.detection.EsperDetectionOperator.lateEventsCounter(
+                        SocMetrics.registry());
+        double late0 = lateEvents.count();
         JobClient job = env.executeAsync("intel-it");
         try (KafkaProducer<String, String> producer = SERVICES.stringProducer()) {
             // What ./soc intel load does, and a record another tool got wrong.
@@ -180,6 +187,9 @@ class IntelEnrichmentITCase {
                     () ->
                             alerts.values().stream()
                                     .anyMatch(a -> listed.equals(a.entity.get("source.ip"))));
+            assertThat(lateEvents.count() - late0)
+                    .as("events evaluated late: the indicators' watermark reached the rules")
+                    .isZero();
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
