@@ -218,17 +218,18 @@ public final class BenchRun {
 
     /**
      * With {@code --intel}: the feed loaded into {@code soc.intel}, and the job's updates read from
-     * there, as {@code ./soc run} reads them; otherwise none, and the job has no enrichment step.
+     * there, as {@code ./soc run} reads them (to the end of the topic and no further on a backlog,
+     * so that the job finishes); otherwise none, and the job has no enrichment step.
      */
-    private DataStream<IntelUpdate> intel(StreamExecutionEnvironment env, KafkaSettings kafka)
-            throws Exception {
+    private DataStream<IntelUpdate> intel(
+            StreamExecutionEnvironment env, KafkaSettings kafka, boolean live) throws Exception {
         if (o.intelFeed() == null) {
             return null;
         }
         FeedLoad load = IntelFiles.load(o.intelFeed());
         int n = IntelTopic.publish(kafka, load);
         err.printf("soc bench: %d indicators loaded into soc.intel from %s%n", n, o.intelFeed());
-        return IntelStreams.fromKafka(env, kafka, "soc-bench");
+        return IntelStreams.fromKafka(env, kafka, "soc-bench", !live);
     }
 
     public Result run() throws Exception {
@@ -313,7 +314,7 @@ public final class BenchRun {
                     RuleSets.defaultDecoder(),
                     rules,
                     null,
-                    intel(env, kafka),
+                    intel(env, kafka, live),
                     List.of(),
                     List.of(new MeasuredAlertSink(es, o.flushInterval())),
                     SocKafka.deadLetterSink(kafka),

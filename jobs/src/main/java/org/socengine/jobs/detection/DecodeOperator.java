@@ -27,7 +27,6 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
             new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     private final RecordDecoder decoder;
-    private boolean followLive = true;
 
     private transient DecodeStep step;
     private transient StreamRecord<SecurityEvent> reuse;
@@ -69,18 +68,19 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
                 false,
                 startupHold.toMillis());
         this.decoder = decoder;
+        // As the job's default: a quiet source read live must not hold every alert of the subtask
+        // back until the idle timeout; on-time events reach Esper the allowed lateness after they
+        // happen, not up to half a minute later.
+        followLivePartitions(true);
     }
 
     public static DecodeOperator of(RecordDecoder decoder, DetectionJobOptions options) {
-        DecodeOperator op =
-                new DecodeOperator(
-                        decoder,
-                        options.allowedLateness(),
-                        options.idleness(),
-                        options.maxClockSkew(),
-                        options.startupHold());
-        op.followLive = options.followLivePartitions();
-        return op;
+        return new DecodeOperator(decoder, PartitionClock.ofDecodeStep(options));
+    }
+
+    private DecodeOperator(RecordDecoder decoder, PartitionClock clock) {
+        super(clock);
+        this.decoder = decoder;
     }
 
     @Override
@@ -95,16 +95,6 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
                         getMetricGroup());
         step.open();
         reuse = new StreamRecord<>(null);
-    }
-
-    /**
-     * A quiet source read live must not hold every alert of the subtask back until the idle
-     * timeout: on-time events reach Esper the allowed lateness after they happen, not up to half a
-     * minute later.
-     */
-    @Override
-    protected boolean followsLivePartitions() {
-        return followLive;
     }
 
     @Override

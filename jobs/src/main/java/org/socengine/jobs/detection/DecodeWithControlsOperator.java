@@ -63,15 +63,7 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
         this.intel = intel;
         this.io =
                 parameters.getContainingTask().getEnvironment().getMetricGroup().getIOMetricGroup();
-        this.clock =
-                new PartitionClock(
-                        options.allowedLateness().toMillis(),
-                        options.idleness().toMillis(),
-                        options.maxClockSkew().toMillis(),
-                        0,
-                        false,
-                        options.startupHold().toMillis());
-        clock.followLive(options.followLivePartitions());
+        this.clock = PartitionClock.ofDecodeStep(options);
     }
 
     /**

@@ -87,6 +87,20 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         this.startupHoldMillis = eventDriven ? 0 : startupHoldMillis;
     }
 
+    /** The detection job's decode step's clock, as the job's options set it. */
+    static PartitionClock ofDecodeStep(DetectionJobOptions options) {
+        PartitionClock clock =
+                new PartitionClock(
+                        options.allowedLateness().toMillis(),
+                        options.idleness().toMillis(),
+                        options.maxClockSkew().toMillis(),
+                        0,
+                        false,
+                        options.startupHold().toMillis());
+        clock.followLive(options.followLivePartitions());
+        return clock;
+    }
+
     /**
      * Whether a live partition that goes quiet follows the clock instead of holding event time at
      * its newest event until the idle timeout ({@link PartitionWatermarks}); set before {@link

@@ -66,6 +66,11 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
                 eventDriven ? 0 : PartitionWatermarks.STARTUP_HOLD_MILLIS);
     }
 
+    /** With a clock made elsewhere (the decode step's, from the job's options). */
+    PartitionTimedOperator(PartitionClock clock) {
+        this.clock = clock;
+    }
+
     /**
      * @param startupHoldMillis how long after the first event the watermark stays put while the
      *     partitions make themselves known (ignored when event-driven, which never holds)
@@ -103,10 +108,10 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
 
     /**
      * Whether a live partition that goes quiet follows the clock instead of holding event time at
-     * its newest event until the idle timeout ({@link PartitionWatermarks}).
+     * its newest event until the idle timeout ({@link PartitionWatermarks}); it holds unless told.
      */
-    protected boolean followsLivePartitions() {
-        return false;
+    protected final void followLivePartitions(boolean follow) {
+        clock.followLive(follow);
     }
 
     /** The state's name in checkpoints; kept as it was when the operator was first released. */
@@ -117,7 +122,6 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        clock.followLive(followsLivePartitions());
         clock.initializeState(
                 context.getOperatorStateStore(), context.isRestored(), partitionStateName());
     }

@@ -31,7 +31,16 @@ public final class IntelStreams {
 
     public static DataStream<IntelUpdate> fromKafka(
             StreamExecutionEnvironment env, KafkaSettings kafka, String groupId) {
-        KafkaSource<IntelUpdate> source =
+        return fromKafka(env, kafka, groupId, false);
+    }
+
+    /**
+     * @param bounded read what {@code soc.intel} holds at the start and end there (a job over a
+     *     bounded input, such as {@code ./soc bench}'s backlog, must be able to finish)
+     */
+    public static DataStream<IntelUpdate> fromKafka(
+            StreamExecutionEnvironment env, KafkaSettings kafka, String groupId, boolean bounded) {
+        var builder =
                 KafkaSource.<IntelUpdate>builder()
                         .setBootstrapServers(kafka.bootstrapServers())
                         .setProperties(kafka.toProperties())
@@ -39,8 +48,11 @@ public final class IntelStreams {
                         .setTopics(SocTopics.INTEL)
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new UpdateDeserializer())
-                        .setProperty("partition.discovery.interval.ms", "30000")
-                        .build();
+                        .setProperty("partition.discovery.interval.ms", "30000");
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        KafkaSource<IntelUpdate> source = builder.build();
         return env.fromSource(source, ControlWatermarks.endOfTime(), SocTopics.INTEL)
                 .uid("intel-source")
                 .setParallelism(1)
