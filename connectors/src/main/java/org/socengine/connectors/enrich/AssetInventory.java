@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -96,12 +95,16 @@ public final class AssetInventory implements Serializable {
     /** Loads the inventory file; fails with every bad line when it is invalid. */
     public static AssetInventory load(Path file, DepartmentDirectory departments)
             throws IOException {
+        // Before the content, as a reload takes them.
+        long modified = Files.getLastModifiedTime(file).toMillis();
+        long size = Files.size(file);
         AssetInventory inv =
                 new AssetInventory(
                         file.toAbsolutePath().toString(),
                         departments,
                         parse(Files.readString(file), file.toString()));
-        inv.remember(file);
+        inv.loadedModified = modified;
+        inv.loadedSize = size;
         return inv;
     }
 
@@ -127,19 +130,22 @@ public final class AssetInventory implements Serializable {
             return false;
         }
         Path p = Path.of(file);
-        Snapshot s = parse(Files.readString(p), file);
-        current.set(s);
-        remember(p);
+        load(p, Files.getLastModifiedTime(p).toMillis(), Files.size(p));
         return true;
     }
 
-    private void remember(Path p) {
+    /**
+     * Parses the file and swaps it in, remembering the time and size read before its content: an
+     * edit that lands while it is read is then seen as a change at the next poll. Taken after the
+     * read, they were the edit's, and an edit right after a broken one was never loaded.
+     */
+    private void load(Path p, long modified, long size) throws IOException {
         try {
-            FileTime t = Files.getLastModifiedTime(p);
-            loadedModified = t.toMillis();
-            loadedSize = Files.size(p);
-        } catch (IOException e) {
-            loadedModified = -1;
+            current.set(parse(Files.readString(p), file));
+        } finally {
+            // A broken version too: it is reported once, not at every poll.
+            loadedModified = modified;
+            loadedSize = size;
         }
     }
 
@@ -174,12 +180,10 @@ public final class AssetInventory implements Serializable {
             if (modified == loadedModified && size == loadedSize) {
                 return false;
             }
-            boolean ok = reload();
+            load(p, modified, size);
             LOG.info("asset inventory {} reloaded: {} entries", file, size());
-            return ok;
+            return true;
         } catch (IOException e) {
-            // Remember the broken version so that it is reported once, not at every poll.
-            remember(Path.of(file));
             LOG.warn(
                     "asset inventory {} not reloaded, keeping the previous version: {}",
                     file,
