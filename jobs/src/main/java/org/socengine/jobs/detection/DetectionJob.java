@@ -3,7 +3,9 @@ package org.socengine.jobs.detection;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.Partitioner;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -192,20 +194,15 @@ public final class DetectionJob {
             DataStream<SecurityEvent> enriched = decoded;
             if (enrich) {
                 SingleOutputStreamOperator<SecurityEvent> marked =
-                        decoded.process(IntelEnrichment.ofEvents(indicators))
-                                .returns(SerializerTypeInfo.events())
-                                .name(ENRICH_NAME)
-                                .uid("intel-enrich")
-                                .setParallelism(options.parallelism());
+                        enrichStep(
+                                decoded,
+                                IntelEnrichment.ofEvents(indicators),
+                                SerializerTypeInfo.events(),
+                                options);
                 dead = dead.union(marked.getSideOutput(IntelEnrichment.DEAD_LETTERS));
                 enriched = marked;
             }
-            routed =
-                    enriched.flatMap(new ReplayRuleRouter(families))
-                            .returns(SerializerTypeInfo.routed())
-                            .name(ROUTE_NAME)
-                            .uid("route")
-                            .setParallelism(options.parallelism());
+            routed = routeStep(enriched, new ReplayRuleRouter(families), options);
         } else {
             MultipleInputTransformation<Routed> decodeStep =
                     new MultipleInputTransformation<>(
@@ -229,23 +226,16 @@ public final class DetectionJob {
                                     decodeStep, DecodeOperator.DEAD_LETTERS));
             if (enrich) {
                 SingleOutputStreamOperator<Routed> marked =
-                        front.process(
-                                        new IntelEnrichment<Routed>(
-                                                indicators, r -> r.event, r -> r.intel))
-                                .returns(SerializerTypeInfo.routed())
-                                .name(ENRICH_NAME)
-                                .uid("intel-enrich")
-                                .setParallelism(options.parallelism());
+                        enrichStep(
+                                front,
+                                new IntelEnrichment<Routed>(indicators, r -> r.event, r -> r.intel),
+                                SerializerTypeInfo.routed(),
+                                options);
                 dead = dead.union(marked.getSideOutput(IntelEnrichment.DEAD_LETTERS));
                 front = marked;
             }
             // One input, as the enrichment's: both chain with the decode step.
-            routed =
-                    front.flatMap(new RuleRouter(families))
-                            .returns(SerializerTypeInfo.routed())
-                            .name(ROUTE_NAME)
-                            .uid("route")
-                            .setParallelism(options.parallelism());
+            routed = routeStep(front, new RuleRouter(families), options);
         }
         // At parallelism 1 the detector runs in the router's chain: events reach Esper as the
         // objects the decoder made. Otherwise each record goes to the subtask the router chose.
@@ -301,6 +291,32 @@ public final class DetectionJob {
         }
         return new Streams(
                 alerts, dead, detected.getSideOutput(EsperDetectionOperator.RULE_STATUS));
+    }
+
+    /**
+     * The enrichment, in either form of the job (events in a replay, routed records otherwise): one
+     * name and uid, under which a restore finds its indicators.
+     */
+    private static <T> SingleOutputStreamOperator<T> enrichStep(
+            DataStream<T> in,
+            IntelEnrichment<T> enrichment,
+            TypeInformation<T> type,
+            DetectionJobOptions options) {
+        return in.process(enrichment)
+                .returns(type)
+                .name(ENRICH_NAME)
+                .uid("intel-enrich")
+                .setParallelism(options.parallelism());
+    }
+
+    /** The router, in either form of the job: one name and uid, under which its state restores. */
+    private static <T> SingleOutputStreamOperator<Routed> routeStep(
+            DataStream<T> in, FlatMapFunction<T, Routed> router, DetectionJobOptions options) {
+        return in.flatMap(router)
+                .returns(SerializerTypeInfo.routed())
+                .name(ROUTE_NAME)
+                .uid("route")
+                .setParallelism(options.parallelism());
     }
 
     private static final String DECODE_NAME = "decode, attribute, event time per partition";
