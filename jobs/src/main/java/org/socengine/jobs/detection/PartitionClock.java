@@ -33,6 +33,14 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionClock.class);
 
+    /**
+     * A record that takes the operators chained behind the step this long is a stall (the rules'
+     * deployments at a stream's first event in a department), not the steady work of an event
+     * (microseconds): only stalls lengthen the start-up hold, so a job saturated from its start
+     * still ends its hold after about its length.
+     */
+    static final long STALL_NANOS = 20_000_000L;
+
     private final long latenessMillis;
     private final long idleMillis;
     private final long maxSkewMillis;
@@ -65,6 +73,9 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
     private transient long activityNow;
 
     private transient long tickNow;
+
+    /** Whether the start-up hold may still be on, so that stalls behind the output are timed. */
+    private transient boolean holding;
 
     /** Each partition's newest event time, as of the last checkpoint. */
     private transient ListState<PartitionTime> partitionState;
@@ -163,6 +174,7 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         tickNow = time.getCurrentProcessingTime();
         lastObservedAt = tickNow;
         quietEmitted = Long.MIN_VALUE;
+        holding = startupHoldMillis > 0;
         watermarks =
                 new PartitionWatermarks(
                         latenessMillis, idleMillis, maxSkewMillis, tickNow, startupHoldMillis);
@@ -209,6 +221,31 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         }
     }
 
+    /**
+     * Call before the step hands an event to the operators chained behind it, and {@link #handedOn}
+     * with what it returns once they are done with it. The activity clock stands still meanwhile,
+     * as it does under backpressure: since the decode step chains with the detector, a busy
+     * detector no longer backpressures it but keeps it from reading, and without this the records
+     * of partitions waiting in its input counted as idle or quiet time. While the start-up hold
+     * lasts, a hand-over that is a stall also lengthens the hold ({@link
+     * PartitionWatermarks#stalled}).
+     */
+    long handingOn() {
+        activity.pause();
+        return holding ? time.getClock().relativeTimeNanos() : Long.MIN_VALUE;
+    }
+
+    /** See {@link #handingOn}. */
+    void handedOn(long since) {
+        activity.unPause();
+        if (since != Long.MIN_VALUE) {
+            long took = time.getClock().relativeTimeNanos() - since;
+            if (took >= STALL_NANOS) {
+                watermarks.stalled(took / 1_000_000);
+            }
+        }
+    }
+
     /** The periodic tick: reads the clocks and emits what the partitions allow. */
     @Override
     public void onProcessingTime(long timestamp) {
@@ -220,6 +257,9 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
 
     private void emitWatermark(long now, long activeNow) {
         PartitionWatermarks.Progress p = watermarks.advance(now, activeNow);
+        if (holding) {
+            holding = watermarks.holding(now);
+        }
         for (PartitionWatermarks.Partition w : watermarks.newlyWrongClock(now, activeNow)) {
             LOG.warn(
                     "{}/{}: event times {} s away from Kafka's for {} s; it no longer holds the"

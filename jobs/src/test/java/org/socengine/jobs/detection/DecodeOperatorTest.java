@@ -153,6 +153,32 @@ class DecodeOperatorTest {
         }
     }
 
+    /**
+     * The decode step chains with the detector: while the detector works on an event (here 40 s, a
+     * thousand rules deploying), the step reads nothing, and the partitions whose records wait in
+     * its input are not idle for it, as they are not under backpressure.
+     */
+    @Test
+    void timeSpentHandingAnEventOnIsNoPartitionsIdleTime() throws Exception {
+        try (var h = harness()) {
+            DecodeOperator op = (DecodeOperator) h.getOneInputOperator();
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 600)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 10)));
+            h.setProcessingTime(2_200);
+            assertThat(watermarks(h)).containsExactly(T0 + 10_000 - 5_000 - 1);
+            long since = op.handingOn();
+            h.setProcessingTime(42_200);
+            op.handedOn(since);
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 700)));
+            h.setProcessingTime(42_400);
+            assertThat(watermarks(h)).containsExactly(T0 + 10_000 - 5_000 - 1);
+            // Idle after 30 s in which the step could read: so-tc steps aside.
+            h.setProcessingTime(72_000);
+            assertThat(watermarks(h))
+                    .containsExactly(T0 + 10_000 - 5_000 - 1, T0 + 700_000 - 5_000 - 1);
+        }
+    }
+
     @Test
     void theWatermarkWaitsForTheSlowestPartition() throws Exception {
         try (var h = harness()) {
