@@ -77,6 +77,12 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
     /** Whether the start-up hold may still be on, so that stalls behind the output are timed. */
     private transient boolean holding;
 
+    /** The activity clock at the last tick, to see how late the next one comes. */
+    private transient long activityAtTick;
+
+    /** The stalls the ticks found (see {@link #onProcessingTime}), taken off the activity clock. */
+    private transient long tickStalls;
+
     /** Each partition's newest event time, as of the last checkpoint. */
     private transient ListState<PartitionTime> partitionState;
 
@@ -171,6 +177,8 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         activity = new PausableRelativeClock(time.getClock());
         io.registerBackPressureListener(activity);
         activityNow = activity.relativeTimeMillis();
+        activityAtTick = activityNow;
+        tickStalls = 0;
         tickNow = time.getCurrentProcessingTime();
         lastObservedAt = tickNow;
         quietEmitted = Long.MIN_VALUE;
@@ -189,13 +197,18 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
                 "wrongClockPartitions",
                 () ->
                         watermarks.wrongClockPartitions(
-                                time.getCurrentProcessingTime(), activity.relativeTimeMillis()));
+                                time.getCurrentProcessingTime(), activeMillis()));
         metrics.gauge(
                 "currentEventTimeWatermark", () -> Math.max(watermarks.watermark(), quietEmitted));
         interval = autoWatermarkInterval;
         if (interval > 0) {
             time.registerTimer(time.getCurrentProcessingTime() + interval, this);
         }
+    }
+
+    /** The activity clock less the stalls the ticks found. */
+    private long activeMillis() {
+        return activity.relativeTimeMillis() - tickStalls;
     }
 
     void close() {
@@ -246,10 +259,27 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         }
     }
 
-    /** The periodic tick: reads the clocks and emits what the partitions allow. */
+    /**
+     * The periodic tick: reads the clocks and emits what the partitions allow.
+     *
+     * <p>A tick that comes a stall's time later than due, on the clock that stands still under
+     * backpressure, found the task's thread held up by something other than reading: a watermark or
+     * a checkpoint of the detector chained behind (a thousand rules' windows and state), a
+     * collection. That time is taken off the activity clock, as the time the detector spends on an
+     * event is ({@link #handingOn}): a partition whose records wait meanwhile is not idle or quiet.
+     * A thread that waits for records fires its ticks on time. (Tests of the clock's idle times
+     * advance processing time a tick at a time for this reason.)
+     */
     @Override
     public void onProcessingTime(long timestamp) {
-        activityNow = activity.relativeTimeMillis();
+        long active = activity.relativeTimeMillis();
+        long late = active - activityAtTick - interval;
+        if (late >= STALL_NANOS / 1_000_000) {
+            tickStalls += late;
+            watermarks.stalled(late);
+        }
+        activityAtTick = active;
+        activityNow = active - tickStalls;
         tickNow = time.getCurrentProcessingTime();
         emitWatermark(tickNow, activityNow);
         time.registerTimer(tickNow + interval, this);
@@ -306,9 +336,7 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
             // One last tick first: the input may end before the periodic timer has sent the
             // event time its last records reached, and a consumer that does not take the end of
             // input as event time (the escalation's tier deadlines) must still see that time.
-            emitWatermark(
-                    time.getCurrentProcessingTime(),
-                    activity == null ? 0 : activity.relativeTimeMillis());
+            emitWatermark(time.getCurrentProcessingTime(), activity == null ? 0 : activeMillis());
             active();
             output.emitWatermark(mark);
         }

@@ -229,7 +229,10 @@ final class PartitionWatermarks {
      * watermark, as late events.
      */
     void stalled(long millis) {
-        stalledMillis += millis;
+        // Before the first event there is no hold to lengthen.
+        if (firstEventAt != Long.MIN_VALUE) {
+            stalledMillis += millis;
+        }
     }
 
     /**
