@@ -111,9 +111,7 @@ public final class DecodeOperator extends PartitionTimedOperator<RawRecord, Secu
                 step.decode(
                         element.getValue(), getProcessingTimeService().getCurrentProcessingTime());
         if (e != null) {
-            long since = handingOn();
             output.collect(reuse.replace(e, e.timestamp));
-            handedOn(since);
         }
     }
 

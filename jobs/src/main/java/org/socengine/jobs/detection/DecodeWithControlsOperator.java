@@ -143,9 +143,7 @@ public final class DecodeWithControlsOperator extends AbstractStreamOperatorV2<R
                             element.getValue(),
                             getProcessingTimeService().getCurrentProcessingTime());
             if (e != null) {
-                long since = clock.handingOn();
                 output.collect(reuse.replace(Routed.unrouted(e), e.timestamp));
-                clock.handedOn(since);
             }
         }
 

@@ -33,14 +33,6 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionClock.class);
 
-    /**
-     * A record that takes the operators chained behind the step this long is a stall (the rules'
-     * deployments at a stream's first event in a department), not the steady work of an event
-     * (microseconds): only stalls lengthen the start-up hold, so a job saturated from its start
-     * still ends its hold after about its length.
-     */
-    static final long STALL_NANOS = 20_000_000L;
-
     private final long latenessMillis;
     private final long idleMillis;
     private final long maxSkewMillis;
@@ -73,15 +65,6 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
     private transient long activityNow;
 
     private transient long tickNow;
-
-    /** Whether the start-up hold may still be on, so that stalls behind the output are timed. */
-    private transient boolean holding;
-
-    /** The activity clock at the last tick, to see how late the next one comes. */
-    private transient long activityAtTick;
-
-    /** The stalls the ticks found (see {@link #onProcessingTime}), taken off the activity clock. */
-    private transient long tickStalls;
 
     /** Each partition's newest event time, as of the last checkpoint. */
     private transient ListState<PartitionTime> partitionState;
@@ -177,12 +160,9 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         activity = new PausableRelativeClock(time.getClock());
         io.registerBackPressureListener(activity);
         activityNow = activity.relativeTimeMillis();
-        activityAtTick = activityNow;
-        tickStalls = 0;
         tickNow = time.getCurrentProcessingTime();
         lastObservedAt = tickNow;
         quietEmitted = Long.MIN_VALUE;
-        holding = startupHoldMillis > 0;
         watermarks =
                 new PartitionWatermarks(
                         latenessMillis, idleMillis, maxSkewMillis, tickNow, startupHoldMillis);
@@ -197,18 +177,13 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
                 "wrongClockPartitions",
                 () ->
                         watermarks.wrongClockPartitions(
-                                time.getCurrentProcessingTime(), activeMillis()));
+                                time.getCurrentProcessingTime(), activity.relativeTimeMillis()));
         metrics.gauge(
                 "currentEventTimeWatermark", () -> Math.max(watermarks.watermark(), quietEmitted));
         interval = autoWatermarkInterval;
         if (interval > 0) {
             time.registerTimer(time.getCurrentProcessingTime() + interval, this);
         }
-    }
-
-    /** The activity clock less the stalls the ticks found. */
-    private long activeMillis() {
-        return activity.relativeTimeMillis() - tickStalls;
     }
 
     void close() {
@@ -234,52 +209,10 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         }
     }
 
-    /**
-     * Call before the step hands an event to the operators chained behind it, and {@link #handedOn}
-     * with what it returns once they are done with it. The activity clock stands still meanwhile,
-     * as it does under backpressure: since the decode step chains with the detector, a busy
-     * detector no longer backpressures it but keeps it from reading, and without this the records
-     * of partitions waiting in its input counted as idle or quiet time. While the start-up hold
-     * lasts, a hand-over that is a stall also lengthens the hold ({@link
-     * PartitionWatermarks#stalled}).
-     */
-    long handingOn() {
-        activity.pause();
-        return holding ? time.getClock().relativeTimeNanos() : Long.MIN_VALUE;
-    }
-
-    /** See {@link #handingOn}. */
-    void handedOn(long since) {
-        activity.unPause();
-        if (since != Long.MIN_VALUE) {
-            long took = time.getClock().relativeTimeNanos() - since;
-            if (took >= STALL_NANOS) {
-                watermarks.stalled(took / 1_000_000);
-            }
-        }
-    }
-
-    /**
-     * The periodic tick: reads the clocks and emits what the partitions allow.
-     *
-     * <p>A tick that comes a stall's time later than due, on the clock that stands still under
-     * backpressure, found the task's thread held up by something other than reading: a watermark or
-     * a checkpoint of the detector chained behind (a thousand rules' windows and state), a
-     * collection. That time is taken off the activity clock, as the time the detector spends on an
-     * event is ({@link #handingOn}): a partition whose records wait meanwhile is not idle or quiet.
-     * A thread that waits for records fires its ticks on time. (Tests of the clock's idle times
-     * advance processing time a tick at a time for this reason.)
-     */
+    /** The periodic tick: reads the clocks and emits what the partitions allow. */
     @Override
     public void onProcessingTime(long timestamp) {
-        long active = activity.relativeTimeMillis();
-        long late = active - activityAtTick - interval;
-        if (late >= STALL_NANOS / 1_000_000) {
-            tickStalls += late;
-            watermarks.stalled(late);
-        }
-        activityAtTick = active;
-        activityNow = active - tickStalls;
+        activityNow = activity.relativeTimeMillis();
         tickNow = time.getCurrentProcessingTime();
         emitWatermark(tickNow, activityNow);
         time.registerTimer(tickNow + interval, this);
@@ -287,9 +220,6 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
 
     private void emitWatermark(long now, long activeNow) {
         PartitionWatermarks.Progress p = watermarks.advance(now, activeNow);
-        if (holding) {
-            holding = watermarks.holding(now);
-        }
         for (PartitionWatermarks.Partition w : watermarks.newlyWrongClock(now, activeNow)) {
             LOG.warn(
                     "{}/{}: event times {} s away from Kafka's for {} s; it no longer holds the"
@@ -336,7 +266,9 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
             // One last tick first: the input may end before the periodic timer has sent the
             // event time its last records reached, and a consumer that does not take the end of
             // input as event time (the escalation's tier deadlines) must still see that time.
-            emitWatermark(time.getCurrentProcessingTime(), activity == null ? 0 : activeMillis());
+            emitWatermark(
+                    time.getCurrentProcessingTime(),
+                    activity == null ? 0 : activity.relativeTimeMillis());
             active();
             output.emitWatermark(mark);
         }

@@ -106,16 +106,6 @@ public abstract class PartitionTimedOperator<IN, OUT> extends AbstractStreamOper
         clock.observe(topic, partition, eventTime, kafkaTimestamp);
     }
 
-    /** See {@link PartitionClock#handingOn}. */
-    protected final long handingOn() {
-        return clock.handingOn();
-    }
-
-    /** See {@link PartitionClock#handingOn}. */
-    protected final void handedOn(long since) {
-        clock.handedOn(since);
-    }
-
     /**
      * Whether a live partition that goes quiet follows the clock instead of holding event time at
      * its newest event until the idle timeout ({@link PartitionWatermarks}); it holds unless told.

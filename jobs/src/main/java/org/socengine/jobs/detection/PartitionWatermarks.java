@@ -107,7 +107,6 @@ final class PartitionWatermarks {
     private final List<Partition> all = new ArrayList<>();
     private Partition last;
     private long firstEventAt = Long.MIN_VALUE;
-    private long stalledMillis;
     private long emitted = Long.MIN_VALUE;
 
     /**
@@ -213,34 +212,10 @@ final class PartitionWatermarks {
     }
 
     /**
-     * Whether the start-up hold still keeps the watermark where it is: until the first event, and
-     * for the hold's length after it, not counting the time the step stood still behind its output
-     * ({@link #stalled}).
-     */
-    boolean holding(long now) {
-        return firstEventAt == Long.MIN_VALUE || now - firstEventAt - stalledMillis < startupHold;
-    }
-
-    /**
-     * The step waited this long for the operators chained behind it to take one record (their first
-     * events deploy the rules of a stream in a department's runtime: seconds with a thousand
-     * rules). The records of the partitions not read yet wait in the step's input meanwhile, so the
-     * start-up hold is that much longer; a hold that ran out during the wait found them behind the
-     * watermark, as late events.
-     */
-    void stalled(long millis) {
-        // Before the first event there is no hold to lengthen.
-        if (firstEventAt != Long.MIN_VALUE) {
-            stalledMillis += millis;
-        }
-    }
-
-    /**
      * The watermark now: the least over the partitions that hold it, never moving back. The
-     * start-up hold (less the long stalls behind the output) and the wrong-clock timeout run on
-     * plain processing time: a job saturated from its first second (a backlog, a peak) is
-     * backpressured nearly all the time, and on the paused clock its watermark did not start moving
-     * for minutes.
+     * start-up hold and the wrong-clock timeout run on plain processing time: a job saturated from
+     * its first second (a backlog, a peak) is backpressured nearly all the time, and on the paused
+     * clock its watermark did not start moving for minutes.
      */
     Progress advance(long now, long activeNow) {
         if (firstEventAt == Long.MIN_VALUE) {
@@ -248,7 +223,7 @@ final class PartitionWatermarks {
             // others back for ever.
             return new Progress(emitted, false, now - startedAt >= idleMillis);
         }
-        if (holding(now)) {
+        if (now - firstEventAt < startupHold) {
             return new Progress(emitted, false, false);
         }
         long sane = Long.MAX_VALUE;

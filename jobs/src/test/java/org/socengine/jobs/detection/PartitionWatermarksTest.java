@@ -47,22 +47,6 @@ class PartitionWatermarksTest {
     }
 
     @Test
-    void aStallBehindTheOutputLengthensTheHoldByAsMuch() {
-        PartitionWatermarks w = tracker();
-        long hold = PartitionWatermarks.STARTUP_HOLD_MILLIS;
-        w.onEvent("soc.raw.asa", 0, T0 + 60_000, 0, 1_000, 1_000);
-        // The first events deploy a thousand rules: the step stands still for 8 s, the dns
-        // partition's records waiting in its input.
-        w.stalled(8_000);
-        assertThat(w.holding(1_000 + hold + 8_000 - 1)).isTrue();
-        assertThat(w.advance(1_000 + hold + 8_000 - 1, 1_000 + hold + 8_000 - 1).moved()).isFalse();
-        w.onEvent("soc.raw.dns", 0, T0, 0, 9_500, 9_500);
-        assertThat(w.holding(1_000 + hold + 8_000)).isFalse();
-        assertThat(w.advance(1_000 + hold + 8_000, 1_000 + hold + 8_000).watermark())
-                .isEqualTo(T0 - LATENESS - 1);
-    }
-
-    @Test
     void aSubtaskWithoutPartitionsGoesIdleAfterTheTimeout() {
         PartitionWatermarks w = tracker();
         assertThat(w.advance(IDLE - 1, IDLE - 1).idle()).isFalse();
