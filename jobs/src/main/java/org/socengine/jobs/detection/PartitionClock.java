@@ -33,6 +33,14 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionClock.class);
 
+    /**
+     * A watermark tick this much later than due is a stall of the task's thread (the rules'
+     * deployments at a stream's first events, a thousand rules' windows at a watermark, a
+     * checkpoint of the detector chained behind), not the steady work of events, which delays a
+     * tick by one event's time (microseconds to a millisecond).
+     */
+    static final long STALL_MILLIS = 20;
+
     private final long latenessMillis;
     private final long idleMillis;
     private final long maxSkewMillis;
@@ -65,6 +73,9 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
     private transient long activityNow;
 
     private transient long tickNow;
+
+    /** The activity clock at the last tick, to see how late the next one comes. */
+    private transient long activityAtTick;
 
     /** Each partition's newest event time, as of the last checkpoint. */
     private transient ListState<PartitionTime> partitionState;
@@ -160,6 +171,7 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         activity = new PausableRelativeClock(time.getClock());
         io.registerBackPressureListener(activity);
         activityNow = activity.relativeTimeMillis();
+        activityAtTick = activityNow;
         tickNow = time.getCurrentProcessingTime();
         lastObservedAt = tickNow;
         quietEmitted = Long.MIN_VALUE;
@@ -209,10 +221,26 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         }
     }
 
-    /** The periodic tick: reads the clocks and emits what the partitions allow. */
+    /**
+     * The periodic tick: reads the clocks and emits what the partitions allow.
+     *
+     * <p>A tick that comes a stall's time later than due, on the clock that stands still under
+     * backpressure, found the task's thread held up: since the decode step chains with the
+     * detector, a busy detector no longer backpressures it but keeps it from reading. The time is
+     * no partition's idle time and lengthens the start-up hold ({@link
+     * PartitionWatermarks#stalled}). A thread that waits for records fires its ticks on time, and
+     * one that keeps up with them late by an event's work at most. (Tests of the clock's idle times
+     * advance processing time a tick at a time for this reason.)
+     */
     @Override
     public void onProcessingTime(long timestamp) {
-        activityNow = activity.relativeTimeMillis();
+        long active = activity.relativeTimeMillis();
+        long late = active - activityAtTick - interval;
+        if (late >= STALL_MILLIS) {
+            watermarks.stalled(late);
+        }
+        activityAtTick = active;
+        activityNow = active;
         tickNow = time.getCurrentProcessingTime();
         emitWatermark(tickNow, activityNow);
         time.registerTimer(tickNow + interval, this);

@@ -107,6 +107,8 @@ final class PartitionWatermarks {
     private final List<Partition> all = new ArrayList<>();
     private Partition last;
     private long firstEventAt = Long.MIN_VALUE;
+    private long stalledMillis;
+    private long stalledAtFirstEvent;
     private long emitted = Long.MIN_VALUE;
 
     /**
@@ -174,9 +176,10 @@ final class PartitionWatermarks {
         if (kafkaTimestamp <= 0 || eventTime < now - bound || eventTime > now + bound) {
             p.notLiveAt = activeNow;
         }
-        p.lastTimedAt = activeNow;
+        p.lastTimedAt = activeNow - stalledMillis;
         if (firstEventAt == Long.MIN_VALUE) {
             firstEventAt = now;
+            stalledAtFirstEvent = stalledMillis;
         }
         long skew = kafkaTimestamp > 0 ? Math.abs(kafkaTimestamp - eventTime) : 0;
         if (maxSkewMillis > 0 && skew > maxSkewMillis) {
@@ -212,6 +215,29 @@ final class PartitionWatermarks {
     }
 
     /**
+     * Whether the start-up hold still keeps the watermark where it is: until the first event, and
+     * for the hold's length after it, not counting the stalls since ({@link #stalled}).
+     */
+    boolean holding(long now) {
+        return firstEventAt == Long.MIN_VALUE
+                || now - firstEventAt - (stalledMillis - stalledAtFirstEvent) < startupHold;
+    }
+
+    /**
+     * The step's thread was held up this long (a thousand rules deploying at a stream's first
+     * events, a watermark or checkpoint of the detector chained behind), so the records of the
+     * partitions not read yet waited in its input: the time is no partition's idle time, and the
+     * start-up hold is that much longer. Before, an idle timeout or a hold that ran out during such
+     * waits found those records behind the watermark when they came. A live partition's quiet time
+     * still counts it: the second of slack it leaves for the reader covers the short stalls of a
+     * job that keeps up, and taking them off made every alert of a job with a quiet source seconds
+     * later.
+     */
+    void stalled(long millis) {
+        stalledMillis += millis;
+    }
+
+    /**
      * The watermark now: the least over the partitions that hold it, never moving back. The
      * start-up hold and the wrong-clock timeout run on plain processing time: a job saturated from
      * its first second (a backlog, a peak) is backpressured nearly all the time, and on the paused
@@ -223,7 +249,7 @@ final class PartitionWatermarks {
             // others back for ever.
             return new Progress(emitted, false, now - startedAt >= idleMillis);
         }
-        if (now - firstEventAt < startupHold) {
+        if (holding(now)) {
             return new Progress(emitted, false, false);
         }
         long sane = Long.MAX_VALUE;
@@ -258,7 +284,9 @@ final class PartitionWatermarks {
      * newest event plus the quiet time since, less the reader's margin.
      */
     private long time(Partition p, long activeNow) {
-        if (followLive && activeNow - p.notLiveAt > idleMillis) {
+        // Live needs a record read live, the newest one: a partition without any record for an
+        // idle timeout is not live by default, nor one whose newest record was late.
+        if (followLive && activeNow - p.notLiveAt > idleMillis && p.newestAt > p.notLiveAt) {
             long quiet = activeNow - p.newestAt - LIVE_SLACK_MILLIS;
             if (quiet > 0) {
                 return p.maxTimestamp + quiet;
@@ -272,7 +300,7 @@ final class PartitionWatermarks {
     }
 
     private boolean active(Partition p, long now) {
-        return now - p.lastTimedAt <= idleMillis;
+        return now - stalledMillis - p.lastTimedAt <= idleMillis;
     }
 
     /**
@@ -339,7 +367,7 @@ final class PartitionWatermarks {
     void restore(String topic, int partition, long maxTimestamp, long activeNow) {
         Partition p = partition(topic, partition, activeNow);
         p.maxTimestamp = Math.max(p.maxTimestamp, maxTimestamp);
-        p.lastTimedAt = activeNow;
+        p.lastTimedAt = activeNow - stalledMillis;
         p.notLiveAt = activeNow;
     }
 

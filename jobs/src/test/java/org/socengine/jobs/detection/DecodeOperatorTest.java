@@ -144,12 +144,33 @@ class DecodeOperatorTest {
                 replay) {
             for (var h : List.of(held, replay)) {
                 h.processElement(new StreamRecord<>(line("soc.raw.syslog", 0, 10)));
-                h.setProcessingTime(200);
+                HarnessTime.passTo(h, 200);
             }
             assertThat(watermarks(held)).isEmpty();
             assertThat(watermarks(replay)).containsExactly(T0 + 10_000 - 5_000 - 1);
-            held.setProcessingTime(2_200);
+            HarnessTime.passTo(held, 2_200);
             assertThat(watermarks(held)).containsExactly(T0 + 10_000 - 5_000 - 1);
+        }
+    }
+
+    /**
+     * A tick that comes 25 s late found the thread held up by something other than reading (a
+     * thousand rules' windows at a watermark, a checkpoint of the chained detector): no partition
+     * was idle meanwhile. Idle time is what the thread could have read in.
+     */
+    @Test
+    void aTickThatComesLateIsNoPartitionsIdleTime() throws Exception {
+        try (var h = harness()) {
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 600)));
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 10)));
+            HarnessTime.passTo(h, 20_000);
+            h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 700)));
+            // 25 s without a tick: so-tc's 30 s of silence would be up, but the thread was held.
+            h.setProcessingTime(45_000);
+            assertThat(watermarks(h)).containsExactly(T0 + 10_000 - 5_000 - 1);
+            HarnessTime.passTo(h, 60_000);
+            assertThat(watermarks(h))
+                    .containsExactly(T0 + 10_000 - 5_000 - 1, T0 + 700_000 - 5_000 - 1);
         }
     }
 
@@ -158,11 +179,11 @@ class DecodeOperatorTest {
         try (var h = harness()) {
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 600)));
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 10)));
-            h.setProcessingTime(30_000);
+            HarnessTime.passTo(h, 30_000);
             assertThat(watermarks(h)).containsExactly(T0 + 10_000 - 5_000 - 1);
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 700)));
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 610)));
-            h.setProcessingTime(30_200);
+            HarnessTime.passTo(h, 30_200);
             assertThat(watermarks(h)).last().isEqualTo(T0 + 610_000 - 5_000 - 1);
         }
     }
@@ -173,7 +194,7 @@ class DecodeOperatorTest {
         try (var h = harness()) {
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 600)));
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 10)));
-            h.setProcessingTime(30_000);
+            HarnessTime.passTo(h, 30_000);
             assertThat(watermarks(h)).containsExactly(T0 + 10_000 - 5_000 - 1);
             snapshot = h.snapshot(1, 30_000);
         }
@@ -181,10 +202,10 @@ class DecodeOperatorTest {
             // The busy partition answers first after the restore; the quiet one's replayed records
             // are still to come, so the watermark stays where the quiet one left it.
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-yt", 0, 620)));
-            h.setProcessingTime(10_000);
+            HarnessTime.passTo(h, 10_000);
             assertThat(watermarks(h)).allMatch(w -> w <= T0 + 10_000 - 5_000 - 1);
             h.processElement(new StreamRecord<>(line("soc.raw.syslog.so-tc", 0, 12)));
-            h.setProcessingTime(10_200);
+            HarnessTime.passTo(h, 10_200);
             assertThat(h.extractOutputStreamRecords()).hasSize(2);
             assertThat(watermarks(h)).last().isEqualTo(T0 + 12_000 - 5_000 - 1);
         }
@@ -194,11 +215,11 @@ class DecodeOperatorTest {
     void idleWhenNoPartitionHasEventsAndActiveAgainOnTheNext() throws Exception {
         try (var h = harness()) {
             h.processElement(new StreamRecord<>(line("soc.raw.syslog", 0, 1)));
-            h.setProcessingTime(30_000);
-            h.setProcessingTime(60_200);
+            HarnessTime.passTo(h, 30_000);
+            HarnessTime.passTo(h, 60_200);
             assertThat(h.getOutput()).contains(WatermarkStatus.IDLE);
             h.processElement(new StreamRecord<>(line("soc.raw.syslog", 0, 100)));
-            h.setProcessingTime(60_400);
+            HarnessTime.passTo(h, 60_400);
             assertThat(h.getOutput()).contains(WatermarkStatus.ACTIVE);
             assertThat(watermarks(h)).last().isEqualTo(T0 + 100_000 - 5_000 - 1);
         }

@@ -47,6 +47,41 @@ class PartitionWatermarksTest {
     }
 
     @Test
+    void aStallLengthensTheHoldByAsMuch() {
+        PartitionWatermarks w = tracker();
+        long hold = PartitionWatermarks.STARTUP_HOLD_MILLIS;
+        w.onEvent("soc.raw.asa", 0, T0 + 60_000, 0, 1_000, 1_000);
+        // The first events deploy a thousand rules: the step stands still for 8 s, the dns
+        // partition's records waiting in its input.
+        w.stalled(8_000);
+        assertThat(w.holding(1_000 + hold + 8_000 - 1)).isTrue();
+        assertThat(w.advance(1_000 + hold + 8_000 - 1, 9_000 + hold - 1).moved()).isFalse();
+        w.onEvent("soc.raw.dns", 0, T0, 0, 9_500, 9_500);
+        assertThat(w.holding(1_000 + hold + 8_000)).isFalse();
+        assertThat(w.advance(1_000 + hold + 8_000, 9_000 + hold).watermark())
+                .isEqualTo(T0 - LATENESS - 1);
+    }
+
+    @Test
+    void aStallLongerThanTheIdleTimeoutIdlesNoPartition() {
+        PartitionWatermarks w = tracker();
+        long hold = PartitionWatermarks.STARTUP_HOLD_MILLIS;
+        w.onEvent("soc.raw.asa", 0, T0 + 60_000, 0, 0, 0);
+        w.onEvent("soc.raw.dns", 0, T0, 0, 0, 0);
+        assertThat(w.advance(hold, hold).watermark()).isEqualTo(T0 - LATENESS - 1);
+        // 40 s deploying rules at asa's next event; dns's next records wait in the input.
+        w.stalled(40_000);
+        w.onEvent("soc.raw.asa", 0, T0 + 70_000, 0, 41_000, 41_000);
+        PartitionWatermarks.Progress p = w.advance(41_001, 41_001);
+        assertThat(p.idle()).isFalse();
+        assertThat(p.watermark()).isEqualTo(T0 - LATENESS - 1);
+        // Without a record for the idle timeout of time that was not a stall, it is idle.
+        w.onEvent("soc.raw.asa", 0, T0 + 80_000, 0, 70_000, 70_000);
+        assertThat(w.advance(70_000, 70_000).watermark()).isEqualTo(T0 - LATENESS - 1);
+        assertThat(w.advance(70_001, 70_001).watermark()).isEqualTo(T0 + 80_000 - LATENESS - 1);
+    }
+
+    @Test
     void aSubtaskWithoutPartitionsGoesIdleAfterTheTimeout() {
         PartitionWatermarks w = tracker();
         assertThat(w.advance(IDLE - 1, IDLE - 1).idle()).isFalse();

@@ -12,6 +12,7 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.socengine.connectors.decode.core.RawRecord;
+import org.socengine.jobs.detection.HarnessTime;
 import org.socengine.model.Alert;
 import org.socengine.model.AlertJson;
 import org.socengine.model.SocTopics;
@@ -90,13 +91,13 @@ class AlertReaderTest {
                     .last()
                     .satisfies(a -> assertThat(a.timestamp).isGreaterThan(last(h)));
             // Then partition 1 goes quiet: after the idle timeout it holds nothing back.
-            h.setProcessingTime(30_000);
+            HarnessTime.passTo(h, 30_000);
             h.processElement(record(0, T0 + 21 * MIN), 0);
             assertThat(last(h)).isEqualTo(held(T0 + 2 * MIN));
-            h.setProcessingTime(IDLE.toMillis() + 1_000);
+            HarnessTime.passTo(h, IDLE.toMillis() + 1_000);
             assertThat(last(h)).isEqualTo(held(T0 + 21 * MIN));
             // And when every partition is quiet the subtask says so instead of holding the time.
-            h.setProcessingTime(3 * IDLE.toMillis());
+            HarnessTime.passTo(h, 3 * IDLE.toMillis());
             assertThat(h.getOutput()).contains(WatermarkStatus.IDLE);
         }
     }
