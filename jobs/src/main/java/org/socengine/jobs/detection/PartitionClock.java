@@ -74,9 +74,6 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
 
     private transient long tickNow;
 
-    /** The activity clock at the last tick, to see how late the next one comes. */
-    private transient long activityAtTick;
-
     /** Each partition's newest event time, as of the last checkpoint. */
     private transient ListState<PartitionTime> partitionState;
 
@@ -171,7 +168,6 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
         activity = new PausableRelativeClock(time.getClock());
         io.registerBackPressureListener(activity);
         activityNow = activity.relativeTimeMillis();
-        activityAtTick = activityNow;
         tickNow = time.getCurrentProcessingTime();
         lastObservedAt = tickNow;
         quietEmitted = Long.MIN_VALUE;
@@ -235,11 +231,11 @@ public final class PartitionClock implements java.io.Serializable, ProcessingTim
     @Override
     public void onProcessingTime(long timestamp) {
         long active = activity.relativeTimeMillis();
-        long late = active - activityAtTick - interval;
+        // activityNow is still the last tick's reading.
+        long late = active - activityNow - interval;
         if (late >= STALL_MILLIS) {
             watermarks.stalled(late);
         }
-        activityAtTick = active;
         activityNow = active;
         tickNow = time.getCurrentProcessingTime();
         emitWatermark(tickNow, activityNow);

@@ -176,7 +176,7 @@ final class PartitionWatermarks {
         if (kafkaTimestamp <= 0 || eventTime < now - bound || eventTime > now + bound) {
             p.notLiveAt = activeNow;
         }
-        p.lastTimedAt = activeNow - stalledMillis;
+        p.lastTimedAt = idleClock(activeNow);
         if (firstEventAt == Long.MIN_VALUE) {
             firstEventAt = now;
             stalledAtFirstEvent = stalledMillis;
@@ -239,9 +239,10 @@ final class PartitionWatermarks {
 
     /**
      * The watermark now: the least over the partitions that hold it, never moving back. The
-     * start-up hold and the wrong-clock timeout run on plain processing time: a job saturated from
-     * its first second (a backlog, a peak) is backpressured nearly all the time, and on the paused
-     * clock its watermark did not start moving for minutes.
+     * start-up hold (less the stalls) and the wrong-clock timeout run on plain processing time, not
+     * on the activity clock: a job saturated from its first second (a backlog, a peak) is
+     * backpressured nearly all the time, and on the paused clock its watermark did not start moving
+     * for minutes.
      */
     Progress advance(long now, long activeNow) {
         if (firstEventAt == Long.MIN_VALUE) {
@@ -299,8 +300,13 @@ final class PartitionWatermarks {
         return p.skewedSince != Long.MIN_VALUE && now - p.skewedSince > idleMillis;
     }
 
-    private boolean active(Partition p, long now) {
-        return now - stalledMillis - p.lastTimedAt <= idleMillis;
+    private boolean active(Partition p, long activeNow) {
+        return idleClock(activeNow) - p.lastTimedAt <= idleMillis;
+    }
+
+    /** The clock idle times run on: the activity clock less the stalls ({@link #stalled}). */
+    private long idleClock(long activeNow) {
+        return activeNow - stalledMillis;
     }
 
     /**
@@ -367,7 +373,7 @@ final class PartitionWatermarks {
     void restore(String topic, int partition, long maxTimestamp, long activeNow) {
         Partition p = partition(topic, partition, activeNow);
         p.maxTimestamp = Math.max(p.maxTimestamp, maxTimestamp);
-        p.lastTimedAt = activeNow - stalledMillis;
+        p.lastTimedAt = idleClock(activeNow);
         p.notLiveAt = activeNow;
     }
 
